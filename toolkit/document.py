@@ -1,0 +1,195 @@
+"""A plain-text article as blocks and sentence segments, and back to text.
+
+Each non-empty line is a block (headline, caption, paragraph); blocks are split into sentences by
+`toolkit.segment`. Every segment keeps the exact whitespace that follows it, so
+`document.leading + "".join(s.text + s.trailing for s in document.segments)` is the article again,
+byte for byte once the original BOM and line endings are put back.
+"""
+from __future__ import annotations
+
+import codecs
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import InputError
+
+Spans = Callable[[str], Sequence[tuple[int, int]]]
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    id: str          # "b3.s1": block 3, sentence 1 (both 1-based); becomes the PO msgctxt
+    block: int       # 1-based block number
+    index: int       # 1-based sentence number inside the block
+    text: str
+    trailing: str    # whitespace after it in the source (spaces, newlines), to rebuild the article
+    line: int        # 1-based line of the source file, for the PO `#:` reference
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    index: int
+    line: int
+    segments: tuple[Segment, ...]
+
+    @property
+    def text(self) -> str:
+        return "".join(s.text + s.trailing for s in self.segments).rstrip()
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    name: str                  # catalog domain: locales/<lang>/LC_MESSAGES/<name>.po
+    source: str                # path as given, for `#:` references
+    leading: str               # whitespace before the first block
+    blocks: tuple[Block, ...]
+    newline: str = "\n"        # "\r\n" when the source used CRLF; rebuilt the same way
+    bom: bool = False
+    encoding: str = "utf-8"
+
+    @property
+    def segments(self) -> tuple[Segment, ...]:
+        return tuple(s for b in self.blocks for s in b.segments)
+
+    def text(self) -> str:
+        """The source text with "\\n" line endings and no BOM."""
+        return self.rebuild(lambda s: s.text)
+
+    def rebuild(self, translate: Callable[[Segment], str]) -> str:
+        """The article with each segment replaced by `translate(segment)`, layout kept ("\\n" endings)."""
+        parts = [self.leading]
+        for seg in self.segments:
+            parts.append(translate(seg))
+            parts.append(seg.trailing)
+        return "".join(parts)
+
+    def encode(self, text: str) -> bytes:
+        """Turn rebuilt text into bytes with the source's line endings, BOM and encoding."""
+        if self.newline != "\n":
+            text = text.replace("\n", self.newline)
+        data = text.encode(self.encoding)
+        return (codecs.BOM_UTF8 + data) if self.bom else data
+
+
+def parse(text: str, *, name: str = "article", source: str = "article.txt", no_split: Spans | None = None,
+          newline: str = "\n", bom: bool = False, encoding: str = "utf-8") -> Document:
+    """Split text ("\\n" line endings) into blocks and segments.
+
+    `no_split(line)` returns character spans (glossary terms) that a sentence boundary must not cut.
+    """
+    from . import segment
+
+    blocks: list[Block] = []
+    lines = text.split("\n")
+    pos_leading: list[str] = []  # whitespace waiting to be attached to the previous segment
+    leading = ""
+    lineno = 0
+    for lineno, line in enumerate(lines, start=1):
+        ending = "\n" if lineno < len(lines) else ""
+        stripped = line.strip()
+        if not stripped:
+            pos_leading.append(line + ending)
+            continue
+        head = line[: len(line) - len(line.lstrip())]
+        tail = line[len(line.rstrip()):]
+        gap = "".join(pos_leading) + head
+        pos_leading = []
+        if blocks:
+            last = blocks[-1]
+            fixed = last.segments[-1]
+            segs = last.segments[:-1] + (_with_trailing(fixed, fixed.trailing + gap),)
+            blocks[-1] = Block(last.index, last.line, segs)
+        else:
+            leading = gap
+        protected = no_split(stripped) if no_split else ()
+        spans = segment.split(stripped, protected)
+        bno = len(blocks) + 1
+        segs_out: list[Segment] = []
+        for i, (start, end) in enumerate(spans):
+            nxt = spans[i + 1][0] if i + 1 < len(spans) else len(stripped)
+            trailing = stripped[end:nxt]
+            if i + 1 == len(spans):
+                trailing += tail + ending
+            segs_out.append(Segment(f"b{bno}.s{i + 1}", bno, i + 1, stripped[start:end], trailing, lineno))
+        blocks.append(Block(bno, lineno, tuple(segs_out)))
+    rest = "".join(pos_leading)
+    if blocks and rest:
+        last = blocks[-1]
+        fixed = last.segments[-1]
+        blocks[-1] = Block(last.index, last.line, last.segments[:-1] + (_with_trailing(fixed, fixed.trailing + rest),))
+    elif not blocks:
+        leading = rest
+    return Document(name=name, source=source, leading=leading, blocks=tuple(blocks), newline=newline, bom=bom,
+                    encoding=encoding)
+
+
+def _with_trailing(seg: Segment, trailing: str) -> Segment:
+    return Segment(seg.id, seg.block, seg.index, seg.text, trailing, seg.line)
+
+
+def decode(data: bytes, *, path: str, encoding: str | None = None) -> tuple[str, str, bool, str]:
+    """Bytes → (text with "\\n" endings, newline, had_bom, encoding). Refuses binary and undecodable input."""
+    bom = data.startswith(codecs.BOM_UTF8)
+    if bom:
+        data = data[len(codecs.BOM_UTF8):]
+    if b"\x00" in data[:8192]:
+        raise InputError("this looks like a binary file (it contains NUL bytes), not a plain-text article",
+                         path=path, hint="give a UTF-8 .txt file")
+    enc = encoding or "utf-8"
+    try:
+        text = data.decode(enc)
+    except LookupError:
+        raise InputError(f"unknown encoding {encoding!r}", path=path,
+                         hint="use a Python codec name such as utf-8, cp1251, latin-1") from None
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        guess = guess_encoding(data)
+        hint = f"it looks like {guess}; re-save it as UTF-8 or pass --encoding {guess}" if guess else \
+            "re-save it as UTF-8 or pass --encoding NAME"
+        raise InputError(f"not valid {enc} (byte 0x{data[exc.start]:02x})", path=path, line=line,
+                         column=column, hint=hint) from None
+    newline = "\r\n" if "\r\n" in text else "\n"
+    text = text.replace("\r\n", "\n")
+    return text, newline, bom, enc
+
+
+def guess_encoding(data: bytes) -> str | None:
+    """A best guess for the legacy encodings a news desk meets (Cyrillic, Latin, Armenian)."""
+    candidates = ("cp1251", "koi8-r", "cp1252", "iso-8859-9", "armscii-8")
+    best: tuple[float, str] | None = None
+    for enc in candidates:
+        try:
+            text = data.decode(enc)
+        except (UnicodeDecodeError, LookupError):
+            continue
+        letters = sum(ch.isalpha() for ch in text)
+        odd = sum(1 for ch in text if not (ch.isalnum() or ch.isspace() or ch in ".,;:!?'\"()-–—«»…%/&"))
+        score = letters - 5 * odd
+        if best is None or score > best[0]:
+            best = (score, enc)
+    return best[1] if best else None
+
+
+def read(path: str | Path, *, encoding: str | None = None, no_split: Spans | None = None) -> Document:
+    """Read and segment an article file, with errors that name the file and the fix."""
+    p = Path(path)
+    shown = str(path)
+    if not p.exists():
+        raise InputError("no such file", path=shown, hint="check the path")
+    if p.is_dir():
+        raise InputError("is a directory, not an article file", path=shown, hint="give a .txt file inside it")
+    try:
+        data = p.read_bytes()
+    except PermissionError:
+        raise InputError("cannot read the file (permission denied)", path=shown,
+                         hint="check its permissions") from None
+    except OSError as exc:
+        raise InputError(f"cannot read the file: {exc.strerror}", path=shown) from None
+    text, newline, bom, enc = decode(data, path=shown, encoding=encoding)
+    if not text.strip():
+        raise InputError("the article is empty", path=shown, hint="nothing to translate")
+    return parse(text, name=p.stem, source=shown, no_split=no_split, newline=newline, bom=bom, encoding=enc)
+
+

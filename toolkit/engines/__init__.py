@@ -1,0 +1,49 @@
+"""Machine-translation engines behind one small interface, chosen by name.
+
+Heavy backends (ctranslate2, sentencepiece) are imported only when an engine that needs them is built,
+so `toolkit --help` and `toolkit segment` stay instant.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol, runtime_checkable
+
+from ..errors import UsageError
+
+
+@dataclass(frozen=True, slots=True)
+class Hypothesis:
+    text: str
+    score: float | None = None   # the engine's log-probability (higher is better); None if it has none
+
+
+@runtime_checkable
+class Engine(Protocol):
+    name: str
+
+    def identity(self, target: str) -> str:
+        """Engine, model and version used for `target`, e.g. "argos translate-en_ru 1.9"; goes into PO comments
+        and the translation-memory key."""
+        ...
+
+    def translate_batch(self, sources: Sequence[str], target: str, *,
+                        num_hypotheses: int = 1) -> list[list[Hypothesis]]:
+        """Translate all `sources` (English) into `target`: one list of n-best hypotheses per source, best first."""
+        ...
+
+
+ENGINE_NAMES = ("argos", "ctranslate2", "pseudo")
+
+
+def get_engine(name: str, **options) -> Engine:
+    """Build an engine by name. `auto` is resolved per language by the pipeline, not here."""
+    if name == "pseudo":
+        from .pseudo import PseudoEngine
+
+        return PseudoEngine(**options)
+    if name in ("argos", "ctranslate2", "auto"):
+        from .argos import ArgosEngine
+
+        return ArgosEngine(**options)
+    raise UsageError(f"unknown engine {name!r}; choose one of: auto, {', '.join(ENGINE_NAMES)}")

@@ -1,0 +1,81 @@
+"""The project's own exceptions: each names where the problem is and what to do about it.
+
+The CLI turns any ToolkitError into one line on stderr and exits with the error's `exit_code`;
+everything else is a bug and keeps its traceback.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class ToolkitError(Exception):
+    """A problem the user can fix. The message says where and how."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, *, path: str | Path | None = None, line: int | None = None,
+                 column: int | None = None, hint: str | None = None) -> None:
+        self.path = str(path) if path is not None else None
+        self.line = line
+        self.column = column
+        self.hint = hint
+        self.reason = message
+        super().__init__(self.render())
+
+    def render(self) -> str:
+        where = ""
+        if self.path:
+            where = self.path
+            if self.line is not None:
+                where += f":{self.line}"
+                if self.column is not None:
+                    where += f":{self.column}"
+            where += ": "
+        text = where + self.reason
+        if self.hint:
+            text += f" ({self.hint})"
+        return text
+
+
+class UsageError(ToolkitError):
+    """Bad command-line arguments: unknown language, conflicting options."""
+
+    exit_code = 2
+
+
+class InputError(ToolkitError):
+    """An input file that cannot be used: missing, a directory, binary, wrong encoding, empty."""
+
+    exit_code = 3
+
+
+class GlossaryError(InputError):
+    """A malformed glossary file (bad header, wrong column count, duplicate id, empty term)."""
+
+
+class CatalogError(InputError):
+    """A .po/.pot file that is malformed, truncated or disagrees with where it lives."""
+
+
+class ModelError(ToolkitError):
+    """No model for a language, or a model package that is corrupt or incompatible."""
+
+    exit_code = 4
+
+
+class WriteError(ToolkitError):
+    """A file could not be written (read-only directory, disk full); nothing on disk was changed."""
+
+    exit_code = 5
+
+
+class LockedError(ToolkitError):
+    """Another run holds the lock on the catalogs."""
+
+    exit_code = 6
+
+
+class ConflictFound(ToolkitError):
+    """A check found blocking problems (glossary conflicts, QA errors): used to gate publishing."""
+
+    exit_code = 7
