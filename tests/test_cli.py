@@ -1,0 +1,78 @@
+"""The command line through typer's runner: the main job end to end with the pseudo engine."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import polib
+from typer.testing import CliRunner
+
+from toolkit import __version__
+from toolkit.cli import app
+
+from .conftest import ROOT, SHARED, msgfmt_check
+
+runner = CliRunner()
+
+
+def test_version():
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0
+    assert result.output.strip() == f"toolkit {__version__}"
+
+
+def test_segment_json_reproduces_the_human_segmentation(seed_article: Path):
+    result = runner.invoke(app, ["segment", str(seed_article), "--json", "--glossary", str(ROOT / "glossaries")])
+    assert result.exit_code == 0, result.output
+    expected = json.loads((SHARED / "seeds" / "000_10a24a5c6e3730cd.segments.json").read_text())["blocks"]
+    assert json.loads(result.output) == expected
+
+
+def test_translate_all_with_pseudo_writes_valid_catalogs(seed_article: Path, tmp_path: Path):
+    locales = tmp_path / "locales"
+    result = runner.invoke(app, ["translate", str(seed_article), "--to", "all", "--engine", "pseudo",
+                                 "--locales", str(locales), "--glossary", str(ROOT / "glossaries")])
+    assert result.exit_code == 0, result.output
+    pot = locales / "karabakh-mining.pot"
+    msgfmt_check(pot)
+    for lang in ("ru", "az", "hy"):
+        path = locales / lang / "LC_MESSAGES" / "karabakh-mining.po"
+        msgfmt_check(path)
+        po = polib.pofile(str(path))
+        assert po.metadata["Language"] == lang
+        assert len([e for e in po if not e.obsolete]) == 20
+        assert all(e.fuzzy for e in po if not e.obsolete)
+    assert "ru (Russian)" in result.output
+
+
+def test_second_run_changes_nothing(seed_article: Path, tmp_path: Path):
+    args = ["translate", str(seed_article), "--to", "ru", "--engine", "pseudo", "--locales",
+            str(tmp_path / "loc"), "--glossary", str(ROOT / "glossaries")]
+    assert runner.invoke(app, args).exit_code == 0
+    po = tmp_path / "loc" / "ru" / "LC_MESSAGES" / "karabakh-mining.po"
+    before = po.read_bytes()
+    again = runner.invoke(app, args)
+    assert again.exit_code == 0
+    assert "0 changes" in again.output
+    assert po.read_bytes() == before
+
+
+def test_user_error_is_one_line_and_exit_code(tmp_path: Path):
+    result = runner.invoke(app, ["translate", str(tmp_path / "missing.txt"), "--to", "ru", "--engine", "pseudo"])
+    assert result.exit_code == 3
+    assert result.output.strip().count("\n") == 0
+    assert "missing.txt: no such file" in result.output
+
+
+def test_unknown_language_is_a_usage_error(seed_article: Path):
+    result = runner.invoke(app, ["translate", str(seed_article), "--to", "xx-nonsense", "--engine", "pseudo"])
+    assert result.exit_code == 2
+    assert "unknown language code" in result.output
+
+
+def test_python_dash_m_works():
+    out = subprocess.run([sys.executable, "-m", "toolkit", "--version"], capture_output=True, text=True,
+                         cwd=ROOT, check=True)
+    assert out.stdout.strip() == f"toolkit {__version__}"

@@ -1,0 +1,159 @@
+"""The `toolkit` command: parses arguments, calls the library, prints. No work is done here."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import click
+import typer
+from typer.core import TyperGroup
+
+from .. import __version__
+from ..errors import ToolkitError
+
+
+class ToolkitGroup(TyperGroup):
+    """Turns every ToolkitError into one line on stderr and its exit code; `--debug` shows the traceback."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except ToolkitError as exc:
+            if (ctx.obj or {}).get("debug"):
+                raise
+            click.echo(f"toolkit: error: {exc}", err=True)
+            raise typer.Exit(exc.exit_code) from None
+        except KeyboardInterrupt:
+            click.echo("toolkit: interrupted; files on disk are as they were before the last write", err=True)
+            raise typer.Exit(130) from None
+
+
+app = typer.Typer(cls=ToolkitGroup, no_args_is_help=True, add_completion=False, rich_markup_mode=None,
+                  help="Translate news articles offline into gettext catalogs, with glossary terms that hold.")
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"toolkit {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    ctx: typer.Context,
+    version: Annotated[Optional[bool], typer.Option("--version", callback=_version, is_eager=True,
+                                                    help="Show the version and exit.")] = None,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks for errors.")] = False,
+) -> None:
+    ctx.obj = {"debug": debug}
+
+
+GlossaryOpt = Annotated[Path, typer.Option("--glossary", "-g", help="Glossary directory or file.")]
+EncodingOpt = Annotated[Optional[str], typer.Option("--encoding", help="Encoding of the article (default UTF-8).")]
+
+
+@app.command()
+def translate(
+    file: Annotated[Path, typer.Argument(help="The English article, plain text, one block per line.")],
+    to: Annotated[list[str], typer.Option("--to", "-t", help="Target language: ru, az, hy or all; repeatable.")],
+    engine: Annotated[str, typer.Option("--engine", "-e", help="auto, argos, ctranslate2 or pseudo.")] = "auto",
+    glossary: GlossaryOpt = Path("glossaries"),
+    no_glossary: Annotated[bool, typer.Option("--no-glossary", help="Translate without terminology.")] = False,
+    locales: Annotated[Path, typer.Option("--locales", "-l", help="Where the catalogs live.")] = Path("locales"),
+    encoding: EncodingOpt = None,
+    no_download: Annotated[bool, typer.Option("--no-download", help="Never fetch a missing model.")] = False,
+    device: Annotated[str, typer.Option("--device", help="cpu or cuda (passed to CTranslate2).")] = "cpu",
+    hypotheses: Annotated[int, typer.Option("--hypotheses", min=1, max=16,
+                                            help="n-best hypotheses the terminology step chooses among.")] = 4,
+) -> None:
+    """Translate FILE into catalogs locales/<lang>/LC_MESSAGES/<name>.po (merging with what is there).
+
+    Example:  toolkit translate seeds/karabakh-mining.txt --to all --engine pseudo
+    """
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.table import Table
+
+    from .. import langs, pipeline
+    from ..engines import ENGINE_NAMES
+    from ..errors import UsageError
+
+    targets = langs.expand_targets(to)
+    if engine not in ("auto", *ENGINE_NAMES):
+        raise UsageError(f"unknown engine {engine!r}; choose one of: auto, {', '.join(ENGINE_NAMES)}")
+    console = Console(stderr=True)
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=console, transient=True, disable=not console.is_terminal) as bar:
+        tasks: dict[str, int] = {}
+
+        def progress(lang: str, done: int, total: int, message: str) -> None:
+            if lang not in tasks:
+                tasks[lang] = bar.add_task(f"{lang}: {message}", total=max(total, 1))
+            bar.update(tasks[lang], completed=done, total=max(total, 1), description=f"{lang}: {message}")
+
+        report = pipeline.translate_file(
+            file, targets, engine=engine, glossary_dir=None if no_glossary else glossary, locales=locales,
+            encoding=encoding, allow_download=not no_download, num_hypotheses=hypotheses, progress=progress,
+            engine_options={"device": device},
+        )
+    table = Table(title=f"{report.document.source}: {len(report.document.segments)} segments")
+    for col in ("language", "translated", "terms applied", "changes", "catalog"):
+        table.add_column(col)
+    for r in report.languages:
+        terms = f"{r.terms_ok}/{r.terms_total}" if r.terms_total else "-"
+        changes = f"{r.changes.count} changes" if r.written else "0 changes"
+        table.add_row(f"{r.lang} ({langs.english_name(r.lang)})", str(r.sent), terms, changes, str(r.catalog))
+    Console().print(table)
+    typer.echo(f"template: {report.pot}")
+
+
+@app.command()
+def segment(
+    file: Annotated[Path, typer.Argument(help="The English article.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON list of blocks of sentences.")] = False,
+    glossary: GlossaryOpt = Path("glossaries"),
+    encoding: EncodingOpt = None,
+) -> None:
+    """Show how FILE is split into blocks and sentences (segment ids become PO msgctxt).
+
+    Example:  toolkit segment seeds/karabakh-mining.txt --json
+    """
+    from .. import glossary as glossary_mod, pipeline
+
+    gl = glossary_mod.load(glossary) if glossary.exists() else None
+    doc = pipeline.load(file, gl, encoding=encoding)
+    if as_json:
+        blocks = [[s.text for s in b.segments] for b in doc.blocks]
+        typer.echo(json.dumps(blocks, ensure_ascii=False, indent=1))
+    else:
+        for s in doc.segments:
+            typer.echo(f"{s.id}\t{s.text}")
+
+
+def _mount() -> None:
+    """Command groups live in their own modules: `app` becomes `toolkit NAME ...`, `register(app)` adds
+    top-level commands. Each module imports only typer at import time, so `--help` stays fast."""
+    from importlib import import_module
+    from importlib.util import find_spec
+
+    for name in ("models", "glossary", "catalogs", "cache"):
+        if find_spec(f"{__name__}.{name}") is None:
+            continue
+        module = import_module(f"{__name__}.{name}")
+        if hasattr(module, "register"):
+            module.register(app)
+        if hasattr(module, "app"):
+            app.add_typer(module.app, name=name)
+
+
+_mount()
+
+
+def main() -> None:
+    try:
+        app()
+    except ToolkitError as exc:  # raised outside a command (e.g. while building the command line)
+        print(f"toolkit: error: {exc}", file=sys.stderr)
+        sys.exit(exc.exit_code)

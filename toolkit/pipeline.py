@@ -1,0 +1,114 @@
+"""From an article to review-ready catalogs: segment, match terms, translate, enforce, merge, write."""
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import catalog, document, fsutil, glossary as glossary_mod, pofile, terms
+from .catalog import Changes, Translation
+from .document import Document
+from .engines import Engine, get_engine
+from .glossary import Glossary
+
+#: progress(lang, done, total, message)
+Progress = Callable[[str, int, int, str], None]
+
+
+@dataclass(frozen=True, slots=True)
+class LanguageResult:
+    lang: str
+    catalog: Path
+    segments: int          # in the document
+    sent: int              # sent to the engine this run (the others were already in the catalog)
+    terms_total: int       # glossary terms in the segments translated this run
+    terms_ok: int          # of those, verified in the output
+    changes: Changes
+    written: bool          # False when the catalog was already up to date
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    document: Document
+    pot: Path
+    languages: tuple[LanguageResult, ...]
+
+
+def load(path: str | Path, glossary: Glossary | None, *, encoding: str | None = None) -> Document:
+    return document.read(path, encoding=encoding, no_split=glossary.spans if glossary is not None else None)
+
+
+def translate_file(path: str | Path, targets: Sequence[str], *, engine: str | Engine = "auto",
+                   glossary_dir: str | Path | None = "glossaries", locales: str | Path = "locales",
+                   encoding: str | None = None, allow_download: bool = True, num_hypotheses: int = 4,
+                   progress: Progress | None = None, engine_options: dict | None = None) -> Report:
+    glossary = glossary_mod.load(glossary_dir) if glossary_dir is not None else None
+    doc = load(path, glossary, encoding=encoding)
+    return translate_document(doc, targets, engine=engine, glossary=glossary, locales=Path(locales),
+                              allow_download=allow_download, num_hypotheses=num_hypotheses, progress=progress,
+                              engine_options=engine_options)
+
+
+def translate_document(doc: Document, targets: Sequence[str], *, engine: str | Engine = "auto",
+                       glossary: Glossary | None = None, locales: Path = Path("locales"),
+                       allow_download: bool = True, num_hypotheses: int = 4, progress: Progress | None = None,
+                       engine_options: dict | None = None) -> Report:
+    results = []
+    with fsutil.locked(locales):
+        fsutil.remove_stale_temps(locales)
+        pot = catalog.pot_path(locales, doc)
+        # Read every existing catalog before translating anything: a malformed one stops the run early.
+        existing = {}
+        for lang in targets:
+            path = catalog.po_path(locales, lang, doc)
+            existing[lang] = pofile.read(path, lang=lang) if path.exists() else None
+        eng = engine if not isinstance(engine, str) else None
+        for lang in targets:
+            todo = catalog.pending(doc, existing[lang])
+            if todo and eng is None:
+                eng = _engine_for(engine, lang, allow_download, progress, engine_options or {})
+            drafts = translate_segments(todo, lang, eng, glossary, num_hypotheses=num_hypotheses,
+                                        progress=progress) if todo else []
+            by_id = {t.segment.id: t for t in drafts}
+            po, changes = catalog.merge(doc, lang, existing[lang], by_id)
+            path = catalog.po_path(locales, lang, doc)
+            written = pofile.write(po, path)
+            results.append(LanguageResult(lang, path, len(doc.segments), len(todo),
+                                          sum(t.terms_total for t in drafts), sum(t.terms_ok for t in drafts),
+                                          changes, written))
+            if isinstance(engine, str) and engine == "auto":
+                eng = None  # each language may use a different model
+        pofile.write(catalog.build_pot(doc), pot)
+    return Report(doc, pot, tuple(results))
+
+
+def _engine_for(name: str, lang: str, allow_download: bool, progress: Progress | None,
+                options: dict) -> Engine:
+    if name != "pseudo":
+        from . import models
+
+        def report(done: int, total: int, message: str) -> None:
+            if progress:
+                progress(lang, done, total, message)
+
+        models.ensure_model(lang, allow_download=allow_download, progress=report)
+    return get_engine(name, **options)
+
+
+def translate_segments(segments: Sequence[document.Segment], lang: str, engine: Engine,
+                       glossary: Glossary | None, *, num_hypotheses: int = 4,
+                       progress: Progress | None = None) -> list[Translation]:
+    """Translate in one batch: the engine sees every segment at once and sorts them for its own batching."""
+    masked = [terms.mask(s.text, glossary.match(s.text) if glossary else [], lang) for s in segments]
+    if progress:
+        progress(lang, 0, len(segments), f"translating {len(segments)} segments")
+    outputs = engine.translate_batch([m.text for m in masked], lang, num_hypotheses=num_hypotheses)
+    identity = engine.identity(lang)
+    out = []
+    for seg, m, hyps in zip(segments, masked, outputs, strict=True):
+        done = terms.enforce(m, hyps, lang)
+        out.append(Translation(seg, lang, done.text, identity, done.notes, done.problems, done.terms_total,
+                               done.terms_ok))
+    if progress:
+        progress(lang, len(segments), len(segments), "done")
+    return out
