@@ -1,0 +1,142 @@
+"""Translate with installed Argos packages (or registered CTranslate2 models) through CTranslate2 directly.
+
+We use the package format, never `argostranslate.translate`: no sentence splitting (the pipeline has
+segmented already), no stanza/torch, one `translate_batch` call for all sources, and SentencePiece
+decoding that keeps underscores (Argos turns every `_` into a space).
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from .. import models
+from ..errors import ModelError, UsageError
+from . import Hypothesis
+
+SPM_SPACE = "\u2581"   # SentencePiece's word-boundary mark "▁"
+
+
+class _Tokenizer:
+    """Source encoding and target decoding for one package."""
+
+    def __init__(self, model: models.InstalledModel) -> None:
+        self.bpe = None
+        self.sp_source = self.sp_target = None
+        src = model.tokenizer_path
+        try:
+            if src.name == "bpe.model":
+                from argostranslate.tokenizer import BPETokenizer
+
+                self.bpe = BPETokenizer(str(src), model.source, model.target)
+            else:
+                import sentencepiece as spm
+
+                self.sp_source = spm.SentencePieceProcessor(model_file=str(src))
+                tgt = model.target_tokenizer_path
+                self.sp_target = (self.sp_source if tgt == src
+                                  else spm.SentencePieceProcessor(model_file=str(tgt)))
+        except (OSError, RuntimeError, ImportError) as exc:
+            raise ModelError(f"cannot load the tokenizer: {exc}", path=src,
+                             hint=f"reinstall the model: `toolkit models install {model.target}`") from exc
+
+    def encode(self, text: str) -> list[str]:
+        if self.bpe is not None:
+            return self.bpe.encode(text)
+        return self.sp_source.encode(text, out_type=str)
+
+    def decode(self, tokens: list[str]) -> str:
+        if self.bpe is not None:
+            return self.bpe.decode(tokens).strip()
+        # Pieces unknown to the target model (e.g. copied source pieces) come back verbatim with their "▁".
+        return self.sp_target.decode(tokens).replace(SPM_SPACE, " ").strip()
+
+
+@dataclass(slots=True)
+class _Loaded:
+    model: models.InstalledModel
+    translator: object          # ctranslate2.Translator
+    tokenizer: _Tokenizer
+
+
+class ArgosEngine:
+    """English→target with the installed model for each target; one CTranslate2 Translator per model."""
+
+    name = "argos"
+
+    def __init__(self, models_dir: str | Path | None = None, device: str = "cpu", compute_type: str | None = None,
+                 beam_size: int = 4, max_decoding_length: int | None = None, inter_threads: int = 1,
+                 intra_threads: int = 0, max_batch_size: int = 32, length_penalty: float = 0.2,
+                 **_ignored: object) -> None:
+        if beam_size < 1:
+            raise UsageError(f"beam size must be at least 1, not {beam_size}")
+        self.models_dir = models_dir
+        self.device = device
+        self.compute_type = compute_type or ("int8" if device == "cpu" else "auto")
+        self.beam_size = beam_size
+        self.max_decoding_length = max_decoding_length
+        self.inter_threads = inter_threads
+        self.intra_threads = intra_threads
+        self.max_batch_size = max_batch_size
+        self.length_penalty = length_penalty   # what argostranslate passes
+        self._loaded: dict[str, _Loaded] = {}
+
+    def identity(self, target: str) -> str:
+        model = self._load(target).model
+        return f"{model.kind} {model.label} ({self.compute_type})"
+
+    def translate_batch(self, sources: Sequence[str], target: str, *,
+                        num_hypotheses: int = 1) -> list[list[Hypothesis]]:
+        if num_hypotheses < 1:
+            raise UsageError(f"num_hypotheses must be at least 1, not {num_hypotheses}")
+        results: list[list[Hypothesis]] = [[Hypothesis("", 0.0)] for _ in sources]
+        todo = [i for i, s in enumerate(sources) if s.strip()]
+        if not todo:
+            return results
+        loaded = self._load(target)
+        model, tok = loaded.model, loaded.tokenizer
+        encoded = {i: model.source_prefix + tok.encode(sources[i]) + model.source_suffix for i in todo}
+        todo.sort(key=lambda i: len(encoded[i]))          # similar lengths share a batch: less padding
+        batch = [encoded[i] for i in todo]
+        prefix = model.target_prefix
+        longest = max(len(toks) for toks in batch)
+        max_len = self.max_decoding_length or min(256, 2 * longest + 10)
+        outputs = loaded.translator.translate_batch(
+            batch,
+            target_prefix=[[prefix] for _ in batch] if prefix else None,
+            max_batch_size=self.max_batch_size, batch_type="examples",
+            beam_size=max(self.beam_size, num_hypotheses), num_hypotheses=num_hypotheses,
+            length_penalty=self.length_penalty, replace_unknowns=True, return_scores=True,
+            max_decoding_length=max_len + (1 if prefix else 0),
+        )
+        for i, out in zip(todo, outputs, strict=True):
+            hyps = []
+            for tokens, score in zip(out.hypotheses, out.scores, strict=True):
+                if prefix and tokens and tokens[0] == prefix:
+                    tokens = tokens[1:]
+                hyps.append(Hypothesis(tok.decode(tokens), float(score)))
+            hyps.sort(key=lambda h: h.score, reverse=True)
+            results[i] = hyps
+        return results
+
+    def _load(self, target: str) -> _Loaded:
+        if target in self._loaded:
+            return self._loaded[target]
+        model = models.resolve(target, self.models_dir)
+        for other in self._loaded.values():        # one Translator per model, even if shared by targets
+            if other.model.path == model.path:
+                self._loaded[target] = other
+                return other
+        import ctranslate2
+
+        try:
+            translator = ctranslate2.Translator(str(model.model_dir), device=self.device,
+                                                compute_type=self.compute_type,
+                                                inter_threads=self.inter_threads, intra_threads=self.intra_threads)
+        except (RuntimeError, ValueError, OSError) as exc:
+            raise ModelError(f"cannot load the CTranslate2 model: {exc}", path=model.model_dir,
+                             hint=f"reinstall it: `toolkit models install {target}`, or try --compute-type auto"
+                             ) from exc
+        loaded = _Loaded(model, translator, _Tokenizer(model))
+        self._loaded[target] = loaded
+        return loaded
