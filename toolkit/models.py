@@ -553,8 +553,12 @@ def install_opus_mt(url_or_zip: str | Path | None = None, lang: str = "hy", dire
     with tempfile.TemporaryDirectory(prefix=".opus-", dir=_ensure_dir(root)) as tmp:
         tmp = Path(tmp)
         if "://" in source:
-            archive = download(source, tmp / source.rsplit("/", 1)[-1], progress=progress,
-                               label=f"OPUS-MT en→{lang} {source.rsplit('/', 1)[-1]}")
+            try:
+                archive = download(source, tmp / source.rsplit("/", 1)[-1], progress=progress,
+                                   label=f"OPUS-MT en→{lang} {source.rsplit('/', 1)[-1]}")
+            except ModelError as exc:
+                raise ModelError(exc.reason, path=exc.path, hint=f"no network; download the file elsewhere and "
+                                 f"run `toolkit models install FILE --lang {lang}`") from exc
             origin = origin or source
         else:
             archive = Path(source)
@@ -657,7 +661,7 @@ def ensure_model(lang: str, allow_download: bool = True, progress: Progress | No
             return install_opus_mt(None, lang, directory, progress=progress)
         return install_from_index(lang, directory, progress=progress)
     except ModelError as exc:
-        if exc.hint != NO_NETWORK_HINT:
+        if not (exc.hint or "").startswith("no network"):
             raise
         raise ModelError(f"no English→{english_name(lang)} ({lang}) model installed, and {exc.reason}",
                          path=exc.path, hint=install_commands(lang)) from exc
