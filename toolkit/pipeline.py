@@ -5,11 +5,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import catalog, document, fsutil, glossary as glossary_mod, pofile, terms
+from . import catalog, document, fsutil, glossary as glossary_mod, pofile, terms, tm
 from .catalog import Changes, Translation
 from .document import Document
 from .engines import Engine, get_engine
 from .glossary import Glossary
+from .tm import Memory
 
 #: progress(lang, done, total, message)
 Progress = Callable[[str, int, int, str], None]
@@ -41,18 +42,19 @@ def load(path: str | Path, glossary: Glossary | None, *, encoding: str | None = 
 def translate_file(path: str | Path, targets: Sequence[str], *, engine: str | Engine = "auto",
                    glossary_dir: str | Path | None = "glossaries", locales: str | Path = "locales",
                    encoding: str | None = None, allow_download: bool = True, num_hypotheses: int = 4,
-                   progress: Progress | None = None, engine_options: dict | None = None) -> Report:
+                   progress: Progress | None = None, engine_options: dict | None = None,
+                   memory: Memory | None = None) -> Report:
     glossary = glossary_mod.load(glossary_dir) if glossary_dir is not None else None
     doc = load(path, glossary, encoding=encoding)
     return translate_document(doc, targets, engine=engine, glossary=glossary, locales=Path(locales),
                               allow_download=allow_download, num_hypotheses=num_hypotheses, progress=progress,
-                              engine_options=engine_options)
+                              engine_options=engine_options, memory=memory)
 
 
 def translate_document(doc: Document, targets: Sequence[str], *, engine: str | Engine = "auto",
                        glossary: Glossary | None = None, locales: Path = Path("locales"),
                        allow_download: bool = True, num_hypotheses: int = 4, progress: Progress | None = None,
-                       engine_options: dict | None = None) -> Report:
+                       engine_options: dict | None = None, memory: Memory | None = None) -> Report:
     results = []
     with fsutil.locked(locales):
         fsutil.remove_stale_temps(locales)
@@ -68,7 +70,7 @@ def translate_document(doc: Document, targets: Sequence[str], *, engine: str | E
             if todo and eng is None:
                 eng = _engine_for(engine, lang, allow_download, progress, engine_options or {})
             drafts = translate_segments(todo, lang, eng, glossary, num_hypotheses=num_hypotheses,
-                                        progress=progress) if todo else []
+                                        progress=progress, memory=memory) if todo else []
             by_id = {t.segment.id: t for t in drafts}
             po, changes = catalog.merge(doc, lang, existing[lang], by_id)
             path = catalog.po_path(locales, lang, doc)
@@ -97,18 +99,32 @@ def _engine_for(name: str, lang: str, allow_download: bool, progress: Progress |
 
 def translate_segments(segments: Sequence[document.Segment], lang: str, engine: Engine,
                        glossary: Glossary | None, *, num_hypotheses: int = 4,
-                       progress: Progress | None = None) -> list[Translation]:
-    """Translate in one batch: the engine sees every segment at once and sorts them for its own batching."""
+                       progress: Progress | None = None, memory: Memory | None = None) -> list[Translation]:
+    """Translate in one batch: the engine sees every uncached segment at once and sorts them for its own
+    batching; what the translation memory already holds is not sent again."""
     masked = [terms.mask(s.text, glossary.match(s.text) if glossary else [], lang) for s in segments]
-    if progress:
-        progress(lang, 0, len(segments), f"translating {len(segments)} segments")
-    outputs = engine.translate_batch([m.text for m in masked], lang, num_hypotheses=num_hypotheses)
     identity = engine.identity(lang)
+    keys = [tm.key(m.text, lang, identity, num_hypotheses, _term_fingerprint(m, lang)) for m in masked]
+    cached = memory.get_many(keys) if memory is not None else {}
+    todo = [i for i, k in enumerate(keys) if k not in cached]
+    if progress:
+        progress(lang, 0, len(segments), f"translating {len(todo)} of {len(segments)} segments")
+    if todo:
+        outputs = engine.translate_batch([masked[i].text for i in todo], lang, num_hypotheses=num_hypotheses)
+        fresh = {keys[i]: hyps for i, hyps in zip(todo, outputs, strict=True)}
+        if memory is not None:
+            memory.put_many(fresh.items())
+        cached.update(fresh)
     out = []
-    for seg, m, hyps in zip(segments, masked, outputs, strict=True):
-        done = terms.enforce(m, hyps, lang)
+    for seg, m, k in zip(segments, masked, keys, strict=True):
+        done = terms.enforce(m, cached[k], lang)
         out.append(Translation(seg, lang, done.text, identity, done.notes, done.problems, done.terms_total,
                                done.terms_ok))
     if progress:
         progress(lang, len(segments), len(segments), "done")
     return out
+
+
+def _term_fingerprint(masked: terms.Masked, lang: str) -> list[str]:
+    """The glossary facts that shaped this segment: a change to any of them must miss the cache."""
+    return [f"{h.concept.id}:{h.concept.kind}:{h.concept.terms_for(lang)!r}" for h in masked.hits]

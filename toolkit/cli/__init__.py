@@ -6,7 +6,6 @@ import sys
 from pathlib import Path
 from typing import Annotated, Optional
 
-import click
 import typer
 from typer.core import TyperGroup
 
@@ -17,16 +16,16 @@ from ..errors import ToolkitError
 class ToolkitGroup(TyperGroup):
     """Turns every ToolkitError into one line on stderr and its exit code; `--debug` shows the traceback."""
 
-    def invoke(self, ctx: click.Context):
+    def invoke(self, ctx):
         try:
             return super().invoke(ctx)
         except ToolkitError as exc:
             if (ctx.obj or {}).get("debug"):
                 raise
-            click.echo(f"toolkit: error: {exc}", err=True)
+            typer.echo(f"toolkit: error: {exc}", err=True)
             raise typer.Exit(exc.exit_code) from None
         except KeyboardInterrupt:
-            click.echo("toolkit: interrupted; files on disk are as they were before the last write", err=True)
+            typer.echo("toolkit: interrupted; files on disk are as they were before the last write", err=True)
             raise typer.Exit(130) from None
 
 
@@ -65,6 +64,7 @@ def translate(
     encoding: EncodingOpt = None,
     no_download: Annotated[bool, typer.Option("--no-download", help="Never fetch a missing model.")] = False,
     device: Annotated[str, typer.Option("--device", help="cpu or cuda (passed to CTranslate2).")] = "cpu",
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Ignore the translation memory.")] = False,
     hypotheses: Annotated[int, typer.Option("--hypotheses", min=1, max=16,
                                             help="n-best hypotheses the terminology step chooses among.")] = 4,
 ) -> None:
@@ -78,6 +78,7 @@ def translate(
 
     from .. import langs, pipeline
     from ..engines import ENGINE_NAMES
+    from ..tm import Memory
     from ..errors import UsageError
 
     targets = langs.expand_targets(to)
@@ -96,7 +97,7 @@ def translate(
         report = pipeline.translate_file(
             file, targets, engine=engine, glossary_dir=None if no_glossary else glossary, locales=locales,
             encoding=encoding, allow_download=not no_download, num_hypotheses=hypotheses, progress=progress,
-            engine_options={"device": device},
+            engine_options={"device": device}, memory=None if no_cache else Memory(),
         )
     table = Table(title=f"{report.document.source}: {len(report.document.segments)} segments")
     for col in ("language", "translated", "terms applied", "changes", "catalog"):
