@@ -1,0 +1,84 @@
+"""The pipeline's economy: only what changed goes to the engine, and the memory makes re-runs free."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from toolkit import glossary as glossary_mod, pipeline
+from toolkit.engines.pseudo import PseudoEngine
+from toolkit.tm import Memory
+
+from .conftest import ROOT, msgfmt_check
+
+
+class CountingEngine(PseudoEngine):
+    """The pseudo engine, remembering what it was asked to translate."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls: list[list[str]] = []
+
+    def translate_batch(self, sources, target, *, num_hypotheses=1):
+        self.calls.append(list(sources))
+        return super().translate_batch(sources, target, num_hypotheses=num_hypotheses)
+
+    @property
+    def sent(self) -> int:
+        return sum(len(c) for c in self.calls)
+
+
+def run(article: Path, locales: Path, engine, *, memory=None, glossary_dir=ROOT / "glossaries", to=("ru",)):
+    return pipeline.translate_file(article, list(to), engine=engine, glossary_dir=glossary_dir, locales=locales,
+                                   memory=memory)
+
+
+def test_all_segments_go_to_the_engine_in_one_batch(seed_article: Path, tmp_path: Path):
+    engine = CountingEngine()
+    report = run(seed_article, tmp_path / "loc", engine)
+    assert len(engine.calls) == 1 and engine.sent == 20
+    assert report.languages[0].sent == 20
+    msgfmt_check(report.languages[0].catalog)
+
+
+def test_rerun_with_nothing_changed_makes_no_engine_call(seed_article: Path, tmp_path: Path):
+    run(seed_article, tmp_path / "loc", CountingEngine())
+    engine = CountingEngine()
+    report = run(seed_article, tmp_path / "loc", engine)
+    assert engine.calls == []
+    assert not report.languages[0].written
+
+
+def test_one_changed_sentence_is_the_only_one_translated(seed_article: Path, tmp_path: Path):
+    run(seed_article, tmp_path / "loc", CountingEngine())
+    text = seed_article.read_text()
+    seed_article.write_text(text.replace("Moscow is active in ongoing efforts", "Moscow is busy with efforts"))
+    engine = CountingEngine()
+    run(seed_article, tmp_path / "loc", engine)
+    assert engine.sent == 1
+    assert "busy with efforts" in engine.calls[0][0]
+
+
+def test_memory_serves_a_document_whose_catalogs_are_gone(seed_article: Path, tmp_path: Path):
+    memory = Memory(tmp_path / "tm")
+    run(seed_article, tmp_path / "loc", CountingEngine(), memory=memory)
+    first = (tmp_path / "loc" / "ru" / "LC_MESSAGES" / "karabakh-mining.po").read_bytes()
+    shutil.rmtree(tmp_path / "loc")
+    engine = CountingEngine()
+    run(seed_article, tmp_path / "loc", engine, memory=memory)
+    assert engine.calls == []
+    assert (tmp_path / "loc" / "ru" / "LC_MESSAGES" / "karabakh-mining.po").read_bytes() == first
+
+
+def test_glossary_change_misses_the_memory_only_where_the_term_occurs(seed_article: Path, tmp_path: Path):
+    memory = Memory(tmp_path / "tm")
+    gdir = tmp_path / "glossaries"
+    shutil.copytree(ROOT / "glossaries", gdir)
+    run(seed_article, tmp_path / "loc1", CountingEngine(), memory=memory, glossary_dir=gdir)
+    names = gdir / "names.tsv"
+    names.write_text(names.read_text().replace("Москва", "Москва-сити"))
+    engine = CountingEngine()
+    run(seed_article, tmp_path / "loc2", engine, memory=memory, glossary_dir=gdir)
+    gl = glossary_mod.load(gdir)
+    doc = pipeline.load(seed_article, gl)
+    with_moscow = [s for s in doc.segments if "Moscow" in s.text]
+    assert engine.sent == len(with_moscow) == 1
