@@ -89,9 +89,9 @@ def _engine_for(name: str, lang: str, allow_download: bool, progress: Progress |
     if name != "pseudo":
         from . import models
 
-        def report(done: int, total: int, message: str) -> None:
+        def report(label: str, done: int, total: int | None) -> None:
             if progress:
-                progress(lang, done, total, message)
+                progress(lang, done, total or 0, f"downloading {label}")
 
         models.ensure_model(lang, allow_download=allow_download, progress=report)
     return get_engine(name, **options)
