@@ -9,6 +9,7 @@ from . import catalog, document, fsutil, glossary as glossary_mod, pofile, terms
 from .catalog import Changes, Translation
 from .document import Document
 from .engines import Engine, get_engine
+from .config import Config
 from .glossary import Glossary
 from .tm import Memory
 
@@ -41,20 +42,28 @@ def load(path: str | Path, glossary: Glossary | None, *, encoding: str | None = 
 
 def translate_file(path: str | Path, targets: Sequence[str], *, engine: str | Engine = "auto",
                    glossary_dir: str | Path | None = "glossaries", locales: str | Path = "locales",
-                   encoding: str | None = None, allow_download: bool = True, num_hypotheses: int = 4,
+                   encoding: str | None = None, allow_download: bool = True, num_hypotheses: int | None = None,
                    progress: Progress | None = None, engine_options: dict | None = None,
-                   memory: Memory | None = None) -> Report:
+                   memory: Memory | None = None, config: Config | None = None) -> Report:
     glossary = glossary_mod.load(glossary_dir) if glossary_dir is not None else None
     doc = load(path, glossary, encoding=encoding)
     return translate_document(doc, targets, engine=engine, glossary=glossary, locales=Path(locales),
                               allow_download=allow_download, num_hypotheses=num_hypotheses, progress=progress,
-                              engine_options=engine_options, memory=memory)
+                              engine_options=engine_options, memory=memory, config=config)
 
 
 def translate_document(doc: Document, targets: Sequence[str], *, engine: str | Engine = "auto",
                        glossary: Glossary | None = None, locales: Path = Path("locales"),
-                       allow_download: bool = True, num_hypotheses: int = 4, progress: Progress | None = None,
-                       engine_options: dict | None = None, memory: Memory | None = None) -> Report:
+                       allow_download: bool = True, num_hypotheses: int | None = None,
+                       progress: Progress | None = None, engine_options: dict | None = None,
+                       memory: Memory | None = None, config: Config | None = None) -> Report:
+    """Translate `doc` into each target and merge into its catalogs, all under one lock on `locales`.
+
+    `engine` is an Engine, or a name: "auto" takes each language's engine from the project config.
+    """
+    cfg = config if config is not None else Config()
+    if num_hypotheses is None:
+        num_hypotheses = int(cfg.decoding.get("num_hypotheses", 4))
     results = []
     with fsutil.locked(locales):
         fsutil.remove_stale_temps(locales)
@@ -64,28 +73,32 @@ def translate_document(doc: Document, targets: Sequence[str], *, engine: str | E
         for lang in targets:
             path = catalog.po_path(locales, lang, doc)
             existing[lang] = pofile.read(path, lang=lang) if path.exists() else None
-        eng = engine if not isinstance(engine, str) else None
+        engines: dict[str, Engine] = {}
         for lang in targets:
             todo = catalog.pending(doc, existing[lang])
-            if todo and eng is None:
-                eng = _engine_for(engine, lang, allow_download, progress, engine_options or {})
-            drafts = translate_segments(todo, lang, eng, glossary, num_hypotheses=num_hypotheses,
-                                        progress=progress, memory=memory) if todo else []
+            drafts = []
+            if todo:
+                eng = engine if not isinstance(engine, str) else _engine_for(
+                    engine, lang, engines, allow_download=allow_download, progress=progress,
+                    options=engine_options or {}, config=cfg)
+                drafts = translate_segments(todo, lang, eng, glossary, num_hypotheses=num_hypotheses,
+                                            progress=progress, memory=memory)
             by_id = {t.segment.id: t for t in drafts}
             po, changes = catalog.merge(doc, lang, existing[lang], by_id)
             path = catalog.po_path(locales, lang, doc)
-            written = pofile.write(po, path)
+            written = pofile.write(po, path, previous=existing[lang])
             results.append(LanguageResult(lang, path, len(doc.segments), len(todo),
                                           sum(t.terms_total for t in drafts), sum(t.terms_ok for t in drafts),
                                           changes, written))
-            if isinstance(engine, str) and engine == "auto":
-                eng = None  # each language may use a different model
         pofile.write(catalog.build_pot(doc), pot)
     return Report(doc, pot, tuple(results))
 
 
-def _engine_for(name: str, lang: str, allow_download: bool, progress: Progress | None,
-                options: dict) -> Engine:
+def _engine_for(name: str, lang: str, engines: dict[str, Engine], *, allow_download: bool,
+                progress: Progress | None, options: dict, config: Config) -> Engine:
+    """The engine for one language: `auto` asks the project config; a model is fetched on first use."""
+    if name == "auto":
+        name = config.engine_for(lang)
     if name != "pseudo":
         from . import models
 
@@ -94,7 +107,10 @@ def _engine_for(name: str, lang: str, allow_download: bool, progress: Progress |
                 progress(lang, done, total or 0, f"downloading {label}")
 
         models.ensure_model(lang, allow_download=allow_download, progress=report)
-    return get_engine(name, **options)
+    if name not in engines:
+        settings = {k: v for k, v in config.decoding.items() if k != "num_hypotheses"}
+        engines[name] = get_engine(name, **{**settings, **options})
+    return engines[name]
 
 
 def translate_segments(segments: Sequence[document.Segment], lang: str, engine: Engine,

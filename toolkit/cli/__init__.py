@@ -63,10 +63,11 @@ def translate(
     locales: Annotated[Path, typer.Option("--locales", "-l", help="Where the catalogs live.")] = Path("locales"),
     encoding: EncodingOpt = None,
     no_download: Annotated[bool, typer.Option("--no-download", help="Never fetch a missing model.")] = False,
-    device: Annotated[str, typer.Option("--device", help="cpu or cuda (passed to CTranslate2).")] = "cpu",
+    device: Annotated[Optional[str], typer.Option("--device", help="cpu or cuda (passed to CTranslate2).")] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Ignore the translation memory.")] = False,
-    hypotheses: Annotated[int, typer.Option("--hypotheses", min=1, max=16,
-                                            help="n-best hypotheses the terminology step chooses among.")] = 4,
+    hypotheses: Annotated[Optional[int], typer.Option(
+        "--hypotheses", min=1, max=16, help="n-best hypotheses the terminology step chooses among "
+        "(default: [tool.toolkit.decoding] num_hypotheses, else 4).")] = None,
 ) -> None:
     """Translate FILE into catalogs locales/<lang>/LC_MESSAGES/<name>.po (merging with what is there).
 
@@ -76,7 +77,7 @@ def translate(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
     from rich.table import Table
 
-    from .. import langs, pipeline
+    from .. import config, langs, pipeline
     from ..engines import ENGINE_NAMES
     from ..tm import Memory
     from ..errors import UsageError
@@ -97,7 +98,7 @@ def translate(
         report = pipeline.translate_file(
             file, targets, engine=engine, glossary_dir=None if no_glossary else glossary, locales=locales,
             encoding=encoding, allow_download=not no_download, num_hypotheses=hypotheses, progress=progress,
-            engine_options={"device": device}, memory=None if no_cache else Memory(),
+            engine_options={"device": device} if device else {}, memory=None if no_cache else Memory(), config=config.load(),
         )
     table = Table(title=f"{report.document.source}: {len(report.document.segments)} segments")
     for col in ("language", "translated", "terms applied", "changes", "catalog"):
