@@ -1,0 +1,41 @@
+"""Project settings: engine per language and decoding options, from toolkit.toml or pyproject.toml."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from toolkit import config
+from toolkit.errors import UsageError
+
+
+def test_defaults_without_any_file(tmp_path: Path):
+    cfg = config.load(tmp_path)
+    assert cfg.engine_for("ru") == "argos" and cfg.engine_for("hy") == "ctranslate2"
+    assert cfg.source is None
+
+
+def test_toolkit_toml_wins_over_pyproject(tmp_path: Path):
+    (tmp_path / "pyproject.toml").write_text('[tool.toolkit.engines]\nhy = "pseudo"\n')
+    (tmp_path / "toolkit.toml").write_text('[toolkit.engines]\nhy = "argos"\n[toolkit.decoding]\nbeam_size = 2\n')
+    cfg = config.load(tmp_path)
+    assert cfg.engine_for("hy") == "argos"
+    assert cfg.decoding == {"beam_size": 2}
+
+
+def test_pyproject_section(tmp_path: Path):
+    (tmp_path / "pyproject.toml").write_text('[tool.toolkit.engines]\naz = "ctranslate2"\n')
+    assert config.load(tmp_path).engine_for("az") == "ctranslate2"
+
+
+@pytest.mark.parametrize("text, message", [
+    ('[toolkit.engines]\nru = "google"\n', "choose one of argos, ctranslate2, pseudo"),   # unknown engine
+    ('[toolkit.decoding]\nbeam = 4\n', "unknown key 'beam'"),                              # typo in a key
+    ('[toolkit.decoding]\nbeam_size = "4"\n', "beam_size must be a int"),                 # wrong type
+    ('[toolkit.engines\n', "not valid TOML"),                                            # broken file
+])
+def test_bad_config_names_the_file(tmp_path: Path, text: str, message: str):
+    (tmp_path / "toolkit.toml").write_text(text)
+    with pytest.raises(UsageError) as err:
+        config.load(tmp_path)
+    assert message in str(err.value) and "toolkit.toml" in str(err.value)
