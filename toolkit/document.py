@@ -130,10 +130,13 @@ def _with_trailing(seg: Segment, trailing: str) -> Segment:
 
 def decode(data: bytes, *, path: str, encoding: str | None = None) -> tuple[str, str, bool, str]:
     """Bytes → (text with "\\n" endings, newline, had_bom, encoding). Refuses binary and undecodable input."""
+    if encoding is None and data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise InputError("this file is UTF-16 text, not UTF-8", path=path,
+                         hint="re-save it as UTF-8 or pass --encoding utf-16")
     bom = data.startswith(codecs.BOM_UTF8)
     if bom:
         data = data[len(codecs.BOM_UTF8):]
-    if b"\x00" in data[:8192]:
+    if encoding is None and b"\x00" in data[:8192]:
         raise InputError("this looks like a binary file (it contains NUL bytes), not a plain-text article",
                          path=path, hint="give a UTF-8 .txt file")
     enc = encoding or "utf-8"
@@ -150,9 +153,11 @@ def decode(data: bytes, *, path: str, encoding: str | None = None) -> tuple[str,
             "re-save it as UTF-8 or pass --encoding NAME"
         raise InputError(f"not valid {enc} (byte 0x{data[exc.start]:02x})", path=path, line=line,
                          column=column, hint=hint) from None
-    newline = "\r\n" if "\r\n" in text else "\n"
-    text = text.replace("\r\n", "\n")
-    return text, newline, bom, enc
+    crlf = text.count("\r\n")
+    if crlf and crlf == text.count("\n"):
+        return text.replace("\r\n", "\n"), "\r\n", bom, enc
+    # LF, or a mix of CRLF and LF: keep every byte as it is (a stray "\r" stays in the trailing whitespace).
+    return text, "\n", bom, enc
 
 
 def guess_encoding(data: bytes) -> str | None:

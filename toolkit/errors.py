@@ -69,6 +69,10 @@ class WriteError(ToolkitError):
     exit_code = 5
 
 
+class ChangedOnDisk(WriteError):
+    """A file changed on disk between our read and our replace (an editor saved it): we did not overwrite it."""
+
+
 class LockedError(ToolkitError):
     """Another run holds the lock on the catalogs."""
 
