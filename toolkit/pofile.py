@@ -331,9 +331,11 @@ def _string(line: str, start: int, lineno: int, nlines: int, ends_open: bool,
                                         'only \\n \\t \\r \\v \\b \\f \\\\ and \\" are understood; '
                                         "write the character itself", lexical=True))
                 return ""
-        if "\x00" in body:
-            problems.append(Problem(lineno, start + 2 + body.index("\x00"), "a NUL character inside a string",
-                                    "remove it; gettext strings cannot contain NUL", lexical=True))
+        if "\x00" in body or "\x04" in body:
+            bad = min(i for i in (body.find("\x00"), body.find("\x04")) if i >= 0)
+            name = "NUL" if body[bad] == "\x00" else "U+0004 (EOT)"
+            problems.append(Problem(lineno, start + 2 + bad, f"a {name} character inside a string",
+                                    "remove it; gettext strings cannot contain NUL or U+0004", lexical=True))
             return ""
         return _unescape(body)
     if start >= len(line) or line[start] != '"':
@@ -431,7 +433,11 @@ def msgfmt_problems(data: bytes) -> list[Problem]:
 # ------------------------------------------------------------------------------------------- writing
 
 def render(po: polib.POFile) -> bytes:
+    """The catalog as UTF-8 bytes, wrapped at WRAP_WIDTH; a legacy charset in the header becomes UTF-8."""
     po.wrapwidth = WRAP_WIDTH
+    content_type = po.metadata.get("Content-Type")
+    if content_type and "charset=" in content_type:
+        po.metadata["Content-Type"] = re.sub(r"charset=[^;\s]*", "charset=UTF-8", content_type)
     return (str(po).rstrip("\n") + "\n").encode("utf-8")
 
 
@@ -445,6 +451,11 @@ def write(po: polib.POFile, path: Path, *, previous: polib.POFile | None = None)
     """
     path = Path(path)
     data = render(po)
+    problems, _ = scan(data)   # never put on disk what we would refuse to read back
+    if problems:
+        p = problems[0]
+        raise CatalogError(f"refusing to write an invalid catalog: {p.reason}", path=path, line=p.line,
+                           column=p.column, hint="remove the character from the source or the translation")
     try:
         current = path.read_bytes()
     except FileNotFoundError:

@@ -1,0 +1,246 @@
+"""Strict catalog reading (our lexer, and msgfmt when present), byte-stable writing, round-trip properties."""
+from __future__ import annotations
+
+import codecs
+import logging
+import shutil
+import time
+from pathlib import Path
+
+import polib
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from toolkit import pofile
+from toolkit.errors import CatalogError, ChangedOnDisk
+
+from .conftest import msgfmt_check
+
+FIXTURES = Path(__file__).parent / "fixtures"
+PO = FIXTURES / "po"
+HAS_MSGFMT = shutil.which("msgfmt") is not None
+
+
+@pytest.fixture(params=["msgfmt", "lexer-only"])
+def checker(request, monkeypatch):
+    """Every strict case must fail the same way with and without GNU gettext on the machine."""
+    if request.param == "lexer-only":
+        monkeypatch.setenv("TOOLKIT_NO_MSGFMT", "1")
+    elif not HAS_MSGFMT:
+        pytest.skip("GNU msgfmt is not installed")
+    return request.param
+
+
+# (file, line, column, words in the message) — a reason on each row.
+STRICT_CASES = [
+    ("truncated_in_string.po", 28, None, "end of file within a string"),      # A1: polib keeps "Qızılbula"
+    ("truncated.po", 23, None, "end of file within a string"),                # A1: cut inside msgstr[1]
+    ("unterminated_quote.po", 14, None, "end of line within a string"),       # A2: polib turns "Baku into Bak
+    ("truncated_after_msgid.po", 30, None, "missing msgstr"),                 # A3
+    ("truncated_keyword.po", 31, 1, "unknown keyword 'msgs'"),                # A3: cut inside a keyword
+    ("truncated_mid_entry.po", 23, 7, "expected a quoted string"),            # A3: `msgstr` and nothing
+    ("garbage_line.po", 30, 1, "unknown keyword 'this'"),                     # A4
+    ("cp1251_declared_utf8.po", 17, 9, "invalid UTF-8 (byte 0xc1"),          # A7: line:col like msgfmt
+    ("duplicate.po", 26, None, "first defined at line 16"),                   # A9: both lines named
+    ("second_empty_msgid.po", 30, None, "second header entry"),               # A11: polib would lose the header
+    ("empty_msgid_ctx.po", 31, None, "empty msgid"),                          # A11: babel drops it silently
+    ("bad_escape.po", 15, 15, "invalid escape sequence \\q"),                 # A12: polib keeps "\\q"
+    ("nul_byte.po", 14, 10, "NUL character"),                                 # A12
+    ("plural_gap.po", 17, 1, "wrong index"),                                  # A13: msgstr[0], msgstr[2]
+    ("nplurals_mismatch.po", 20, None, "says nplurals=2"),                    # A13: 3 forms, nplurals=2
+    ("newline_mismatch.po", 15, None, "line break"),                          # A15: \n at the end of one only
+]
+
+
+@pytest.mark.parametrize("name,line,column,words", STRICT_CASES, ids=[c[0] for c in STRICT_CASES])
+def test_strict_reader_refuses_with_path_line_and_hint(name, line, column, words, checker, tmp_path):
+    path = tmp_path / name
+    shutil.copyfile(PO / name, path)
+    before = path.read_bytes()
+    with pytest.raises(CatalogError) as info:
+        pofile.read(path)
+    err = info.value
+    where = f"{path}:{line}" + (f":{column}" if column else "") + ": "
+    assert str(err).startswith(where), str(err)
+    assert words in str(err)
+    assert err.hint and str(err).endswith(")")
+    assert err.exit_code == 3
+    assert "\n" not in str(err)
+    assert path.read_bytes() == before
+
+
+def test_polib_alone_would_accept_the_truncated_files():
+    """Why the strict check exists: polib gives no error and a cut string."""
+    po = polib.pofile(str(PO / "truncated_in_string.po"))
+    assert po[-1].msgstr.startswith("Qızılbula")
+    po = polib.pofile(str(PO / "unterminated_quote.po"))
+    assert any(e.msgid == "Bak" for e in po)
+
+
+# Only msgfmt knows format strings and plural expressions; without it these are read as written.
+MSGFMT_ONLY = [
+    ("pyformat_mismatch.po", 17, "argument 'city'"),
+    ("brace_mismatch.po", 17, "argument 'city'"),
+    ("cformat_mismatch.po", 17, "not the same"),
+    ("bad_plural_expr.po", 2, "invalid plural expression"),
+]
+
+
+@pytest.mark.skipif(not HAS_MSGFMT, reason="GNU msgfmt is not installed")
+@pytest.mark.parametrize("name,line,words", MSGFMT_ONLY, ids=[c[0] for c in MSGFMT_ONLY])
+def test_msgfmt_verdict_carries_the_line(name, line, words):
+    with pytest.raises(CatalogError) as info:
+        pofile.read(PO / name)
+    text = str(info.value)
+    assert text.startswith(f"{PO / name}:{line}: msgfmt: "), text   # not "path: malformed catalog: 17: ..."
+    assert words in text
+
+
+@pytest.mark.parametrize("name", ["ok.po", "duplicate_ctx.po", "obsolete.po", "crlf.po", "escapes.po",
+                                  "hy_az_chars.po", "long_unwrapped.po", "fuzzy_entry.po", "fuzzy_header.po",
+                                  "cp1251_declared_cp1251.po"])
+def test_good_catalogs_are_read(name, checker):
+    po = pofile.read(PO / name)
+    assert len(po) >= 1
+
+
+def test_same_msgid_with_different_msgctxt_is_kept():   # A10
+    keys = pofile.entries_by_key(pofile.read(PO / "duplicate_ctx.po"))
+    assert (None, "Baku is the capital.") in keys and ("heading", "Baku is the capital.") in keys
+
+
+def test_bom_is_stripped_with_a_warning_and_never_corrupts(caplog, tmp_path):   # A5
+    path = tmp_path / "bom.po"
+    shutil.copyfile(PO / "bom.po", path)
+    with caplog.at_level(logging.WARNING, logger="toolkit"):
+        po = pofile.read(path)
+    assert "byte-order mark" in caplog.text and str(path) in caplog.text
+    assert po.metadata["Language"] == "ru"
+    assert po[0].msgstr == "Баку — столица."            # babel puts the header text here
+    assert pofile.write(po, path) is True                  # same content, but the BOM must go
+    assert not path.read_bytes().startswith(codecs.BOM_UTF8)
+    msgfmt_check(path)
+
+
+def test_crlf_is_read_without_carriage_returns(tmp_path):   # A6
+    po = pofile.read(PO / "crlf.po")
+    assert not any("\r" in (e.msgid + e.msgstr + "".join(f for f, _ in e.occurrences)) for e in po)
+    out = tmp_path / "out.po"
+    pofile.write(po, out)
+    assert b"\r" not in out.read_bytes()
+
+
+def test_cp1251_catalog_is_written_back_as_utf8(tmp_path):   # A8
+    src = pofile.read(PO / "cp1251_declared_cp1251.po")
+    out = tmp_path / "ru.po"
+    pofile.write(src, out)
+    again = pofile.read(out)
+    assert "charset=UTF-8" in again.metadata["Content-Type"]
+    assert [(e.msgid, e.msgstr) for e in again] == [(e.msgid, e.msgstr) for e in src]
+    msgfmt_check(out)
+
+
+@pytest.mark.parametrize("name", ["baseline.canon.po", "escapes.canon.po", "hy_az_chars.canon.po",
+                                  "long_unwrapped.canon.po", "obsolete.canon.po"])
+def test_canonical_catalogs_survive_read_write_byte_for_byte(name):   # A16: #~, #~ msgctxt, #|
+    path = PO / name
+    assert pofile.render(pofile.read(path)) == path.read_bytes()
+
+
+def test_language_header_must_match_its_folder(tmp_path):
+    path = tmp_path / "az" / "LC_MESSAGES" / "ok.po"
+    path.parent.mkdir(parents=True)
+    shutil.copyfile(PO / "ok.po", path)
+    with pytest.raises(CatalogError) as info:
+        pofile.read(path, lang="az")
+    assert str(info.value).startswith(f"{path}:9: its Language header says 'ru'")
+    assert "folder" in str(info.value)
+
+
+def test_write_skips_when_nothing_changed_and_refuses_an_editors_save(tmp_path):
+    path = tmp_path / "ru.po"
+    shutil.copyfile(PO / "ok.po", path)
+    po = pofile.read(path)
+    assert pofile.write(po, path, previous=po) is False
+    path.write_bytes(path.read_bytes().replace("столица".encode(), "столица!".encode()))
+    edited = path.read_bytes()
+    po[0].msgstr = "MT overwrite"
+    with pytest.raises(ChangedOnDisk) as info:
+        pofile.write(po, path, previous=po)
+    assert info.value.exit_code == 5 and str(path) in str(info.value)
+    assert path.read_bytes() == edited
+
+
+def test_equivalent_plural_forms_are_not_a_change():
+    poedit = "nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n%10>=2 && n%10<=4 && (n%100<10 || n%100>=20) ? 1 : 2);"
+    babel = ("nplurals=3; plural=n % 10 == 1 && n % 100 != 11 ? 0 : n % 10 >= 2 && n % 10 <= 4 && "
+             "(n % 100 < 12 || n % 100 > 14) ? 1 : 2;")
+    assert pofile._plural_key(poedit) == pofile._plural_key(babel)
+    assert pofile._plural_key("nplurals=2; plural=(n != 1);") != pofile._plural_key("nplurals=2; plural=(n > 1);")
+
+
+def _big_catalog(n: int) -> bytes:
+    lines = ['msgid ""', 'msgstr ""', '"Content-Type: text/plain; charset=UTF-8\\n"', '"Language: ru\\n"', ""]
+    for i in range(n):
+        lines += [f"#: article.txt:{i}", f'msgctxt "b{i}.s1"', f'msgid "Sentence number {i} about Baku."',
+                  f'msgstr "Предложение номер {i} о Баку."', ""]
+    return "\n".join(lines).encode()
+
+
+def test_lexer_is_linear():
+    small, big = _big_catalog(10_000), _big_catalog(40_000)
+    t0 = time.perf_counter()
+    assert pofile.scan(small)[0] == []
+    t1 = time.perf_counter()
+    assert pofile.scan(big)[0] == []
+    t2 = time.perf_counter()
+    assert (t2 - t1) < 6 * (t1 - t0) + 0.2, (t1 - t0, t2 - t1)   # 4x the entries: ~4x the time
+
+
+# -- properties ----------------------------------------------------------------------------------------
+
+# Any Unicode but NUL, EOT (gettext's context separator) and surrogates, with the characters that broke polib and babel made likely.
+_HOSTILE = st.sampled_from(["\u2028", "\u2029", "\u0085", "\u001e", "\u001c", "\x0b", "\x0c", "\r", "\t", '"',
+                            "\\", "%", "%s", "{", "}", "{city}", "#", "\n", "msgid ", "ə", "և", "Ё", " "])
+_TEXT = st.lists(st.one_of(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00\x04"), _HOSTILE),
+                 max_size=30).map("".join)
+
+
+def _align_newlines(msgid: str, msgstr: str) -> str:
+    """gettext requires msgid and msgstr to agree on a leading and a trailing newline."""
+    if not msgstr:
+        return msgstr
+    body = msgstr.strip("\n") or "x"
+    return ("\n" if msgid.startswith("\n") else "") + body + ("\n" if msgid.endswith("\n") else "")
+
+
+@settings(max_examples=60)
+@given(st.dictionaries(st.tuples(st.none() | _TEXT, _TEXT.filter(bool)), _TEXT, min_size=1, max_size=6))
+def test_round_trip_of_hostile_strings(tmp_path_factory, entries):
+    po = polib.POFile(wrapwidth=pofile.WRAP_WIDTH)
+    po.metadata = {"Content-Type": "text/plain; charset=UTF-8", "Language": "ru",
+                   "Plural-Forms": "nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n%10>=2 && n%10<=4 && "
+                                   "(n%100<10 || n%100>=20) ? 1 : 2);"}
+    expected = {}
+    for (ctxt, msgid), msgstr in entries.items():
+        msgstr = _align_newlines(msgid, msgstr)
+        po.append(polib.POEntry(msgctxt=ctxt, msgid=msgid, msgstr=msgstr))
+        expected[(ctxt, msgid)] = msgstr
+    path = tmp_path_factory.mktemp("rt") / "ru.po"
+    pofile.write(po, path)
+    back = pofile.read(path)            # our lexer and msgfmt -c both accept it, or this raises
+    assert {k: e.msgstr for k, e in pofile.entries_by_key(back).items()} == expected
+    assert pofile.render(back) == path.read_bytes()     # and it is stable
+
+
+@pytest.mark.parametrize("bad", ["\x00", "\x04"])
+def test_writer_refuses_what_gettext_cannot_carry(bad, tmp_path):
+    """Found by the round-trip property: msgfmt rejects U+0004 (its context separator) in any string."""
+    po = polib.POFile(wrapwidth=pofile.WRAP_WIDTH)
+    po.metadata = {"Content-Type": "text/plain; charset=UTF-8", "Language": "ru"}
+    po.append(polib.POEntry(msgid="Baku", msgstr=f"Ba{bad}kı"))
+    path = tmp_path / "ru.po"
+    with pytest.raises(CatalogError) as info:
+        pofile.write(po, path)
+    assert str(info.value).startswith(f"{path}:")
+    assert not path.exists() and list(tmp_path.iterdir()) == []
