@@ -2,20 +2,60 @@
 
 Read and written with polib only, always from and to paths, with a fixed wrap width; babel serves
 locale facts (plural forms) only. See ../shared/reference/reliability.md for why.
+
+Merge policy (msgmerge's contract, plus what positional msgctxt ids need):
+
+1. An entry whose (msgctxt, msgid) is unchanged is carried over as it is: msgstr, fuzzy flag,
+   translator comments (`#`), `#|` previous source.
+2. Then, over the whole document, a sentence whose text is an existing entry's msgid is that entry
+   *moved* (an insertion or deletion earlier in the block shifts every later id): it keeps its
+   translation and its state. msgmerge would mark it fuzzy because the context changed; we don't,
+   because the source sentence is identical. Obsolete `#~` entries count too (a deleted sentence that
+   comes back gets its old translation back), and a sentence that occurs twice shares a translation.
+3. What is left on both sides is paired as *edited* sentences: the most similar pairs first
+   (difflib ratio, +0.15 when the msgctxt is the same, accepted from 0.6). An edited sentence becomes
+   fuzzy with `#|` previous msgctxt/msgid and keeps its translator comments. Its msgstr is the new
+   machine suggestion; the old translation is kept as an obsolete `#~` entry under the old source
+   (and named in a `#.` line), so it is recoverable and comes back by itself if the edit is reverted.
+   Without a machine suggestion the old translation stays as the fuzzy msgstr, exactly as
+   `msgmerge --previous` does.
+4. New sentences get new entries (machine suggestion, fuzzy); old entries left over become obsolete.
+
+Only sentences without a usable msgid match (`pending`) go to the engine. Approved entries whose
+translation breaks the current glossary get a `#. glossary:` line and are listed in
+`Changes.conflicts`; their msgstr is never touched.
+
+Timestamps: POT-Creation-Date and PO-Revision-Date change only when the entries change (the clock is
+`SOURCE_DATE_EPOCH` when set), so a re-run with the same inputs writes the same bytes.
 """
 from __future__ import annotations
 
+import difflib
+import os
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import polib
 
 from . import __version__, langs
 from .document import Document, Segment
-
 from .pofile import WRAP_WIDTH
+
+if TYPE_CHECKING:
+    from .glossary import Glossary
+
 PROJECT = f"toolkit {__version__}"
+#: Similarity (difflib ratio, + SAME_CONTEXT_BONUS for the same msgctxt) from which a removed and an added
+#: sentence are taken to be one edited sentence.
+EDIT_THRESHOLD = 0.6
+SAME_CONTEXT_BONUS = 0.15
+#: Above this many candidate pairs only same-msgctxt pairs are compared (keeps huge merges linear).
+MAX_PAIRS = 250_000
+GLOSSARY_NOTE = "glossary: "
+PREVIOUS_NOTE = "previous translation (kept as an obsolete entry): "
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,13 +76,21 @@ class Translation:
 class Changes:
     added: list[str] = field(default_factory=list)        # msgctxt of new entries
     updated: list[str] = field(default_factory=list)      # source changed: fuzzy with #| previous msgid
-    moved: list[str] = field(default_factory=list)        # same sentence, new position
+    moved: list[str] = field(default_factory=list)        # same sentence, new position (or back from #~)
     kept: list[str] = field(default_factory=list)         # unchanged
     obsoleted: list[str] = field(default_factory=list)    # removed from the source: now #~
+    filled: list[str] = field(default_factory=list)       # empty msgstr given a machine suggestion
+    conflicts: list[str] = field(default_factory=list)    # approved, but breaks the glossary: reported only
 
     @property
     def count(self) -> int:
-        return len(self.added) + len(self.updated) + len(self.moved) + len(self.obsoleted)
+        return len(self.added) + len(self.updated) + len(self.moved) + len(self.obsoleted) + len(self.filled)
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    kind: str                          # "kept", "moved", "updated", "added"
+    old: polib.POEntry | None
 
 
 def pot_path(locales: Path, doc: Document) -> Path:
@@ -51,6 +99,13 @@ def pot_path(locales: Path, doc: Document) -> Path:
 
 def po_path(locales: Path, lang: str, doc: Document) -> Path:
     return locales / lang / "LC_MESSAGES" / f"{doc.name}.po"
+
+
+def now_stamp() -> str:
+    """The gettext date format; `SOURCE_DATE_EPOCH` (reproducible builds) fixes the clock."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    t = time.gmtime(int(epoch)) if epoch and epoch.isdigit() else time.gmtime()
+    return time.strftime("%Y-%m-%d %H:%M+0000", t)
 
 
 def header(lang: str | None, previous: Mapping[str, str] | None = None) -> dict[str, str]:
@@ -80,89 +135,201 @@ def _reference(doc: Document, seg: Segment) -> tuple[str, str]:
     return (doc.source, str(seg.line))
 
 
-def build_pot(doc: Document) -> polib.POFile:
+def build_pot(doc: Document, previous: polib.POFile | Path | None = None) -> polib.POFile:
+    """The template; its POT-Creation-Date is the previous one's unless the entries changed."""
     pot = polib.POFile(wrapwidth=WRAP_WIDTH)
-    pot.metadata = header(None)
     pot.header = f"Translation template for {doc.source}."
     for seg in doc.segments:
         pot.append(polib.POEntry(msgctxt=seg.id, msgid=seg.text, msgstr="", occurrences=[_reference(doc, seg)]))
+    if isinstance(previous, Path):
+        from . import pofile
+
+        previous = pofile.read(previous) if previous.exists() else None
+    pot.metadata = header(None, previous.metadata if previous is not None else None)
+    if previous is None or _body(pot) != _body(previous):
+        pot.metadata["POT-Creation-Date"] = now_stamp()
     return pot
 
 
-def pending(doc: Document, existing: polib.POFile | None) -> list[Segment]:
-    """Segments whose sentence has no entry yet: only these go to the engine."""
+def _body(po: polib.POFile) -> str:
+    return "\n".join(str(e) for e in po)
+
+
+# -- matching ---------------------------------------------------------------------------------------------
+
+def plan(doc: Document, existing: polib.POFile | None) -> dict[str, Match]:
+    """For every segment id: which old entry it continues, and how (see the module docstring)."""
+    segs = doc.segments
     if existing is None:
-        return list(doc.segments)
-    known = {e.msgid for e in existing if not e.obsolete and e.msgstr}
-    return [s for s in doc.segments if s.text not in known]
+        return {s.id: Match("added", None) for s in segs}
+    active = [e for e in existing if not e.obsolete]
+    obsolete = [e for e in existing if e.obsolete]
+    used: set[int] = set()
+    out: dict[str, Match] = {}
+
+    by_key = {(e.msgctxt, e.msgid): e for e in active}
+    for s in segs:
+        old = by_key.get((s.id, s.text))
+        if old is not None and id(old) not in used:
+            out[s.id] = Match("kept", old)
+            used.add(id(old))
+
+    by_msgid: dict[str, list[polib.POEntry]] = {}
+    for e in active:
+        by_msgid.setdefault(e.msgid, []).append(e)
+    obsolete_by_key = {(e.msgctxt, e.msgid): e for e in obsolete}
+    obsolete_by_msgid: dict[str, polib.POEntry] = {}
+    for e in obsolete:
+        if e.msgstr or e.msgid not in obsolete_by_msgid:
+            obsolete_by_msgid[e.msgid] = e
+    for s in segs:
+        if s.id in out:
+            continue
+        same = by_msgid.get(s.text, [])
+        old = next((e for e in same if id(e) not in used), None) \
+            or obsolete_by_key.get((s.id, s.text)) or obsolete_by_msgid.get(s.text) \
+            or next(iter(same), None)  # the sentence occurs twice: share the translation
+        if old is not None:
+            out[s.id] = Match("moved", old)
+            used.add(id(old))
+
+    new = [s for s in segs if s.id not in out]
+    gone = [e for e in active if id(e) not in used]
+    if new and gone:
+        pairs: list[tuple[float, int, int]] = []
+        crowded = len(new) * len(gone) > MAX_PAIRS
+        for i, s in enumerate(new):
+            for j, e in enumerate(gone):
+                same_ctxt = e.msgctxt == s.id
+                if crowded and not same_ctxt:
+                    continue
+                bonus = SAME_CONTEXT_BONUS if same_ctxt else 0.0
+                sm = difflib.SequenceMatcher(None, e.msgid, s.text, autojunk=False)
+                if sm.real_quick_ratio() + bonus < EDIT_THRESHOLD or sm.quick_ratio() + bonus < EDIT_THRESHOLD:
+                    continue
+                score = sm.ratio() + bonus
+                if score >= EDIT_THRESHOLD:
+                    pairs.append((-score, i, j))
+        taken_new: set[int] = set()
+        taken_old: set[int] = set()
+        for _, i, j in sorted(pairs):
+            if i in taken_new or j in taken_old:
+                continue
+            taken_new.add(i)
+            taken_old.add(j)
+            out[new[i].id] = Match("updated", gone[j])
+    for s in segs:
+        out.setdefault(s.id, Match("added", None))
+    return out
 
 
-def merge(doc: Document, lang: str, existing: polib.POFile | None,
-          translations: Mapping[str, Translation]) -> tuple[polib.POFile, Changes]:
+def pending(doc: Document, existing: polib.POFile | None) -> list[Segment]:
+    """Segments the engine must translate: new and edited sentences, and entries still empty."""
+    matches = plan(doc, existing)
+    return [s for s in doc.segments if matches[s.id].old is None or matches[s.id].kind == "updated"
+            or not matches[s.id].old.msgstr]
+
+
+# -- merging ----------------------------------------------------------------------------------------------
+
+def merge(doc: Document, lang: str, existing: polib.POFile | None, translations: Mapping[str, Translation],
+          *, glossary: Glossary | None = None) -> tuple[polib.POFile, Changes]:
     """msgmerge semantics: approved text is never replaced, changed sources turn fuzzy with `#|`."""
     changes = Changes()
-    old_active = [e for e in existing if not e.obsolete] if existing is not None else []
-    old_obsolete = [e for e in existing if e.obsolete] if existing is not None else []
-    by_key = {(e.msgctxt, e.msgid): e for e in old_active}
-    by_msgid: dict[str, polib.POEntry] = {}
-    for e in [*old_active, *old_obsolete]:
-        by_msgid.setdefault(e.msgid, e)
-    by_ctxt = {e.msgctxt: e for e in old_active}
-    used: set[int] = set()
-
+    matches = plan(doc, existing)
     po = polib.POFile(wrapwidth=WRAP_WIDTH)
     po.header = existing.header if existing is not None and existing.header else \
         f"{langs.english_name(lang)} translation of {doc.source}."
     po.metadata = header(lang, existing.metadata if existing is not None else None)
 
+    displaced: list[polib.POEntry] = []      # human text of edited sentences, to keep as #~
+    used: set[int] = set()
     for seg in doc.segments:
+        match = matches[seg.id]
         tr = translations.get(seg.id)
-        old = by_key.get((seg.id, seg.text))
-        if old is not None and id(old) not in used:
-            entry = _carry(old, doc, seg)
-            changes.kept.append(seg.id)
-        elif (old := by_msgid.get(seg.text)) is not None and id(old) not in used:
-            entry = _carry(old, doc, seg)
-            changes.moved.append(seg.id)
-        elif (old := by_ctxt.get(seg.id)) is not None and id(old) not in used and tr is not None:
-            entry = _machine(doc, seg, tr)
-            entry.previous_msgid = old.msgid
-            entry.tcomment = old.tcomment
-            changes.updated.append(seg.id)
-            if not old.fuzzy and old.msgstr:
-                # The translator's text for the old sentence stays recoverable as an obsolete entry.
-                keep = _copy(old)
-                keep.obsolete = True
-                old_obsolete.append(keep)
-        elif tr is not None:
-            old = None
-            entry = _machine(doc, seg, tr)
-            changes.added.append(seg.id)
-        else:
-            old = None
-            entry = polib.POEntry(msgctxt=seg.id, msgid=seg.text, msgstr="", occurrences=[_reference(doc, seg)])
-            changes.added.append(seg.id)
+        old = match.old
         if old is not None:
             used.add(id(old))
+        if match.kind in ("kept", "moved"):
+            entry = _carry(old, doc, seg)
+            (changes.kept if match.kind == "kept" else changes.moved).append(seg.id)
+            if not entry.msgstr and tr is not None:
+                entry.msgstr = tr.text
+                entry.comment = _machine_comment(tr)
+                if "fuzzy" not in entry.flags:
+                    entry.flags.append("fuzzy")
+                changes.filled.append(seg.id)
+        elif match.kind == "updated":
+            assert old is not None
+            if tr is not None:
+                entry = _machine(doc, seg, tr)
+                if old.msgstr and old.msgstr != tr.text:
+                    entry.comment += "\n" + PREVIOUS_NOTE + old.msgstr
+                    keep = _copy(old)
+                    keep.obsolete = True
+                    keep.occurrences = []
+                    displaced.append(keep)
+            else:
+                entry = _carry(old, doc, seg)
+                if "fuzzy" not in entry.flags:
+                    entry.flags.append("fuzzy")
+            entry.tcomment = old.tcomment
+            entry.previous_msgid = old.msgid
+            entry.previous_msgctxt = old.msgctxt if old.msgctxt != seg.id else None
+            changes.updated.append(seg.id)
+        else:
+            entry = _machine(doc, seg, tr) if tr is not None else \
+                polib.POEntry(msgctxt=seg.id, msgid=seg.text, msgstr="", occurrences=[_reference(doc, seg)])
+            changes.added.append(seg.id)
+        _recheck(entry, glossary, lang, changes)
         po.append(entry)
 
-    for e in old_active:
-        if id(e) not in used:
-            gone = _copy(e)
-            gone.obsolete = True
-            gone.occurrences = []
-            po.append(gone)
-            changes.obsoleted.append(e.msgctxt or e.msgid)
-    for e in old_obsolete:
-        if id(e) not in used:
-            po.append(e)
+    obsolete: dict[tuple[str | None, str], polib.POEntry] = {}
+    if existing is not None:
+        for e in existing:
+            if e.obsolete and id(e) not in used:
+                obsolete[(e.msgctxt, e.msgid)] = e
+        for e in existing:
+            if not e.obsolete and id(e) not in used:
+                gone = _copy(e)
+                gone.obsolete = True
+                gone.occurrences = []
+                obsolete.pop((gone.msgctxt, gone.msgid), None)
+                obsolete[(gone.msgctxt, gone.msgid)] = gone
+                changes.obsoleted.append(e.msgctxt or e.msgid)
+    for keep in displaced:
+        obsolete.pop((keep.msgctxt, keep.msgid), None)   # a newer human text for the same old source wins
+        obsolete[(keep.msgctxt, keep.msgid)] = keep
+    for e in obsolete.values():
+        po.append(e)
+
+    if existing is None or _body(po) != _body(existing):
+        po.metadata["PO-Revision-Date"] = now_stamp()
+        if existing is None or changes.added or changes.updated or changes.obsoleted or changes.moved:
+            po.metadata["POT-Creation-Date"] = po.metadata["PO-Revision-Date"]
     return po, changes
 
 
+def _recheck(entry: polib.POEntry, glossary: Glossary | None, lang: str, changes: Changes) -> None:
+    """Regenerate the `#. glossary:` lines of an approved entry; never touch its msgstr."""
+    lines = [ln for ln in entry.comment.split("\n") if ln and not ln.startswith(GLOSSARY_NOTE)]
+    if glossary is not None and entry.msgstr and not entry.fuzzy:
+        from . import qa
+
+        problems = [f.message for f in qa.term_findings(entry.msgid, entry.msgstr, glossary, lang)]
+        if problems:
+            lines.extend(GLOSSARY_NOTE + p for p in problems)
+            changes.conflicts.append(entry.msgctxt or entry.msgid)
+    entry.comment = "\n".join(lines)
+
+
+def _machine_comment(tr: Translation) -> str:
+    return "\n".join([f"machine translation: {tr.engine}", *tr.notes, *(f"check: {p}" for p in tr.problems)])
+
+
 def _machine(doc: Document, seg: Segment, tr: Translation) -> polib.POEntry:
-    comments = [f"machine translation: {tr.engine}", *tr.notes, *(f"check: {p}" for p in tr.problems)]
     return polib.POEntry(msgctxt=seg.id, msgid=seg.text, msgstr=tr.text, occurrences=[_reference(doc, seg)],
-                         comment="\n".join(comments), flags=["fuzzy"])
+                         comment=_machine_comment(tr), flags=["fuzzy"])
 
 
 def _carry(old: polib.POEntry, doc: Document, seg: Segment) -> polib.POEntry:
@@ -180,9 +347,25 @@ def _copy(e: polib.POEntry) -> polib.POEntry:
                          obsolete=e.obsolete)
 
 
+# -- questions about a catalog ----------------------------------------------------------------------------
+
 def segments_translated(po: polib.POFile) -> dict[str, polib.POEntry]:
     return {e.msgctxt: e for e in po if not e.obsolete and e.msgctxt}
 
 
 def entries(po: polib.POFile) -> Sequence[polib.POEntry]:
     return [e for e in po if not e.obsolete]
+
+
+def is_approved(entry: polib.POEntry) -> bool:
+    return bool(entry.msgstr) and not entry.fuzzy and not entry.obsolete
+
+
+def catalogs(locales: Path, *, name: str | None = None, targets: Sequence[str] = ()) -> list[tuple[str, Path]]:
+    """(lang, path) of every catalog under `locales`, sorted; optionally one document and some languages."""
+    found = []
+    for path in sorted(locales.glob("*/LC_MESSAGES/*.po")):
+        lang = path.parent.parent.name
+        if (name is None or path.stem == name) and (not targets or lang in targets):
+            found.append((lang, path))
+    return found

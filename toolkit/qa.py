@@ -1,0 +1,281 @@
+"""Quality checks on translated catalogs: collect every finding per entry, never stop at the first.
+
+Each finding has a severity; `error` findings are blocking (`toolkit check` exits 7 so it can gate
+publishing). What is checked, per active entry:
+
+* terminology: every glossary term of the source has an accepted target form, and no forbidden one
+  (`term-missing`, `term-forbidden`): an error on an approved entry, a warning on a fuzzy one;
+* numbers and dates: "6,500", "2,000", "20 years", "Dec. 4" keep their numbers in a form the target
+  locale accepts (babel's `format_decimal` with any space variant, the plain digits, or the source form);
+* state: `untranslated` (error: the built article would show English), `fuzzy` (warning: unreviewed);
+* small-NMT failure modes: a word or short phrase repeated (`repetition`, error) and a target whose
+  length is far from the source's (`length`, warning);
+* target punctuation: Armenian full stop `։` rather than `.`, Russian «» rather than "..." (warnings).
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass
+from decimal import Decimal, InvalidOperation
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import polib
+
+    from .glossary import Glossary
+
+SEVERITIES = ("error", "warning", "info")
+#: target/source length ratio outside this range is suspicious (sources of 20+ characters only)
+LENGTH_RATIO = (0.4, 2.6)
+MIN_LENGTH_CHECKED = 20
+_NUMBER = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)*")
+_SPACES = ("\u00a0", "\u202f", " ", "\u2009")
+_REPEAT = re.compile(r"(?<!\w)(\w+(?:\W+\w+){0,2}?)(?:\W+\1(?!\w)){3,}", re.IGNORECASE)
+_VOWEL_END = set("аяоеёиыуюэйьъ" "aəeıioöuü" "աեէըիոօւ")
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    lang: str
+    msgctxt: str
+    code: str          # "term-missing", "term-forbidden", "number", "untranslated", "fuzzy", "repetition", ...
+    severity: str      # "error" (blocking), "warning", "info"
+    message: str
+    catalog: str = ""
+
+    @property
+    def is_blocking(self) -> bool:
+        return self.severity == "error"
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class Fix:
+    catalog: str
+    msgctxt: str
+    before: str
+    after: str
+    notes: tuple[str, ...]
+
+
+# -- terminology ------------------------------------------------------------------------------------------
+
+def term_findings(source: str, target: str, glossary: Glossary, lang: str, *, approved: bool = True,
+                  msgctxt: str = "") -> list[Finding]:
+    """Glossary terms of `source` whose accepted target form is missing from `target`, or forbidden ones present.
+
+    Presence is a simple case-folded check that tolerates a changed final vowel (ru России for Россия,
+    az Bakının for Bakı, hy Երևանում for Երևան); the terminology module has no per-entry verifier yet.
+    """
+    severity = "error" if approved else "warning"
+    out: list[Finding] = []
+    folded = _fold(target)
+    seen: set[str] = set()
+    for hit in glossary.match(source):
+        concept = hit.concept
+        if concept.id in seen:
+            continue
+        seen.add(concept.id)
+        accepted = concept.accepted(lang)
+        forbidden = [f for f in concept.forbidden(lang) if _present(f, folded)]
+        if forbidden:
+            out.append(Finding(lang, msgctxt, "term-forbidden", severity,
+                               f"{hit.text} ({concept.id}): forbidden {forbidden[0]!r}; use {accepted[0]!r}"
+                               if accepted else f"{hit.text} ({concept.id}): forbidden {forbidden[0]!r}"))
+        elif accepted and not any(_present(a, folded) for a in accepted):
+            out.append(Finding(lang, msgctxt, "term-missing", severity,
+                               f"{hit.text} ({concept.id}): expected {' or '.join(map(repr, accepted))}"))
+    return out
+
+
+def _fold(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).casefold()
+
+
+def _present(term: str, folded_target: str) -> bool:
+    words = _fold(term).split()
+    stems = [w[:-1] if len(w) > 4 and w[-1] in _VOWEL_END else w for w in words]
+    pattern = r"\s+".join(rf"(?<!\w){re.escape(s)}" for s in stems)
+    return re.search(pattern, folded_target) is not None
+
+
+def repair_terms(source: str, target: str, glossary: Glossary, lang: str) -> tuple[str, tuple[str, ...]]:
+    """Replace forbidden variants and English source terms copied through with the preferred target form."""
+    notes: list[str] = []
+    text = target
+    for hit in glossary.match(source):
+        preferred = hit.concept.preferred(lang)
+        if preferred is None or _present(preferred, _fold(text)):
+            continue
+        for wrong in (*hit.concept.forbidden(lang), hit.text):
+            pattern = re.compile(rf"(?<!\w){re.escape(wrong)}(?!\w)")
+            if pattern.search(text):
+                text = pattern.sub(preferred, text)
+                notes.append(f"{wrong} → {preferred} ({hit.concept.id})")
+                break
+    return text, tuple(notes)
+
+
+# -- numbers ----------------------------------------------------------------------------------------------
+
+def numbers(text: str) -> list[str]:
+    return _NUMBER.findall(text)
+
+
+def _value(token: str) -> Decimal | None:
+    if re.fullmatch(r"\d{1,3}(,\d{3})+", token):
+        return Decimal(token.replace(",", ""))
+    try:
+        return Decimal(token)
+    except InvalidOperation:
+        return None
+
+
+@cache
+def _forms(token: str, lang: str) -> tuple[str, ...]:
+    from babel.numbers import format_decimal
+
+    forms = {token}
+    value = _value(token)
+    if value is not None:
+        forms.add(format(value, "f"))
+        try:
+            localized = format_decimal(value, locale=lang)
+        except Exception:  # unknown locale: plain digits only
+            localized = None
+        if localized:
+            forms.add(localized)
+            for space in _SPACES:
+                forms.add(localized.replace("\u00a0", space).replace("\u202f", space))
+    return tuple(sorted(forms, key=len, reverse=True))
+
+
+def number_findings(source: str, target: str, lang: str, *, approved: bool = True,
+                    msgctxt: str = "") -> list[Finding]:
+    out = []
+    for token in dict.fromkeys(numbers(source)):
+        if not any(re.search(rf"(?<!\d){re.escape(f)}(?!\d)", target) for f in _forms(token, lang)):
+            out.append(Finding(lang, msgctxt, "number", "error" if approved else "warning",
+                               f"number {token!r} of the source is not in the translation"))
+    return out
+
+
+# -- machine-translation failure modes and punctuation ----------------------------------------------------
+
+def suspicious_findings(source: str, target: str, lang: str, *, msgctxt: str = "") -> list[Finding]:
+    out = []
+    m = _REPEAT.search(target)
+    if m:
+        out.append(Finding(lang, msgctxt, "repetition", "error",
+                           f"{m.group(1)!r} repeated {len(re.findall(re.escape(m.group(1)), m.group(0)))} times"))
+    else:
+        words = Counter(w.casefold() for w in re.findall(r"\w{3,}", target))
+        source_max = max(Counter(w.casefold() for w in re.findall(r"\w{3,}", source)).values(), default=0)
+        if words:
+            word, n = words.most_common(1)[0]
+            if n >= 6 and n > 2 * max(source_max, 1):
+                out.append(Finding(lang, msgctxt, "repetition", "error", f"{word!r} occurs {n} times"))
+    if len(source) >= MIN_LENGTH_CHECKED:
+        ratio = len(target) / len(source)
+        if not LENGTH_RATIO[0] <= ratio <= LENGTH_RATIO[1]:
+            out.append(Finding(lang, msgctxt, "length", "warning",
+                               f"translation is {ratio:.1f}× the source's length"))
+    return out
+
+
+def punctuation_findings(source: str, target: str, lang: str, *, msgctxt: str = "") -> list[Finding]:
+    out = []
+    end = target.rstrip().rstrip("»\"”’)")
+    if lang == "hy" and source.rstrip().rstrip("\"”’)").endswith(".") and end.endswith(".") \
+            and not end.endswith("..."):
+        out.append(Finding(lang, msgctxt, "punctuation", "warning",
+                           "Armenian sentences end with the full stop ։ (U+0589), not '.'"))
+    if lang == "ru" and re.search(r"\"[^\"]+\"|“[^”]+”", target):
+        out.append(Finding(lang, msgctxt, "punctuation", "warning", "Russian quotes are «…», not \"…\""))
+    return out
+
+
+# -- whole entries and catalogs ---------------------------------------------------------------------------
+
+def check_entry(entry: polib.POEntry, lang: str, glossary: Glossary | None = None) -> list[Finding]:
+    ctxt = entry.msgctxt or ""
+    if not entry.msgstr:
+        return [Finding(lang, ctxt, "untranslated", "error", "no translation: the source text would be published")]
+    approved = not entry.fuzzy
+    out = [] if approved else [Finding(lang, ctxt, "fuzzy", "warning", "not reviewed (fuzzy)")]
+    if glossary is not None:
+        out += term_findings(entry.msgid, entry.msgstr, glossary, lang, approved=approved, msgctxt=ctxt)
+    out += number_findings(entry.msgid, entry.msgstr, lang, approved=approved, msgctxt=ctxt)
+    out += suspicious_findings(entry.msgid, entry.msgstr, lang, msgctxt=ctxt)
+    out += punctuation_findings(entry.msgid, entry.msgstr, lang, msgctxt=ctxt)
+    return out
+
+
+def check_catalog(po: polib.POFile, lang: str, glossary: Glossary | None = None, *,
+                  catalog: str = "") -> list[Finding]:
+    out: list[Finding] = []
+    for entry in po:
+        if entry.obsolete or not entry.msgid:
+            continue
+        for f in check_entry(entry, lang, glossary):
+            out.append(Finding(f.lang, f.msgctxt, f.code, f.severity, f.message, catalog))
+    return out
+
+
+def fix_catalog(po: polib.POFile, lang: str, glossary: Glossary, *, catalog: str = "") -> list[Fix]:
+    """Repair glossary terms in fuzzy entries only; approved entries are the translator's and stay as they are."""
+    fixes = []
+    for entry in po:
+        if entry.obsolete or not entry.fuzzy or not entry.msgstr:
+            continue
+        fixed, notes = repair_terms(entry.msgid, entry.msgstr, glossary, lang)
+        if fixed != entry.msgstr:
+            fixes.append(Fix(catalog, entry.msgctxt or "", entry.msgstr, fixed, notes))
+            entry.msgstr = fixed
+            lines = [ln for ln in entry.comment.split("\n") if ln]
+            lines += [f"fixed by check: term {n}" for n in notes]
+            entry.comment = "\n".join(lines)
+    return fixes
+
+
+def blocking(findings: Iterable[Finding]) -> list[Finding]:
+    return [f for f in findings if f.is_blocking]
+
+
+def summary(findings: Sequence[Finding]) -> dict[str, int]:
+    counts = Counter(f.severity for f in findings)
+    return {s: counts.get(s, 0) for s in SEVERITIES}
+
+
+def run(locales: Path, *, name: str | None = None, targets: Sequence[str] = (), glossary: Glossary | None = None,
+        fix: bool = False) -> tuple[list[Finding], list[Fix]]:
+    """Check (and with `fix`, repair fuzzy terms in) every catalog under `locales`."""
+    from . import catalog as catalog_mod, fsutil, pofile
+    from .errors import CatalogError
+
+    found = catalog_mod.catalogs(locales, name=name, targets=targets)
+    if not found:
+        what = f"no catalogs for {name!r}" if name else "no catalogs"
+        raise CatalogError(f"{what} under {locales}", path=locales,
+                           hint="run `toolkit translate FILE --to LANG` first")
+    findings: list[Finding] = []
+    fixes: list[Fix] = []
+    for lang, path in found:
+        if fix and glossary is not None:
+            with fsutil.locked(locales):
+                po = pofile.read(path, lang=lang)
+                done = fix_catalog(po, lang, glossary, catalog=str(path))
+                if done:
+                    pofile.write(po, path, previous=po)
+                fixes += done
+        else:
+            po = pofile.read(path, lang=lang)
+        findings += check_catalog(po, lang, glossary, catalog=str(path))
+    return findings, fixes
