@@ -336,6 +336,7 @@ def _carry(old: polib.POEntry, doc: Document, seg: Segment) -> polib.POEntry:
     entry = _copy(old)
     entry.obsolete = False
     entry.msgctxt = seg.id
+    entry.msgid = seg.text
     entry.occurrences = [_reference(doc, seg)]
     return entry
 

@@ -102,7 +102,7 @@ def _fold(text: str) -> str:
 def _present(term: str, folded_target: str) -> bool:
     words = _fold(term).split()
     stems = [w[:-1] if len(w) > 4 and w[-1] in _VOWEL_END else w for w in words]
-    pattern = r"\s+".join(rf"(?<!\w){re.escape(s)}" for s in stems)
+    pattern = r"\w*\s+".join(rf"(?<!\w){re.escape(s)}" for s in stems)
     return re.search(pattern, folded_target) is not None
 
 

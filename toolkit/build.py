@@ -1,0 +1,146 @@
+"""From an article and its catalog back to a translated article: original blocks, spacing and line endings.
+
+Fuzzy policy: `use` (default) takes approved and fuzzy translations and counts the fuzzy ones,
+`source` puts the English sentence where the translation is fuzzy, `fail` refuses unless every
+sentence is approved. An untranslated sentence always falls back to its source text and is counted
+(`fail` refuses it too). With msgstr = msgid everywhere the output is the source, byte for byte.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import polib
+
+from .document import Document, Segment
+from .errors import CatalogError, ConflictFound, UsageError
+
+POLICIES = ("use", "source", "fail")
+
+
+@dataclass(frozen=True, slots=True)
+class Built:
+    lang: str
+    data: bytes            # the article, in the source's encoding (UTF-8 if that cannot hold it), BOM, newlines
+    segments: int
+    approved: int
+    fuzzy: int             # fuzzy translations used (policy "use") or replaced by the source ("source")
+    untranslated: int      # sentences left in English
+    out: Path | None = None
+
+
+def default_out(source: Path, lang: str) -> Path:
+    """Next to the article: seeds/karabakh-mining.txt → seeds/karabakh-mining.ru.txt."""
+    return source.with_name(f"{source.stem}.{lang}{source.suffix}")
+
+
+def build(doc: Document, po: polib.POFile, lang: str, *, fuzzy: str = "use", catalog: str | Path = "") -> Built:
+    if fuzzy not in POLICIES:
+        raise UsageError(f"unknown --fuzzy policy {fuzzy!r}; choose one of: {', '.join(POLICIES)}")
+    exact = {(e.msgctxt, e.msgid): e for e in po if not e.obsolete}
+    by_msgid: dict[str, polib.POEntry] = {}
+    for e in po:
+        if not e.obsolete:
+            by_msgid.setdefault(e.msgid, e)
+    missing = [s for s in doc.segments if (s.id, s.text) not in exact and s.text not in by_msgid]
+    if missing:
+        first = missing[0]
+        raise CatalogError(f"{len(missing)} sentence(s) of {doc.source} are not in the catalog, first {first.id} "
+                           f"(line {first.line}): the article changed since it was translated", path=catalog,
+                           hint=f"run `toolkit translate {doc.source} --to {lang}` to merge the changes")
+    counts = {"approved": 0, "fuzzy": 0, "untranslated": 0}
+
+    def target(seg: Segment) -> str:
+        entry = exact.get((seg.id, seg.text)) or by_msgid[seg.text]
+        if not entry.msgstr:
+            counts["untranslated"] += 1
+            return seg.text
+        if entry.fuzzy:
+            counts["fuzzy"] += 1
+            return entry.msgstr if fuzzy == "use" else seg.text
+        counts["approved"] += 1
+        return entry.msgstr
+
+    text = doc.rebuild(target)
+    if fuzzy == "fail" and (counts["fuzzy"] or counts["untranslated"]):
+        raise ConflictFound(f"{counts['fuzzy']} fuzzy and {counts['untranslated']} untranslated sentence(s); "
+                            "--fuzzy fail builds only fully approved catalogs", path=catalog,
+                            hint="review them in a PO editor, or use --fuzzy use|source")
+    try:
+        data = doc.encode(text)
+    except UnicodeEncodeError:
+        data = Document(doc.name, doc.source, doc.leading, doc.blocks, doc.newline, doc.bom, "utf-8").encode(text)
+    return Built(lang, data, len(doc.segments), counts["approved"], counts["fuzzy"], counts["untranslated"])
+
+
+def build_file(path: str | Path, lang: str, *, locales: str | Path = "locales", out: str | Path | None = None,
+               fuzzy: str = "use", glossary_dir: str | Path | None = "glossaries",
+               encoding: str | None = None) -> Built:
+    """Read the article (segmented as `translate` did, with the same glossary) and its catalog; write `out`
+    atomically (`-` means: do not write, the caller prints `data`)."""
+    from . import catalog, fsutil, glossary as glossary_mod, pipeline, pofile
+
+    gl = glossary_mod.load(glossary_dir) if glossary_dir is not None and Path(glossary_dir).exists() else None
+    doc = pipeline.load(path, gl, encoding=encoding)
+    po_path = catalog.po_path(Path(locales), lang, doc)
+    if not po_path.exists():
+        raise CatalogError(f"no {lang} catalog for {doc.source}", path=po_path,
+                           hint=f"run `toolkit translate {doc.source} --to {lang}` first")
+    built = build(doc, pofile.read(po_path, lang=lang), lang, fuzzy=fuzzy, catalog=po_path)
+    if out is not None and str(out) == "-":
+        return built
+    target = Path(out) if out is not None else default_out(Path(path), lang)
+    fsutil.atomic_write(target, built.data)
+    return Built(built.lang, built.data, built.segments, built.approved, built.fuzzy, built.untranslated, target)
+
+
+@dataclass(frozen=True, slots=True)
+class Compiled:
+    po: Path
+    mo: Path
+    written: bool          # False when the .mo already had these bytes
+
+
+def compile_catalogs(locales: str | Path, *, targets: tuple[str, ...] = ()) -> list[Compiled]:
+    """A .mo next to every catalog (fuzzy entries left out, as gettext does). GNU msgfmt when installed:
+    polib's save_as_mofile takes minutes on big catalogs; polib is the fallback."""
+    import shutil
+    import subprocess
+    import tempfile
+
+    from . import catalog, fsutil, pofile
+
+    found = catalog.catalogs(Path(locales), targets=targets)
+    if not found:
+        raise CatalogError(f"no catalogs under {locales}", path=locales,
+                           hint="run `toolkit translate FILE --to LANG` first")
+    msgfmt = shutil.which("msgfmt")
+    out = []
+    for lang, po_path in found:
+        mo_path = po_path.with_suffix(".mo")
+        if msgfmt is not None:
+            pofile.validate(po_path)
+            with tempfile.TemporaryDirectory(prefix="toolkit-mo-") as tmp:
+                tmp_mo = Path(tmp) / "out.mo"
+                result = subprocess.run([msgfmt, "--check-format", "-o", str(tmp_mo), str(po_path)],
+                                        capture_output=True, text=True, errors="replace")
+                if result.returncode != 0:
+                    raise CatalogError(f"msgfmt refused it: {result.stderr.strip().splitlines()[0]}", path=po_path)
+                data = tmp_mo.read_bytes()
+        else:
+            po = pofile.read(po_path, lang=lang)
+            data = po.to_binary() if hasattr(po, "to_binary") else _polib_mo(po)
+        written = not (mo_path.exists() and mo_path.read_bytes() == data)
+        if written:
+            fsutil.atomic_write(mo_path, data)
+        out.append(Compiled(po_path, mo_path, written))
+    return out
+
+
+def _polib_mo(po: polib.POFile) -> bytes:
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="toolkit-mo-") as tmp:
+        path = Path(tmp) / "out.mo"
+        po.save_as_mofile(str(path))
+        return path.read_bytes()

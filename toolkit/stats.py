@@ -1,0 +1,75 @@
+"""How far post-editing has come, per language: approved, fuzzy and untranslated segments, terms, conflicts."""
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .glossary import Glossary
+
+
+@dataclass(frozen=True, slots=True)
+class LanguageStats:
+    lang: str
+    catalogs: int
+    segments: int
+    words: int              # English words in the segments
+    approved: int
+    fuzzy: int
+    untranslated: int
+    terms_total: int        # glossary terms in translated segments
+    terms_ok: int           # of those, present in the translation in an accepted form
+    conflicts: int          # approved entries that break the glossary (reported by re-runs, never rewritten)
+
+    def percent(self, n: int) -> float:
+        return round(100.0 * n / self.segments, 1) if self.segments else 0.0
+
+    @property
+    def term_rate(self) -> float | None:
+        return round(100.0 * self.terms_ok / self.terms_total, 1) if self.terms_total else None
+
+    def as_dict(self) -> dict:
+        d = asdict(self)
+        d.update(approved_pct=self.percent(self.approved), fuzzy_pct=self.percent(self.fuzzy),
+                 untranslated_pct=self.percent(self.untranslated), term_rate=self.term_rate)
+        return d
+
+
+def collect(locales: Path, *, glossary: Glossary | None = None, targets: Sequence[str] = ()) -> list[LanguageStats]:
+    from . import catalog, pofile, qa
+    from .errors import CatalogError
+
+    found = catalog.catalogs(Path(locales), targets=targets)
+    if not found:
+        raise CatalogError(f"no catalogs under {locales}", path=locales,
+                           hint="run `toolkit translate FILE --to LANG` first")
+    by_lang: dict[str, list[Path]] = {}
+    for lang, path in found:
+        by_lang.setdefault(lang, []).append(path)
+    out = []
+    for lang in sorted(by_lang):
+        n = dict(catalogs=0, segments=0, words=0, approved=0, fuzzy=0, untranslated=0, terms_total=0, terms_ok=0,
+                 conflicts=0)
+        for path in by_lang[lang]:
+            n["catalogs"] += 1
+            for e in pofile.read(path, lang=lang):
+                if e.obsolete or not e.msgid:
+                    continue
+                n["segments"] += 1
+                n["words"] += len(re.findall(r"\w+(?:['’]\w+)*", e.msgid))
+                if not e.msgstr:
+                    n["untranslated"] += 1
+                    continue
+                n["fuzzy" if e.fuzzy else "approved"] += 1
+                if glossary is not None:
+                    total = len({h.concept.id for h in glossary.match(e.msgid) if h.concept.accepted(lang)})
+                    bad = qa.term_findings(e.msgid, e.msgstr, glossary, lang, approved=not e.fuzzy)
+                    n["terms_total"] += total
+                    n["terms_ok"] += max(0, total - len(bad))
+                    if bad and not e.fuzzy:
+                        n["conflicts"] += 1
+        out.append(LanguageStats(lang, **n))
+    return out
