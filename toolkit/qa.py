@@ -273,7 +273,7 @@ def run(locales: Path, *, name: str | None = None, targets: Sequence[str] = (), 
                 po = pofile.read(path, lang=lang)
                 done = fix_catalog(po, lang, glossary, catalog=str(path))
                 if done:
-                    pofile.write(po, path, previous=po)
+                    pofile.write(po, path)  # `previous=po` would compare po with itself
                 fixes += done
         else:
             po = pofile.read(path, lang=lang)

@@ -59,7 +59,7 @@ def collect(locales: Path, *, glossary: Glossary | None = None, targets: Sequenc
                 if e.obsolete or not e.msgid:
                     continue
                 n["segments"] += 1
-                n["words"] += len(re.findall(r"\w+(?:['’]\w+)*", e.msgid))
+                n["words"] += len(re.findall(r"\w+(?:[,.'’]\w+)*", e.msgid))
                 if not e.msgstr:
                     n["untranslated"] += 1
                     continue

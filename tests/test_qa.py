@@ -1,0 +1,140 @@
+"""QA checks: each case is a row with its reason; `check` gates publishing with exit 7; `--fix` touches fuzzy only."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import polib
+import pytest
+from typer.testing import CliRunner
+
+from toolkit import glossary as glossary_mod, pofile, qa
+from toolkit.cli import app
+
+from .conftest import ROOT
+
+runner = CliRunner()
+GLOSSARY = glossary_mod.load(ROOT / "glossaries")
+
+NUMBER_CASES = [
+    ("ru", "over 6,500 lives lost", "погибли более 6\u00a0500 человек", True),   # babel's ru grouping (NBSP)
+    ("ru", "over 6,500 lives lost", "погибли более 6\u202f500 человек", True),   # narrow NBSP
+    ("ru", "over 6,500 lives lost", "погибли более 6 500 человек", True),        # plain space
+    ("ru", "over 6,500 lives lost", "погибли более 6500 человек", True),         # plain digits
+    ("ru", "over 6,500 lives lost", "погибли более 65 человек", False),          # wrong number
+    ("az", "a force of 2,000 peacekeepers", "2.000 sülhməramlı", True),          # az groups with '.'
+    ("az", "a force of 2,000 peacekeepers", "20.000 sülhməramlı", False),        # not a digit-boundary match
+    ("hy", "for another 20 years", "ևս 20 տարով", True),
+    ("ru", "Previously on Dec. 4, Baku", "Ранее, 4 декабря, Баку", True),        # the day number is enough
+    ("ru", "Previously on Dec. 4, Baku", "Ранее, 14 декабря, Баку", False),      # 14 is not 4
+    ("ru", "in November 2020.", "в ноябре 2020 года.", True),                    # years are not grouped
+]
+
+
+@pytest.mark.parametrize("lang, source, target, ok", NUMBER_CASES)
+def test_numbers(lang: str, source: str, target: str, ok: bool):
+    assert (qa.number_findings(source, target, lang) == []) is ok
+
+
+TERM_CASES = [
+    ("ru", "Baku said.", "Баку заявил.", True),                     # preferred form
+    ("ru", "in Yerevan", "в Ереване", True),                        # locative still the term
+    ("ru", "Russia said", "в России", True),                        # final vowel changed
+    ("ru", "the Kyzylbulag mine", "рудник Гызылбулаг", False),      # forbidden variant
+    ("ru", "the Kyzylbulag mine", "рудник Дрмбон", True),           # admitted variant
+    ("az", "Baku said.", "Bakının bəyanatı.", True),                # genitive suffix
+    ("hy", "in Yerevan", "Երևանում", True),                         # locative suffix
+    ("ru", "the European Union", "Евросоюз", False),                # not a glossary form
+    ("ru", "on the Lachin-Shusha road", "на дороге Лачин — Шуша", True),  # multi-word, inflected
+]
+
+
+@pytest.mark.parametrize("lang, source, target, ok", TERM_CASES)
+def test_terms(lang: str, source: str, target: str, ok: bool):
+    assert (qa.term_findings(source, target, GLOSSARY, lang) == []) is ok
+
+
+SUSPICIOUS_CASES = [
+    ("The talks went on for many hours.", "Переговоры шли много часов.", set()),
+    ("The talks went on for many hours.", "Переговоры переговоры переговоры переговоры.", {"repetition"}),
+    ("The talks went on.", "и и и и и и и и", {"repetition"}),
+    ("The talks went on for many hours in Baku.", "Да.", {"length"}),
+    ("The talks went on for many hours in Baku.", "Переговоры " * 3 + "шли " + "очень " * 30, {"repetition", "length"}),
+]
+
+
+@pytest.mark.parametrize("source, target, codes", SUSPICIOUS_CASES)
+def test_suspicious_output_of_small_models(source: str, target: str, codes: set[str]):
+    assert {f.code for f in qa.suspicious_findings(source, target, "ru")} == codes
+
+
+PUNCTUATION_CASES = [
+    ("hy", "Baku said.", "Բաքուն հայտարարեց.", True),             # '.' instead of '։'
+    ("hy", "Baku said.", "Բաքուն հայտարարեց։", False),
+    ("ru", 'It said "no".', 'Он сказал "нет".', True),            # straight quotes
+    ("ru", 'It said "no".', "Он сказал «нет».", False),
+    ("az", 'It said "no".', 'O "yox" dedi.', False),              # no rule for az
+]
+
+
+@pytest.mark.parametrize("lang, source, target, flagged", PUNCTUATION_CASES)
+def test_target_punctuation(lang: str, source: str, target: str, flagged: bool):
+    assert bool(qa.punctuation_findings(source, target, lang)) is flagged
+
+
+def entry(msgid: str, msgstr: str, fuzzy: bool = False, ctxt: str = "b1.s1") -> polib.POEntry:
+    return polib.POEntry(msgctxt=ctxt, msgid=msgid, msgstr=msgstr, flags=["fuzzy"] if fuzzy else [])
+
+
+def test_severity_depends_on_state():
+    approved = qa.check_entry(entry("Baku said.", "Bakı said."), "ru", GLOSSARY)
+    fuzzy = qa.check_entry(entry("Baku said.", "Bakı said.", fuzzy=True), "ru", GLOSSARY)
+    untranslated = qa.check_entry(entry("Baku said.", ""), "ru", GLOSSARY)
+    assert [(f.code, f.severity) for f in approved] == [("term-missing", "error")]
+    assert [(f.code, f.severity) for f in fuzzy] == [("fuzzy", "warning"), ("term-missing", "warning")]
+    assert [(f.code, f.is_blocking) for f in untranslated] == [("untranslated", True)]
+
+
+def test_fix_repairs_fuzzy_entries_only():
+    po = polib.POFile()
+    po.append(entry("Baku said.", "Baku сказал.", fuzzy=True, ctxt="b1.s1"))          # English copied through
+    po.append(entry("The Kyzylbulag mine.", "Рудник Гызылбулаг.", fuzzy=True, ctxt="b1.s2"))  # forbidden
+    po.append(entry("Baku said.", "Baku сказал!", ctxt="b2.s1"))                      # approved: untouched
+    fixes = qa.fix_catalog(po, "ru", GLOSSARY)
+    assert [(f.msgctxt, f.after) for f in fixes] == [("b1.s1", "Баку сказал."), ("b1.s2", "Рудник Кызылбулаг.")]
+    assert po[2].msgstr == "Baku сказал!"
+    assert "fixed by check: term Baku → Баку (baku)" in po[0].comment
+
+
+def _catalog(tmp_path: Path, entries: list[polib.POEntry]) -> Path:
+    from toolkit import catalog
+
+    po = polib.POFile(wrapwidth=79)
+    po.metadata = catalog.header("ru")
+    for e in entries:
+        po.append(e)
+    path = tmp_path / "loc" / "ru" / "LC_MESSAGES" / "a.po"
+    path.parent.mkdir(parents=True)
+    pofile.write(po, path)
+    return path
+
+
+def test_check_cli_exits_7_on_blocking_findings_and_fix_writes(tmp_path: Path):
+    path = _catalog(tmp_path, [entry("Baku said 6,500.", "Baku сказал 6500.", fuzzy=True),
+                               entry("Over 2,000 left.", "Ушли 200.", ctxt="b2.s1")])
+    args = ["check", "--locales", str(tmp_path / "loc"), "--glossary", str(ROOT / "glossaries"), "--format", "json"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 7
+    report = json.loads(result.stdout)
+    assert [(f["msgctxt"], f["code"], f["severity"]) for f in report["findings"]] == [
+        ("b1.s1", "fuzzy", "warning"), ("b1.s1", "term-missing", "warning"), ("b2.s1", "number", "error")]
+    fixed = runner.invoke(app, [*args, "--fix"])
+    assert json.loads(fixed.stdout)["fixes"][0]["after"] == "Баку сказал 6500."
+    assert pofile.read(path)[0].msgstr == "Баку сказал 6500." and pofile.read(path)[1].msgstr == "Ушли 200."
+
+
+def test_check_passes_on_a_clean_catalog(tmp_path: Path):
+    _catalog(tmp_path, [entry("Baku said 6,500.", "Баку сообщил о 6\u00a0500.")])
+    result = runner.invoke(app, ["check", "--locales", str(tmp_path / "loc"), "--glossary", str(ROOT / "glossaries")])
+    assert result.exit_code == 0, result.output
+    assert "0 error(s), 0 warning(s)" in result.output
