@@ -1,0 +1,332 @@
+"""Find a glossary term in translated text in any inflected form, and inflect another term the same way.
+
+Russian uses pymorphy3's lexemes (Ереван → Еревана, в Ереване; Баку is indeclinable), with suffix rules
+for names its dictionary does not know. Azerbaijani and Armenian use case-suffix rules: vowel harmony
+and buffer consonants for az (Bakı → Bakının, Bakıya, Bakıda; Qızılbulaq → Qızılbulağa), stem
+alternations for hy (Բաքու → Բաքվի, Բաքվում; Մոսկվա → Մոսկվայում). In multiword terms Russian inflects
+every word it can (Европейского союза), Azerbaijani and Armenian only the last one (Laçın-Şuşa yolunda).
+
+Matching runs on a folded copy of the text (lower case, Turkic-aware for az: I→ı, İ→i; ё→е; և→եւ)
+with an index back into the original, so offsets are always into the text as written.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+
+BASE = "base"          # the slot of the form written in the glossary
+_DASHES = "-\u2010\u2011\u2012\u2013\u2014"
+_WORD_SPLIT = re.compile(rf"(\s*[{_DASHES}]\s*|\s+)")
+
+
+@dataclass(frozen=True, slots=True)
+class Occurrence:
+    start: int                   # offsets in the text as written
+    end: int
+    text: str
+    slots: frozenset[str]        # grammatical slots of the match: ru "gent,sing", az/hy "gen", "loc", ...
+
+
+# --- folding ---------------------------------------------------------------------------------------
+
+def fold_char(c: str, lang: str) -> str:
+    if lang == "az" or lang == "tr":
+        if c == "I":
+            return "ı"
+        if c == "İ":
+            return "i"
+    if c in "’‘ʼ`":
+        return "'"
+    low = c.lower()
+    if lang == "ru" and low == "ё":
+        return "е"
+    if c == "\u0587" or low == "\u0587":      # Armenian ligature և is written եւ as well
+        return "եւ"
+    return low if len(low) == 1 else c
+
+
+def fold_map(text: str, lang: str) -> tuple[str, list[int]]:
+    """The folded text and, for each of its characters, the index of the original character."""
+    out: list[str] = []
+    index: list[int] = []
+    for i, c in enumerate(text):
+        f = fold_char(c, lang)
+        out.append(f)
+        index.extend([i] * len(f))
+    return "".join(out), index
+
+
+def fold(text: str, lang: str) -> str:
+    return "".join(fold_char(c, lang) for c in unicodedata.normalize("NFC", text))
+
+
+def upper(text: str, lang: str) -> str:
+    if lang in ("az", "tr"):
+        text = text.replace("i", "İ").replace("ı", "I")
+    return text.upper()
+
+
+# --- forms per word ----------------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class WordForms:
+    word: str                          # as written in the glossary
+    forms: dict[str, frozenset[str]]   # folded form -> slots it can express
+    by_slot: dict[str, str]            # slot -> the folded form to generate
+    inflects: bool
+
+
+def _fixed(word: str, lang: str) -> WordForms:
+    f = fold(word, lang)
+    return WordForms(word, {f: frozenset({BASE})}, {BASE: f}, False)
+
+
+def _from_pairs(word: str, pairs: list[tuple[str, str]]) -> WordForms:
+    forms: dict[str, set[str]] = {}
+    by_slot: dict[str, str] = {}
+    for form, slot in pairs:
+        forms.setdefault(form, set()).add(slot)
+        by_slot.setdefault(slot, form)
+    return WordForms(word, {k: frozenset(v) for k, v in forms.items()}, by_slot, set(by_slot) != {BASE})
+
+
+def _is_abbreviation(word: str) -> bool:
+    letters = [c for c in word if c.isalpha()]
+    return len(letters) >= 2 and all(c.isupper() for c in letters)
+
+
+@cache
+def _morph():
+    import pymorphy3
+
+    return pymorphy3.MorphAnalyzer()
+
+
+def _ru_word(word: str, position: int) -> WordForms:
+    base = fold(word, "ru")
+    if not any("\u0400" <= c <= "\u04ff" for c in word):
+        return _fixed(word, "ru")
+    morph = _morph()
+    parses = morph.parse(word)
+    own = [p for p in parses if p.tag.case == "nomn" and p.tag.POS in ("NOUN", "ADJF")
+           and p.normal_form.replace("ё", "е") == base]
+    if own:
+        pairs: list[tuple[str, str]] = [(base, BASE)]
+        for p in own:
+            gender = p.tag.gender
+            for f in p.lexeme:
+                if p.tag.POS == "ADJF" and f.tag.number == "sing" and f.tag.gender != gender:
+                    continue
+                pairs.append((f.word.replace("ё", "е"), f"{f.tag.case},{f.tag.number}"))
+        pairs.sort(key=lambda fs: fs[1] == BASE, reverse=True)
+        return _from_pairs(word, pairs)
+    if position > 0 and any(p.tag.case == "gent" and p.is_known for p in parses):
+        return _fixed(word, "ru")          # a dependent genitive: "МИД Азербайджана"
+    if _is_abbreviation(word):
+        return _fixed(word, "ru")
+    return _from_pairs(word, [(base, BASE), *_ru_rules(base)])
+
+
+def _ru_rules(w: str) -> list[tuple[str, str]]:
+    """Endings for a noun the dictionary does not know, from its last letter (2nd/1st declension)."""
+    velar_hush = "гкхжшчщ"
+    if w[-1] in "аеёиоуыэюя" and w[-1] not in "ая":
+        return [(w, f"{c},sing") for c in ("nomn", "gent", "datv", "accs", "ablt", "loct")]   # indeclinable
+    if w[-1] in "ая":
+        stem = w[:-1]
+        soft = w[-1] == "я"
+        i = "и" if soft or stem[-1:] in velar_hush else "ы"
+        return [(w, "nomn,sing"), (stem + i, "gent,sing"), (stem + "е", "datv,sing"),
+                (stem + ("ю" if soft else "у"), "accs,sing"), (stem + ("ей" if soft else "ой"), "ablt,sing"),
+                (stem + "е", "loct,sing"), (stem + i, "nomn,plur")]
+    if w[-1] in "йь":
+        stem = w[:-1]
+        return [(w, "nomn,sing"), (stem + "я", "gent,sing"), (stem + "ю", "datv,sing"), (w, "accs,sing"),
+                (stem + "ем", "ablt,sing"), (stem + "е", "loct,sing")]
+    y = "и" if w[-1] in velar_hush else "ы"
+    return [(w, "nomn,sing"), (w + "а", "gent,sing"), (w + "у", "datv,sing"), (w, "accs,sing"),
+            (w + "ом", "ablt,sing"), (w + "ем", "ablt,sing"), (w + "е", "loct,sing"), (w + y, "nomn,plur"),
+            (w + "ов", "gent,plur"), (w + "ам", "datv,plur"), (w + "ами", "ablt,plur"), (w + "ах", "loct,plur")]
+
+
+_AZ_VOWELS = "aıoueəiöü"
+_AZ_BACK = "aıou"
+
+
+def _az_harmony(w: str) -> tuple[str, str]:
+    """(two-way vowel a/ə, four-way vowel ı/i/u/ü) for suffixes after `w`."""
+    last = next((c for c in reversed(w) if c in _AZ_VOWELS), "a")
+    two = "a" if last in _AZ_BACK else "ə"
+    four = {"a": "ı", "ı": "ı", "o": "u", "u": "u", "e": "i", "ə": "i", "i": "i", "ö": "ü", "ü": "ü"}[last]
+    return two, four
+
+
+def _az_suffixes(stem: str) -> list[tuple[str, str]]:
+    """Case, plural and possessive endings of an Azerbaijani noun, as (suffix, slot)."""
+    a, i = _az_harmony(stem)
+    if stem[-1:] in _AZ_VOWELS:
+        out = [("n" + i, "acc"), ("n" + i + "n", "gen"), ("y" + a, "dat"), ("d" + a, "loc"), ("d" + a + "n", "abl"),
+               ("yl" + a, "ins"), ("s" + i, "poss"), ("s" + i + "n" + i + "n", "poss.gen"),
+               ("s" + i + "n" + a, "poss.dat"), ("s" + i + "nd" + a, "poss.loc"), ("s" + i + "n" + i, "poss.acc"),
+               ("n" + a, "dat.n"), ("nd" + a, "loc.n"), ("nd" + a + "n", "abl.n")]
+    else:
+        out = [(i, "acc"), (i + "n", "gen"), (a, "dat"), ("d" + a, "loc"), ("d" + a + "n", "abl"), ("l" + a, "ins"),
+               (i, "poss"), (i + "n" + i + "n", "poss.gen"), (i + "n" + a, "poss.dat"), (i + "nd" + a, "poss.loc")]
+    out += [("d" + a + ("kı" if a == "a" else "ki"), "loc.adj"), ("l" + a + "r", "pl"),
+            ("l" + a + "r" + ("ı" if a == "a" else "i"), "pl.acc"), ("l" + a + "r" + ("ın" if a == "a" else "in"), "pl.gen"),
+            ("l" + a + "r" + a, "pl.dat"), ("l" + a + "rd" + a, "pl.loc"), ("l" + a + "rd" + a + "n", "pl.abl")]
+    return out
+
+
+def _az_word(word: str) -> WordForms:
+    w = fold(word, "az")
+    pairs = [(w, BASE)]
+    abbreviation = _is_abbreviation(word)
+    # q→ğ, k→y before a vowel in words of more than one syllable: Qızılbulaq → Qızılbulağa.
+    syllables = sum(1 for c in w if c in _AZ_VOWELS)
+    soft = {"q": "ğ", "k": "y"}.get(w[-1]) if syllables > 1 and not abbreviation else None
+    for suffix, slot in _az_suffixes(w):
+        joints = ["-", "'"] if abbreviation else ["", "'"]
+        for joint in joints:
+            if soft and joint == "" and suffix[0] in _AZ_VOWELS:
+                pairs.append((w[:-1] + soft + suffix, slot))
+            pairs.append((w + joint + suffix, slot))
+    return _from_pairs(word, pairs)
+
+
+def _hy_word(word: str) -> WordForms:
+    w = fold(word, "hy")
+    pairs = [(w, BASE)]
+    cases = [("ի", "gen"), ("ում", "loc"), ("ից", "abl"), ("ով", "ins"), ("ին", "dat.def")]
+    if _is_abbreviation(word):
+        for suffix, slot in [*cases, ("ը", "def"), ("ն", "def.n")]:
+            pairs.append((w + "-" + suffix, slot))
+        return _from_pairs(word, pairs)
+    if w.endswith("ություն"):
+        stem = w[:-len("ություն")]
+        pairs += [(stem + "ության", "gen"), (stem + "ությունում", "loc"), (stem + "ությունից", "abl"),
+                  (stem + "ությամբ", "ins"), (w + "ը", "def"), (w + "ն", "def.n"), (stem + "ությանը", "dat.def")]
+        return _from_pairs(word, pairs)
+    if w.endswith("ու"):
+        oblique = w[:-2] + "վ"              # Բաքու → Բաքվի
+        pairs += [(oblique + s, slot) for s, slot in cases] + [(w + "ն", "def")]
+    elif w[-1:] in "աո":
+        oblique = w + "յ"                   # Մոսկվա → Մոսկվայի
+        pairs += [(oblique + s, slot) for s, slot in cases] + [(w + "ն", "def")]
+    elif w[-1:] in "իե":
+        pairs += [(w + s, slot) for s, slot in cases] + [(w + "ն", "def")]
+    else:
+        pairs += [(w + s, slot) for s, slot in cases] + [(w + "ը", "def"), (w + "ն", "def.n")]
+        pairs += [(w + "ներ", "pl"), (w + "ների", "pl.gen"), (w + "ներում", "pl.loc"), (w + "եր", "pl")]
+    return _from_pairs(word, pairs)
+
+
+# --- terms -----------------------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class TermModel:
+    term: str
+    lang: str
+    words: tuple[WordForms, ...]
+    separators: tuple[str, ...]        # as written between the words
+    pattern: re.Pattern[str]
+
+
+@cache
+def model(term: str, lang: str) -> TermModel:
+    term = " ".join(unicodedata.normalize("NFC", term).split())
+    parts = _WORD_SPLIT.split(term)
+    words_text, seps = parts[0::2], parts[1::2]
+    words: list[WordForms] = []
+    for pos, w in enumerate(words_text):
+        last = pos == len(words_text) - 1
+        if lang == "ru":
+            words.append(_ru_word(w, pos))
+        elif lang == "az" and last:
+            words.append(_az_word(w))
+        elif lang == "hy" and last:
+            words.append(_hy_word(w))
+        else:
+            words.append(_fixed(w, lang))
+    regex = []
+    for k, wf in enumerate(words):
+        if k:
+            sep = seps[k - 1]
+            regex.append(rf"\s*[{_DASHES}]\s*" if sep.strip() else r"\s+")
+        alts = "|".join(re.escape(f) for f in sorted(wf.forms, key=len, reverse=True))
+        regex.append(f"(?P<w{k}>{alts})")
+    pattern = re.compile(rf"(?<!\w)(?:{''.join(regex)})(?![\w{_MARKS}])")
+    return TermModel(term, lang, tuple(words), tuple(seps), pattern)
+
+
+_MARKS = "\u0300-\u036f"
+
+
+def find(text: str, term: str, lang: str) -> list[Occurrence]:
+    """Every occurrence of `term` (any inflected form) in `text`, left to right, non-overlapping."""
+    if not term.strip():
+        return []
+    m_ = model(term, lang)
+    folded, index = fold_map(text, lang)
+    out = []
+    for m in m_.pattern.finditer(folded):
+        if m.end() == m.start():
+            continue
+        start, end = index[m.start()], index[m.end() - 1] + 1
+        slots: frozenset[str] | None = None
+        for k, wf in enumerate(m_.words):
+            if not wf.inflects:
+                continue
+            own = wf.forms.get(m.group(f"w{k}"), frozenset())
+            slots = own if slots is None else (slots & own or slots)
+        out.append(Occurrence(start, end, text[start:end], slots if slots is not None else frozenset({BASE})))
+    return out
+
+
+def inflect(term: str, slot: str, lang: str) -> str | None:
+    """`term` put into `slot` (as found on another term's occurrence); None if it has no such form."""
+    m_ = model(term, lang)
+    out = []
+    for k, wf in enumerate(m_.words):
+        if k:
+            out.append(m_.separators[k - 1])
+        if not wf.inflects:
+            out.append(wf.word)
+            continue
+        form = wf.by_slot.get(slot)
+        if form is None and slot == BASE:
+            form = fold(wf.word, lang)
+        if form is None:
+            return None
+        out.append(_recase(form, wf.word, lang))
+    return "".join(out)
+
+
+def _recase(form: str, written: str, lang: str) -> str:
+    """Give a generated (folded) form the capitals of the glossary's word: the shared stem keeps its letters."""
+    out = []
+    i = 0
+    for c in written:
+        f = fold_char(c, lang)
+        if form.startswith(f, i):
+            out.append(c)
+            i += len(f)
+        else:
+            break
+    rest = form[i:]
+    return "".join(out) + rest                # МИДа, ԱԳՆ-ի: a suffix stays lower case
+
+
+def repair(occurrence: Occurrence, target: str, lang: str) -> str | None:
+    """The `target` term in the same grammatical form as `occurrence`; None when that is ambiguous or unknown."""
+    candidates = {inflect(target, slot, lang) for slot in occurrence.slots}
+    candidates.discard(None)
+    if len(candidates) != 1:
+        return None
+    result = candidates.pop()
+    written_letters = [c for c in occurrence.text if c.isalpha()]
+    if len(written_letters) > 1 and all(c.isupper() for c in written_letters) and not _is_abbreviation(target):
+        result = upper(result, lang)          # a headline in capitals stays in capitals
+    return result
