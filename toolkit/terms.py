@@ -1,17 +1,32 @@
-"""Hide glossary terms from the MT engine, then put the glossary's target forms back and check them."""
+"""Hold glossary terms through machine translation: protect, choose among n-best, verify and repair.
+
+1. Before MT, `mask` hides protected terms (do-not-translate and fixed forms) behind short ASCII
+   placeholders (`Xq1`) that SentencePiece keeps in a few pieces and models copy through. Translatable
+   names stay in the sentence for real engines, because the target grammar must inflect them; the pseudo
+   engine gets everything masked (policy "all").
+2. `enforce` looks at every hypothesis, best first, and keeps the first one where every placeholder came
+   back and every expected term is present; otherwise the one that holds the most terms.
+3. It then verifies each term in the target in any inflected form (`toolkit.morph`), repairs forbidden
+   (and, by policy, admitted) variants into the preferred term in the same grammatical form, and records
+   what happened: `notes` for the PO extracted comments, `problems` to keep the entry fuzzy.
+A placeholder the engine dropped is never lost silently: `translate` sends the segment again unmasked,
+and `enforce` on its own puts the term back near its source position, with a note and a problem.
+`check_entry` runs step 3 on an existing catalog entry.
+"""
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from .engines import Hypothesis
-from .glossary import TermHit
+from . import morph
+from .engines import Engine, Hypothesis
+from .glossary import Concept, Glossary, TermHit
 
-# Short ASCII tokens with a digit: SentencePiece models keep them in few pieces and copy them through,
-# and the pseudo engine leaves anything with a digit untouched.
+POLICIES = ("all", "protected", "none")
+ADMITTED = ("accept", "repair")
 _PLACEHOLDER = "Xq{}"
-_PLACEHOLDER_RE = re.compile(r"Xq(\d+)")
+_PLACEHOLDER_RE = re.compile(r"(?<![A-Za-z0-9])Xq(\d+)(?!\d)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,7 +34,8 @@ class Masked:
     source: str                       # the segment as written
     text: str                         # what the engine sees
     hits: tuple[TermHit, ...]
-    masked: tuple[int, ...]           # indexes into hits that were replaced by placeholders
+    masked: tuple[int, ...]           # indexes into hits that were replaced by placeholders (number = index + 1)
+    policy: str = "protected"
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,50 +45,227 @@ class Enforced:
     problems: tuple[str, ...]         # terms that could not be verified or repaired: the entry stays fuzzy
     terms_total: int
     terms_ok: int
+    dropped: tuple[int, ...] = ()     # placeholders the engine lost in the chosen hypothesis (hit indexes)
+    hypothesis: int = 0               # which of the n-best was chosen (0 = the engine's best)
+    changed: bool = False             # check_entry: the target was repaired
+
+    @property
+    def needs_retry(self) -> bool:
+        return bool(self.dropped)
 
 
-def mask(source: str, hits: Sequence[TermHit], lang: str) -> Masked:
+def policy_for(engine: Engine | object) -> str:
+    """Mask everything for the pseudo engine; only do-not-translate and fixed forms for real engines."""
+    return "all" if getattr(engine, "name", "") == "pseudo" else "protected"
+
+
+def mask(source: str, hits: Sequence[TermHit], lang: str, policy: str = "protected") -> Masked:
+    if policy not in POLICIES:
+        raise ValueError(f"policy must be one of {', '.join(POLICIES)}, not {policy!r}")
     parts: list[str] = []
     masked: list[int] = []
     last = 0
     for i, hit in enumerate(hits):
-        if hit.concept.preferred(lang) is None:
+        if hit.concept.preferred(lang) is None or policy == "none":
+            continue
+        if policy == "protected" and not hit.concept.is_protected:
             continue
         parts.append(source[last:hit.start])
         parts.append(_PLACEHOLDER.format(i + 1))
         masked.append(i)
         last = hit.end
     parts.append(source[last:])
-    return Masked(source, "".join(parts), tuple(hits), tuple(masked))
+    return Masked(source, "".join(parts), tuple(hits), tuple(masked), policy)
 
 
-def enforce(masked: Masked, hypotheses: Sequence[Hypothesis], lang: str) -> Enforced:
-    """Pick the best hypothesis that kept every placeholder, restore the target terms, report the rest."""
-    wanted = {i + 1 for i in masked.masked}
-    chosen = hypotheses[0]
-    for hyp in hypotheses:
-        if {int(n) for n in _PLACEHOLDER_RE.findall(hyp.text)} >= wanted:
-            chosen = hyp
-            break
-    notes: list[str] = []
-    problems: list[str] = []
-    found = {int(n) for n in _PLACEHOLDER_RE.findall(chosen.text)}
+def unmask(text: str, masked: Masked, lang: str) -> tuple[str, tuple[int, ...]]:
+    """Placeholders replaced by their target terms; also the masked hit indexes that did not come back."""
+    wanted = {i + 1: masked.hits[i] for i in masked.masked}
+    seen: set[int] = set()
 
     def put_back(m: re.Match[str]) -> str:
         n = int(m.group(1))
-        if n - 1 >= len(masked.hits):
+        hit = wanted.get(n)
+        if hit is None:
             return m.group(0)
-        return masked.hits[n - 1].concept.preferred(lang) or masked.hits[n - 1].text
+        seen.add(n)
+        return hit.concept.preferred(lang) or hit.text
 
-    text = _PLACEHOLDER_RE.sub(put_back, chosen.text)
-    ok = 0
-    for i, hit in enumerate(masked.hits):
-        target = hit.concept.preferred(lang)
-        if target is None:
-            problems.append(f"term {hit.text!r} ({hit.concept.id}): no {lang} target in the glossary")
-        elif i + 1 in found:
-            ok += 1
-            notes.append(f"term: {hit.text} → {target} ({hit.concept.id}, protected)")
+    restored = _PLACEHOLDER_RE.sub(put_back, text)
+    return restored, tuple(n - 1 for n in wanted if n not in seen)
+
+
+def enforce(masked: Masked, hypotheses: Sequence[Hypothesis], lang: str, *,
+            admitted: str = "accept") -> Enforced:
+    """Choose the best hypothesis that keeps the glossary, restore protected terms, verify and repair the rest."""
+    if not hypotheses:
+        hypotheses = [Hypothesis("", None)]
+    best: tuple[tuple, Enforced] | None = None
+    for rank, hyp in enumerate(hypotheses):
+        restored, dropped = unmask(hyp.text, masked, lang)
+        done = _verify(masked.hits, restored, lang, fix=True, admitted=admitted,
+                       protected={i for i in masked.masked if i not in dropped})
+        done = replace(done, dropped=dropped, hypothesis=rank)
+        quality = (not dropped and not done.problems, -len(dropped), done.terms_ok, -len(done.problems), -rank)
+        if best is None or quality > best[0]:
+            best = (quality, done)
+        if not dropped and not done.problems:
+            break
+    done = best[1]
+    notes = list(done.notes)
+    problems = list(done.problems)
+    text = done.text
+    if done.hypothesis:
+        notes.append(f"terminology: chose hypothesis {done.hypothesis + 1} of {len(hypotheses)} "
+                     "(the engine's best broke a glossary term)")
+    for i in done.dropped:
+        hit = masked.hits[i]
+        target = hit.concept.preferred(lang) or hit.text
+        text = _put_near(text, target, hit.start / max(len(masked.source), 1))
+        problems.append(f"term {hit.text!r} → {target!r} ({hit.concept.id}): the engine dropped it; "
+                        "put back near its source position, check the placement")
+    return replace(done, text=text, notes=tuple(notes), problems=tuple(problems))
+
+
+def _put_near(text: str, term: str, ratio: float) -> str:
+    """Insert `term` at the word boundary nearest to the same relative position."""
+    if not text:
+        return term
+    goal = round(ratio * len(text))
+    bounds = [0, len(text), *(m.start() for m in re.finditer(r"\s", text))]
+    at = min(bounds, key=lambda b: abs(b - goal))
+    if at == 0:
+        return f"{term} {text}"
+    if at == len(text):
+        return f"{text} {term}"
+    return f"{text[:at]} {term}{text[at:]}"
+
+
+def translate(engine: Engine, sources: Sequence[str], glossary: Glossary | None, lang: str, *,
+              num_hypotheses: int = 4, policy: str | None = None, admitted: str = "accept") -> list[Enforced]:
+    """Mask, translate in one batch, enforce; segments whose placeholders were lost are translated again
+    unmasked and verified like any other output (the better of the two is kept)."""
+    policy = policy or policy_for(engine)
+    masked = [mask(s, glossary.match(s) if glossary else [], lang, policy) for s in sources]
+    outputs = engine.translate_batch([m.text for m in masked], lang, num_hypotheses=num_hypotheses)
+    done = [enforce(m, hyps, lang, admitted=admitted) for m, hyps in zip(masked, outputs, strict=True)]
+    return retry_dropped(engine, masked, done, lang, num_hypotheses=num_hypotheses, admitted=admitted)
+
+
+def retry_dropped(engine: Engine, masked: Sequence[Masked], done: Sequence[Enforced], lang: str, *,
+                  num_hypotheses: int = 4, admitted: str = "accept") -> list[Enforced]:
+    """Fallback for lost placeholders: translate those segments again without masking, keep the better result."""
+    out = list(done)
+    todo = [i for i, d in enumerate(done) if d.needs_retry]
+    if not todo:
+        return out
+    plain = [mask(masked[i].source, masked[i].hits, lang, "none") for i in todo]
+    outputs = engine.translate_batch([p.text for p in plain], lang, num_hypotheses=num_hypotheses)
+    for i, p, hyps in zip(todo, plain, outputs, strict=True):
+        again = enforce(p, hyps, lang, admitted=admitted)
+        lost = ", ".join(masked[i].hits[k].text for k in done[i].dropped)
+        if len(again.problems) <= len(done[i].problems) - len(done[i].dropped):
+            out[i] = replace(again, notes=(*again.notes, f"terminology: the engine dropped the protected "
+                                           f"term(s) {lost}; translated again without protection"))
         else:
-            problems.append(f"term {hit.text!r} → {target!r} ({hit.concept.id}): dropped by the engine")
-    return Enforced(text, tuple(notes), tuple(problems), len(masked.hits), ok)
+            out[i] = done[i]
+    return out
+
+
+def check_entry(source: str, target: str, glossary: Glossary, lang: str, *, fix: bool = False,
+                admitted: str = "accept") -> Enforced:
+    """Verify (and with `fix`, repair) the glossary terms of an existing translation: for `toolkit check`.
+
+    The caller decides which entries may be fixed: approved (non-fuzzy) ones never are.
+    """
+    done = _verify(tuple(glossary.match(source)), target, lang, fix=fix, admitted=admitted, protected=set())
+    return replace(done, changed=done.text != target)
+
+
+# --- verification ------------------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class _Found:
+    concept: Concept
+    term: str
+    status: str                      # preferred | admitted | forbidden
+    occ: morph.Occurrence
+
+
+def find_terms(target: str, concepts: Sequence[Concept], lang: str) -> list[_Found]:
+    """Occurrences of the concepts' target terms (any status) in `target`; the longest wins an overlap,
+    and an accepted term wins over a forbidden one on the same span."""
+    found: list[_Found] = []
+    for c in concepts:
+        terms = [(t, "preferred" if k == 0 else "admitted") for k, t in enumerate(c.accepted(lang))]
+        terms += [(t, "forbidden") for t in c.forbidden(lang)]
+        for term, status in terms:
+            for occ in morph.find(target, term, lang):
+                found.append(_Found(c, term, status, occ))
+    rank = {"preferred": 0, "admitted": 1, "forbidden": 2}
+    found.sort(key=lambda f: (-(f.occ.end - f.occ.start), rank[f.status]))
+    kept: list[_Found] = []
+    for f in found:
+        if all(f.occ.end <= k.occ.start or f.occ.start >= k.occ.end for k in kept):
+            kept.append(f)
+    kept.sort(key=lambda f: f.occ.start)
+    return kept
+
+
+def _verify(hits: Sequence[TermHit], target: str, lang: str, *, fix: bool, admitted: str,
+            protected: set[int]) -> Enforced:
+    if admitted not in ADMITTED:
+        raise ValueError(f"admitted must be one of {', '.join(ADMITTED)}, not {admitted!r}")
+    notes: list[str] = []
+    problems: list[str] = []
+    concepts: dict[str, Concept] = {}
+    needed: dict[str, list[int]] = {}
+    for i, hit in enumerate(hits):
+        concepts.setdefault(hit.concept.id, hit.concept)
+        needed.setdefault(hit.concept.id, []).append(i)
+    found = find_terms(target, list(concepts.values()), lang)
+    edits: list[tuple[int, int, str]] = []
+    ok = 0
+    for cid, indexes in needed.items():
+        concept = concepts[cid]
+        source = hits[indexes[0]].text
+        preferred = concept.preferred(lang)
+        if preferred is None:
+            problems.append(f"term {source!r} ({cid}): no {lang} target in the glossary")
+            continue
+        mine = [f for f in found if f.concept.id == cid]
+        good = 0
+        shielded = sum(1 for i in indexes if i in protected)
+        for f in mine:
+            if f.status == "preferred":
+                good += 1
+                continue
+            if f.status == "admitted" and admitted == "accept":
+                good += 1
+                notes.append(f"term: {source} → {f.occ.text} ({cid}, admitted variant; preferred {preferred!r})")
+                continue
+            what = "forbidden" if f.status == "forbidden" else "admitted"
+            new = morph.repair(f.occ, preferred, lang) if fix else None
+            if new is not None:
+                edits.append((f.occ.start, f.occ.end, new))
+                good += 1
+                notes.append(f"term: {source} → {preferred} ({cid}): repaired {what} {f.occ.text!r} → {new!r}")
+            elif fix:
+                problems.append(f"term {source!r} → {preferred!r} ({cid}): {what} variant {f.occ.text!r}, "
+                                "its grammatical form is unclear; replace it by hand")
+            else:
+                problems.append(f"term {source!r} → {preferred!r} ({cid}): {what} variant {f.occ.text!r}")
+        count = len(indexes)
+        held = min(count, good)
+        ok += held
+        if held == count:
+            how = "protected" if shielded == count else "verified"
+            notes.append(f"term: {source} → {preferred} ({cid}, {how})")
+        else:
+            missing = count - held
+            times = f" ({missing} of {count} occurrences)" if count > 1 else ""
+            problems.append(f"term {source!r} → {preferred!r} ({cid}): not found in the translation{times}")
+    text = target
+    for start, end, new in sorted(edits, reverse=True):
+        text = text[:start] + new + text[end:]
+    return Enforced(text, tuple(dict.fromkeys(notes)), tuple(problems), len(hits), ok)
