@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 from . import morph
 from .engines import Engine, Hypothesis
@@ -112,19 +113,24 @@ def enforce(masked: Masked, hypotheses: Sequence[Hypothesis], lang: str, *,
         if not dropped and not done.problems:
             break
     done = best[1]
+    if done.dropped:
+        text = done.text
+        for i in done.dropped:
+            hit = masked.hits[i]
+            text = _put_near(text, hit.concept.preferred(lang) or hit.text, hit.start / max(len(masked.source), 1))
+        again = _verify(masked.hits, text, lang, fix=True, admitted=admitted, protected=set())
+        done = replace(again, dropped=done.dropped, hypothesis=done.hypothesis)
     notes = list(done.notes)
     problems = list(done.problems)
-    text = done.text
     if done.hypothesis:
         notes.append(f"terminology: chose hypothesis {done.hypothesis + 1} of {len(hypotheses)} "
                      "(the engine's best broke a glossary term)")
     for i in done.dropped:
         hit = masked.hits[i]
         target = hit.concept.preferred(lang) or hit.text
-        text = _put_near(text, target, hit.start / max(len(masked.source), 1))
         problems.append(f"term {hit.text!r} → {target!r} ({hit.concept.id}): the engine dropped it; "
                         "put back near its source position, check the placement")
-    return replace(done, text=text, notes=tuple(notes), problems=tuple(problems))
+    return replace(done, notes=tuple(notes), problems=tuple(problems))
 
 
 def _put_near(text: str, term: str, ratio: float) -> str:
@@ -235,6 +241,7 @@ def _verify(hits: Sequence[TermHit], target: str, lang: str, *, fix: bool, admit
             continue
         mine = [f for f in found if f.concept.id == cid]
         good = 0
+        flagged = len(problems)
         shielded = sum(1 for i in indexes if i in protected)
         for f in mine:
             if f.status == "preferred":
@@ -261,7 +268,7 @@ def _verify(hits: Sequence[TermHit], target: str, lang: str, *, fix: bool, admit
         if held == count:
             how = "protected" if shielded == count else "verified"
             notes.append(f"term: {source} → {preferred} ({cid}, {how})")
-        else:
+        elif len(problems) == flagged:        # a variant already reported explains the gap
             missing = count - held
             times = f" ({missing} of {count} occurrences)" if count > 1 else ""
             problems.append(f"term {source!r} → {preferred!r} ({cid}): not found in the translation{times}")
@@ -269,3 +276,41 @@ def _verify(hits: Sequence[TermHit], target: str, lang: str, *, fix: bool, admit
     for start, end, new in sorted(edits, reverse=True):
         text = text[:start] + new + text[end:]
     return Enforced(text, tuple(dict.fromkeys(notes)), tuple(problems), len(hits), ok)
+
+
+# --- catalogs --------------------------------------------------------------------------------------
+
+def catalog_findings(glossary: Glossary, locales: str | Path, langs: Sequence[str] = ()) -> list:
+    """Entries in locales/<lang>/LC_MESSAGES/*.po whose translation breaks the glossary, as lint findings.
+
+    An approved (non-fuzzy) entry is an error and is never rewritten; a fuzzy one is a warning.
+    """
+    import polib
+
+    from .errors import CatalogError
+    from .glossary import Finding
+
+    out: list[Finding] = []
+    root = Path(locales)
+    if not root.is_dir():
+        return out
+    for lang_dir in sorted(p for p in root.iterdir() if p.is_dir()):
+        lang = lang_dir.name
+        if langs and lang not in langs:
+            continue
+        for path in sorted((lang_dir / "LC_MESSAGES").glob("*.po")):
+            try:
+                po = polib.pofile(str(path))
+            except (OSError, ValueError, UnicodeDecodeError) as exc:
+                raise CatalogError(f"cannot parse: {exc}", path=path) from None
+            for entry in po:
+                if entry.obsolete or not entry.msgstr:
+                    continue
+                done = check_entry(entry.msgid, entry.msgstr, glossary, lang)
+                approved = not entry.fuzzy
+                for problem in done.problems:
+                    state = "approved" if approved else "fuzzy"
+                    out.append(Finding("catalog-term", "error" if approved else "warning",
+                                       f"{entry.msgctxt or entry.msgid[:30]} ({state}): {problem}",
+                                       ((str(path), entry.linenum),), lang, ""))
+    return out

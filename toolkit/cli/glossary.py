@@ -1,0 +1,158 @@
+"""`toolkit glossary ...`: lint, list conflicts, import/export TBX, seed from CLDR. Thin: parse, call, print."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+app = typer.Typer(no_args_is_help=True, rich_markup_mode=None,
+                  help="Review and exchange the terminology glossaries (glossaries/*.tsv).\n\n"
+                       "Example:  toolkit glossary conflicts --format json")
+
+GlossaryOpt = Annotated[Path, typer.Option("--glossary", "-g", help="Glossary directory or file.")]
+FormatOpt = Annotated[str, typer.Option("--format", help="table or json.")]
+
+
+def _format(fmt: str) -> str:
+    from ..errors import UsageError
+
+    if fmt not in ("table", "json"):
+        raise UsageError(f"unknown format {fmt!r}; use table or json")
+    return fmt
+
+
+def _report(findings: list, fmt: str, title: str) -> None:
+    """Print findings; exit 7 (ConflictFound) when any is blocking."""
+    from ..errors import ConflictFound
+
+    if fmt == "json":
+        typer.echo(json.dumps([f.as_dict() for f in findings], ensure_ascii=False, indent=2))
+    elif not findings:
+        typer.echo(f"{title}: nothing to decide")
+    else:
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table(title=f"{title}: {len(findings)} finding(s)")
+        for col in ("severity", "code", "lang", "what"):
+            table.add_column(col, overflow="fold")
+        table.add_column("where", no_wrap=True)
+        for f in findings:
+            table.add_row(f.severity, f.code, f.lang, f.message, "\n".join(f"{p}:{n}" for p, n in f.places))
+        Console().print(table)
+    errors = sum(1 for f in findings if f.is_blocking)
+    if errors:
+        raise ConflictFound(f"{errors} blocking glossary finding(s); resolve them before publishing")
+
+
+@app.command()
+def check(
+    glossary: GlossaryOpt = Path("glossaries"),
+    fmt: FormatOpt = "table",
+) -> None:
+    """Lint the glossary files: conflicting targets, overlaps, preferred-vs-forbidden, shared targets,
+    empty cells, non-NFC text and look-alike letters. Exits 7 on errors.
+
+    Example:  toolkit glossary check --glossary glossaries/ --format json
+    """
+    from .. import glossary as glossary_mod
+
+    _format(fmt)
+    _report(glossary_mod.lint(glossary), fmt, f"glossary check {glossary}")
+
+
+@app.command()
+def conflicts(
+    glossary: GlossaryOpt = Path("glossaries"),
+    locales: Annotated[Path, typer.Option("--locales", "-l", help="Catalogs to check against the glossary.")]
+    = Path("locales"),
+    fmt: FormatOpt = "table",
+) -> None:
+    """List every decision a reviewer must make: lint findings, contested names (admitted alternatives),
+    and catalog entries whose translation breaks the glossary (approved ones are errors, never rewritten).
+
+    Example:  toolkit glossary conflicts --locales locales --format json
+    """
+    from .. import glossary as glossary_mod, terms
+
+    _format(fmt)
+    findings = glossary_mod.lint(glossary)
+    loaded = glossary_mod.load(glossary)
+    findings += glossary_mod.contested(loaded.concepts)
+    findings += terms.catalog_findings(loaded, locales)
+    _report(findings, fmt, "glossary conflicts")
+
+
+@app.command("import")
+def import_tbx(
+    file: Annotated[Path, typer.Argument(help="A TBX file (TBX-Basic, v2 or v3).")],
+    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="TSV file to write (default: stdout).")] = None,
+) -> None:
+    """Convert a TBX termbase into a glossary TSV (term status becomes preferred / admitted / !forbidden).
+
+    Example:  toolkit glossary import termbase.tbx --out glossaries/50-termbase.tsv
+    """
+    from .. import glossary as glossary_mod, tbx
+
+    concepts = tbx.read(file)
+    text = glossary_mod.write_tsv(concepts, out, ("ru", "az", "hy"))
+    if out is None:
+        typer.echo(text, nl=False)
+    else:
+        typer.echo(f"{out}: {len(concepts)} concepts", err=True)
+
+
+@app.command("export")
+def export_tbx(
+    glossary: GlossaryOpt = Path("glossaries"),
+    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="TBX file to write (default: stdout).")] = None,
+) -> None:
+    """Write the layered glossary as TBX-Basic (TBX v3), with administrativeStatus for every term.
+
+    Example:  toolkit glossary export --glossary glossaries/ --out names.tbx
+    """
+    from .. import glossary as glossary_mod, tbx
+
+    loaded = glossary_mod.load(glossary)
+    text = tbx.write(loaded.concepts, out)
+    if out is None:
+        typer.echo(text, nl=False)
+    else:
+        typer.echo(f"{out}: {len(loaded)} concepts", err=True)
+
+
+@app.command()
+def seed(
+    from_cldr: Annotated[bool, typer.Option("--from-cldr", help="Propose countries and cities from CLDR.")] = False,
+    to: Annotated[list[str], typer.Option("--to", "-t", help="Languages (ru, az, hy or all); repeatable.")]
+    = ["all"],  # noqa: B006
+    only: Annotated[Optional[str], typer.Option(
+        "--only", help="Comma-separated territory codes and time zones, e.g. AZ,AM,Asia/Baku.")] = None,
+    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="TSV file to write (default: stdout).")] = None,
+    fmt: FormatOpt = "table",
+) -> None:
+    """Propose glossary entries (kind country/city, note "CLDR ...") for a reviewer to copy into a glossary.
+
+    Example:  toolkit glossary seed --from-cldr --only AZ,AM,Asia/Baku,Asia/Yerevan
+    """
+    from .. import glossary as glossary_mod, langs
+    from ..errors import UsageError
+
+    _format(fmt)
+    if not from_cldr:
+        raise UsageError("say where to seed from: --from-cldr")
+    targets = langs.expand_targets(to)
+    wanted = [c.strip() for c in only.split(",") if c.strip()] if only else []
+    concepts = glossary_mod.seed_from_cldr(targets, wanted)
+    if fmt == "json":
+        rows = [{"id": c.id, "kind": c.kind, "note": c.note, **{code: c.preferred(code) for code in c.languages}}
+                for c in concepts]
+        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    text = glossary_mod.write_tsv(concepts, out, targets)
+    if out is None:
+        typer.echo(text, nl=False)
+    else:
+        typer.echo(f"{out}: {len(concepts)} proposed concepts", err=True)
