@@ -304,11 +304,24 @@ def _check_header(header: list[str], path: Path, line: int) -> None:
     for i, h in enumerate(header, start=1):
         if h in META_COLUMNS:
             continue
-        if not _LANG_COLUMN.match(h):
+        canonical = _canonical_language(h) if _LANG_COLUMN.match(h) else None
+        if canonical and canonical != h:
+            raise GlossaryError(f"language column {h!r}: write it as {canonical!r}", path=path, line=line, column=i)
+        if canonical is None:
             raise GlossaryError(f"unknown column {h!r}: expected id, kind, note or a language code like ru, az, hy",
                                 path=path, line=line, column=i)
         if header.count(h) > 1:
             raise GlossaryError(f"column {h!r} appears twice", path=path, line=line, column=i)
+
+
+def _canonical_language(code: str) -> str | None:
+    """The ISO 639-1 code babel uses for `code` ("arm" → "hy"), or None if unknown."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        return Locale.parse(code).language
+    except (UnknownLocaleError, ValueError):
+        return None
 
 
 def read_file(path: str | Path) -> list[Concept]:
@@ -367,10 +380,9 @@ def parse_cell(cell: str, *, path: Path | str = "", line: int | None = None,
 
 
 def format_cell(terms: Sequence[Term]) -> str:
-    """The inverse of `parse_cell`: preferred first, admitted, then `!forbidden`."""
-    order = {"preferred": 0, "admitted": 1, "forbidden": 2}
+    """The inverse of `parse_cell`."""
     parts = []
-    for t in sorted(terms, key=lambda t: order[t.status]):
+    for t in terms:       # as stored: the preferred term is the first one without "!"
         if ";" in t.text or "\t" in t.text:
             raise GlossaryError(f"term {t.text!r} contains ';' or a tab and cannot be written to a TSV cell")
         parts.append(("!" if t.status == "forbidden" else "") + t.text)
@@ -449,7 +461,7 @@ def _lint_cells(path: Path) -> Iterator[Finding]:
             raw = cell.raw
             if unicodedata.normalize("NFC", raw) != raw:
                 yield Finding("not-nfc", "warning", f"column {col} is not in Unicode NFC (read as NFC)", place,
-                              col, raw.strip())
+                              col, unicodedata.normalize("NFC", raw.strip()))
             if _INVISIBLE.search(raw) or "\u00a0" in raw:
                 yield Finding("invisible", "warning", f"column {col} holds an invisible character or NBSP", place,
                               col, raw.strip())
