@@ -75,7 +75,7 @@ def parse(data: bytes, path: str | Path) -> tuple[ET.Element, dict[int, int]]:
         parser.Parse(data, True)
     except _Refused as exc:
         raise GlossaryError(str(exc), path=path, line=parser.CurrentLineNumber,
-                            column=parser.CurrentColumnNumber + 1, hint="remove the <!DOCTYPE ...> part") from None
+                            hint="remove the <!DOCTYPE ...> part") from None
     except expat.ExpatError as exc:
         raise GlossaryError(f"malformed XML: {expat.ErrorString(exc.code)}", path=path, line=exc.lineno,
                             column=exc.offset + 1) from None
