@@ -38,7 +38,7 @@ def _report(findings: list, fmt: str, title: str) -> None:
         table = Table(title=f"{title}: {len(findings)} finding(s)")
         for col in ("severity", "code", "lang", "what"):
             table.add_column(col, overflow="fold")
-        table.add_column("where", no_wrap=True)
+        table.add_column("where", overflow="fold")
         for f in findings:
             table.add_row(f.severity, f.code, f.lang, f.message, "\n".join(f"{p}:{n}" for p, n in f.places))
         Console().print(table)
