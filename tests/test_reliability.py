@@ -377,7 +377,7 @@ _OPS = st.lists(st.one_of(
 ), min_size=1, max_size=14)
 
 
-@settings(max_examples=40)
+@settings(max_examples=int(os.environ.get("TOOLKIT_MERGE_EXAMPLES", "40")))   # raise it for a longer hunt
 @given(_OPS)
 def test_no_approved_translation_is_ever_lost(tmp_path_factory, ops):
     locales = tmp_path_factory.mktemp("merge") / "locales"
