@@ -157,7 +157,7 @@ def test_glossary_change_reports_approved_entry_and_does_not_rewrite_it(tmp_path
     e = by_ctxt(po3)["b1.s1"]
     assert todo == [] and changes.conflicts == ["b1.s1"] and changes.count == 0
     assert (e.msgstr, e.fuzzy) == ("Баку сказал нет.", False)
-    assert "glossary: Baku (baku): forbidden 'Баку'; use 'Бакы'" in e.comment
+    assert "glossary: term 'Baku' → 'Бакы' (baku): forbidden variant 'Баку'" in e.comment
 
 
 def test_merge_is_idempotent_byte_for_byte(tmp_path: Path):

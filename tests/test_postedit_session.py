@@ -95,7 +95,8 @@ def test_post_editing_session(workdir: Path):
     Path("article.txt").write_text(ARTICLE_V2, encoding="utf-8")
     names = Path("gl/names.tsv")
     names.write_text(names.read_text(encoding="utf-8").replace("\tБаку\t", "\tБакы; !Баку\t"), encoding="utf-8")
-    translate()
+    rerun = translate()
+    assert "ru: warning: 1 approved translation(s) break the glossary (b1.s1)" in rerun.stderr
 
     po2 = pofile.read(PO)
     now, gone = entries(po2), entries(po2, obsolete=True)
@@ -103,7 +104,7 @@ def test_post_editing_session(workdir: Path):
     # approved, unchanged sentence: text, state and comment kept; the glossary conflict is reported, not fixed
     assert (now["b1.s1"].msgstr, now["b1.s1"].fuzzy) == ("Баку и Ереван встретились в Москве.", False)
     assert now["b1.s1"].tcomment == "checked by desk"
-    assert "glossary: Baku (baku): forbidden 'Баку'; use 'Бакы'" in now["b1.s1"].comment
+    assert "glossary: term 'Baku' → 'Бакы' (baku): forbidden variant 'Баку'" in now["b1.s1"].comment
     # inserted sentence: machine suggestion, fuzzy
     assert now["b2.s1"].msgid == "It was cold." and now["b2.s1"].fuzzy and now["b2.s1"].msgstr.startswith("[ru:")
     # shifted sentence: same text, so same approved translation

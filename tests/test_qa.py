@@ -87,7 +87,7 @@ def entry(msgid: str, msgstr: str, fuzzy: bool = False, ctxt: str = "b1.s1") -> 
 
 
 def test_severity_depends_on_state():
-    approved = qa.check_entry(entry("Baku said.", "Bakı said."), "ru", GLOSSARY)
+    approved = qa.check_entry(entry("Baku said.", "Bakı said."), "ru", GLOSSARY)  # az spelling in ru
     fuzzy = qa.check_entry(entry("Baku said.", "Bakı said.", fuzzy=True), "ru", GLOSSARY)
     untranslated = qa.check_entry(entry("Baku said.", ""), "ru", GLOSSARY)
     assert [(f.code, f.severity) for f in approved] == [("term-missing", "error")]
@@ -95,15 +95,16 @@ def test_severity_depends_on_state():
     assert [(f.code, f.is_blocking) for f in untranslated] == [("untranslated", True)]
 
 
-def test_fix_repairs_fuzzy_entries_only():
+def test_fix_repairs_fuzzy_entries_only_through_the_terminology_module():
     po = polib.POFile()
-    po.append(entry("Baku said.", "Baku сказал.", fuzzy=True, ctxt="b1.s1"))          # English copied through
-    po.append(entry("The Kyzylbulag mine.", "Рудник Гызылбулаг.", fuzzy=True, ctxt="b1.s2"))  # forbidden
-    po.append(entry("Baku said.", "Baku сказал!", ctxt="b2.s1"))                      # approved: untouched
+    po.append(entry("The Kyzylbulag mine.", "Рудник Гызылбулага.", fuzzy=True, ctxt="b1.s1"))  # forbidden, inflected
+    po.append(entry("The Kyzylbulag mine.", "Рудник Гызылбулага!", ctxt="b2.s1"))              # approved: untouched
+    po.append(entry("Baku said.", "Baku сказал.", fuzzy=True, ctxt="b3.s1"))  # no form to repair: only reported
     fixes = qa.fix_catalog(po, "ru", GLOSSARY)
-    assert [(f.msgctxt, f.after) for f in fixes] == [("b1.s1", "Баку сказал."), ("b1.s2", "Рудник Кызылбулаг.")]
-    assert po[2].msgstr == "Baku сказал!"
-    assert "fixed by check: term Baku → Баку (baku)" in po[0].comment
+    assert [(f.msgctxt, f.after) for f in fixes] == [("b1.s1", "Рудник Кызылбулага.")]
+    assert (po[1].msgstr, po[2].msgstr) == ("Рудник Гызылбулага!", "Baku сказал.")
+    assert "fixed by check: term: Kyzylbulag → Кызылбулаг" in po[0].comment
+    assert [f.code for f in qa.check_entry(po[2], "ru", GLOSSARY)] == ["fuzzy", "term-missing"]
 
 
 def _catalog(tmp_path: Path, entries: list[polib.POEntry]) -> Path:
@@ -120,17 +121,18 @@ def _catalog(tmp_path: Path, entries: list[polib.POEntry]) -> Path:
 
 
 def test_check_cli_exits_7_on_blocking_findings_and_fix_writes(tmp_path: Path):
-    path = _catalog(tmp_path, [entry("Baku said 6,500.", "Baku сказал 6500.", fuzzy=True),
+    path = _catalog(tmp_path, [entry("Kyzylbulag had 6,500 workers.", "В Гызылбулаге 6500 рабочих.", fuzzy=True),
                                entry("Over 2,000 left.", "Ушли 200.", ctxt="b2.s1")])
     args = ["check", "--locales", str(tmp_path / "loc"), "--glossary", str(ROOT / "glossaries"), "--format", "json"]
     result = runner.invoke(app, args)
     assert result.exit_code == 7
     report = json.loads(result.stdout)
     assert [(f["msgctxt"], f["code"], f["severity"]) for f in report["findings"]] == [
-        ("b1.s1", "fuzzy", "warning"), ("b1.s1", "term-missing", "warning"), ("b2.s1", "number", "error")]
+        ("b1.s1", "fuzzy", "warning"), ("b1.s1", "term-forbidden", "warning"), ("b2.s1", "number", "error")]
     fixed = runner.invoke(app, [*args, "--fix"])
-    assert json.loads(fixed.stdout)["fixes"][0]["after"] == "Баку сказал 6500."
-    assert pofile.read(path)[0].msgstr == "Баку сказал 6500." and pofile.read(path)[1].msgstr == "Ушли 200."
+    assert fixed.exit_code == 7  # the approved wrong number is still there: --fix never touches it
+    assert json.loads(fixed.stdout)["fixes"][0]["after"] == "В Кызылбулаге 6500 рабочих."
+    assert pofile.read(path)[0].msgstr == "В Кызылбулаге 6500 рабочих." and pofile.read(path)[1].msgstr == "Ушли 200."
 
 
 def test_check_passes_on_a_clean_catalog(tmp_path: Path):

@@ -69,11 +69,31 @@ class Fix:
 
 def term_findings(source: str, target: str, glossary: Glossary, lang: str, *, approved: bool = True,
                   msgctxt: str = "") -> list[Finding]:
-    """Glossary terms of `source` whose accepted target form is missing from `target`, or forbidden ones present.
+    """Glossary terms of `source` missing from `target` (no accepted form), or present in a forbidden form.
 
-    Presence is a simple case-folded check that tolerates a changed final vowel (ru России for Россия,
-    az Bakının for Bakı, hy Երևանում for Երևան); the terminology module has no per-entry verifier yet.
+    The verdict is the terminology module's (`terms.check_entry`, inflection-aware); a glossary without a
+    target for the language is `info`, not the translation's fault.
     """
+    from . import terms
+
+    checker = getattr(terms, "check_entry", None)
+    if checker is None:
+        return simple_term_findings(source, target, glossary, lang, approved=approved, msgctxt=msgctxt)
+    severity = "error" if approved else "warning"
+    out = []
+    for problem in checker(source, target, glossary, lang).problems:
+        if "target in the glossary" in problem:
+            out.append(Finding(lang, msgctxt, "term-no-target", "info", problem))
+        else:
+            code = "term-forbidden" if "forbidden" in problem else "term-missing"
+            out.append(Finding(lang, msgctxt, code, severity, problem))
+    return out
+
+
+def simple_term_findings(source: str, target: str, glossary: Glossary, lang: str, *, approved: bool = True,
+                         msgctxt: str = "") -> list[Finding]:
+    """Fallback when the terminology module has no per-entry verifier: a case-folded presence check that
+    tolerates a changed final vowel (ru России for Россия, az Bakının for Bakı, hy Երևանում for Երևան)."""
     severity = "error" if approved else "warning"
     out: list[Finding] = []
     folded = _fold(target)
@@ -106,6 +126,17 @@ def _present(term: str, folded_target: str) -> bool:
     return re.search(pattern, folded_target) is not None
 
 
+def _repair(source: str, target: str, glossary: Glossary, lang: str) -> tuple[str, tuple[str, ...]]:
+    """The terminology module repairs (inflection-aware); the simple replacement only if it has no verifier."""
+    from . import terms
+
+    checker = getattr(terms, "check_entry", None)
+    if checker is None:
+        return repair_terms(source, target, glossary, lang)
+    done = checker(source, target, glossary, lang, fix=True)
+    return done.text, tuple(n for n in done.notes if "repaired" in n)
+
+
 def repair_terms(source: str, target: str, glossary: Glossary, lang: str) -> tuple[str, tuple[str, ...]]:
     """Replace forbidden variants and English source terms copied through with the preferred target form."""
     notes: list[str] = []
@@ -118,7 +149,7 @@ def repair_terms(source: str, target: str, glossary: Glossary, lang: str) -> tup
             pattern = re.compile(rf"(?<!\w){re.escape(wrong)}(?!\w)")
             if pattern.search(text):
                 text = pattern.sub(preferred, text)
-                notes.append(f"{wrong} → {preferred} ({hit.concept.id})")
+                notes.append(f"term {wrong} → {preferred} ({hit.concept.id})")
                 break
     return text, tuple(notes)
 
@@ -235,12 +266,12 @@ def fix_catalog(po: polib.POFile, lang: str, glossary: Glossary, *, catalog: str
     for entry in po:
         if entry.obsolete or not entry.fuzzy or not entry.msgstr:
             continue
-        fixed, notes = repair_terms(entry.msgid, entry.msgstr, glossary, lang)
+        fixed, notes = _repair(entry.msgid, entry.msgstr, glossary, lang)
         if fixed != entry.msgstr:
             fixes.append(Fix(catalog, entry.msgctxt or "", entry.msgstr, fixed, notes))
             entry.msgstr = fixed
             lines = [ln for ln in entry.comment.split("\n") if ln]
-            lines += [f"fixed by check: term {n}" for n in notes]
+            lines += [f"fixed by check: {n}" for n in notes]
             entry.comment = "\n".join(lines)
     return fixes
 
