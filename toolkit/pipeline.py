@@ -84,13 +84,13 @@ def translate_document(doc: Document, targets: Sequence[str], *, engine: str | E
                 drafts = translate_segments(todo, lang, eng, glossary, num_hypotheses=num_hypotheses,
                                             progress=progress, memory=memory)
             by_id = {t.segment.id: t for t in drafts}
-            po, changes = catalog.merge(doc, lang, existing[lang], by_id)
+            po, changes = catalog.merge(doc, lang, existing[lang], by_id, glossary=glossary)
             path = catalog.po_path(locales, lang, doc)
             written = pofile.write(po, path, previous=existing[lang])
             results.append(LanguageResult(lang, path, len(doc.segments), len(todo),
                                           sum(t.terms_total for t in drafts), sum(t.terms_ok for t in drafts),
                                           changes, written))
-        pofile.write(catalog.build_pot(doc), pot)
+        pofile.write(catalog.build_pot(doc, pot), pot)
     return Report(doc, pot, tuple(results))
 
 
@@ -118,7 +118,8 @@ def translate_segments(segments: Sequence[document.Segment], lang: str, engine: 
                        progress: Progress | None = None, memory: Memory | None = None) -> list[Translation]:
     """Translate in one batch: the engine sees every uncached segment at once and sorts them for its own
     batching; what the translation memory already holds is not sent again."""
-    masked = [terms.mask(s.text, glossary.match(s.text) if glossary else [], lang) for s in segments]
+    policy = terms.policy_for(engine)
+    masked = [terms.mask(s.text, glossary.match(s.text) if glossary else [], lang, policy) for s in segments]
     identity = engine.identity(lang)
     keys = [tm.key(m.text, lang, identity, num_hypotheses, _term_fingerprint(m, lang)) for m in masked]
     cached = memory.get_many(keys) if memory is not None else {}
@@ -132,8 +133,9 @@ def translate_segments(segments: Sequence[document.Segment], lang: str, engine: 
             memory.put_many(fresh.items())
         cached.update(fresh)
     out = []
-    for seg, m, k in zip(segments, masked, keys, strict=True):
-        done = terms.enforce(m, cached[k], lang)
+    enforced = [terms.enforce(m, cached[k], lang) for m, k in zip(masked, keys, strict=True)]
+    enforced = terms.retry_dropped(engine, masked, enforced, lang, num_hypotheses=num_hypotheses)
+    for seg, done in zip(segments, enforced, strict=True):
         out.append(Translation(seg, lang, done.text, identity, done.notes, done.problems, done.terms_total,
                                done.terms_ok))
     if progress:

@@ -109,6 +109,10 @@ def translate(
         table.add_row(f"{r.lang} ({langs.english_name(r.lang)})", str(r.sent), terms, changes, str(r.catalog))
     Console().print(table)
     typer.echo(f"template: {report.pot}")
+    for r in report.languages:
+        if getattr(r.changes, "conflicts", None):
+            typer.echo(f"{r.lang}: warning: {len(r.changes.conflicts)} approved translation(s) break the glossary "
+                       f"({', '.join(r.changes.conflicts)}); kept as they are, see `toolkit check`", err=True)
 
 
 @app.command()
