@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, strategies as st
 
 from toolkit import glossary as glossary_mod, morph, pipeline, terms
 from toolkit.engines import Hypothesis
@@ -158,3 +159,13 @@ def test_pseudo_pipeline_holds_every_term_of_the_seed_article(seed_article: Path
                                      glossary_dir=ROOT / "glossaries", locales=tmp_path / "loc")
     for r in report.languages:
         assert r.terms_total > 30 and r.terms_ok == r.terms_total, r.lang
+
+
+@given(st.text(alphabet=st.sampled_from(list("aAIİıiЁёЕе’‘ʼ`'ÇçŞşƏəևԵեՒւ ßẞǅ\u0307-")) | st.characters(), max_size=40),
+       st.sampled_from(["ru", "az", "hy", "en"]))
+def test_fast_folding_equals_the_per_character_definition(text: str, lang: str):
+    from toolkit import morph
+
+    folded, index = morph.fold_map(text, lang)
+    slow_folded, slow_index = morph._fold_map_slow(text, lang)
+    assert (folded, list(index)) == (slow_folded, slow_index)

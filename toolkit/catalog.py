@@ -151,8 +151,11 @@ def build_pot(doc: Document, previous: polib.POFile | Path | None = None) -> pol
     return pot
 
 
-def _body(po: polib.POFile) -> str:
-    return "\n".join(str(e) for e in po)
+def _body(po: polib.POFile) -> list[tuple]:
+    """What a catalog says, entry by entry, without rendering it (rendering wraps every line: slow)."""
+    return [(e.obsolete, e.msgctxt, e.msgid, e.msgid_plural, e.msgstr, sorted(e.msgstr_plural.items()),
+             list(e.flags), e.comment, e.tcomment, [tuple(map(str, o)) for o in e.occurrences],
+             e.previous_msgctxt, e.previous_msgid, e.previous_msgid_plural) for e in po]
 
 
 # -- matching ---------------------------------------------------------------------------------------------
@@ -198,14 +201,20 @@ def plan(doc: Document, existing: polib.POFile | None) -> dict[str, Match]:
     if new and gone:
         pairs: list[tuple[float, int, int]] = []
         crowded = len(new) * len(gone) > MAX_PAIRS
+        gone_by_ctxt = {e.msgctxt: j for j, e in enumerate(gone)}
+        sm = difflib.SequenceMatcher(None, autojunk=False)
         for i, s in enumerate(new):
-            for j, e in enumerate(gone):
-                same_ctxt = e.msgctxt == s.id
-                if crowded and not same_ctxt:
-                    continue
-                bonus = SAME_CONTEXT_BONUS if same_ctxt else 0.0
-                sm = difflib.SequenceMatcher(None, e.msgid, s.text, autojunk=False)
-                if sm.real_quick_ratio() + bonus < EDIT_THRESHOLD or sm.quick_ratio() + bonus < EDIT_THRESHOLD:
+            sm.set_seq2(s.text)         # the expensive index is built on seq2: once per new sentence
+            lb = len(s.text)
+            candidates = ([gone_by_ctxt[s.id]] if s.id in gone_by_ctxt else []) if crowded else range(len(gone))
+            for j in candidates:
+                e = gone[j]
+                bonus = SAME_CONTEXT_BONUS if e.msgctxt == s.id else 0.0
+                la = len(e.msgid)
+                if la + lb == 0 or 2.0 * min(la, lb) / (la + lb) + bonus < EDIT_THRESHOLD:
+                    continue            # real_quick_ratio, without touching the matcher
+                sm.set_seq1(e.msgid)
+                if sm.quick_ratio() + bonus < EDIT_THRESHOLD:
                     continue
                 score = sm.ratio() + bonus
                 if score >= EDIT_THRESHOLD:
@@ -223,9 +232,11 @@ def plan(doc: Document, existing: polib.POFile | None) -> dict[str, Match]:
     return out
 
 
-def pending(doc: Document, existing: polib.POFile | None) -> list[Segment]:
-    """Segments the engine must translate: new and edited sentences, and entries still empty."""
-    matches = plan(doc, existing)
+def pending(doc: Document, existing: polib.POFile | None,
+            matches: Mapping[str, Match] | None = None) -> list[Segment]:
+    """Segments the engine must translate: new and edited sentences, and entries still empty.
+    Pass the `plan` you will give `merge` to compute it once."""
+    matches = matches if matches is not None else plan(doc, existing)
     return [s for s in doc.segments if matches[s.id].old is None or matches[s.id].kind == "updated"
             or not matches[s.id].old.msgstr]
 
@@ -233,10 +244,12 @@ def pending(doc: Document, existing: polib.POFile | None) -> list[Segment]:
 # -- merging ----------------------------------------------------------------------------------------------
 
 def merge(doc: Document, lang: str, existing: polib.POFile | None, translations: Mapping[str, Translation],
-          *, glossary: Glossary | None = None) -> tuple[polib.POFile, Changes]:
-    """msgmerge semantics: approved text is never replaced, changed sources turn fuzzy with `#|`."""
+          *, glossary: Glossary | None = None,
+          matches: Mapping[str, Match] | None = None) -> tuple[polib.POFile, Changes]:
+    """msgmerge semantics: approved text is never replaced, changed sources turn fuzzy with `#|`.
+    `matches` is `plan(doc, existing)` if the caller has it already."""
     changes = Changes()
-    matches = plan(doc, existing)
+    matches = matches if matches is not None else plan(doc, existing)
     po = polib.POFile(wrapwidth=WRAP_WIDTH)
     po.header = existing.header if existing is not None and existing.header else \
         f"{langs.english_name(lang)} translation of {doc.source}."

@@ -11,8 +11,10 @@ with an index back into the original, so offsets are always into the text as wri
 """
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
@@ -47,8 +49,27 @@ def fold_char(c: str, lang: str) -> str:
     return low if len(low) == 1 else c
 
 
-def fold_map(text: str, lang: str) -> tuple[str, list[int]]:
-    """The folded text and, for each of its characters, the index of the original character."""
+_APOSTROPHES = {ord(c): "'" for c in "’‘ʼ`"}
+_BEFORE_LOWER = {"az": {**_APOSTROPHES, ord("I"): "ı", ord("İ"): "i"},
+                 "tr": {**_APOSTROPHES, ord("I"): "ı", ord("İ"): "i"}}
+_AFTER_LOWER = {"ru": {ord("ё"): "е"}}
+
+
+@functools.lru_cache(maxsize=1024)
+def fold_map(text: str, lang: str) -> tuple[str, Sequence[int]]:
+    """The folded text and, for each of its characters, the index of the original character.
+
+    Called for every term on every hypothesis: the common case (every character folds to one) is done
+    with two `str.translate` calls and an identity index; the per-character loop is the fallback.
+    """
+    pre = text.translate(_BEFORE_LOWER.get(lang, _APOSTROPHES))
+    low = pre.lower()
+    if len(low) == len(text) and "\u0587" not in low:
+        return low.translate(_AFTER_LOWER[lang]) if lang in _AFTER_LOWER else low, range(len(text))
+    return _fold_map_slow(text, lang)
+
+
+def _fold_map_slow(text: str, lang: str) -> tuple[str, list[int]]:
     out: list[str] = []
     index: list[int] = []
     for i, c in enumerate(text):

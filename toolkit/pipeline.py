@@ -75,7 +75,8 @@ def translate_document(doc: Document, targets: Sequence[str], *, engine: str | E
             existing[lang] = pofile.read(path, lang=lang) if path.exists() else None
         engines: dict[str, Engine] = {}
         for lang in targets:
-            todo = catalog.pending(doc, existing[lang])
+            matches = catalog.plan(doc, existing[lang])
+            todo = catalog.pending(doc, existing[lang], matches)
             drafts = []
             if todo:
                 eng = engine if not isinstance(engine, str) else _engine_for(
@@ -84,7 +85,7 @@ def translate_document(doc: Document, targets: Sequence[str], *, engine: str | E
                 drafts = translate_segments(todo, lang, eng, glossary, num_hypotheses=num_hypotheses,
                                             progress=progress, memory=memory)
             by_id = {t.segment.id: t for t in drafts}
-            po, changes = catalog.merge(doc, lang, existing[lang], by_id, glossary=glossary)
+            po, changes = catalog.merge(doc, lang, existing[lang], by_id, glossary=glossary, matches=matches)
             path = catalog.po_path(locales, lang, doc)
             written = pofile.write(po, path, previous=existing[lang])
             results.append(LanguageResult(lang, path, len(doc.segments), len(todo),

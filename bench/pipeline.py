@@ -1,0 +1,242 @@
+"""Throughput of `toolkit translate` against raw CTranslate2 and against argostranslate, side by side.
+
+Builds a random-weight model of the real Argos shape (6+6 layers, d 512, vocab 50k, int8), installs it,
+repeats the seed article to ~1,000 sentences and measures, each in its own subprocess (so peak memory is
+its own):
+  raw       ctranslate2.Translator.translate_batch on every segment at once, best batch size of a few tried;
+  pipeline  the toolkit's whole translate (segment, glossary, tokenise, MT, verify, write catalogs);
+  rerun     the same translate again with nothing changed;
+  argos     argostranslate's own per-paragraph path (apply_packaged_translation: tokens-batches of 32),
+            its sentence splitter bypassed with ours (stanza/minisbd are stubbed in that subprocess only).
+Every contender decodes exactly --tokens target tokens per sentence (min = max decoding length), beam 4 and
+4 hypotheses, so random weights cost what a real model does. raw gets the best of inter/intra threads and
+batch sizes swept on a sample first; the pipeline runs with the engine's own defaults. raw and pipeline
+run --repeats times, interleaved, and the fastest run of each counts (this machine is a shared VM: the
+same run varies by ~15%).
+
+Example:  uv run python bench/pipeline.py            (about 8 minutes on 2 cores)
+          uv run python bench/pipeline.py --quick    (a smoke run: tiny model, 60 sentences)
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "seeds" / "karabakh-mining.txt"
+
+
+def child(args: argparse.Namespace) -> dict:
+    """One contender, in this process; prints a JSON line."""
+    work = Path(args.work)
+    kind = args.child
+    result: dict = {"kind": kind}
+    if kind in ("sweep", "raw", "argos"):
+        from toolkit import models
+
+        model = models.resolve("ru")
+        import ctranslate2
+        import sentencepiece as spm
+
+        from toolkit import document
+
+        doc = document.read(work / "article.txt")
+        sentences = [s.text for s in doc.segments]
+        if kind == "argos":
+            sentences = sentences[: args.argos_sentences]
+        sp = spm.SentencePieceProcessor(model_file=str(model.tokenizer_path))
+        options = dict(beam_size=4, num_hypotheses=4, length_penalty=0.2, replace_unknowns=True,
+                       return_scores=True, min_decoding_length=args.tokens, max_decoding_length=args.tokens)
+
+        def translator(inter: int, intra: int):
+            return ctranslate2.Translator(str(model.model_dir), device="cpu", compute_type="int8",
+                                          inter_threads=inter, intra_threads=intra)
+
+        tokens = [sp.encode(s, out_type=str) for s in sentences]
+        if kind == "sweep":
+            # Every k-th sentence: a sample with the article's length distribution.
+            sample = tokens[:: max(1, len(tokens) // args.sweep_sentences)]
+            cores = os.cpu_count() or 1
+            best = None
+            for inter, intra in sorted({(1, cores), (cores, 1)}):
+                t = translator(inter, intra)
+                t.translate_batch(sample[:4], **options)
+                for size in args.batch_sizes:
+                    start = time.perf_counter()
+                    t.translate_batch(sample, max_batch_size=size, batch_type="examples", **options)
+                    rate = len(sample) / (time.perf_counter() - start)
+                    result.setdefault("rates", {})[f"inter {inter} intra {intra} batch {size}"] = round(rate, 2)
+                    if best is None or rate > best[0]:
+                        best = (rate, inter, intra, size)
+                del t
+            result.update(seconds=0.0, sentences=len(sample), best=best[1:])
+        elif kind == "raw":
+            inter, intra, size = args.config
+            t = translator(inter, intra)
+            t.translate_batch(tokens[:4], **options)
+            start = time.perf_counter()
+            t.translate_batch(tokens, max_batch_size=size, batch_type="examples", **options)
+            result.update(seconds=time.perf_counter() - start, sentences=len(tokens),
+                          config=f"inter_threads {inter}, intra_threads {intra}, max_batch_size {size}")
+        else:
+            import types
+
+            for name in ("stanza", "minisbd"):   # never in the product: only to import argos's translate here
+                stub = types.ModuleType(name)
+                stub.Pipeline = stub.SBDetect = object
+                stub.models = types.SimpleNamespace()
+                sys.modules.setdefault(name, stub)
+            from argostranslate import package, translate
+
+            translator = translator(1, 0)   # argostranslate's defaults: settings.inter_threads 1, intra 0
+
+            pkg = next(p for p in package.get_installed_packages() if p.to_code == "ru")
+
+            class Ours:
+                """Argos's sentencizer interface, answering with our segmentation of the paragraph."""
+
+                def split_sentences(self, text: str) -> list[str]:
+                    return paragraph_sentences[text]
+
+            original = translator.translate_batch
+
+            def fixed_length(batch, **kw):
+                kw.update(min_decoding_length=args.tokens, max_decoding_length=args.tokens)
+                return original(batch, **kw)
+
+            wrapped = type("T", (), {"translate_batch": staticmethod(fixed_length)})()
+            paragraphs: list[str] = []
+            paragraph_sentences: dict[str, list[str]] = {}
+            count = 0
+            for block in doc.blocks:
+                if count >= args.argos_sentences:
+                    break
+                texts = [s.text for s in block.segments]
+                paragraphs.append(" ".join(texts))
+                paragraph_sentences[paragraphs[-1]] = texts
+                count += len(texts)
+            start = time.perf_counter()
+            for para in paragraphs:
+                translate.apply_packaged_translation(pkg, para, wrapped, Ours(), num_hypotheses=4)
+            result.update(seconds=time.perf_counter() - start, sentences=count,
+                          path="argostranslate.translate.apply_packaged_translation per paragraph, "
+                               "its sentence splitter bypassed")
+    else:
+        from toolkit import pipeline
+        from toolkit.engines.argos import ArgosEngine
+        from toolkit.tm import Memory
+
+        # The engine's own defaults (threads, batch size): what a user gets.
+        engine = ArgosEngine(max_decoding_length=args.tokens, min_decoding_length=args.tokens)
+        start = time.perf_counter()
+        report = pipeline.translate_file(work / "article.txt", ["ru"], engine=engine, glossary_dir=ROOT / "glossaries",
+                                         locales=work / "locales", memory=Memory(work / "tm"), num_hypotheses=4)
+        result.update(seconds=time.perf_counter() - start, sentences=len(report.document.segments),
+                      sent_to_engine=report.languages[0].sent)
+    result["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    result["per_second"] = result["sentences"] / result["seconds"] if result["seconds"] else 0.0
+    if kind == "pipeline":
+        result["config"] = (f"inter_threads {engine.inter_threads}, intra_threads {engine.intra_threads}, "
+                            f"max_batch_size {engine.max_batch_size}")
+    return result
+
+
+def run_child(name: str, args: argparse.Namespace, env: dict) -> dict:
+    cmd = [sys.executable, __file__, "--child", name, "--work", args.work, "--tokens", str(args.tokens),
+           "--argos-sentences", str(args.argos_sentences), "--sweep-sentences", str(args.sweep_sentences),
+           "--batch-sizes", *map(str, args.batch_sizes)]
+    if args.config:
+        cmd += ["--config", *map(str, args.config)]
+    out = subprocess.run(cmd, env=env, capture_output=True, text=True)
+    if out.returncode != 0:
+        sys.exit(f"{name} failed:\n{out.stderr}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="tiny model and 60 sentences: checks the script")
+    parser.add_argument("--sentences", type=int, default=1000)
+    parser.add_argument("--argos-sentences", type=int, default=100,
+                        help="argostranslate decodes one sentence at a time: a sample is enough for its rate")
+    parser.add_argument("--tokens", type=int, default=48, help="target tokens decoded per sentence")
+    parser.add_argument("--sweep-sentences", type=int, default=100,
+                        help="sample on which raw's best threads and batch size are chosen")
+    parser.add_argument("--batch-sizes", type=int, nargs="+", default=[8, 16, 32])
+    parser.add_argument("--repeats", type=int, default=2,
+                        help="raw and pipeline run this many times, interleaved; the fastest of each counts")
+    parser.add_argument("--config", type=int, nargs=3, help=argparse.SUPPRESS)
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("--work", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(child(args)))
+        return
+    if args.quick:
+        args.sentences, args.argos_sentences, args.batch_sizes, args.sweep_sentences = 60, 20, [16], 20
+    size = "tiny" if args.quick else "base"
+
+    with tempfile.TemporaryDirectory(prefix="toolkit-bench-") as tmp:
+        work = Path(tmp)
+        args.work = str(work)
+        env = dict(os.environ, TOOLKIT_MODELS_DIR=str(work / "models"), XDG_DATA_HOME=str(work / "xdg"),
+                   XDG_CACHE_HOME=str(work / "xdg-cache"), XDG_CONFIG_HOME=str(work / "xdg-config"),
+                   ARGOS_PACKAGES_DIR=str(work / "models"), TOOLKIT_CACHE_DIR=str(work / "tm"))
+        os.environ.update(env)
+        from toolkit import models
+        from toolkit.modelgen import build_argos_package
+
+        start = time.perf_counter()
+        pkg = build_argos_package(work / "translate-en_ru.argosmodel", size=size, target="ru", seed=0)
+        models.install_package(pkg)
+        print(f"model: {size} ({pkg.stat().st_size / 1e6:.1f} MB .argosmodel), built and installed in "
+              f"{time.perf_counter() - start:.1f} s")
+        text = SEED.read_text(encoding="utf-8")
+        per_copy = 20
+        copies = max(1, round(args.sentences / per_copy))
+        (work / "article.txt").write_text("\n\n".join([text] * copies) + "\n", encoding="utf-8")
+
+        args.config = None
+        sweep = run_child("sweep", args, env)
+        args.config = sweep["best"]
+        results: dict[str, dict] = {}
+        for repeat in range(args.repeats):   # interleaved, so a slow spell of the machine hits both
+            for name in ("raw", "pipeline"):
+                if name == "pipeline":            # a first run: no catalogs, empty translation memory
+                    shutil.rmtree(work / "locales", ignore_errors=True)
+                    shutil.rmtree(work / "tm", ignore_errors=True)
+                r = run_child(name, args, env)
+                if name not in results or r["seconds"] < results[name]["seconds"]:
+                    results[name] = r
+        results["rerun"] = run_child("pipeline", args, env)   # after the last first run, nothing changed
+        results["argos"] = run_child("argos", args, env)
+
+    cpu = platform.processor() or platform.machine()
+    print(f"machine: {os.cpu_count()} cores ({cpu}), Python {platform.python_version()}, "
+          f"decoding {args.tokens} tokens/sentence, beam 4, 4 hypotheses, int8")
+    print(f"{'contender':<10} {'sentences':>9} {'seconds':>9} {'sent/s':>8} {'tokens/s':>9} {'peak MB':>8}")
+    for name, r in results.items():
+        print(f"{name:<10} {r['sentences']:>9} {r['seconds']:>9.2f} {r['per_second']:>8.2f} "
+              f"{r['per_second'] * args.tokens:>9.0f} {r['peak_rss_mb']:>8.0f}")
+    raw = results["raw"]
+    print(f"raw sweep on {sweep['sentences']} sentences (sent/s): {sweep['rates']}")
+    print(f"raw: {raw['config']}; pipeline: {results['pipeline']['config']}; "
+          f"best of {args.repeats} interleaved runs each")
+    print(f"argos: {results['argos']['path']}; rerun sent {results['rerun']['sent_to_engine']} segments to the engine")
+    ratio_raw = results["pipeline"]["per_second"] / raw["per_second"]
+    ratio_argos = results["pipeline"]["per_second"] / results["argos"]["per_second"]
+    ratio_rerun = results["rerun"]["seconds"] / results["pipeline"]["seconds"]
+    print(f"pipeline/raw={ratio_raw:.2f} pipeline/argostranslate={ratio_argos:.1f} rerun/first={ratio_rerun:.3f}")
+
+
+if __name__ == "__main__":
+    main()
