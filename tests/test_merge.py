@@ -243,3 +243,62 @@ def test_merge_agrees_with_msgmerge_previous(tmp_path_factory, scenario):
     # ...and no human text is lost: every approved or rewritten msgstr is still somewhere in the catalog.
     kept = {e.msgstr for e in ours}
     assert all(e.msgstr in kept for e in po if e.msgid)
+
+
+def _pair_edits_by_brute_force(new, gone):
+    import difflib
+
+    pairs = []
+    for i, s in enumerate(new):
+        for j, e in enumerate(gone):
+            score = difflib.SequenceMatcher(None, e.msgid, s.text, autojunk=False).ratio() + (
+                catalog.SAME_CONTEXT_BONUS if e.msgctxt == s.id else 0.0)
+            if score >= catalog.EDIT_THRESHOLD:
+                pairs.append((-score, i, j))
+    taken_new, taken_old, out = set(), set(), []
+    for _, i, j in sorted(pairs):
+        if i not in taken_new and j not in taken_old:
+            taken_new.add(i), taken_old.add(j), out.append((i, j))
+    return out
+
+
+_WORD = st.sampled_from(["Baku", "said", "the", "mine", "talks", "on", "Dec.", "4", "Lachin", "road", "new"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(_WORD, min_size=1, max_size=8), min_size=1, max_size=8),
+       st.lists(st.lists(_WORD, min_size=1, max_size=8), min_size=1, max_size=8), st.randoms())
+def test_lazy_edit_pairing_equals_scoring_every_pair(new_words, old_words, rnd):
+    """The heap with quick_ratio bounds picks exactly the pairs a full sort of every ratio would."""
+    new = [document.Segment(f"b1.s{i + 1}", 1, i + 1, " ".join(w) + ".", " ", 1) for i, w in enumerate(new_words)]
+    ctxts = [f"b1.s{i + 1}" for i in range(len(old_words))]
+    rnd.shuffle(ctxts)
+    gone = [polib.POEntry(msgctxt=c, msgid=" ".join(w) + ".") for c, w in zip(ctxts, old_words)]
+    assert catalog._pair_edits(new, gone) == _pair_edits_by_brute_force(new, gone)
+
+
+def test_a_sentence_back_in_its_old_slot_leaves_no_duplicate_definition(tmp_path: Path):
+    """Found by the random-history property test: insert, delete, insert again at the same place left an
+    obsolete entry with the key of an active one, which msgfmt rejects as a duplicate definition."""
+    from toolkit import pipeline, pofile
+    from toolkit.engines.pseudo import PseudoEngine
+
+    sentences = ["Baku is the capital.", "Yerevan hosted talks.", "The mine opened.", "Prices rose sharply."]
+    locales = tmp_path / "locales"
+
+    def rerun():
+        doc = document.parse("\n".join(sentences) + "\n", name="a", source="a.txt")
+        pipeline.translate_document(doc, ["ru"], engine=PseudoEngine(), locales=locales)
+        path = locales / "ru" / "LC_MESSAGES" / "a.po"
+        msgfmt_check(path)
+        return pofile.read(path, lang="ru")
+
+    rerun()
+    sentences.insert(0, "Yerevan hosted talks.")
+    rerun()
+    del sentences[0]
+    rerun()
+    sentences.insert(0, "Baku is the capital.")
+    po = rerun()
+    keys = [(e.msgctxt, e.msgid) for e in po]
+    assert len(keys) == len(set(keys))
