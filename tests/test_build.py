@@ -40,12 +40,13 @@ def identity_catalog(locales: Path, name: str, lang: str = "ru") -> None:
     msgfmt_check(path)
 
 
-@pytest.mark.parametrize("newline, bom", [("\n", False), ("\r\n", True), ("\r\n", False)])
+@pytest.mark.parametrize("newline, bom", [("\n", False), ("\r\n", True), ("\r\n", False), ("\r", False)])
 def test_identity_catalog_rebuilds_the_source_byte_for_byte(tmp_path: Path, newline: str, bom: bool):
     raw = SEED.read_bytes().replace(b"\n", newline.encode())
     raw = (codecs.BOM_UTF8 + raw) if bom else raw
     article = tmp_path / "article.txt"
-    article.write_bytes(raw + b"  \n\n")  # trailing spaces and blank lines must survive too
+    tail = b"  \r\r" if newline == "\r" else b"  \n\n"   # CRLF + LF: a mixed file is kept byte for byte too
+    article.write_bytes(raw + tail)  # trailing spaces and blank lines must survive too
     translate(article, tmp_path / "loc")
     identity_catalog(tmp_path / "loc", "article")
     result = runner.invoke(app, ["build", str(article), "--to", "ru", "--locales", str(tmp_path / "loc"),

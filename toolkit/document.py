@@ -44,7 +44,7 @@ class Document:
     source: str                # path as given, for `#:` references
     leading: str               # whitespace before the first block
     blocks: tuple[Block, ...]
-    newline: str = "\n"        # "\r\n" when the source used CRLF; rebuilt the same way
+    newline: str = "\n"        # "\r\n" (or "\r") when the source used it; rebuilt the same way
     bom: bool = False
     encoding: str = "utf-8"
 
@@ -156,6 +156,8 @@ def decode(data: bytes, *, path: str, encoding: str | None = None) -> tuple[str,
     crlf = text.count("\r\n")
     if crlf and crlf == text.count("\n"):
         return text.replace("\r\n", "\n"), "\r\n", bom, enc
+    if "\r" in text and "\n" not in text:     # classic Mac OS line endings: lone CRs
+        return text.replace("\r", "\n"), "\r", bom, enc
     # LF, or a mix of CRLF and LF: keep every byte as it is (a stray "\r" stays in the trailing whitespace).
     return text, "\n", bom, enc
 
