@@ -7,12 +7,13 @@ import sys
 from pathlib import Path
 
 import polib
+import pytest
 from typer.testing import CliRunner
 
 from toolkit import __version__
 from toolkit.cli import app
 
-from .conftest import ROOT, SHARED, msgfmt_check
+from .conftest import ROOT, SEED, SHARED, msgfmt_check
 
 runner = CliRunner()
 
@@ -76,3 +77,18 @@ def test_python_dash_m_works():
     out = subprocess.run([sys.executable, "-m", "toolkit", "--version"], capture_output=True, text=True,
                          cwd=ROOT, check=True)
     assert out.stdout.strip() == f"toolkit {__version__}"
+
+
+@pytest.mark.parametrize("args", [["--help"], ["segment", "SEED"], ["segment", "SEED", "--json"]])
+def test_help_and_segment_load_no_model_code(args):
+    """Start-up stays light: no CTranslate2, SentencePiece, argostranslate or pymorphy3 for these commands."""
+    args = [str(SEED) if a == "SEED" else a for a in args]
+    code = ("import sys, atexit\n"
+            "heavy = {'ctranslate2', 'sentencepiece', 'argostranslate', 'pymorphy3', 'torch', 'stanza'}\n"
+            "atexit.register(lambda: print('HEAVY', sorted({m.split('.')[0] for m in sys.modules} & heavy), "
+            "file=sys.stderr))\n"
+            f"sys.argv = ['toolkit', *{args!r}]\n"
+            "from toolkit.cli import main\nmain()\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 0, result.stderr
+    assert "HEAVY []" in result.stderr
