@@ -82,3 +82,42 @@ def test_glossary_change_misses_the_memory_only_where_the_term_occurs(seed_artic
     doc = pipeline.load(seed_article, gl)
     with_moscow = [s for s in doc.segments if "Moscow" in s.text]
     assert engine.sent == len(with_moscow) == 1
+
+
+class Recorder:
+    """A stand-in for a real engine (not pseudo): its output is recognisable."""
+
+    name = "recorder"
+
+    def identity(self, target):
+        return "recorder 1"
+
+    def translate_batch(self, sources, target, *, num_hypotheses=1):
+        from toolkit.engines import Hypothesis
+
+        return [[Hypothesis(f"RU {s}", 0.0)] for s in sources]
+
+
+def test_a_real_engine_replaces_untouched_pseudo_translations_only(seed_article: Path, tmp_path: Path):
+    """A first look with --engine pseudo must not leave `[ru: …]` text in place when real MT runs later;
+    what a translator touched stays."""
+    from toolkit import pofile
+
+    locales = tmp_path / "loc"
+    pipeline.translate_file(seed_article, ["ru"], engine="pseudo", glossary_dir=ROOT / "glossaries", locales=locales)
+    path = locales / "ru" / "LC_MESSAGES" / "karabakh-mining.po"
+    po = pofile.read(path, lang="ru")
+    first, second = [e for e in po if not e.obsolete][:2]
+    first.msgstr, first.flags = "Азербайджан призывает Россию…", []         # approved by a translator
+    second.msgstr = "черновик переводчика"                                   # edited, still fuzzy
+    pofile.write(po, path)
+
+    engine = Recorder()
+    report = pipeline.translate_file(seed_article, ["ru"], engine=engine, glossary_dir=ROOT / "glossaries", locales=locales)
+    assert report.languages[0].sent == 18
+    after = {e.msgctxt: e for e in pofile.read(path, lang="ru") if not e.obsolete}
+    assert after[first.msgctxt].msgstr == "Азербайджан призывает Россию…" and not after[first.msgctxt].fuzzy
+    assert after[second.msgctxt].msgstr == "черновик переводчика"
+    others = [e for k, e in after.items() if k not in (first.msgctxt, second.msgctxt)]
+    assert all(e.fuzzy and e.comment.startswith("machine translation: recorder") for e in others)
+    assert not any(e.msgstr.startswith("[ru: ") for e in others)

@@ -56,6 +56,7 @@ SAME_CONTEXT_BONUS = 0.15
 #: Above this many candidate pairs only same-msgctxt pairs are compared (keeps huge merges linear).
 MAX_PAIRS = 250_000
 GLOSSARY_NOTE = "glossary: "
+MACHINE_NOTE = "machine translation: "
 PREVIOUS_NOTE = "previous translation (kept as an obsolete entry): "
 
 
@@ -255,12 +256,21 @@ def _pair_edits(new: Sequence[Segment], gone: Sequence[polib.POEntry]) -> list[t
 
 
 def pending(doc: Document, existing: polib.POFile | None,
-            matches: Mapping[str, Match] | None = None) -> list[Segment]:
-    """Segments the engine must translate: new and edited sentences, and entries still empty.
+            matches: Mapping[str, Match] | None = None, *, refresh_pseudo: bool = False) -> list[Segment]:
+    """Segments the engine must translate: new and edited sentences, and entries still empty; with
+    `refresh_pseudo` (a real engine is translating), also untouched pseudo-translations.
     Pass the `plan` you will give `merge` to compute it once."""
     matches = matches if matches is not None else plan(doc, existing)
     return [s for s in doc.segments if matches[s.id].old is None or matches[s.id].kind == "updated"
-            or not matches[s.id].old.msgstr]
+            or not matches[s.id].old.msgstr or (refresh_pseudo and is_untouched_pseudo(matches[s.id].old))]
+
+
+def is_untouched_pseudo(e: polib.POEntry) -> bool:
+    """A pseudo-translation nobody has worked on: still fuzzy, still `[xx: …]`, still signed by pseudo.
+    A real engine replaces these (a first look with `--engine pseudo` must not block real MT later);
+    anything a translator touched (approved, or the brackets edited away) is kept like any fuzzy entry."""
+    return (e.fuzzy and e.msgstr.startswith("[") and e.msgstr.endswith("]") and ": " in e.msgstr[:12]
+            and any(line.startswith(MACHINE_NOTE + "pseudo") for line in e.comment.split("\n")))
 
 
 # -- merging ----------------------------------------------------------------------------------------------
@@ -288,7 +298,7 @@ def merge(doc: Document, lang: str, existing: polib.POFile | None, translations:
         if match.kind in ("kept", "moved"):
             entry = _carry(old, doc, seg)
             (changes.kept if match.kind == "kept" else changes.moved).append(seg.id)
-            if not entry.msgstr and tr is not None:
+            if tr is not None and (not entry.msgstr or is_untouched_pseudo(entry)):
                 entry.msgstr = tr.text
                 entry.comment = _machine_comment(tr)
                 if "fuzzy" not in entry.flags:
@@ -378,7 +388,7 @@ def _recheck(entry: polib.POEntry, glossary: Glossary | None, lang: str, changes
 
 
 def _machine_comment(tr: Translation) -> str:
-    return "\n".join([f"machine translation: {tr.engine}", *tr.notes, *(f"check: {p}" for p in tr.problems)])
+    return "\n".join([f"{MACHINE_NOTE}{tr.engine}", *tr.notes, *(f"check: {p}" for p in tr.problems)])
 
 
 def _machine(doc: Document, seg: Segment, tr: Translation) -> polib.POEntry:

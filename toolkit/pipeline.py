@@ -76,7 +76,9 @@ def translate_document(doc: Document, targets: Sequence[str], *, engine: str | E
         engines: dict[str, Engine] = {}
         for lang in targets:
             matches = catalog.plan(doc, existing[lang])
-            todo = catalog.pending(doc, existing[lang], matches)
+            name = engine if isinstance(engine, str) else getattr(engine, "name", "")
+            name = cfg.engine_for(lang) if name == "auto" else name
+            todo = catalog.pending(doc, existing[lang], matches, refresh_pseudo=name != "pseudo")
             drafts = []
             if todo:
                 eng = engine if not isinstance(engine, str) else _engine_for(
