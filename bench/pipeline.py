@@ -16,6 +16,7 @@ same run varies by ~15%).
 
 Example:  uv run python bench/pipeline.py            (about 8 minutes on 2 cores)
           uv run python bench/pipeline.py --quick    (a smoke run: tiny model, 60 sentences)
+          uv run python bench/pipeline.py --profile  (and where the pipeline's time goes)
 """
 from __future__ import annotations
 
@@ -137,11 +138,25 @@ def child(args: argparse.Namespace) -> dict:
 
         # The engine's own defaults (threads, batch size): what a user gets.
         engine = ArgosEngine(max_decoding_length=args.tokens, min_decoding_length=args.tokens)
+        profiler = None
+        if args.profile:
+            import cProfile
+
+            profiler = cProfile.Profile()
+            profiler.enable()
         start = time.perf_counter()
         report = pipeline.translate_file(work / "article.txt", ["ru"], engine=engine, glossary_dir=ROOT / "glossaries",
                                          locales=work / "locales", memory=Memory(work / "tm"), num_hypotheses=4)
         result.update(seconds=time.perf_counter() - start, sentences=len(report.document.segments),
                       sent_to_engine=report.languages[0].sent)
+        if profiler is not None:
+            import io
+            import pstats
+
+            profiler.disable()
+            out = io.StringIO()
+            pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(r"toolkit|polib|ctranslate2", 18)
+            result["profile"] = out.getvalue()
     result["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     result["per_second"] = result["sentences"] / result["seconds"] if result["seconds"] else 0.0
     if kind == "pipeline":
@@ -156,6 +171,8 @@ def run_child(name: str, args: argparse.Namespace, env: dict) -> dict:
            "--batch-sizes", *map(str, args.batch_sizes)]
     if args.config:
         cmd += ["--config", *map(str, args.config)]
+    if args.profile and name == "pipeline":
+        cmd.append("--profile")
     out = subprocess.run(cmd, env=env, capture_output=True, text=True)
     if out.returncode != 0:
         sys.exit(f"{name} failed:\n{out.stderr}")
@@ -175,6 +192,8 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=2,
                         help="raw and pipeline run this many times, interleaved; the fastest of each counts")
     parser.add_argument("--config", type=int, nargs=3, help=argparse.SUPPRESS)
+    parser.add_argument("--profile", action="store_true",
+                        help="also print where the pipeline's first run spends its time (cProfile, cumulative)")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--work", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -232,6 +251,9 @@ def main() -> None:
     print(f"raw: {raw['config']}; pipeline: {results['pipeline']['config']}; "
           f"best of {args.repeats} interleaved runs each")
     print(f"argos: {results['argos']['path']}; rerun sent {results['rerun']['sent_to_engine']} segments to the engine")
+    if results["pipeline"].get("profile"):
+        print("profile of the pipeline's fastest first run (its timing includes the profiler's overhead):")
+        print(results["pipeline"]["profile"])
     ratio_raw = results["pipeline"]["per_second"] / raw["per_second"]
     ratio_argos = results["pipeline"]["per_second"] / results["argos"]["per_second"]
     ratio_rerun = results["rerun"]["seconds"] / results["pipeline"]["seconds"]
