@@ -21,7 +21,8 @@ Merge policy (msgmerge's contract, plus what positional msgctxt ids need):
    `msgmerge --previous` does.
 4. New sentences get new entries (machine suggestion, fuzzy); old entries left over become obsolete.
 
-Only sentences without a usable msgid match (`pending`) go to the engine. Approved entries whose
+Only sentences without a usable msgid match (`pending`) go to the engine, plus, when a real engine runs,
+entries that still hold an untouched pseudo-translation. Approved entries whose
 translation breaks the current glossary get a `#. glossary:` line and are listed in
 `Changes.conflicts`; their msgstr is never touched.
 
