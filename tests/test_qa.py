@@ -36,6 +36,31 @@ def test_numbers(lang: str, source: str, target: str, ok: bool):
     assert (qa.number_findings(source, target, lang) == []) is ok
 
 
+DATE_CASES = [
+    ("ru", "Previously on Dec. 4, Baku", "Ранее, 4 декабря, Баку", True),        # genitive, CLDR's format form
+    ("ru", "in December 2022.", "в декабре 2022 года.", True),                  # prepositional, via pymorphy3
+    ("ru", "on Oct. 20.", "20 ноября.", False),                                 # another month
+    ("ru", "on Oct. 20.", "20.10.2022.", True),                                 # numeric date with the month
+    ("ru", "on Oct. 20.", "20.11.2022.", False),
+    ("ru", "on Oct. 20.", "20 окт. 2022", True),                                # CLDR abbreviation
+    ("ru", "He came May 5.", "Он пришёл 5 мая.", True),
+    ("ru", "He came May 5.", "Он пришёл 5 марта.", False),
+    ("ru", "You may 5 times ask.", "Вы можете спросить 5 раз.", True),          # "may" the verb: no date
+    ("ru", "The agency May said", "Агентство сказало", True),                   # no day or year next to it
+    ("ru", "It opened on 4 December.", "Открылся 4 декабря.", True),             # day before the month
+    ("az", "on Dec. 3, 2022.", "3 dekabr 2022-ci ildə.", True),
+    ("az", "in December 2022.", "2022-ci ilin dekabrında.", True),               # genitive-possessive suffix
+    ("az", "in December 2022.", "2022-ci ilin noyabrında.", False),
+    ("hy", "on Dec. 4.", "դեկտեմբերի 4-ին։", True),
+    ("hy", "on Dec. 4.", "նոյեմբերի 4-ին։", False),
+]
+
+
+@pytest.mark.parametrize("lang, source, target, ok", DATE_CASES)
+def test_dates_keep_their_month(lang: str, source: str, target: str, ok: bool):
+    assert (qa.date_findings(source, target, lang) == []) is ok
+
+
 TERM_CASES = [
     ("ru", "Baku said.", "Баку заявил.", True),                     # preferred form
     ("ru", "in Yerevan", "в Ереване", True),                        # locative still the term

@@ -7,6 +7,9 @@ publishing). What is checked, per active entry:
   (`term-missing`, `term-forbidden`): an error on an approved entry, a warning on a fuzzy one;
 * numbers and dates: "6,500", "2,000", "20 years", "Dec. 4" keep their numbers in a form the target
   locale accepts (babel's `format_decimal` with any space variant, the plain digits, or the source form);
+  a month of a source date ("Dec. 3, 2022", "on Oct. 20", "4 December") must appear as that month in the
+  target language, inflected or abbreviated as CLDR and the morphology module allow ("4 декабря",
+  "в декабре", "dekabrda", "դեկտեմբերի 4-ին"), or as a numeric date with that month ("04.12.2022");
 * state: `untranslated` (error: the built article would show English), `fuzzy` (warning: unreviewed);
 * small-NMT failure modes: a word or short phrase repeated (`repetition`, error) and a target whose
   length is far from the source's (`length`, warning);
@@ -198,6 +201,56 @@ def number_findings(source: str, target: str, lang: str, *, approved: bool = Tru
     return out
 
 
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December")
+_MONTH_ABBR = {"Jan": 1, "Feb": 2, "Mar": 3, "Apr": 4, "Jun": 6, "Jul": 7, "Aug": 8, "Sep": 9, "Sept": 9,
+               "Oct": 10, "Nov": 11, "Dec": 12}
+_MONTH_WORD = "|".join([*_MONTHS, *(rf"{a}\." for a in _MONTH_ABBR)])
+# A month only counts next to a day or a year: "May" alone is as likely the verb.
+_DATE = re.compile(rf"\b(?P<m1>{_MONTH_WORD})(?=\s+\d)|(?<=\d)\s+(?P<m2>{_MONTH_WORD})(?!\w)")
+
+
+def _month_number(word: str) -> int:
+    word = word.rstrip(".")
+    return _MONTHS.index(word) + 1 if word in _MONTHS else _MONTH_ABBR[word]
+
+
+@cache
+def _month_forms(month: int, lang: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(names to find with inflection, abbreviations to find as words) of a month in `lang`, from CLDR."""
+    from babel.dates import get_month_names
+
+    names, abbrs = set(), set()
+    for context in ("format", "stand-alone"):
+        try:
+            names.add(get_month_names("wide", context=context, locale=lang)[month])
+            abbrs.add(get_month_names("abbreviated", context=context, locale=lang)[month].rstrip("."))
+        except Exception:  # noqa: BLE001 - a locale CLDR does not know: no month check
+            return (), ()
+    return tuple(sorted(names)), tuple(sorted(abbrs - names))
+
+
+def date_findings(source: str, target: str, lang: str, *, approved: bool = True,
+                  msgctxt: str = "") -> list[Finding]:
+    from . import morph
+
+    out = []
+    for word in dict.fromkeys(m.group("m1") or m.group("m2") for m in _DATE.finditer(source)):
+        month = _month_number(word)
+        names, abbrs = _month_forms(month, lang)
+        if not names:
+            continue
+        if any(morph.find(target, name, lang) for name in names):
+            continue
+        if any(re.search(rf"(?<!\w){re.escape(a)}(?!\w)", target, re.IGNORECASE) for a in abbrs if len(a) >= 3):
+            continue
+        if re.search(rf"(?<!\d)\d{{1,2}}[./-]0?{month}(?:[./-]\d{{2,4}})?(?!\d)", target):
+            continue
+        out.append(Finding(lang, msgctxt, "date", "error" if approved else "warning",
+                           f"month {word!r} of the source is not in the translation (expected {names[0]!r})"))
+    return out
+
+
 # -- machine-translation failure modes and punctuation ----------------------------------------------------
 
 def suspicious_findings(source: str, target: str, lang: str, *, msgctxt: str = "") -> list[Finding]:
@@ -244,6 +297,7 @@ def check_entry(entry: polib.POEntry, lang: str, glossary: Glossary | None = Non
     if glossary is not None:
         out += term_findings(entry.msgid, entry.msgstr, glossary, lang, approved=approved, msgctxt=ctxt)
     out += number_findings(entry.msgid, entry.msgstr, lang, approved=approved, msgctxt=ctxt)
+    out += date_findings(entry.msgid, entry.msgstr, lang, approved=approved, msgctxt=ctxt)
     out += suspicious_findings(entry.msgid, entry.msgstr, lang, msgctxt=ctxt)
     out += punctuation_findings(entry.msgid, entry.msgstr, lang, msgctxt=ctxt)
     return out
