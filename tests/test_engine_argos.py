@@ -141,3 +141,20 @@ def test_engine_module_does_not_import_argostranslate_translate():
             "'stanza', 'ctranslate2'))]; print(bad)")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
+
+
+def test_decoding_settings_are_part_of_the_memory_key(installed, tmp_path):
+    """A different beam size must not be served the output of the old one from the translation memory."""
+    from toolkit import document, pipeline
+    from toolkit.tm import Memory
+
+    doc = document.parse("Baku said on Sunday that talks were held.\n", name="a", source="a.txt")
+    memory = Memory(tmp_path / "tm")
+    sent = []
+    for beam in (4, 4, 2):
+        engine = ArgosEngine(models_dir=installed, beam_size=beam)
+        calls = _Recorder(engine._load("ru").translator)
+        engine._load("ru").translator = calls
+        pipeline.translate_segments(doc.segments, "ru", engine, None, num_hypotheses=1, memory=memory)
+        sent.append(len(calls.calls))
+    assert sent == [1, 0, 1]

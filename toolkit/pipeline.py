@@ -124,7 +124,11 @@ def translate_segments(segments: Sequence[document.Segment], lang: str, engine: 
     policy = terms.policy_for(engine)
     masked = [terms.mask(s.text, glossary.match(s.text) if glossary else [], lang, policy) for s in segments]
     identity = engine.identity(lang)
-    keys = [tm.key(m.text, lang, identity, num_hypotheses, _term_fingerprint(m, lang)) for m in masked]
+    # Decoding settings change the output too (beam, lengths), so they are part of the memory's key,
+    # though not of the identity written into the catalogs.
+    decoding = getattr(engine, "decoding_signature", None)
+    memory_identity = f"{identity} | {decoding()}" if decoding else identity
+    keys = [tm.key(m.text, lang, memory_identity, num_hypotheses, _term_fingerprint(m, lang)) for m in masked]
     cached = memory.get_many(keys) if memory is not None else {}
     todo = [i for i, k in enumerate(keys) if k not in cached]
     if progress:

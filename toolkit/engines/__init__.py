@@ -24,7 +24,8 @@ class Engine(Protocol):
 
     def identity(self, target: str) -> str:
         """Engine, model and version used for `target`, e.g. "argos translate-en_ru 1.9"; goes into PO comments
-        and the translation-memory key."""
+        and the translation-memory key. An engine may also offer `decoding_signature() -> str` (beam size,
+        length limits...): settings that change its output, added to the memory's key only."""
         ...
 
     def translate_batch(self, sources: Sequence[str], target: str, *,

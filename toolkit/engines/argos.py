@@ -97,6 +97,11 @@ class ArgosEngine:
         self.length_penalty = length_penalty   # what argostranslate passes
         self._loaded: dict[str, _Loaded] = {}
 
+    def decoding_signature(self) -> str:
+        """What besides the model decides the output: for the translation memory's key."""
+        return (f"beam {self.beam_size}, length penalty {self.length_penalty}, "
+                f"max length {self.max_decoding_length or 'auto'}, min length {self.min_decoding_length}")
+
     def identity(self, target: str) -> str:
         model = self._load(target).model
         return f"{model.kind} {model.label} ({self.compute_type})"
