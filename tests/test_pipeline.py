@@ -121,3 +121,26 @@ def test_a_real_engine_replaces_untouched_pseudo_translations_only(seed_article:
     others = [e for k, e in after.items() if k not in (first.msgctxt, second.msgctxt)]
     assert all(e.fuzzy and e.comment.startswith("machine translation: recorder") for e in others)
     assert not any(e.msgstr.startswith("[ru: ") for e in others)
+
+
+class DroppingEngine(CountingEngine):
+    """Loses every protected-term placeholder, as small models do: the pipeline retries those unmasked."""
+
+    name = "dropping"
+
+    def translate_batch(self, sources, target, *, num_hypotheses=1):
+        import re
+
+        out = super().translate_batch(sources, target, num_hypotheses=num_hypotheses)
+        return [[type(h)(re.sub(r"Xq\d+", "", h.text), h.score) for h in hyps] for hyps in out]
+
+
+def test_retries_of_dropped_terms_are_remembered_too(seed_article: Path, tmp_path: Path):
+    memory = Memory(tmp_path / "tm")
+    first = DroppingEngine()
+    run(seed_article, tmp_path / "loc", first, memory=memory)
+    assert len(first.calls) == 2 and len(first.calls[1]) >= 1      # the batch, then the unmasked retries
+    shutil.rmtree(tmp_path / "loc")
+    again = DroppingEngine()
+    run(seed_article, tmp_path / "loc", again, memory=memory)
+    assert again.calls == []

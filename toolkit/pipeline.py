@@ -8,7 +8,7 @@ from pathlib import Path
 from . import catalog, document, fsutil, glossary as glossary_mod, pofile, terms, tm
 from .catalog import Changes, Translation
 from .document import Document
-from .engines import Engine, get_engine
+from .engines import Engine, Hypothesis, get_engine
 from .config import Config
 from .glossary import Glossary
 from .tm import Memory
@@ -124,30 +124,62 @@ def translate_segments(segments: Sequence[document.Segment], lang: str, engine: 
     policy = terms.policy_for(engine)
     masked = [terms.mask(s.text, glossary.match(s.text) if glossary else [], lang, policy) for s in segments]
     identity = engine.identity(lang)
-    # Decoding settings change the output too (beam, lengths), so they are part of the memory's key,
-    # though not of the identity written into the catalogs.
-    decoding = getattr(engine, "decoding_signature", None)
-    memory_identity = f"{identity} | {decoding()}" if decoding else identity
-    keys = [tm.key(m.text, lang, memory_identity, num_hypotheses, _term_fingerprint(m, lang)) for m in masked]
-    cached = memory.get_many(keys) if memory is not None else {}
-    todo = [i for i, k in enumerate(keys) if k not in cached]
-    if progress:
-        progress(lang, 0, len(segments), f"translating {len(todo)} of {len(segments)} segments")
-    if todo:
-        outputs = engine.translate_batch([masked[i].text for i in todo], lang, num_hypotheses=num_hypotheses)
-        fresh = {keys[i]: hyps for i, hyps in zip(todo, outputs, strict=True)}
-        if memory is not None:
-            memory.put_many(fresh.items())
-        cached.update(fresh)
+    remembering = _Remembering(engine, memory, identity)
+
+    def announce(todo: int) -> None:
+        if progress:
+            progress(lang, 0, len(segments), f"translating {todo} of {len(segments)} segments")
+
+    outputs = remembering.translate_batch([m.text for m in masked], lang, num_hypotheses=num_hypotheses,
+                                          fingerprints=[_term_fingerprint(m, lang) for m in masked],
+                                          announce=announce)
+    enforced = [terms.enforce(m, hyps, lang) for m, hyps in zip(masked, outputs, strict=True)]
+    # The unmasked second try goes through the memory too: a re-run must not call the engine again.
+    enforced = terms.retry_dropped(remembering, masked, enforced, lang, num_hypotheses=num_hypotheses)
     out = []
-    enforced = [terms.enforce(m, cached[k], lang) for m, k in zip(masked, keys, strict=True)]
-    enforced = terms.retry_dropped(engine, masked, enforced, lang, num_hypotheses=num_hypotheses)
     for seg, done in zip(segments, enforced, strict=True):
         out.append(Translation(seg, lang, done.text, identity, done.notes, done.problems, done.terms_total,
                                done.terms_ok))
     if progress:
         progress(lang, len(segments), len(segments), "done")
     return out
+
+
+class _Remembering:
+    """The engine behind the translation memory: what the memory holds is never sent again, and every new
+    output is stored. Keys: segment text, language, engine identity and decoding settings (they change the
+    output but are not written into catalogs), n-best size, and the glossary facts that shaped the text."""
+
+    def __init__(self, engine: Engine, memory: Memory | None, identity: str) -> None:
+        self.engine = engine
+        self.name = getattr(engine, "name", "")
+        self.memory = memory
+        decoding = getattr(engine, "decoding_signature", None)
+        self.identity = f"{identity} | {decoding()}" if decoding else identity
+
+    def identity(self, target: str) -> str:
+        return self.engine.identity(target)
+
+    def _keys(self, sources: Sequence[str], target: str, num_hypotheses: int,
+              fingerprints: Sequence[Sequence[str]] | None) -> list[str]:
+        prints = fingerprints if fingerprints is not None else [()] * len(sources)
+        return [tm.key(s, target, self.identity, num_hypotheses, f) for s, f in zip(sources, prints, strict=True)]
+
+    def translate_batch(self, sources: Sequence[str], target: str, *, num_hypotheses: int = 1,
+                        fingerprints: Sequence[Sequence[str]] | None = None,
+                        announce: Callable[[int], None] | None = None) -> list[list[Hypothesis]]:
+        keys = self._keys(sources, target, num_hypotheses, fingerprints)
+        cached = self.memory.get_many(keys) if self.memory is not None else {}
+        todo = [i for i, k in enumerate(keys) if k not in cached]
+        if announce:
+            announce(len(todo))
+        if todo:   # one batch: the engine sorts it by length for its own sub-batches
+            outputs = self.engine.translate_batch([sources[i] for i in todo], target, num_hypotheses=num_hypotheses)
+            fresh = {keys[i]: hyps for i, hyps in zip(todo, outputs, strict=True)}
+            if self.memory is not None:
+                self.memory.put_many(fresh.items())
+            cached.update(fresh)
+        return [cached[k] for k in keys]
 
 
 def _term_fingerprint(masked: terms.Masked, lang: str) -> list[str]:
