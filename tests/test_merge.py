@@ -12,6 +12,7 @@ Our deliberate differences, kept out of the generated edits:
 """
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -221,7 +222,7 @@ def _key_set(po: polib.POFile) -> set[tuple]:
 
 
 @pytest.mark.skipif(shutil.which("msgmerge") is None, reason="GNU msgmerge is not installed")
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=int(os.environ.get("TOOLKIT_MERGE_EXAMPLES", "30")), deadline=None)   # raise for a longer hunt
 @given(scenarios())
 def test_merge_agrees_with_msgmerge_previous(tmp_path_factory, scenario):
     old_text, human, new_text = scenario
