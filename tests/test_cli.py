@@ -92,3 +92,18 @@ def test_help_and_segment_load_no_model_code(args):
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert result.returncode == 0, result.stderr
     assert "HEAVY []" in result.stderr
+
+
+def test_translate_outside_a_project_without_glossaries(tmp_path: Path, monkeypatch):
+    """The default glossaries/ may be missing (a note, no terminology); a --glossary given must exist; and a
+    missing article is reported before anything about glossaries."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a.txt").write_text("Baku is the capital.\n", encoding="utf-8")
+    result = runner.invoke(app, ["translate", "a.txt", "--to", "ru", "--engine", "pseudo"])
+    assert result.exit_code == 0, result.output
+    assert "no glossaries/ here, translating without terminology" in result.stderr
+    msgfmt_check(tmp_path / "locales" / "ru" / "LC_MESSAGES" / "a.po")
+    result = runner.invoke(app, ["translate", "a.txt", "--to", "ru", "--engine", "pseudo", "-g", "nothere"])
+    assert result.exit_code == 3 and "nothere: no such glossary file or directory" in result.stderr
+    result = runner.invoke(app, ["translate", "nope.txt", "--to", "ru", "--engine", "pseudo"])
+    assert result.exit_code == 3 and result.stderr.strip() == "toolkit: error: nope.txt: no such file (check the path)"

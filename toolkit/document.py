@@ -179,14 +179,20 @@ def guess_encoding(data: bytes) -> str | None:
     return best[1] if best else None
 
 
+def check_path(path: str | Path) -> None:
+    """Raise the user-facing error for an article path that is missing or a directory."""
+    p = Path(path)
+    if not p.exists():
+        raise InputError("no such file", path=str(path), hint="check the path")
+    if p.is_dir():
+        raise InputError("is a directory, not an article file", path=str(path), hint="give a .txt file inside it")
+
+
 def read(path: str | Path, *, encoding: str | None = None, no_split: Spans | None = None) -> Document:
     """Read and segment an article file, with errors that name the file and the fix."""
     p = Path(path)
     shown = str(path)
-    if not p.exists():
-        raise InputError("no such file", path=shown, hint="check the path")
-    if p.is_dir():
-        raise InputError("is a directory, not an article file", path=shown, hint="give a .txt file inside it")
+    check_path(p)
     try:
         data = p.read_bytes()
     except PermissionError:

@@ -45,6 +45,7 @@ def translate_file(path: str | Path, targets: Sequence[str], *, engine: str | En
                    encoding: str | None = None, allow_download: bool = True, num_hypotheses: int | None = None,
                    progress: Progress | None = None, engine_options: dict | None = None,
                    memory: Memory | None = None, config: Config | None = None) -> Report:
+    document.check_path(path)   # a missing article is the first thing to say, before any glossary problem
     glossary = glossary_mod.load(glossary_dir) if glossary_dir is not None else None
     doc = load(path, glossary, encoding=encoding)
     return translate_document(doc, targets, engine=engine, glossary=glossary, locales=Path(locales),

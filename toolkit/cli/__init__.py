@@ -58,7 +58,8 @@ def translate(
     file: Annotated[Path, typer.Argument(help="The English article, plain text, one block per line.")],
     to: Annotated[list[str], typer.Option("--to", "-t", help="Target language: ru, az, hy or all; repeatable.")],
     engine: Annotated[str, typer.Option("--engine", "-e", help="auto, argos, ctranslate2 or pseudo.")] = "auto",
-    glossary: GlossaryOpt = Path("glossaries"),
+    glossary: Annotated[Optional[Path], typer.Option(
+        "--glossary", "-g", help="Glossary directory or file (default: glossaries/, if there is one).")] = None,
     no_glossary: Annotated[bool, typer.Option("--no-glossary", help="Translate without terminology.")] = False,
     locales: Annotated[Path, typer.Option("--locales", "-l", help="Where the catalogs live.")] = Path("locales"),
     encoding: EncodingOpt = None,
@@ -77,12 +78,19 @@ def translate(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
     from rich.table import Table
 
-    from .. import config, langs, pipeline
+    from .. import config, document, langs, pipeline
     from ..engines import ENGINE_NAMES
     from ..tm import Memory
     from ..errors import UsageError
 
     targets = langs.expand_targets(to)
+    document.check_path(file)
+    if glossary is None and not no_glossary:
+        glossary = Path("glossaries")
+        if not glossary.exists():   # only the default may be missing; a --glossary given must exist
+            typer.echo("toolkit: note: no glossaries/ here, translating without terminology "
+                       "(pass --glossary DIR, or --no-glossary to silence this)", err=True)
+            no_glossary = True
     if engine not in ("auto", *ENGINE_NAMES):
         raise UsageError(f"unknown engine {engine!r}; choose one of: auto, {', '.join(ENGINE_NAMES)}")
     console = Console(stderr=True)
