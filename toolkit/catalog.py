@@ -415,18 +415,6 @@ def _copy(e: polib.POEntry) -> polib.POEntry:
 
 # -- questions about a catalog ----------------------------------------------------------------------------
 
-def segments_translated(po: polib.POFile) -> dict[str, polib.POEntry]:
-    return {e.msgctxt: e for e in po if not e.obsolete and e.msgctxt}
-
-
-def entries(po: polib.POFile) -> Sequence[polib.POEntry]:
-    return [e for e in po if not e.obsolete]
-
-
-def is_approved(entry: polib.POEntry) -> bool:
-    return bool(entry.msgstr) and not entry.fuzzy and not entry.obsolete
-
-
 def catalogs(locales: Path, *, name: str | None = None, targets: Sequence[str] = ()) -> list[tuple[str, Path]]:
     """(lang, path) of every catalog under `locales`, sorted; optionally one document and some languages."""
     found = []

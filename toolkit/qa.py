@@ -18,7 +18,6 @@ publishing). What is checked, per active entry:
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
@@ -39,7 +38,6 @@ MIN_LENGTH_CHECKED = 20
 _NUMBER = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)*")
 _SPACES = ("\u00a0", "\u202f", " ", "\u2009")
 _REPEAT = re.compile(r"(?<!\w)(\w+(?:\W+\w+){0,2}?)(?:\W+\1(?!\w)){3,}", re.IGNORECASE)
-_VOWEL_END = set("аяоеёиыуюэйьъ" "aəeıioöuü" "աեէըիոօւ")
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,12 +77,9 @@ def term_findings(source: str, target: str, glossary: Glossary, lang: str, *, ap
     """
     from . import terms
 
-    checker = getattr(terms, "check_entry", None)
-    if checker is None:
-        return simple_term_findings(source, target, glossary, lang, approved=approved, msgctxt=msgctxt)
     severity = "error" if approved else "warning"
     out = []
-    for problem in checker(source, target, glossary, lang).problems:
+    for problem in terms.check_entry(source, target, glossary, lang).problems:
         if "target in the glossary" in problem:
             out.append(Finding(lang, msgctxt, "term-no-target", "info", problem))
         else:
@@ -93,68 +88,12 @@ def term_findings(source: str, target: str, glossary: Glossary, lang: str, *, ap
     return out
 
 
-def simple_term_findings(source: str, target: str, glossary: Glossary, lang: str, *, approved: bool = True,
-                         msgctxt: str = "") -> list[Finding]:
-    """Fallback when the terminology module has no per-entry verifier: a case-folded presence check that
-    tolerates a changed final vowel (ru России for Россия, az Bakının for Bakı, hy Երևանում for Երևան)."""
-    severity = "error" if approved else "warning"
-    out: list[Finding] = []
-    folded = _fold(target)
-    seen: set[str] = set()
-    for hit in glossary.match(source):
-        concept = hit.concept
-        if concept.id in seen:
-            continue
-        seen.add(concept.id)
-        accepted = concept.accepted(lang)
-        forbidden = [f for f in concept.forbidden(lang) if _present(f, folded)]
-        if forbidden:
-            out.append(Finding(lang, msgctxt, "term-forbidden", severity,
-                               f"{hit.text} ({concept.id}): forbidden {forbidden[0]!r}; use {accepted[0]!r}"
-                               if accepted else f"{hit.text} ({concept.id}): forbidden {forbidden[0]!r}"))
-        elif accepted and not any(_present(a, folded) for a in accepted):
-            out.append(Finding(lang, msgctxt, "term-missing", severity,
-                               f"{hit.text} ({concept.id}): expected {' or '.join(map(repr, accepted))}"))
-    return out
-
-
-def _fold(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).casefold()
-
-
-def _present(term: str, folded_target: str) -> bool:
-    words = _fold(term).split()
-    stems = [w[:-1] if len(w) > 4 and w[-1] in _VOWEL_END else w for w in words]
-    pattern = r"\w*\s+".join(rf"(?<!\w){re.escape(s)}" for s in stems)
-    return re.search(pattern, folded_target) is not None
-
-
 def _repair(source: str, target: str, glossary: Glossary, lang: str) -> tuple[str, tuple[str, ...]]:
-    """The terminology module repairs (inflection-aware); the simple replacement only if it has no verifier."""
+    """The terminology module's inflection-aware repair: the wrong variant replaced, its ending kept."""
     from . import terms
 
-    checker = getattr(terms, "check_entry", None)
-    if checker is None:
-        return repair_terms(source, target, glossary, lang)
-    done = checker(source, target, glossary, lang, fix=True)
+    done = terms.check_entry(source, target, glossary, lang, fix=True)
     return done.text, tuple(n for n in done.notes if "repaired" in n)
-
-
-def repair_terms(source: str, target: str, glossary: Glossary, lang: str) -> tuple[str, tuple[str, ...]]:
-    """Replace forbidden variants and English source terms copied through with the preferred target form."""
-    notes: list[str] = []
-    text = target
-    for hit in glossary.match(source):
-        preferred = hit.concept.preferred(lang)
-        if preferred is None or _present(preferred, _fold(text)):
-            continue
-        for wrong in (*hit.concept.forbidden(lang), hit.text):
-            pattern = re.compile(rf"(?<!\w){re.escape(wrong)}(?!\w)")
-            if pattern.search(text):
-                text = pattern.sub(preferred, text)
-                notes.append(f"term {wrong} → {preferred} ({hit.concept.id})")
-                break
-    return text, tuple(notes)
 
 
 # -- numbers ----------------------------------------------------------------------------------------------

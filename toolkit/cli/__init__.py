@@ -118,7 +118,7 @@ def translate(
     Console().print(table)
     typer.echo(f"template: {report.pot}")
     for r in report.languages:
-        if getattr(r.changes, "conflicts", None):
+        if r.changes.conflicts:
             typer.echo(f"{r.lang}: warning: {len(r.changes.conflicts)} approved translation(s) break the glossary "
                        f"({', '.join(r.changes.conflicts)}); kept as they are, see `toolkit check`", err=True)
 
