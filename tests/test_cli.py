@@ -101,7 +101,7 @@ def test_translate_outside_a_project_without_glossaries(tmp_path: Path, monkeypa
     (tmp_path / "a.txt").write_text("Baku is the capital.\n", encoding="utf-8")
     result = runner.invoke(app, ["translate", "a.txt", "--to", "ru", "--engine", "pseudo"])
     assert result.exit_code == 0, result.output
-    assert "no glossaries/ here, translating without terminology" in result.stderr
+    assert "no glossaries/ here, translated without terminology" in result.stderr
     msgfmt_check(tmp_path / "locales" / "ru" / "LC_MESSAGES" / "a.po")
     result = runner.invoke(app, ["translate", "a.txt", "--to", "ru", "--engine", "pseudo", "-g", "nothere"])
     assert result.exit_code == 3 and "nothere: no such glossary file or directory" in result.stderr

@@ -11,12 +11,11 @@ with an index back into the original, so offsets are always into the text as wri
 """
 from __future__ import annotations
 
-import functools
 import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 BASE = "base"          # the slot of the form written in the glossary
 _DASHES = "-\u2010\u2011\u2012\u2013\u2014"
@@ -50,12 +49,12 @@ def fold_char(c: str, lang: str) -> str:
 
 
 _APOSTROPHES = {ord(c): "'" for c in "’‘ʼ`"}
-_BEFORE_LOWER = {"az": {**_APOSTROPHES, ord("I"): "ı", ord("İ"): "i"},
-                 "tr": {**_APOSTROPHES, ord("I"): "ı", ord("İ"): "i"}}
+_TURKIC = {**_APOSTROPHES, ord("I"): "ı", ord("İ"): "i"}   # dotted and dotless i keep their identity
+_BEFORE_LOWER = {"az": _TURKIC, "tr": _TURKIC}
 _AFTER_LOWER = {"ru": {ord("ё"): "е"}}
 
 
-@functools.lru_cache(maxsize=1024)
+@lru_cache(maxsize=1024)
 def fold_map(text: str, lang: str) -> tuple[str, Sequence[int]]:
     """The folded text and, for each of its characters, the index of the original character.
 

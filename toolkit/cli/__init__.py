@@ -78,19 +78,18 @@ def translate(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
     from rich.table import Table
 
-    from .. import config, document, langs, pipeline
+    from .. import config, langs, pipeline
     from ..engines import ENGINE_NAMES
     from ..tm import Memory
     from ..errors import UsageError
 
     targets = langs.expand_targets(to)
-    document.check_path(file)
-    if glossary is None and not no_glossary:
+    # Only the default may be missing (said after the run, so an error stays the only line); a --glossary
+    # given must exist.
+    default_missing = glossary is None and not no_glossary and not Path("glossaries").exists()
+    if glossary is None:
         glossary = Path("glossaries")
-        if not glossary.exists():   # only the default may be missing; a --glossary given must exist
-            typer.echo("toolkit: note: no glossaries/ here, translating without terminology "
-                       "(pass --glossary DIR, or --no-glossary to silence this)", err=True)
-            no_glossary = True
+    no_glossary = no_glossary or default_missing
     if engine not in ("auto", *ENGINE_NAMES):
         raise UsageError(f"unknown engine {engine!r}; choose one of: auto, {', '.join(ENGINE_NAMES)}")
     console = Console(stderr=True)
@@ -117,6 +116,9 @@ def translate(
         table.add_row(f"{r.lang} ({langs.english_name(r.lang)})", str(r.sent), terms, changes, str(r.catalog))
     Console().print(table)
     typer.echo(f"template: {report.pot}")
+    if default_missing:
+        typer.echo("toolkit: note: no glossaries/ here, translated without terminology "
+                   "(pass --glossary DIR, or --no-glossary to silence this)", err=True)
     for r in report.languages:
         if r.changes.conflicts:
             typer.echo(f"{r.lang}: warning: {len(r.changes.conflicts)} approved translation(s) break the glossary "
