@@ -44,7 +44,7 @@ import polib
 
 from . import __version__, langs
 from .document import Document, Segment
-from .pofile import WRAP_WIDTH
+from .pofile import WRAP_WIDTH, entry_key
 
 if TYPE_CHECKING:
     from .glossary import Glossary
@@ -156,9 +156,7 @@ def build_pot(doc: Document, previous: polib.POFile | Path | None = None) -> pol
 
 def _body(po: polib.POFile) -> list[tuple]:
     """What a catalog says, entry by entry, without rendering it (rendering wraps every line: slow)."""
-    return [(e.obsolete, e.msgctxt, e.msgid, e.msgid_plural, e.msgstr, sorted(e.msgstr_plural.items()),
-             list(e.flags), e.comment, e.tcomment, [tuple(map(str, o)) for o in e.occurrences],
-             e.previous_msgctxt, e.previous_msgid, e.previous_msgid_plural) for e in po]
+    return [entry_key(e) for e in po]
 
 
 # -- matching ---------------------------------------------------------------------------------------------

@@ -498,10 +498,11 @@ def same_content(a: polib.POFile, b: polib.POFile) -> bool:
         return False
     if len(a) != len(b):
         return False
-    return all(_entry_key(x) == _entry_key(y) for x, y in zip(a, b))
+    return all(entry_key(x) == entry_key(y) for x, y in zip(a, b))
 
 
-def _entry_key(e: polib.POEntry) -> tuple:
+def entry_key(e: polib.POEntry) -> tuple:
+    """Everything an entry says, for comparing catalogs without rendering them."""
     return (e.obsolete, e.msgctxt, e.msgid, e.msgid_plural, e.msgstr, tuple(sorted(e.msgstr_plural.items())),
             tuple(sorted(e.flags)), e.comment, e.tcomment, tuple(e.occurrences), e.previous_msgctxt,
             e.previous_msgid, e.previous_msgid_plural)
