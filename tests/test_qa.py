@@ -115,8 +115,9 @@ def test_severity_depends_on_state():
     approved = qa.check_entry(entry("Baku said.", "Bakı said."), "ru", GLOSSARY)  # az spelling in ru
     fuzzy = qa.check_entry(entry("Baku said.", "Bakı said.", fuzzy=True), "ru", GLOSSARY)
     untranslated = qa.check_entry(entry("Baku said.", ""), "ru", GLOSSARY)
-    assert [(f.code, f.severity) for f in approved] == [("term-missing", "error")]
-    assert [(f.code, f.severity) for f in fuzzy] == [("fuzzy", "warning"), ("term-missing", "warning")]
+    # the Azerbaijani spelling is found as a variant of Баку, with its span
+    assert [(f.code, f.severity, f.span) for f in approved] == [("term-variant", "error", (0, 4))]
+    assert [(f.code, f.severity) for f in fuzzy] == [("fuzzy", "warning"), ("term-variant", "warning")]
     assert [(f.code, f.is_blocking) for f in untranslated] == [("untranslated", True)]
 
 
@@ -124,12 +125,14 @@ def test_fix_repairs_fuzzy_entries_only_through_the_terminology_module():
     po = polib.POFile()
     po.append(entry("The Kyzylbulag mine.", "Рудник Гызылбулага.", fuzzy=True, ctxt="b1.s1"))  # forbidden, inflected
     po.append(entry("The Kyzylbulag mine.", "Рудник Гызылбулага!", ctxt="b2.s1"))              # approved: untouched
-    po.append(entry("Baku said.", "Baku сказал.", fuzzy=True, ctxt="b3.s1"))  # no form to repair: only reported
+    # a historic name of another declension class (masc. -ь for fem. -а): only reported, with its span
+    po.append(entry("Ganja said.", "Елизаветполь сказал.", fuzzy=True, ctxt="b3.s1"))
     fixes = qa.fix_catalog(po, "ru", GLOSSARY)
     assert [(f.msgctxt, f.after) for f in fixes] == [("b1.s1", "Рудник Кызылбулага.")]
-    assert (po[1].msgstr, po[2].msgstr) == ("Рудник Гызылбулага!", "Baku сказал.")
+    assert (po[1].msgstr, po[2].msgstr) == ("Рудник Гызылбулага!", "Елизаветполь сказал.")
     assert "fixed by check: term: Kyzylbulag → Кызылбулаг" in po[0].comment
-    assert [f.code for f in qa.check_entry(po[2], "ru", GLOSSARY)] == ["fuzzy", "term-missing"]
+    found = qa.check_entry(po[2], "ru", GLOSSARY)
+    assert [(f.code, f.span) for f in found] == [("fuzzy", None), ("term-forbidden", (0, 12))]
 
 
 def _catalog(tmp_path: Path, entries: list[polib.POEntry]) -> Path:

@@ -379,7 +379,8 @@ def _recheck(entry: polib.POEntry, glossary: Glossary | None, lang: str, changes
     if glossary is not None and entry.msgstr and not entry.fuzzy:
         from . import qa
 
-        problems = [f.message for f in qa.term_findings(entry.msgid, entry.msgstr, glossary, lang)]
+        problems = [f.message for f in qa.term_findings(entry.msgid, entry.msgstr, glossary, lang,
+                                                        translator_comment=entry.tcomment)]
         if problems:
             lines.extend(GLOSSARY_NOTE + p for p in problems)
             changes.conflicts.append(entry.msgctxt or entry.msgid)

@@ -3,8 +3,10 @@
 Each finding has a severity; `error` findings are blocking (`toolkit check` exits 7 so it can gate
 publishing). What is checked, per active entry:
 
-* terminology: every glossary term of the source has an accepted target form, and no forbidden one
-  (`term-missing`, `term-forbidden`): an error on an approved entry, a warning on a fuzzy one;
+* terminology: every glossary term of the source has an accepted target form (a derived adjective counts),
+  and no forbidden one (`term-missing`, `term-forbidden`, `term-variant`, `term-source-copy` with the
+  suspect's span): an error on an approved entry, a warning on a fuzzy one; `# toolkit: accept ID` in the
+  entry's translator comment waives a term;
 * numbers and dates: "6,500", "2,000", "20 years", "Dec. 4" keep their numbers in a form the target
   locale accepts (babel's `format_decimal` with any space variant, the plain digits, or the source form);
   a month of a source date ("Dec. 3, 2022", "on Oct. 20", "4 December") must appear as that month in the
@@ -20,7 +22,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from decimal import Decimal, InvalidOperation
 from functools import cache
 from pathlib import Path
@@ -48,13 +50,17 @@ class Finding:
     severity: str      # "error" (blocking), "warning", "info"
     message: str
     catalog: str = ""
+    term: str = ""     # glossary concept id, for term-* codes
+    span: tuple[int, int] | None = None   # offsets of the suspect text in msgstr
 
     @property
     def is_blocking(self) -> bool:
         return self.severity == "error"
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        d = asdict(self)
+        d["span"] = list(self.span) if self.span else None
+        return d
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,30 +75,31 @@ class Fix:
 # -- terminology ------------------------------------------------------------------------------------------
 
 def term_findings(source: str, target: str, glossary: Glossary, lang: str, *, approved: bool = True,
-                  msgctxt: str = "") -> list[Finding]:
-    """Glossary terms of `source` missing from `target` (no accepted form), or present in a forbidden form.
+                  msgctxt: str = "", translator_comment: str = "") -> list[Finding]:
+    """Glossary terms of `source` missing from `target` (no accepted form), present in a forbidden form, or
+    suspected in a variant spelling or a copy of the source (`term-variant`, `term-source-copy`, with span).
 
     The verdict is the terminology module's (`terms.check_entry`, inflection-aware); a glossary without a
-    target for the language is `info`, not the translation's fault.
+    target for the language is `info`, not the translation's fault. A `# toolkit: accept ID` translator
+    comment waives a term for the entry.
     """
-    from . import terms
+    from . import terms, variants
 
     severity = "error" if approved else "warning"
+    waived = variants.waivers(translator_comment)
     out = []
-    for problem in terms.check_entry(source, target, glossary, lang).problems:
-        if "target in the glossary" in problem:
-            out.append(Finding(lang, msgctxt, "term-no-target", "info", problem))
-        else:
-            code = "term-forbidden" if "forbidden" in problem else "term-missing"
-            out.append(Finding(lang, msgctxt, code, severity, problem))
+    for issue in terms.check_entry(source, target, glossary, lang, waived=waived).issues:
+        level = "info" if issue.code == "term-no-target" else severity
+        out.append(Finding(lang, msgctxt, issue.code, level, issue.message, term=issue.concept, span=issue.span))
     return out
 
 
-def _repair(source: str, target: str, glossary: Glossary, lang: str) -> tuple[str, tuple[str, ...]]:
+def _repair(source: str, target: str, glossary: Glossary, lang: str,
+            translator_comment: str = "") -> tuple[str, tuple[str, ...]]:
     """The terminology module's inflection-aware repair: the wrong variant replaced, its ending kept."""
-    from . import terms
+    from . import terms, variants
 
-    done = terms.check_entry(source, target, glossary, lang, fix=True)
+    done = terms.check_entry(source, target, glossary, lang, fix=True, waived=variants.waivers(translator_comment))
     return done.text, tuple(n for n in done.notes if "repaired" in n)
 
 
@@ -234,7 +241,8 @@ def check_entry(entry: polib.POEntry, lang: str, glossary: Glossary | None = Non
     approved = not entry.fuzzy
     out = [] if approved else [Finding(lang, ctxt, "fuzzy", "warning", "not reviewed (fuzzy)")]
     if glossary is not None:
-        out += term_findings(entry.msgid, entry.msgstr, glossary, lang, approved=approved, msgctxt=ctxt)
+        out += term_findings(entry.msgid, entry.msgstr, glossary, lang, approved=approved, msgctxt=ctxt,
+                             translator_comment=entry.tcomment)
     out += number_findings(entry.msgid, entry.msgstr, lang, approved=approved, msgctxt=ctxt)
     out += date_findings(entry.msgid, entry.msgstr, lang, approved=approved, msgctxt=ctxt)
     out += suspicious_findings(entry.msgid, entry.msgstr, lang, msgctxt=ctxt)
@@ -249,7 +257,7 @@ def check_catalog(po: polib.POFile, lang: str, glossary: Glossary | None = None,
         if entry.obsolete or not entry.msgid:
             continue
         for f in check_entry(entry, lang, glossary):
-            out.append(Finding(f.lang, f.msgctxt, f.code, f.severity, f.message, catalog))
+            out.append(replace(f, catalog=catalog))
     return out
 
 
@@ -259,7 +267,7 @@ def fix_catalog(po: polib.POFile, lang: str, glossary: Glossary, *, catalog: str
     for entry in po:
         if entry.obsolete or not entry.fuzzy or not entry.msgstr:
             continue
-        fixed, notes = _repair(entry.msgid, entry.msgstr, glossary, lang)
+        fixed, notes = _repair(entry.msgid, entry.msgstr, glossary, lang, entry.tcomment)
         if fixed != entry.msgstr:
             fixes.append(Fix(catalog, entry.msgctxt or "", entry.msgstr, fixed, notes))
             entry.msgstr = fixed

@@ -66,7 +66,8 @@ def collect(locales: Path, *, glossary: Glossary | None = None, targets: Sequenc
                 n["fuzzy" if e.fuzzy else "approved"] += 1
                 if glossary is not None:
                     total = len({h.concept.id for h in glossary.match(e.msgid) if h.concept.accepted(lang)})
-                    bad = qa.term_findings(e.msgid, e.msgstr, glossary, lang, approved=not e.fuzzy)
+                    bad = {f.term for f in qa.term_findings(e.msgid, e.msgstr, glossary, lang, approved=not e.fuzzy,
+                                                            translator_comment=e.tcomment) if f.severity != "info"}
                     n["terms_total"] += total
                     n["terms_ok"] += max(0, total - len(bad))
                     if bad and not e.fuzzy:

@@ -40,6 +40,17 @@ class Masked:
 
 
 @dataclass(frozen=True, slots=True)
+class TermIssue:
+    """One term problem as data; `code` decides severity, never the message's words."""
+
+    code: str                          # term-missing | term-forbidden | term-variant | term-source-copy | ...
+    concept: str                       # concept id
+    message: str
+    span: tuple[int, int] | None = None  # where in the target the suspect text is
+    text: str = ""                     # the suspect text as written
+
+
+@dataclass(frozen=True, slots=True)
 class Enforced:
     text: str
     notes: tuple[str, ...]            # what was done, one line per term, for the PO extracted comments
@@ -49,6 +60,7 @@ class Enforced:
     dropped: tuple[int, ...] = ()     # placeholders the engine lost in the chosen hypothesis (hit indexes)
     hypothesis: int = 0               # which of the n-best was chosen (0 = the engine's best)
     changed: bool = False             # check_entry: the target was repaired
+    issues: tuple[TermIssue, ...] = ()  # the problems as data: code, concept, span (same order as problems)
 
     @property
     def needs_retry(self) -> bool:
@@ -105,14 +117,19 @@ def enforce(masked: Masked, hypotheses: Sequence[Hypothesis], lang: str, *,
     for rank, hyp in enumerate(hypotheses):
         restored, dropped = unmask(hyp.text, masked, lang)
         done = _verify(masked.hits, restored, lang, fix=True, admitted=admitted,
-                       protected={i for i in masked.masked if i not in dropped})
-        done = replace(done, dropped=dropped, hypothesis=rank)
+                       protected={i for i in masked.masked if i not in dropped}, variants=False)
+        done = replace(done, dropped=dropped, hypothesis=rank, text=restored if done.problems else done.text)
         quality = (not dropped and not done.problems, -len(dropped), done.terms_ok, -len(done.problems), -rank)
         if best is None or quality > best[0]:
             best = (quality, done)
         if not dropped and not done.problems:
             break
     done = best[1]
+    if done.problems and not done.dropped:
+        # Only the chosen hypothesis is searched for variants of missing names (the ranking stays cheap).
+        protected = {i for i in masked.masked}
+        done = replace(_verify(masked.hits, done.text, lang, fix=True, admitted=admitted, protected=protected),
+                       hypothesis=done.hypothesis)
     if done.dropped:
         text = done.text
         for i in done.dropped:
@@ -122,6 +139,7 @@ def enforce(masked: Masked, hypotheses: Sequence[Hypothesis], lang: str, *,
         done = replace(again, dropped=done.dropped, hypothesis=done.hypothesis)
     notes = list(done.notes)
     problems = list(done.problems)
+    issues = list(done.issues)
     if done.hypothesis:
         notes.append(f"terminology: chose hypothesis {done.hypothesis + 1} of {len(hypotheses)} "
                      "(the engine's best broke a glossary term)")
@@ -130,7 +148,8 @@ def enforce(masked: Masked, hypotheses: Sequence[Hypothesis], lang: str, *,
         target = hit.concept.preferred(lang) or hit.text
         problems.append(f"term {hit.text!r} → {target!r} ({hit.concept.id}): the engine dropped it; "
                         "put back near its source position, check the placement")
-    return replace(done, notes=tuple(notes), problems=tuple(problems))
+        issues.append(TermIssue("term-dropped", hit.concept.id, problems[-1]))
+    return replace(done, notes=tuple(notes), problems=tuple(problems), issues=tuple(issues))
 
 
 def _put_near(text: str, term: str, ratio: float) -> str:
@@ -179,12 +198,14 @@ def retry_dropped(engine: Engine, masked: Sequence[Masked], done: Sequence[Enfor
 
 
 def check_entry(source: str, target: str, glossary: Glossary, lang: str, *, fix: bool = False,
-                admitted: str = "accept") -> Enforced:
+                admitted: str = "accept", waived: frozenset[str] = frozenset()) -> Enforced:
     """Verify (and with `fix`, repair) the glossary terms of an existing translation: for `toolkit check`.
 
-    The caller decides which entries may be fixed: approved (non-fuzzy) ones never are.
+    The caller decides which entries may be fixed: approved (non-fuzzy) ones never are. `waived` holds
+    the concept ids or English terms a translator accepted (`variants.waivers` of the entry's comment).
     """
-    done = _verify(tuple(glossary.match(source)), target, lang, fix=fix, admitted=admitted, protected=set())
+    done = _verify(tuple(glossary.match(source)), target, lang, fix=fix, admitted=admitted, protected=set(),
+                   waived=waived, source=source)
     return replace(done, changed=done.text != target)
 
 
@@ -219,29 +240,43 @@ def find_terms(target: str, concepts: Sequence[Concept], lang: str) -> list[_Fou
 
 
 def _verify(hits: Sequence[TermHit], target: str, lang: str, *, fix: bool, admitted: str,
-            protected: set[int]) -> Enforced:
+            protected: set[int], variants: bool = True, waived: frozenset[str] = frozenset(),
+            source: str = "") -> Enforced:
+    from . import variants as variants_mod
+
     if admitted not in ADMITTED:
         raise ValueError(f"admitted must be one of {', '.join(ADMITTED)}, not {admitted!r}")
     notes: list[str] = []
-    problems: list[str] = []
+    issues: list[TermIssue] = []
     concepts: dict[str, Concept] = {}
     needed: dict[str, list[int]] = {}
     for i, hit in enumerate(hits):
         concepts.setdefault(hit.concept.id, hit.concept)
         needed.setdefault(hit.concept.id, []).append(i)
     found = find_terms(target, list(concepts.values()), lang)
+    taken = [(f.occ.start, f.occ.end) for f in found]
     edits: list[tuple[int, int, str]] = []
     ok = 0
+
+    def problem(code: str, cid: str, message: str, span: tuple[int, int] | None = None) -> None:
+        issues.append(TermIssue(code, cid, message, span, target[span[0]:span[1]] if span else ""))
+
     for cid, indexes in needed.items():
         concept = concepts[cid]
-        source = hits[indexes[0]].text
+        source_term = hits[indexes[0]].text
+        english = tuple(dict.fromkeys(hits[i].text for i in indexes))
         preferred = concept.preferred(lang)
+        count = len(indexes)
+        if variants_mod.is_waived(waived, cid, (*english, concept.preferred("en") or "")):
+            ok += count
+            notes.append(f"term: {source_term} → {preferred} ({cid}, accepted by the translator's waiver)")
+            continue
         if preferred is None:
-            problems.append(f"term {source!r} ({cid}): no {lang} target in the glossary")
+            problem("term-no-target", cid, f"term {source_term!r} ({cid}): no {lang} target in the glossary")
             continue
         mine = [f for f in found if f.concept.id == cid]
         good = 0
-        flagged = len(problems)
+        flagged = len(issues)
         shielded = sum(1 for i in indexes if i in protected)
         for f in mine:
             if f.status == "preferred":
@@ -249,33 +284,62 @@ def _verify(hits: Sequence[TermHit], target: str, lang: str, *, fix: bool, admit
                 continue
             if f.status == "admitted" and admitted == "accept":
                 good += 1
-                notes.append(f"term: {source} → {f.occ.text} ({cid}, admitted variant; preferred {preferred!r})")
+                notes.append(f"term: {source_term} → {f.occ.text} ({cid}, admitted variant; preferred {preferred!r})")
                 continue
             what = "forbidden" if f.status == "forbidden" else "admitted"
-            new = morph.repair(f.occ, preferred, lang) if fix else None
+            code = "term-forbidden" if f.status == "forbidden" else "term-admitted"
+            safe = variants_mod.same_class(f.term, preferred, lang)
+            new = morph.repair(f.occ, preferred, lang) if fix and safe else None
+            span = (f.occ.start, f.occ.end)
             if new is not None:
                 edits.append((f.occ.start, f.occ.end, new))
                 good += 1
-                notes.append(f"term: {source} → {preferred} ({cid}): repaired {what} {f.occ.text!r} → {new!r}")
+                notes.append(variants_mod.note(source_term, preferred, cid, what, f.occ.text, new, f.term))
             elif fix:
-                problems.append(f"term {source!r} → {preferred!r} ({cid}): {what} variant {f.occ.text!r}, "
-                                "its grammatical form is unclear; replace it by hand")
+                why = "another declension class" if not safe else "its grammatical form is unclear"
+                problem(code, cid, f"term {source_term!r} → {preferred!r} ({cid}): {what} variant {f.occ.text!r}, "
+                        f"{why}; replace it by hand", span)
             else:
-                problems.append(f"term {source!r} → {preferred!r} ({cid}): {what} variant {f.occ.text!r}")
-        count = len(indexes)
+                problem(code, cid, f"term {source_term!r} → {preferred!r} ({cid}): {what} variant {f.occ.text!r}",
+                        span)
+        if variants and good + (len(issues) - flagged) < count:
+            before = source[:min(hits[i].start for i in indexes)] if source else ""
+            for sus in variants_mod.suspects(target, preferred, lang, english=english, kind=concept.kind,
+                                             taken=taken, source_before=before,
+                                             limit=count - good - (len(issues) - flagged)):
+                taken.append((sus.start, sus.end))
+                what = "source copy" if sus.code == variants_mod.SOURCE_COPY else "variant"
+                span = (sus.start, sus.end)
+                if fix and sus.repair is not None:
+                    edits.append((sus.start, sus.end, sus.repair))
+                    good += 1
+                    notes.append(variants_mod.note(source_term, preferred, cid, what, sus.text, sus.repair,
+                                                   sus.seen))
+                else:
+                    hint = "; replace it by hand" if fix else (f"; --fix makes it {sus.repair!r}" if sus.repair else "")
+                    problem(sus.code, cid, f"term {source_term!r} → {preferred!r} ({cid}): {what} {sus.text!r} "
+                            f"at {span[0]}–{span[1]}{hint}", span)
+        if good + (len(issues) - flagged) < count:
+            span = variants_mod.derived(target, preferred, lang, taken=taken)
+            if span is not None:
+                taken.append(span)
+                good += 1
+                notes.append(f"term: {source_term} → {preferred} ({cid}, derived form {target[span[0]:span[1]]!r})")
         held = min(count, good)
         ok += held
         if held == count:
             how = "protected" if shielded == count else "verified"
-            notes.append(f"term: {source} → {preferred} ({cid}, {how})")
-        elif len(problems) == flagged:        # a variant already reported explains the gap
+            notes.append(f"term: {source_term} → {preferred} ({cid}, {how})")
+        elif len(issues) == flagged:        # a variant already reported explains the gap
             missing = count - held
             times = f" ({missing} of {count} occurrences)" if count > 1 else ""
-            problems.append(f"term {source!r} → {preferred!r} ({cid}): not found in the translation{times}")
+            problem("term-missing", cid, f"term {source_term!r} → {preferred!r} ({cid}): not found in the "
+                    f"translation{times}")
     text = target
     for start, end, new in sorted(edits, reverse=True):
         text = text[:start] + new + text[end:]
-    return Enforced(text, tuple(dict.fromkeys(notes)), tuple(problems), len(hits), ok)
+    return Enforced(text, tuple(dict.fromkeys(notes)), tuple(i.message for i in issues), len(hits), ok,
+                    issues=tuple(issues))
 
 
 # --- catalogs --------------------------------------------------------------------------------------

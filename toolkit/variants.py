@@ -1,0 +1,580 @@
+"""Find the name the engine meant when the glossary form is missing, and put the preferred term in its slot.
+
+Pure term logic (no engine, no catalogs). For a concept the source mentions but the target lacks, every
+capitalised word (or run of words, for multi-word terms) of the target is compared with the term:
+
+* a source copy: the English term left in the output, bare or with a target ending (`в Kalbajar`,
+  `Gazakhda`, `Goris-ի`, `APA сообщило`);
+* a variant: a spelling whose transliteration key is close to the term's (`Кяльбаджаре`, `Gence`,
+  `Naxcivanda`, `Ստեփանակերդում`), in any script: keys fold Cyrillic, Azerbaijani Latin, Armenian and
+  English spellings onto one sound alphabet (дж = c = ջ = j; к = q = ք = g; х = x = ğ = ղ = kh ...), and the
+  distance weighs vowel and same-class consonant changes lightly;
+* in multi-word terms, one word wrong (`Ильхам Aliyev`, `Xarici Isler Nazirliyi`).
+
+The ending after the variant's stem names the grammatical slot (taken from the term's own paradigm, plus
+the language's generic endings, so an Azerbaijani suffix is re-harmonised to the new stem); a bare source
+copy in Russian takes its case from the preposition before it. A repair is offered only when that slot
+gives one form of the preferred term; otherwise the suspect is flagged with its span.
+
+Never a suspect: words that are a form of the term already, lower-case words, dictionary words of another
+kind (pymorphy3: `Баки`, `Борис` are not a city), and derivations that start with the whole term
+(`Qazaxıstan`, `Gəncəli`, `բաքվեցի`): `derived` reports those adjectives and demonyms as the term present.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache, lru_cache
+
+from . import morph
+
+SOURCE_COPY = "term-source-copy"
+VARIANT = "term-variant"
+#: a variant's key distance, divided by the longer key's length, must stay under this
+MAX_DISTANCE = 0.26
+MIN_KEY = 3
+
+_WORD = re.compile(r"[^\W\d_]+")
+_JOINTS = "-'’ʼ\u2010\u2011"
+
+
+# --- transliteration keys -----------------------------------------------------------------------------
+# One symbol per sound class: vowels a e i o u; consonants as in English, with
+# k = k/g/q, h = h/kh/x/ğ/gh, j = dzh/j/c(az)/zh, c = ch/ç, S = sh/ş/щ, T = ts, y = й/y/յ.
+
+_CYR = {"а": "a", "б": "b", "в": "v", "г": "k", "д": "d", "е": "e", "ё": "yo", "ж": "j", "з": "z", "и": "i",
+        "й": "y", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r", "с": "s", "т": "t",
+        "у": "u", "ф": "f", "х": "h", "ц": "T", "ч": "c", "ш": "S", "щ": "S", "ъ": "", "ы": "i", "ь": "",
+        "э": "e", "ю": "yu", "я": "ya", "ə": "e", "і": "i"}
+_AZ = {"a": "a", "b": "b", "c": "j", "ç": "c", "d": "d", "e": "e", "ə": "e", "f": "f", "g": "k", "ğ": "h",
+       "h": "h", "x": "h", "ı": "i", "i": "i", "j": "j", "k": "k", "q": "k", "l": "l", "m": "m", "n": "n",
+       "o": "o", "ö": "o", "p": "p", "r": "r", "s": "s", "ş": "S", "t": "t", "u": "u", "ü": "u", "v": "v",
+       "y": "y", "z": "z", "w": "v"}
+_HY = {"ա": "a", "բ": "b", "գ": "k", "դ": "d", "ե": "e", "զ": "z", "է": "e", "ը": "e", "թ": "t", "ժ": "j",
+       "ի": "i", "լ": "l", "խ": "h", "ծ": "T", "կ": "k", "հ": "h", "ձ": "z", "ղ": "h", "ճ": "c", "մ": "m",
+       "յ": "y", "ն": "n", "շ": "S", "ո": "o", "չ": "c", "պ": "p", "ջ": "j", "ռ": "r", "ս": "s", "վ": "v",
+       "տ": "t", "ր": "r", "ց": "T", "ւ": "v", "փ": "p", "ք": "k", "օ": "o", "ֆ": "f", "և": "ev"}
+_EN_DIGRAPHS = (("dzh", "j"), ("tch", "c"), ("kh", "h"), ("gh", "h"), ("zh", "j"), ("sh", "S"), ("ch", "c"),
+                ("ts", "T"), ("dj", "j"), ("ph", "f"), ("ck", "k"), ("x", "ks"), ("w", "v"), ("c", "k"),
+                ("q", "k"), ("g", "k"))
+_VOWELS = frozenset("aeiou")
+# Substitutions cheaper than 1: sound classes transliterations confuse.
+_NEAR = {frozenset(p): c for p, c in [
+    (("k", "h"), 0.5), (("j", "c"), 0.5), (("j", "z"), 0.6), (("S", "c"), 0.7), (("T", "s"), 0.6),
+    (("T", "c"), 0.6), (("z", "s"), 0.6), (("v", "u"), 0.5), (("b", "p"), 0.7), (("d", "t"), 0.7),
+    (("f", "p"), 0.7), (("y", "i"), 0.3), (("y", "e"), 0.5), (("v", "b"), 0.8), (("S", "s"), 0.4)]}
+
+
+def script(word: str) -> str:
+    """"cyr", "arm" or "lat" by the first letter."""
+    for c in word:
+        if "\u0400" <= c <= "\u04ff":
+            return "cyr"
+        if "\u0530" <= c <= "\u058f" or "\ufb13" <= c <= "\ufb17":
+            return "arm"
+        if c.isalpha():
+            return "lat"
+    return "lat"
+
+
+@lru_cache(maxsize=8192)
+def key(word: str, how: str) -> str:
+    """The sound key of `word`; `how` is "cyr", "arm", "az" (Azerbaijani Latin) or "en" (English Latin)."""
+    w = morph.fold(word, "az" if how == "az" else "ru" if how == "cyr" else "hy" if how == "arm" else "en")
+    out: list[str] = []
+    if how == "cyr":
+        for i, c in enumerate(w):
+            if c == "е" and (i == 0 or w[i - 1] in "аеиоуыэюяьъ"):
+                out.append("ye")
+            else:
+                out.append(_CYR.get(c, c))
+    elif how == "arm":
+        w = w.replace("ու", "u").replace("եւ", "ev")
+        for i, c in enumerate(w):
+            if c == "ե" and i == 0:
+                out.append("ye")
+            elif c == "ո" and i == 0:
+                out.append("vo")
+            else:
+                out.append(_HY.get(c, c))
+    elif how == "az":
+        out = [_AZ.get(c, c) for c in w]
+    else:
+        for a, b in _EN_DIGRAPHS:
+            w = w.replace(a, b)
+        w = re.sub(r"y(?![aeiou])", "i", w)
+        out = [c for c in w]
+    k = "".join(out)
+    return re.sub(r"(.)\1+", r"\1", k)          # doubled letters: Gəncə / Ganja / Гянджа agree
+
+
+def keys(word: str, lang: str) -> tuple[str, ...]:
+    s = script(word)
+    if s == "cyr":
+        return (key(word, "cyr"),)
+    if s == "arm":
+        return (key(word, "arm"),)
+    return (key(word, "az"), key(word, "en")) if lang == "az" else (key(word, "en"), key(word, "az"))
+
+
+def _cost(a: str, b: str) -> float:
+    if a == b:
+        return 0.0
+    if a in _VOWELS and b in _VOWELS:
+        return 0.4
+    return _NEAR.get(frozenset((a, b)), 1.0)
+
+
+def _indel(c: str) -> float:
+    return 0.5 if c in _VOWELS or c == "y" else 0.6 if c == "h" else 1.0
+
+
+@lru_cache(maxsize=65536)
+def distance(a: str, b: str) -> float:
+    """Weighted edit distance between two keys (vowels and same-class consonants are cheap)."""
+    prev = [0.0]
+    for c in b:
+        prev.append(prev[-1] + _indel(c))
+    for ca in a:
+        cur = [prev[0] + _indel(ca)]
+        for j, cb in enumerate(b):
+            cur.append(min(prev[j + 1] + _indel(ca), cur[j] + _indel(cb), prev[j] + _cost(ca, cb)))
+        prev = cur
+    return prev[-1]
+
+
+def _close(a: str, b: str) -> float | None:
+    """Normalised distance of two keys, None when they are not plausibly the same name."""
+    if len(a) < MIN_KEY or len(b) < MIN_KEY or abs(len(a) - len(b)) > max(2, len(b) // 3):
+        return None
+    first_a, first_b = a[0], b[0]
+    vowelish = _VOWELS | {"y"}
+    if first_a != first_b and not (first_a in vowelish and first_b in vowelish) \
+            and _NEAR.get(frozenset((first_a, first_b)), 1.0) > 0.5:
+        return None                      # names keep their first sound
+    longer, shorter = (a, b) if len(a) >= len(b) else (b, a)
+    if longer != shorter and longer.startswith(shorter) and set(longer[len(shorter):]) - _VOWELS:
+        return None                      # a derivation or a truncation, not a spelling
+    d = distance(a, b) / max(len(a), len(b))
+    return d if d <= MAX_DISTANCE else None
+
+
+# --- endings ------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class _Word:
+    wf: morph.WordForms
+    stem: str                                   # folded, common to all forms
+    endings: dict[str, frozenset[str]]          # ending after `stem` -> slots
+    keys: tuple[str, ...]                       # keys of the folded base form
+
+
+def _common_prefix(words: Iterable[str]) -> str:
+    words = list(words)
+    p = words[0]
+    for w in words[1:]:
+        while not w.startswith(p):
+            p = p[:-1]
+    return p
+
+
+@cache
+def _generic_endings(lang: str) -> dict[str, frozenset[str]]:
+    """Endings a variant may carry whatever its stem (az: every harmony, also with e for ə)."""
+    out: dict[str, set[str]] = {}
+    if lang == "az":
+        for stem in ("ba", "bə", "bo", "bü", "bak", "bək", "bok", "bük"):
+            for suffix, slot in morph._az_suffixes(stem):
+                for s in {suffix, suffix.replace("ə", "e")}:
+                    out.setdefault(s, set()).add(slot)
+        for s, slot in [("te", "loc"), ("ta", "loc"), ("ten", "abl"), ("tan", "abl"), ("de", "loc"),
+                        ("den", "abl"), ("ye", "dat"), ("e", "dat"), ("nin", "gen"), ("in", "gen"),
+                        ("un", "gen"), ("ün", "gen"), ("nun", "gen"), ("nün", "gen")]:
+            out.setdefault(s, set()).add(slot)      # Turkish endings small models produce
+    elif lang == "hy":
+        for s, slot in [("ի", "gen"), ("ում", "loc"), ("ից", "abl"), ("ով", "ins"), ("ին", "dat.def"),
+                        ("ը", "def"), ("ն", "def"), ("յի", "gen"), ("յում", "loc"), ("յից", "abl"),
+                        ("յով", "ins"), ("յին", "dat.def")]:
+            out.setdefault(s, set()).add(slot)
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+@cache
+def _word(term: str, lang: str, k: int) -> _Word:
+    wf = morph.model(term, lang).words[k]
+    forms = [f for f in wf.forms if "'" not in f and "-" not in f] or list(wf.forms)
+    stem = _common_prefix(forms)
+    endings: dict[str, set[str]] = {}
+    for f, slots in wf.forms.items():
+        if f.startswith(stem) and "'" not in f and "-" not in f:
+            endings.setdefault(f[len(stem):], set()).update(slots)
+    base = morph.fold(wf.word, lang)
+    return _Word(wf, stem, {e: frozenset(s) for e, s in endings.items()}, keys(base, lang))
+
+
+# --- tokens -------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class _Token:
+    start: int
+    end: int
+    text: str
+    stem: str          # the letters before a joined suffix ("Goris" of "Goris-ի", "Gazakh" of "Gazakhда")
+    suffix: str        # a suffix after a hyphen/apostrophe or in another script, else ""
+
+
+def _split_script(word: str) -> tuple[str, str]:
+    first = script(word)
+    for i, c in enumerate(word):
+        if c.isalpha() and script(c) != first:
+            return word[:i], word[i:]
+    return word, ""
+
+
+@lru_cache(maxsize=2048)
+def tokens(text: str, lang: str) -> tuple[_Token, ...]:
+    raw = [(m.start(), m.end()) for m in _WORD.finditer(text)]
+    endings = set(_generic_endings(lang)) | _ENDINGS_RU_SHORT if lang == "ru" else set(_generic_endings(lang))
+    out: list[_Token] = []
+    i = 0
+    while i < len(raw):
+        s, e = raw[i]
+        word = text[s:e]
+        if i + 1 < len(raw):
+            s2, e2 = raw[i + 1]
+            tail = text[s2:e2]
+            if s2 == e + 1 and text[e] in _JOINTS and morph.fold(tail, lang) in endings:
+                out.append(_Token(s, e2, text[s:e2], word, tail))
+                i += 2
+                continue
+        stem, suffix = _split_script(word)
+        out.append(_Token(s, e, word, stem, suffix))
+        i += 1
+    return tuple(out)
+
+
+_ENDINGS_RU_SHORT = {"а", "у", "е", "ом", "ем", "ой", "ы", "и", "ом", "ах", "ам", "ами", "ов", "ского", "ский"}
+
+
+# --- suspects -----------------------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class Suspect:
+    code: str                  # term-source-copy | term-variant
+    start: int                 # span in the target as written
+    end: int
+    text: str
+    seen: str                  # the variant's base form as far as it can be told (for reviewers)
+    repair: str | None         # the preferred term in the same slot; None when that is not safe
+    score: float               # 0 = same key
+
+
+@dataclass(frozen=True, slots=True)
+class _Fit:
+    score: float
+    slots: frozenset[str] | None    # None: the form's slot is unknown
+    copy: bool
+    exact: bool
+    base: str                       # the token's stem with the term's base ending
+
+
+_PREP_RU = {"в": "loct", "во": "loct", "на": "loct", "о": "loct", "об": "loct", "при": "loct",
+            "из": "gent", "от": "gent", "до": "gent", "у": "gent", "около": "gent", "для": "gent", "без": "gent",
+            "возле": "gent", "вокруг": "gent", "после": "gent", "среди": "gent", "близ": "gent", "вблизи": "gent",
+            "к": "datv", "ко": "datv", "по": "datv", "через": "accs", "про": "accs",
+            "под": "ablt", "над": "ablt", "перед": "ablt", "между": "ablt"}
+_MOTION = re.compile(r"\b(?:to|into|toward|towards)\s+(?:the\s+)?$", re.IGNORECASE)
+
+
+def _ru_slot(text: str, start: int, source_before: str) -> frozenset[str]:
+    """A bare source copy in Russian: the case its preposition asks for; nominative at the start of a clause;
+    otherwise unknown (an empty set: flag, don't guess)."""
+    head = text[:start].rstrip()
+    if not head or head[-1] in ".,;:!?—–-«\"(" or re.search(r"(?<!\w)(?:и|а|или|но)$", head, re.IGNORECASE):
+        return frozenset({morph.BASE})
+    before = re.findall(r"[^\W\d_]+", head)
+    prep = before[-1].lower() if before and head.endswith(before[-1]) else ""
+    case = _PREP_RU.get(prep)
+    if case is None:
+        return frozenset()
+    if case == "loct" and prep in ("в", "во", "на"):
+        verbs = " ".join(before[-4:-1]).lower()
+        if _MOTION.search(source_before) or _MOTION_RU.search(verbs):
+            case = "accs"
+    return frozenset({f"{case},sing"})
+
+
+_MOTION_RU = re.compile(r"(?:при(?:был|ех|лет|шл|бы)|въех|вош|вступ|верну|направ|отправ|переброс|перевез|доставл"
+                        r"|рейс|поездк|визит|дорог)")
+
+
+def _fit(tok: _Token, w: _Word, k: int, lang: str, english: Sequence[str]) -> _Fit | None:
+    folded = morph.fold(tok.text, lang)
+    slots = w.wf.forms.get(folded)
+    if slots is not None:
+        return _Fit(0.0, slots, False, True, tok.text)
+    stem_f = morph.fold(tok.stem, lang)
+    suffix_f = morph.fold(tok.suffix, lang)
+    base_ending = next((e for e, s in w.endings.items() if morph.BASE in s), "")
+    # A source copy: the English word as written, bare or with a target ending.
+    for en in english:
+        en_words = en.split()
+        if k < len(en_words) and stem_f.casefold() == en_words[k].casefold() and script(tok.stem) == "lat":
+            if not suffix_f:
+                return _Fit(0.0, None, True, False, tok.stem)
+            s = _ending_slots(suffix_f, w, lang)
+            if s is not None:
+                return _Fit(0.0, s, True, False, tok.stem)
+        elif k < len(en_words) and script(tok.stem) == "lat" and not suffix_f and lang == "az":
+            e_low = en_words[k].casefold()
+            if folded.startswith(e_low) and len(folded) > len(e_low):
+                s = _ending_slots(folded[len(e_low):], w, lang)
+                if s is not None:
+                    return _Fit(0.0, s, True, False, tok.text[:len(e_low)])
+    # A variant: some split into stem + ending, the stem's key close to the term's.
+    best: _Fit | None = None
+    whole = folded if not suffix_f else stem_f
+    splits: list[tuple[str, frozenset[str] | None, str]] = []     # (stem, slots, ending to add for the base)
+    if suffix_f:
+        s = _ending_slots(suffix_f, w, lang)
+        if s is None:
+            return None
+        splits.append((stem_f, s, ""))
+    else:
+        for ending, s in w.endings.items():
+            if ending and whole.endswith(ending):
+                splits.append((whole[:-len(ending)], s, base_ending))
+        for ending, s in _generic_endings(lang).items():
+            if whole.endswith(ending) and ending not in w.endings:
+                splits.append((whole[:-len(ending)], s, ""))
+        splits.append((whole, w.endings.get("", frozenset({morph.BASE})), ""))
+    same_script = script(tok.stem) == script(w.wf.word)
+    target_keys = (*w.keys, *keys(w.stem, lang)) if same_script and w.stem else w.keys
+    for stem, s, add in splits:
+        if len(stem) < 2:
+            continue
+        for kk in keys(stem, lang):
+            for tk in target_keys:
+                d = _close(kk, tk)
+                if d is not None and (best is None or d < best.score):
+                    best = _Fit(d, s, False, False, tok.text[:len(stem)] + add)
+    return best
+
+
+def _ending_slots(suffix: str, w: _Word, lang: str) -> frozenset[str] | None:
+    if suffix in w.endings:
+        return w.endings[suffix]
+    generic = _generic_endings(lang)
+    if suffix in generic:
+        return generic[suffix]
+    if lang == "ru":
+        return frozenset(s for e, s2 in w.endings.items() if e == suffix for s in s2) or None
+    return None
+
+
+def suspects(target: str, term: str, lang: str, *, english: Sequence[str] = (), kind: str = "",
+             taken: Sequence[tuple[int, int]] = (), source_before: str = "", limit: int = 1) -> list[Suspect]:
+    """Places in `target` where the engine most likely wrote `term` wrongly, best first (at most `limit`)."""
+    m = morph.model(term, lang)
+    n = len(m.words)
+    words = [_word(term, lang, k) for k in range(n)]
+    toks = tokens(target, lang)
+    found: list[Suspect] = []
+    for i in range(len(toks) - n + 1):
+        window = toks[i:i + n]
+        if any(not (t.end <= s or t.start >= e) for t in window for s, e in taken):
+            continue
+        if any(window[j + 1].start - window[j].end > 3 or target[window[j].end:window[j + 1].start].strip(" -\u2013\u2014")
+               for j in range(n - 1)):
+            continue
+        fits = []
+        for k, tok in enumerate(window):
+            f = _fit(tok, words[k], k, lang, english)
+            if f is None or not f.exact and not _eligible(tok, words[k], lang, kind):
+                fits = []
+                break
+            fits.append(f)
+        if not fits or all(f.exact for f in fits):
+            continue
+        found.append(_suspect(target, window, fits, words, term, lang, source_before))
+    found.sort(key=lambda s: s.score)
+    out: list[Suspect] = []
+    for s in found:
+        if all(s.end <= o.start or s.start >= o.end for o in out):
+            out.append(s)
+        if len(out) == limit:
+            break
+    return out
+
+
+def _eligible(tok: _Token, w: _Word, lang: str, kind: str) -> bool:
+    word = tok.stem
+    written = w.wf.word
+    if written[:1].isupper() and not word[:1].isupper():
+        return False                                  # names are capitalised; common words are not
+    if lang == "ru" and script(word) == "cyr":
+        return _ru_may_be_name(tok.text, kind)
+    return True
+
+
+_PROPER = {"person": ("Name", "Surn", "Patr"), "": ()}
+
+
+def _ru_may_be_name(word: str, kind: str) -> bool:
+    """A word pymorphy3 knows as something else (Баки = tanks, Борис = a first name for a city) is left alone."""
+    parses = morph._morph().parse(word)
+    known = [p for p in parses if p.is_known]
+    if not known:
+        return True
+    wanted = ("Name", "Surn", "Patr") if kind == "person" else ("Geox", "Orgn", "Abbr")
+    return any(any(g in p.tag for g in wanted) for p in known)
+
+
+def _suspect(target: str, window: Sequence[_Token], fits: Sequence[_Fit], words: Sequence[_Word], term: str,
+             lang: str, source_before: str) -> Suspect:
+    start, end = window[0].start, window[-1].end
+    code = SOURCE_COPY if any(f.copy for f in fits) else VARIANT
+    # The slot: a correct word of the term next to the wrong one says it best (Ильхамом Aliyev), else the
+    # wrong word's own ending, else (a bare copy in Russian) the preposition before it.
+    wrong = next(k for k, f in enumerate(fits) if not f.exact)
+    sure = sorted((abs(k - wrong), k) for k, (f, w) in enumerate(zip(fits, words))
+                  if f.exact and w.wf.inflects and f.slots)
+    own = [f.slots for f, w in zip(fits, words) if not f.exact and w.wf.inflects and f.slots is not None]
+    slots: frozenset[str] | None
+    if sure:
+        slots = fits[sure[0][1]].slots
+    elif own:
+        slots = own[-1]
+    elif lang == "ru" and any(f.copy for f in fits):
+        slots = _ru_slot(target, start, source_before)
+    else:
+        slots = frozenset({morph.BASE})
+    parts: list[str] = []
+    last = start
+    repair_ok = True
+    for tok, f, w in zip(window, fits, words, strict=True):
+        parts.append(target[last:tok.start])
+        if f.exact:
+            parts.append(tok.text)
+        else:
+            new = _in_slot(w.wf, slots, lang)
+            if new is None:
+                repair_ok = False
+                break
+            if len(tok.stem) > 1 and tok.stem.isupper() and not w.wf.word.isupper():
+                new = morph.upper(new, lang)
+            parts.append(new)
+        last = tok.end
+    repair = "".join(parts) if repair_ok else None
+    seen = " ".join(f.base if not f.exact else t.text for t, f in zip(window, fits, strict=True))
+    score = sum(f.score for f in fits)
+    return Suspect(code, start, end, target[start:end], seen, repair if repair != target[start:end] else None,
+                   score)
+
+
+def _in_slot(wf: morph.WordForms, slots: frozenset[str], lang: str) -> str | None:
+    if not slots:
+        return None
+    if not wf.inflects:
+        return wf.word
+    forms = {wf.by_slot.get(s) for s in slots}
+    if morph.BASE in slots:
+        forms.discard(wf.by_slot.get(morph.BASE))
+        forms.add(morph.fold(wf.word, lang))
+    forms.discard(None)
+    if len(forms) != 1:
+        return None
+    return morph._recase(forms.pop(), wf.word, lang)
+
+
+# --- derived forms ------------------------------------------------------------------------------------
+
+_DERIVED = {
+    "ru": re.compile(r"(?:ск|цк)(?:ий|ая|ое|ие|ого|ому|ом|ой|ую|им|ими|их|ый|ого)$|о$"),
+    "az": re.compile(r"(?:lı|li|lu|lü)(?:lar|lər|ların|lərin|lara|lərə|ları|ləri|da|də|dan|dən|nın|nin|nun|nün|ya|yə)?$"),
+    "hy": re.compile(r"(?:ական|յան|ցի|եցի|ացի)(?:ի|ը|ն|ում|ից|ով|ին|ներ|ների|ները|ներին)?$"),
+}
+
+
+def _consonants(k: str) -> str:
+    return "".join(c for c in k if c not in _VOWELS and c not in "yh")
+
+
+def derived(target: str, term: str, lang: str, *, taken: Sequence[tuple[int, int]] = ()) -> tuple[int, int] | None:
+    """The span of an adjective or demonym made from `term` (`азербайджано-`, `лачинскому`, `Gəncəli`,
+    `ադրբեջանական`): a derived form in attributive use counts as the term present."""
+    rule = _DERIVED.get(lang)
+    if rule is None:
+        return None
+    head = morph.model(term, lang).words[0 if lang == "ru" else -1]
+    base = morph.fold(head.word, lang)
+    stem = base[:-1] if lang == "ru" and base[-1:] in "аяоеуыийь" else base
+    if lang == "hy" and stem.endswith("ու"):
+        stem = stem[:-2]
+    skeleton = _consonants(keys(stem, lang)[0])
+    if len(skeleton) < 2:
+        return None
+    for m in _WORD.finditer(target):
+        if any(not (m.end() <= s or m.start() >= e) for s, e in taken):
+            continue
+        word = morph.fold(m.group(), lang)
+        if word == base or not rule.search(word) or word[:1] != stem[:1]:
+            continue
+        if word.endswith("о") and lang == "ru" and not target[m.end():m.end() + 1] in "-\u2010\u2011":
+            continue                                  # азербайджано- only as the first half of a compound
+        if _consonants(keys(word, lang)[0]).startswith(skeleton):
+            return m.start(), m.end()
+    return None
+
+
+# --- waivers and notes ----------------------------------------------------------------------------------
+
+_WAIVER = re.compile(r"^\s*toolkit:\s*accept\s+(.+?)\s*$", re.IGNORECASE | re.MULTILINE)
+
+
+def waivers(translator_comment: str) -> frozenset[str]:
+    """Concept ids or English terms a translator accepted in a `# toolkit: accept lachin, baku` comment."""
+    out: set[str] = set()
+    for m in _WAIVER.finditer(translator_comment or ""):
+        out.update(w.strip().casefold() for w in re.split(r"[,;]", m.group(1)) if w.strip())
+    return frozenset(out)
+
+
+def is_waived(waived: frozenset[str], concept_id: str, english: Iterable[str]) -> bool:
+    return bool(waived) and ("all" in waived or concept_id.casefold() in waived
+                             or any(e.casefold() in waived for e in english))
+
+
+_NOTE = re.compile(r"\((?P<id>[^()\s]+)\): repaired (?P<kind>forbidden|admitted|variant|source copy) "
+                   r"«(?P<seen>[^»]*)» → «(?P<new>[^»]*)»(?: \(seen as «(?P<base>[^»]*)»\))?")
+
+
+def note(source: str, preferred: str, concept_id: str, kind: str, seen: str, new: str, base: str = "") -> str:
+    """The `#.` line recording a repair; `repairs_in` reads it back for `glossary conflicts`."""
+    tail = f" (seen as «{base}»)" if base and base != seen else ""
+    return f"term: {source} → {preferred} ({concept_id}): repaired {kind} «{seen}» → «{new}»{tail}"
+
+
+def repairs_in(comment: str) -> list[tuple[str, str, str]]:
+    """(concept id, variant base form, what it became) for each repair note in an extracted comment."""
+    return [(m.group("id"), m.group("base") or m.group("seen"), m.group("new")) for m in _NOTE.finditer(comment)]
+
+
+def _ru_class(word: str) -> str:
+    last = morph.fold(word.split()[0] if word.split() else word, "ru")[-1:]
+    if last in "ая":
+        return "a"
+    if last in "ь":
+        return "soft"
+    if last in "еиоуыэю":
+        return "indeclinable"
+    return "hard"
+
+
+def same_class(variant: str, preferred: str, lang: str) -> bool:
+    """Whether replacing `variant` by `preferred` keeps agreement: in Russian a masculine Елизаветполь
+    cannot become the feminine Гянджа without the adjectives and verbs around it (flag, don't guess)."""
+    if lang != "ru" or script(variant) != "cyr":
+        return True
+    return _ru_class(variant) == _ru_class(preferred)
