@@ -277,6 +277,7 @@ class _Fit:
     copy: bool
     exact: bool
     base: str                       # the token's stem with the term's base ending
+    cross: bool = False             # the ending belongs to another declension class: never repair
 
 
 _PREP_RU = {"в": "loct", "во": "loct", "на": "loct", "о": "loct", "об": "loct", "при": "loct",
@@ -309,7 +310,7 @@ _MOTION_RU = re.compile(r"(?:при(?:был|ех|лет|шл|бы)|въех|в�
                         r"|рейс|поездк|визит|дорог)")
 
 
-def _fit(tok: _Token, w: _Word, k: int, lang: str, english: Sequence[str]) -> _Fit | None:
+def _fit(tok: _Token, w: _Word, k: int, lang: str, english: Sequence[str], kind: str = "") -> _Fit | None:
     folded = morph.fold(tok.text, lang)
     slots = w.wf.forms.get(folded)
     if slots is not None:
@@ -350,15 +351,23 @@ def _fit(tok: _Token, w: _Word, k: int, lang: str, english: Sequence[str]) -> _F
                 splits.append((whole[:-len(ending)], s, ""))
         splits.append((whole, w.endings.get("", frozenset({morph.BASE})), ""))
     same_script = script(tok.stem) == script(w.wf.word)
+    if not same_script and not suffix_f:
+        splits = [(whole, None, "")]                # a foreign-script word: its form says nothing here
     target_keys = (*w.keys, *keys(w.stem, lang)) if same_script and w.stem else w.keys
+    term_class = _ru_class(w.wf.word) if lang == "ru" else ""
     for stem, s, add in splits:
         if len(stem) < 2:
             continue
+        cross = False
+        if lang == "ru" and same_script and kind != "person":
+            # Russian: the variant must decline like the term (a hard-stem Нахчивана is not Нахичевань)
+            cross = (add == "" and s is not None and _ru_class(stem) != term_class
+                     and not (term_class == "hard" and stem[-1:] not in "аяь"))
         for kk in keys(stem, lang):
             for tk in target_keys:
                 d = _close(kk, tk)
                 if d is not None and (best is None or d < best.score):
-                    best = _Fit(d, s, False, False, tok.text[:len(stem)] + add)
+                    best = _Fit(d, s, False, False, tok.text[:len(stem)] + add, cross)
     return best
 
 
@@ -390,7 +399,7 @@ def suspects(target: str, term: str, lang: str, *, english: Sequence[str] = (), 
             continue
         fits = []
         for k, tok in enumerate(window):
-            f = _fit(tok, words[k], k, lang, english)
+            f = _fit(tok, words[k], k, lang, english, kind)
             if f is None or not f.exact and not _eligible(tok, words[k], lang, kind):
                 fits = []
                 break
@@ -435,21 +444,40 @@ def _suspect(target: str, window: Sequence[_Token], fits: Sequence[_Fit], words:
              lang: str, source_before: str) -> Suspect:
     start, end = window[0].start, window[-1].end
     code = SOURCE_COPY if any(f.copy for f in fits) else VARIANT
-    # The slot: a correct word of the term next to the wrong one says it best (Ильхамом Aliyev), else the
-    # wrong word's own ending, else (a bare copy in Russian) the preposition before it.
+    # The slot: a correct word of the term next to the wrong one says it best (Ильхамом Aliyev), narrowed by
+    # the wrong word's own ending and, for a bare foreign-script word in Russian, by the preposition before it.
     wrong = next(k for k, f in enumerate(fits) if not f.exact)
     sure = sorted((abs(k - wrong), k) for k, (f, w) in enumerate(zip(fits, words))
                   if f.exact and w.wf.inflects and f.slots)
     own = [f.slots for f, w in zip(fits, words) if not f.exact and w.wf.inflects and f.slots is not None]
-    slots: frozenset[str] | None
+    candidates: list[frozenset[str]] = []
     if sure:
-        slots = fits[sure[0][1]].slots
-    elif own:
-        slots = own[-1]
-    elif lang == "ru" and any(f.copy for f in fits):
-        slots = _ru_slot(target, start, source_before)
-    else:
-        slots = frozenset({morph.BASE})
+        k = sure[0][1]
+        near = fits[k].slots or frozenset()
+        dash = any(c in target[min(window[k].end, window[wrong].end):max(window[k].start, window[wrong].start)]
+                   for c in "-\u2013\u2014")
+        if lang == "ru" and dash and "nomn,sing" in near:
+            near = frozenset({"nomn,sing"})          # Лачин — Шуша: the pair stays in the nominative
+        candidates.append(near)
+    candidates += own
+    if lang == "ru":
+        # the preposition (or a clause start) before the name: decisive for a bare foreign word, a
+        # tie-breaker otherwise (Арарат Мирзаян сказал: nominative, not the accusative of the same spelling)
+        by_prep = _ru_slot(target, start, source_before)
+        if candidates or sure:
+            by_prep = frozenset({"nomn,sing"} if morph.BASE in by_prep else by_prep)
+        foreign = any(not f.exact and f.slots is None for f in fits)
+        if foreign and not by_prep and not candidates:
+            candidates.append(frozenset())            # after a noun: genitive or apposition, unknown
+        elif by_prep and (foreign or candidates):
+            candidates.append(by_prep)
+    slots: frozenset[str] = candidates[0] if candidates else frozenset({morph.BASE})
+    candidates = [c for c in candidates if c] if slots else []
+    for more in candidates[1:]:
+        if slots & more:
+            slots = slots & more
+        elif not slots:
+            slots = more
     parts: list[str] = []
     last = start
     repair_ok = True
@@ -458,7 +486,7 @@ def _suspect(target: str, window: Sequence[_Token], fits: Sequence[_Fit], words:
         if f.exact:
             parts.append(tok.text)
         else:
-            new = _in_slot(w.wf, slots, lang)
+            new = None if f.cross else _in_slot(w.wf, slots, lang)
             if new is None:
                 repair_ok = False
                 break
