@@ -48,6 +48,7 @@ class TermIssue:
     message: str
     span: tuple[int, int] | None = None  # where in the target the suspect text is
     text: str = ""                     # the suspect text as written
+    variant: str = ""                  # its base form as far as it can be told (for `glossary conflicts`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -258,8 +259,9 @@ def _verify(hits: Sequence[TermHit], target: str, lang: str, *, fix: bool, admit
     edits: list[tuple[int, int, str]] = []
     ok = 0
 
-    def problem(code: str, cid: str, message: str, span: tuple[int, int] | None = None) -> None:
-        issues.append(TermIssue(code, cid, message, span, target[span[0]:span[1]] if span else ""))
+    def problem(code: str, cid: str, message: str, span: tuple[int, int] | None = None, variant: str = "") -> None:
+        text = target[span[0]:span[1]] if span else ""
+        issues.append(TermIssue(code, cid, message, span, text, variant or text))
 
     for cid, indexes in needed.items():
         concept = concepts[cid]
@@ -298,10 +300,10 @@ def _verify(hits: Sequence[TermHit], target: str, lang: str, *, fix: bool, admit
             elif fix:
                 why = "another declension class" if not safe else "its grammatical form is unclear"
                 problem(code, cid, f"term {source_term!r} → {preferred!r} ({cid}): {what} variant {f.occ.text!r}, "
-                        f"{why}; replace it by hand", span)
+                        f"{why}; replace it by hand", span, f.term)
             else:
                 problem(code, cid, f"term {source_term!r} → {preferred!r} ({cid}): {what} variant {f.occ.text!r}",
-                        span)
+                        span, f.term)
         if variants and good + (len(issues) - flagged) < count:
             before = source[:min(hits[i].start for i in indexes)] if source else ""
             for sus in variants_mod.suspects(target, preferred, lang, english=english, kind=concept.kind,
@@ -318,7 +320,7 @@ def _verify(hits: Sequence[TermHit], target: str, lang: str, *, fix: bool, admit
                 else:
                     hint = "; replace it by hand" if fix else (f"; --fix makes it {sus.repair!r}" if sus.repair else "")
                     problem(sus.code, cid, f"term {source_term!r} → {preferred!r} ({cid}): {what} {sus.text!r} "
-                            f"at {span[0]}–{span[1]}{hint}", span)
+                            f"at {span[0]}–{span[1]}{hint}", span, sus.seen)
         if good + (len(issues) - flagged) < count:
             span = variants_mod.derived(target, preferred, lang, taken=taken)
             if span is not None:
@@ -347,14 +349,19 @@ def _verify(hits: Sequence[TermHit], target: str, lang: str, *, fix: bool, admit
 def catalog_findings(glossary: Glossary, locales: str | Path, langs: Sequence[str] = ()) -> list:
     """Entries in locales/<lang>/LC_MESSAGES/*.po whose translation breaks the glossary, as lint findings.
 
-    An approved (non-fuzzy) entry is an error and is never rewritten; a fuzzy one is a warning.
+    An approved (non-fuzzy) entry is an error and is never rewritten; a fuzzy one is a warning. Also, for
+    reviewers: every name variant the machine output showed (repaired, per the `#.` notes, or still there),
+    per concept with counts and places and the command that adds it to the glossary (`variant-seen`), and
+    every translator waiver (`waiver`).
     """
     import polib
 
+    from . import variants
     from .errors import CatalogError
     from .glossary import Finding
 
     out: list[Finding] = []
+    seen: dict[tuple[str, str, str], list[tuple[str, int]]] = {}
     root = Path(locales)
     if not root.is_dir():
         return out
@@ -370,11 +377,30 @@ def catalog_findings(glossary: Glossary, locales: str | Path, langs: Sequence[st
             for entry in po:
                 if entry.obsolete or not entry.msgstr:
                     continue
-                done = check_entry(entry.msgid, entry.msgstr, glossary, lang)
+                place = (str(path), entry.linenum)
+                where = entry.msgctxt or entry.msgid[:30]
+                for cid, variant, _ in variants.repairs_in(entry.comment):
+                    seen.setdefault((lang, cid, variant), []).append(place)
+                waived = variants.waivers(entry.tcomment)
+                if waived:
+                    out.append(Finding("waiver", "info", f"{where}: the translator accepts "
+                                       f"{', '.join(sorted(waived))} as written (# toolkit: accept …)",
+                                       (place,), lang, ", ".join(sorted(waived))))
+                done = check_entry(entry.msgid, entry.msgstr, glossary, lang, waived=waived)
                 approved = not entry.fuzzy
-                for problem in done.problems:
+                for issue in done.issues:
+                    if issue.code in (variants.VARIANT, variants.SOURCE_COPY) and issue.variant:
+                        seen.setdefault((lang, issue.concept, issue.variant), []).append(place)
                     state = "approved" if approved else "fuzzy"
                     out.append(Finding("catalog-term", "error" if approved else "warning",
-                                       f"{entry.msgctxt or entry.msgid[:30]} ({state}): {problem}",
-                                       ((str(path), entry.linenum),), lang, ""))
+                                       f"{where} ({state}): {issue.message}", (place,), lang, issue.concept))
+    for (lang, cid, variant), places in sorted(seen.items()):
+        concept = glossary.get(cid)
+        if concept is not None and variant in concept.forbidden(lang):
+            continue                       # already decided
+        out.append(Finding("variant-seen", "warning",
+                           f"{cid} ({lang}): machine output wrote {variant!r} {len(places)}× for "
+                           f"{concept.preferred(lang) if concept else cid!r}; decide with "
+                           f"`toolkit glossary add-variant {cid} {lang} '{variant}' --as forbidden` (or admitted)",
+                           tuple(places), lang, variant))
     return out

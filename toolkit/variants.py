@@ -46,7 +46,7 @@ _JOINTS = "-'’ʼ\u2010\u2011"
 _CYR = {"а": "a", "б": "b", "в": "v", "г": "k", "д": "d", "е": "e", "ё": "yo", "ж": "j", "з": "z", "и": "i",
         "й": "y", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r", "с": "s", "т": "t",
         "у": "u", "ф": "f", "х": "h", "ц": "T", "ч": "c", "ш": "S", "щ": "S", "ъ": "", "ы": "i", "ь": "",
-        "э": "e", "ю": "yu", "я": "ya", "ə": "e", "і": "i"}
+        "э": "e", "ю": "yu", "я": "ya", "ə": "e", "і": "i", "\u0452": "j"}
 _AZ = {"a": "a", "b": "b", "c": "j", "ç": "c", "d": "d", "e": "e", "ə": "e", "f": "f", "g": "k", "ğ": "h",
        "h": "h", "x": "h", "ı": "i", "i": "i", "j": "j", "k": "k", "q": "k", "l": "l", "m": "m", "n": "n",
        "o": "o", "ö": "o", "p": "p", "r": "r", "s": "s", "ş": "S", "t": "t", "u": "u", "ü": "u", "v": "v",
@@ -84,6 +84,7 @@ def key(word: str, how: str) -> str:
     w = morph.fold(word, "az" if how == "az" else "ru" if how == "cyr" else "hy" if how == "arm" else "en")
     out: list[str] = []
     if how == "cyr":
+        w = w.replace("дж", "\u0452")         # one sound: ђ stands in for it below
         for i, c in enumerate(w):
             if c == "е" and (i == 0 or w[i - 1] in "аеиоуыэюяьъ"):
                 out.append("ye")
@@ -333,6 +334,7 @@ def _fit(tok: _Token, w: _Word, k: int, lang: str, english: Sequence[str], kind:
                 s = _ending_slots(folded[len(e_low):], w, lang)
                 if s is not None:
                     return _Fit(0.0, s, True, False, tok.text[:len(e_low)])
+    # A derivation or compound of the term itself (Qazaxıstan, Gəncəli, Bakıxanov) is another word.
     # A variant: some split into stem + ending, the stem's key close to the term's.
     best: _Fit | None = None
     whole = folded if not suffix_f else stem_f
@@ -363,8 +365,9 @@ def _fit(tok: _Token, w: _Word, k: int, lang: str, english: Sequence[str], kind:
             # Russian: the variant must decline like the term (a hard-stem Нахчивана is not Нахичевань)
             cross = (add == "" and s is not None and _ru_class(stem) != term_class
                      and not (term_class == "hard" and stem[-1:] not in "аяь"))
-        for kk in keys(stem, lang):
-            for tk in target_keys:
+        for i, kk in enumerate(keys(stem, lang)):
+            # same script: compare like with like (Azerbaijani key with Azerbaijani key, English with English)
+            for tk in (target_keys if not same_script else target_keys[i::len(w.keys)]):
                 d = _close(kk, tk)
                 if d is not None and (best is None or d < best.score):
                     best = _Fit(d, s, False, False, tok.text[:len(stem)] + add, cross)
@@ -586,7 +589,8 @@ def note(source: str, preferred: str, concept_id: str, kind: str, seen: str, new
 
 def repairs_in(comment: str) -> list[tuple[str, str, str]]:
     """(concept id, variant base form, what it became) for each repair note in an extracted comment."""
-    return [(m.group("id"), m.group("base") or m.group("seen"), m.group("new")) for m in _NOTE.finditer(comment)]
+    flat = " ".join(comment.split())          # PO writers wrap long comments
+    return [(m.group("id"), m.group("base") or m.group("seen"), m.group("new")) for m in _NOTE.finditer(flat)]
 
 
 def _ru_class(word: str) -> str:

@@ -71,7 +71,9 @@ def conflicts(
     fmt: FormatOpt = "table",
 ) -> None:
     """List every decision a reviewer must make: lint findings, contested names (admitted alternatives),
-    and catalog entries whose translation breaks the glossary (approved ones are errors, never rewritten).
+    catalog entries whose translation breaks the glossary (approved ones are errors, never rewritten),
+    name variants seen in machine output (with counts, places and the add-variant command) and
+    translator waivers (`# toolkit: accept ID`).
 
     Example:  toolkit glossary conflicts --locales locales --format json
     """
@@ -83,6 +85,26 @@ def conflicts(
     findings += glossary_mod.contested(loaded.concepts)
     findings += terms.catalog_findings(loaded, locales)
     _report(findings, fmt, "glossary conflicts")
+
+
+@app.command("add-variant")
+def add_variant(
+    concept: Annotated[str, typer.Argument(help="Concept id (first column), e.g. kalbajar.")],
+    lang: Annotated[str, typer.Argument(help="Language column, e.g. ru.")],
+    term: Annotated[str, typer.Argument(help="The variant, in its base form.")],
+    status: Annotated[str, typer.Option("--as", help="forbidden (repaired to the preferred term) or admitted.")]
+    = "forbidden",
+    glossary: GlossaryOpt = Path("glossaries"),
+) -> None:
+    """Add a variant seen in machine output to a concept's cell, as forbidden (!term) or admitted: the one
+    step after `toolkit glossary conflicts` lists it. Only that line of the glossary file changes.
+
+    Example:  toolkit glossary add-variant kalbajar ru Кальбаджар --as forbidden
+    """
+    from .. import glossary_edit
+
+    path = glossary_edit.add_variant(glossary, concept, lang, term, status)
+    typer.echo(f"{path}: {concept} {lang}: added {'!' if status == 'forbidden' else ''}{term}")
 
 
 @app.command("import")
