@@ -321,7 +321,7 @@ def _verify(hits: Sequence[TermHit], target: str, lang: str, *, fix: bool, admit
                     hint = "; replace it by hand" if fix else (f"; --fix makes it {sus.repair!r}" if sus.repair else "")
                     problem(sus.code, cid, f"term {source_term!r} → {preferred!r} ({cid}): {what} {sus.text!r} "
                             f"at {span[0]}–{span[1]}{hint}", span, sus.seen)
-        if good + (len(issues) - flagged) < count:
+        if variants and good + (len(issues) - flagged) < count:
             span = variants_mod.derived(target, preferred, lang, taken=taken)
             if span is not None:
                 taken.append(span)

@@ -36,6 +36,7 @@ MAX_DISTANCE = 0.26
 MIN_KEY = 3
 
 _WORD = re.compile(r"[^\W\d_]+")
+_fold = lru_cache(maxsize=32768)(morph.fold)
 _JOINTS = "-'’ʼ\u2010\u2011"
 
 
@@ -78,10 +79,10 @@ def script(word: str) -> str:
     return "lat"
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=32768)
 def key(word: str, how: str) -> str:
     """The sound key of `word`; `how` is "cyr", "arm", "az" (Azerbaijani Latin) or "en" (English Latin)."""
-    w = morph.fold(word, "az" if how == "az" else "ru" if how == "cyr" else "hy" if how == "arm" else "en")
+    w = _fold(word, "az" if how == "az" else "ru" if how == "cyr" else "hy" if how == "arm" else "en")
     out: list[str] = []
     if how == "cyr":
         w = w.replace("дж", "\u0452")         # one sound: ђ stands in for it below
@@ -132,32 +133,41 @@ def _indel(c: str) -> float:
 
 
 @lru_cache(maxsize=65536)
-def distance(a: str, b: str) -> float:
-    """Weighted edit distance between two keys (vowels and same-class consonants are cheap)."""
+def distance(a: str, b: str, limit: float = float("inf")) -> float:
+    """Weighted edit distance between two keys (vowels and same-class consonants are cheap); any value over
+    `limit` may be returned as soon as the distance is known to exceed it."""
+    indel = [_indel(c) for c in b]
     prev = [0.0]
-    for c in b:
-        prev.append(prev[-1] + _indel(c))
+    for x in indel:
+        prev.append(prev[-1] + x)
     for ca in a:
-        cur = [prev[0] + _indel(ca)]
+        da = _indel(ca)
+        cur = [prev[0] + da]
         for j, cb in enumerate(b):
-            cur.append(min(prev[j + 1] + _indel(ca), cur[j] + _indel(cb), prev[j] + _cost(ca, cb)))
+            sub = prev[j] if ca == cb else prev[j] + _cost(ca, cb)
+            cur.append(min(prev[j + 1] + da, cur[j] + indel[j], sub))
+        if min(cur) > limit:
+            return min(cur)
         prev = cur
     return prev[-1]
+
+
+def _same_start(a: str, b: str) -> bool:
+    vowelish = _VOWELS | {"y"}
+    return a == b or (a in vowelish and b in vowelish) or _NEAR.get(frozenset((a, b)), 1.0) <= 0.5
 
 
 def _close(a: str, b: str) -> float | None:
     """Normalised distance of two keys, None when they are not plausibly the same name."""
     if len(a) < MIN_KEY or len(b) < MIN_KEY or abs(len(a) - len(b)) > max(2, len(b) // 3):
         return None
-    first_a, first_b = a[0], b[0]
-    vowelish = _VOWELS | {"y"}
-    if first_a != first_b and not (first_a in vowelish and first_b in vowelish) \
-            and _NEAR.get(frozenset((first_a, first_b)), 1.0) > 0.5:
+    if not _same_start(a[0], b[0]):
         return None                      # names keep their first sound
     longer, shorter = (a, b) if len(a) >= len(b) else (b, a)
     if longer != shorter and longer.startswith(shorter) and set(longer[len(shorter):]) - _VOWELS:
         return None                      # a derivation or a truncation, not a spelling
-    d = distance(a, b) / max(len(a), len(b))
+    longest = max(len(a), len(b))
+    d = distance(a, b, MAX_DISTANCE * longest) / longest
     return d if d <= MAX_DISTANCE else None
 
 
@@ -169,6 +179,8 @@ class _Word:
     stem: str                                   # folded, common to all forms
     endings: dict[str, frozenset[str]]          # ending after `stem` -> slots
     keys: tuple[str, ...]                       # keys of the folded base form
+    splits: dict[str, tuple[frozenset[str], bool]]   # every ending a variant may carry -> (slots, the term's own)
+    longest: int                                # the longest of them
 
 
 def _common_prefix(words: Iterable[str]) -> str:
@@ -211,7 +223,10 @@ def _word(term: str, lang: str, k: int) -> _Word:
         if f.startswith(stem) and "'" not in f and "-" not in f:
             endings.setdefault(f[len(stem):], set()).update(slots)
     base = morph.fold(wf.word, lang)
-    return _Word(wf, stem, {e: frozenset(s) for e, s in endings.items()}, keys(base, lang))
+    own = {e: frozenset(s) for e, s in endings.items()}
+    splits = {e: (s, False) for e, s in _generic_endings(lang).items()}
+    splits.update({e: (s, True) for e, s in own.items() if e})
+    return _Word(wf, stem, own, keys(base, lang), splits, max(map(len, splits), default=0))
 
 
 # --- tokens -------------------------------------------------------------------------------------------
@@ -312,30 +327,36 @@ _MOTION_RU = re.compile(r"(?:при(?:был|ех|лет|шл|бы)|въех|в�
 
 
 def _fit(tok: _Token, w: _Word, k: int, lang: str, english: Sequence[str], kind: str = "") -> _Fit | None:
-    folded = morph.fold(tok.text, lang)
+    folded = _fold(tok.text, lang)
     slots = w.wf.forms.get(folded)
     if slots is not None:
         return _Fit(0.0, slots, False, True, tok.text)
-    stem_f = morph.fold(tok.stem, lang)
-    suffix_f = morph.fold(tok.suffix, lang)
+    if w.wf.word[:1].isupper() and not tok.stem[:1].isupper():
+        return None                                   # names are capitalised; common words are not
+    stem_f = _fold(tok.stem, lang)
+    suffix_f = _fold(tok.suffix, lang)
     base_ending = next((e for e, s in w.endings.items() if morph.BASE in s), "")
-    # A source copy: the English word as written, bare or with a target ending.
-    for en in english:
-        en_words = en.split()
-        if k < len(en_words) and stem_f.casefold() == en_words[k].casefold() and script(tok.stem) == "lat":
+    # A source copy: a word of the English term as written (any position: "Министерство Defense"), bare or
+    # with a target ending.
+    if script(tok.stem) == "lat":
+        en_words = {e.casefold() for en in english for e in en.split()}
+        if stem_f.casefold() in en_words:
             if not suffix_f:
                 return _Fit(0.0, None, True, False, tok.stem)
             s = _ending_slots(suffix_f, w, lang)
             if s is not None:
                 return _Fit(0.0, s, True, False, tok.stem)
-        elif k < len(en_words) and script(tok.stem) == "lat" and not suffix_f and lang == "az":
-            e_low = en_words[k].casefold()
-            if folded.startswith(e_low) and len(folded) > len(e_low):
-                s = _ending_slots(folded[len(e_low):], w, lang)
-                if s is not None:
-                    return _Fit(0.0, s, True, False, tok.text[:len(e_low)])
-    # A derivation or compound of the term itself (Qazaxıstan, Gəncəli, Bakıxanov) is another word.
-    # A variant: some split into stem + ending, the stem's key close to the term's.
+        elif not suffix_f and lang == "az":
+            for e_low in en_words:
+                if folded.startswith(e_low) and len(folded) > len(e_low):
+                    s = _ending_slots(folded[len(e_low):], w, lang)
+                    if s is not None:
+                        return _Fit(0.0, s, True, False, tok.text[:len(e_low)])
+    # A variant: some split into stem + ending, the stem's key close to the term's. Names keep their first
+    # sound, which rules out most words before any splitting.
+    starts = {k[:1] for k in w.keys}
+    if not any(_same_start(k[:1], t) for k in keys(stem_f if suffix_f else folded, lang) for t in starts):
+        return None
     best: _Fit | None = None
     whole = folded if not suffix_f else stem_f
     splits: list[tuple[str, frozenset[str] | None, str]] = []     # (stem, slots, ending to add for the base)
@@ -345,12 +366,10 @@ def _fit(tok: _Token, w: _Word, k: int, lang: str, english: Sequence[str], kind:
             return None
         splits.append((stem_f, s, ""))
     else:
-        for ending, s in w.endings.items():
-            if ending and whole.endswith(ending):
-                splits.append((whole[:-len(ending)], s, base_ending))
-        for ending, s in _generic_endings(lang).items():
-            if whole.endswith(ending) and ending not in w.endings:
-                splits.append((whole[:-len(ending)], s, ""))
+        for n in range(1, min(w.longest, len(whole) - 2) + 1):
+            hit = w.splits.get(whole[-n:])
+            if hit is not None:
+                splits.append((whole[:-n], hit[0], base_ending if hit[1] else ""))
         splits.append((whole, w.endings.get("", frozenset({morph.BASE})), ""))
     same_script = script(tok.stem) == script(w.wf.word)
     if not same_script and not suffix_f:
@@ -393,8 +412,11 @@ def suspects(target: str, term: str, lang: str, *, english: Sequence[str] = (), 
     words = [_word(term, lang, k) for k in range(n)]
     toks = tokens(target, lang)
     found: list[Suspect] = []
+    capital = [w.wf.word[:1].isupper() for w in words]
     for i in range(len(toks) - n + 1):
         window = toks[i:i + n]
+        if capital[0] and not window[0].stem[:1].isupper() and not window[0].text[:1].isupper():
+            continue              # a lower-case word is neither a variant nor (found already) the term
         if any(not (t.end <= s or t.start >= e) for t in window for s, e in taken):
             continue
         if any(window[j + 1].start - window[j].end > 3 or target[window[j].end:window[j + 1].start].strip(" -\u2013\u2014")
@@ -539,18 +561,21 @@ def derived(target: str, term: str, lang: str, *, taken: Sequence[tuple[int, int
     if rule is None:
         return None
     head = morph.model(term, lang).words[0 if lang == "ru" else -1]
-    base = morph.fold(head.word, lang)
+    base = _fold(head.word, lang)
     stem = base[:-1] if lang == "ru" and base[-1:] in "аяоеуыийь" else base
     if lang == "hy" and stem.endswith("ու"):
         stem = stem[:-2]
     skeleton = _consonants(keys(stem, lang)[0])
     if len(skeleton) < 2:
         return None
+    first = stem[:1]
     for m in _WORD.finditer(target):
+        if _fold(m.group()[:1], lang) != first:
+            continue
         if any(not (m.end() <= s or m.start() >= e) for s, e in taken):
             continue
-        word = morph.fold(m.group(), lang)
-        if word == base or not rule.search(word) or word[:1] != stem[:1]:
+        word = _fold(m.group(), lang)
+        if word == base or not rule.search(word):
             continue
         if word.endswith("о") and lang == "ru" and not target[m.end():m.end() + 1] in "-\u2010\u2011":
             continue                                  # азербайджано- only as the first half of a compound
