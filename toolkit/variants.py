@@ -205,6 +205,12 @@ def _generic_endings(lang: str) -> dict[str, frozenset[str]]:
                         ("den", "abl"), ("ye", "dat"), ("e", "dat"), ("nin", "gen"), ("in", "gen"),
                         ("un", "gen"), ("ün", "gen"), ("nun", "gen"), ("nün", "gen")]:
             out.setdefault(s, set()).add(slot)      # Turkish endings small models produce
+    elif lang == "ru":
+        for cls, sample in (("hard", "стол"), ("a", "школа"), ("soft", "конь")):
+            for form, slot in morph._ru_rules(sample):
+                ending = form[len(sample) - (0 if cls == "hard" else 1):]
+                if ending:
+                    out.setdefault(f"{cls}:{ending}", set()).add(slot)
     elif lang == "hy":
         for s, slot in [("ի", "gen"), ("ում", "loc"), ("ից", "abl"), ("ով", "ins"), ("ին", "dat.def"),
                         ("ը", "def"), ("ն", "def"), ("յի", "gen"), ("յում", "loc"), ("յից", "abl"),
@@ -224,7 +230,11 @@ def _word(term: str, lang: str, k: int) -> _Word:
             endings.setdefault(f[len(stem):], set()).update(slots)
     base = morph.fold(wf.word, lang)
     own = {e: frozenset(s) for e, s in endings.items()}
-    splits = {e: (s, False) for e, s in _generic_endings(lang).items()}
+    generic = _generic_endings(lang)
+    if lang == "ru":        # a variant declines like the term: only the endings of the term's class
+        cls = _ru_class(wf.word) + ":"
+        generic = {e[len(cls):]: s for e, s in generic.items() if e.startswith(cls)}
+    splits = {e: (s, False) for e, s in generic.items()}
     splits.update({e: (s, True) for e, s in own.items() if e})
     return _Word(wf, stem, own, keys(base, lang), splits, max(map(len, splits), default=0))
 
@@ -251,7 +261,7 @@ def _split_script(word: str) -> tuple[str, str]:
 @lru_cache(maxsize=2048)
 def tokens(text: str, lang: str) -> tuple[_Token, ...]:
     raw = [(m.start(), m.end()) for m in _WORD.finditer(text)]
-    endings = set(_generic_endings(lang)) | _ENDINGS_RU_SHORT if lang == "ru" else set(_generic_endings(lang))
+    endings = _ENDINGS_RU_SHORT if lang == "ru" else set(_generic_endings(lang))
     out: list[_Token] = []
     i = 0
     while i < len(raw):
@@ -359,30 +369,30 @@ def _fit(tok: _Token, w: _Word, k: int, lang: str, english: Sequence[str], kind:
         return None
     best: _Fit | None = None
     whole = folded if not suffix_f else stem_f
-    splits: list[tuple[str, frozenset[str] | None, str]] = []     # (stem, slots, ending to add for the base)
+    splits: list[tuple[str, frozenset[str] | None, str, str]] = []   # (stem, slots, ending for the base, how)
     if suffix_f:
         s = _ending_slots(suffix_f, w, lang)
         if s is None:
             return None
-        splits.append((stem_f, s, ""))
+        splits.append((stem_f, s, "", "suffix"))
     else:
         for n in range(1, min(w.longest, len(whole) - 2) + 1):
             hit = w.splits.get(whole[-n:])
             if hit is not None:
-                splits.append((whole[:-n], hit[0], base_ending if hit[1] else ""))
-        splits.append((whole, w.endings.get("", frozenset({morph.BASE})), ""))
+                splits.append((whole[:-n], hit[0], base_ending if hit[1] else "", "ending"))
+        splits.append((whole, w.endings.get("", frozenset({morph.BASE})), "", "whole"))
     same_script = script(tok.stem) == script(w.wf.word)
     if not same_script and not suffix_f:
-        splits = [(whole, None, "")]                # a foreign-script word: its form says nothing here
+        splits = [(whole, None, "", "foreign")]     # a foreign-script word: its form says nothing here
     target_keys = (*w.keys, *keys(w.stem, lang)) if same_script and w.stem else w.keys
     term_class = _ru_class(w.wf.word) if lang == "ru" else ""
-    for stem, s, add in splits:
+    for stem, s, add, how in splits:
         if len(stem) < 2:
             continue
         cross = False
         if lang == "ru" and same_script and kind != "person":
             # Russian: the variant must decline like the term (a hard-stem Нахчивана is not Нахичевань)
-            cross = (add == "" and s is not None and _ru_class(stem) != term_class
+            cross = (how == "whole" and _ru_class(stem) != term_class
                      and not (term_class == "hard" and stem[-1:] not in "аяь"))
         for i, kk in enumerate(keys(stem, lang)):
             # same script: compare like with like (Azerbaijani key with Azerbaijani key, English with English)
@@ -396,12 +406,8 @@ def _fit(tok: _Token, w: _Word, k: int, lang: str, english: Sequence[str], kind:
 def _ending_slots(suffix: str, w: _Word, lang: str) -> frozenset[str] | None:
     if suffix in w.endings:
         return w.endings[suffix]
-    generic = _generic_endings(lang)
-    if suffix in generic:
-        return generic[suffix]
-    if lang == "ru":
-        return frozenset(s for e, s2 in w.endings.items() if e == suffix for s in s2) or None
-    return None
+    hit = w.splits.get(suffix)
+    return hit[0] if hit is not None else None
 
 
 def suspects(target: str, term: str, lang: str, *, english: Sequence[str] = (), kind: str = "",
@@ -527,10 +533,10 @@ def _suspect(target: str, window: Sequence[_Token], fits: Sequence[_Fit], words:
 
 
 def _in_slot(wf: morph.WordForms, slots: frozenset[str], lang: str) -> str | None:
+    if not wf.inflects or len(set(wf.forms)) == 1:
+        return wf.word                       # indeclinable (Баку): every slot has the one form
     if not slots:
         return None
-    if not wf.inflects:
-        return wf.word
     forms = {wf.by_slot.get(s) for s in slots}
     if morph.BASE in slots:
         forms.discard(wf.by_slot.get(morph.BASE))
