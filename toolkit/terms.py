@@ -7,8 +7,11 @@
 2. `enforce` looks at every hypothesis, best first, and keeps the first one where every placeholder came
    back and every expected term is present; otherwise the one that holds the most terms.
 3. It then verifies each term in the target in any inflected form (`toolkit.morph`), repairs forbidden
-   (and, by policy, admitted) variants into the preferred term in the same grammatical form, and records
-   what happened: `notes` for the PO extracted comments, `problems` to keep the entry fuzzy.
+   (and, by policy, admitted) variants into the preferred term in the same grammatical form, searches the
+   chosen hypothesis for what the engine wrote instead of a missing name (`toolkit.variants`: source
+   copies, other spellings; repaired in the same slot when that is safe, else reported with the span; a
+   derived adjective counts as the term), and records what happened: `notes` for the PO extracted
+   comments, `issues` (codes, spans) and their `problems` messages to keep the entry fuzzy.
 A placeholder the engine dropped is never lost silently: `translate` sends the segment again unmasked,
 and `enforce` on its own puts the term back near its source position, with a note and a problem.
 `check_entry` runs step 3 on an existing catalog entry.
@@ -20,7 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from . import morph
+from . import morph, variants as name_variants
 from .engines import Engine, Hypothesis
 from .glossary import Concept, Glossary, TermHit
 
@@ -118,7 +121,7 @@ def enforce(masked: Masked, hypotheses: Sequence[Hypothesis], lang: str, *,
     for rank, hyp in enumerate(hypotheses):
         restored, dropped = unmask(hyp.text, masked, lang)
         done = _verify(masked.hits, restored, lang, fix=True, admitted=admitted,
-                       protected={i for i in masked.masked if i not in dropped}, variants=False)
+                       protected={i for i in masked.masked if i not in dropped}, search=False)
         done = replace(done, dropped=dropped, hypothesis=rank, text=restored if done.problems else done.text)
         quality = (not dropped and not done.problems, -len(dropped), done.terms_ok, -len(done.problems), -rank)
         if best is None or quality > best[0]:
@@ -241,10 +244,8 @@ def find_terms(target: str, concepts: Sequence[Concept], lang: str) -> list[_Fou
 
 
 def _verify(hits: Sequence[TermHit], target: str, lang: str, *, fix: bool, admitted: str,
-            protected: set[int], variants: bool = True, waived: frozenset[str] = frozenset(),
+            protected: set[int], search: bool = True, waived: frozenset[str] = frozenset(),
             source: str = "") -> Enforced:
-    from . import variants as variants_mod
-
     if admitted not in ADMITTED:
         raise ValueError(f"admitted must be one of {', '.join(ADMITTED)}, not {admitted!r}")
     notes: list[str] = []
@@ -269,7 +270,7 @@ def _verify(hits: Sequence[TermHit], target: str, lang: str, *, fix: bool, admit
         english = tuple(dict.fromkeys(hits[i].text for i in indexes))
         preferred = concept.preferred(lang)
         count = len(indexes)
-        if variants_mod.is_waived(waived, cid, (*english, concept.preferred("en") or "")):
+        if name_variants.is_waived(waived, cid, (*english, concept.preferred("en") or "")):
             ok += count
             notes.append(f"term: {source_term} → {preferred} ({cid}, accepted by the translator's waiver)")
             continue
@@ -290,13 +291,13 @@ def _verify(hits: Sequence[TermHit], target: str, lang: str, *, fix: bool, admit
                 continue
             what = "forbidden" if f.status == "forbidden" else "admitted"
             code = "term-forbidden" if f.status == "forbidden" else "term-admitted"
-            safe = variants_mod.same_class(f.term, preferred, lang)
+            safe = name_variants.same_class(f.term, preferred, lang)
             new = morph.repair(f.occ, preferred, lang) if fix and safe else None
             span = (f.occ.start, f.occ.end)
             if new is not None:
                 edits.append((f.occ.start, f.occ.end, new))
                 good += 1
-                notes.append(variants_mod.note(source_term, preferred, cid, what, f.occ.text, new, f.term))
+                notes.append(name_variants.note(source_term, preferred, cid, what, f.occ.text, new, f.term))
             elif fix:
                 why = "another declension class" if not safe else "its grammatical form is unclear"
                 problem(code, cid, f"term {source_term!r} → {preferred!r} ({cid}): {what} variant {f.occ.text!r}, "
@@ -304,25 +305,25 @@ def _verify(hits: Sequence[TermHit], target: str, lang: str, *, fix: bool, admit
             else:
                 problem(code, cid, f"term {source_term!r} → {preferred!r} ({cid}): {what} variant {f.occ.text!r}",
                         span, f.term)
-        if variants and good + (len(issues) - flagged) < count:
+        if search and good + (len(issues) - flagged) < count:
             before = source[:min(hits[i].start for i in indexes)] if source else ""
-            for sus in variants_mod.suspects(target, preferred, lang, english=english, kind=concept.kind,
+            for sus in name_variants.suspects(target, preferred, lang, english=english, kind=concept.kind,
                                              taken=taken, source_before=before,
                                              limit=count - good - (len(issues) - flagged)):
                 taken.append((sus.start, sus.end))
-                what = "source copy" if sus.code == variants_mod.SOURCE_COPY else "variant"
+                what = "source copy" if sus.code == name_variants.SOURCE_COPY else "variant"
                 span = (sus.start, sus.end)
                 if fix and sus.repair is not None:
                     edits.append((sus.start, sus.end, sus.repair))
                     good += 1
-                    notes.append(variants_mod.note(source_term, preferred, cid, what, sus.text, sus.repair,
+                    notes.append(name_variants.note(source_term, preferred, cid, what, sus.text, sus.repair,
                                                    sus.seen))
                 else:
                     hint = "; replace it by hand" if fix else (f"; --fix makes it {sus.repair!r}" if sus.repair else "")
                     problem(sus.code, cid, f"term {source_term!r} → {preferred!r} ({cid}): {what} {sus.text!r} "
                             f"at {span[0]}–{span[1]}{hint}", span, sus.seen)
-        if variants and good + (len(issues) - flagged) < count:
-            span = variants_mod.derived(target, preferred, lang, taken=taken)
+        if search and good + (len(issues) - flagged) < count:
+            span = name_variants.derived(target, preferred, lang, taken=taken)
             if span is not None:
                 taken.append(span)
                 good += 1
@@ -356,7 +357,6 @@ def catalog_findings(glossary: Glossary, locales: str | Path, langs: Sequence[st
     """
     import polib
 
-    from . import variants
     from .errors import CatalogError
     from .glossary import Finding
 
@@ -379,9 +379,9 @@ def catalog_findings(glossary: Glossary, locales: str | Path, langs: Sequence[st
                     continue
                 place = (str(path), entry.linenum)
                 where = entry.msgctxt or entry.msgid[:30]
-                for cid, variant, _ in variants.repairs_in(entry.comment):
+                for cid, variant, _ in name_variants.repairs_in(entry.comment):
                     seen.setdefault((lang, cid, variant), []).append(place)
-                waived = variants.waivers(entry.tcomment)
+                waived = name_variants.waivers(entry.tcomment)
                 if waived:
                     out.append(Finding("waiver", "info", f"{where}: the translator accepts "
                                        f"{', '.join(sorted(waived))} as written (# toolkit: accept …)",
@@ -389,7 +389,7 @@ def catalog_findings(glossary: Glossary, locales: str | Path, langs: Sequence[st
                 done = check_entry(entry.msgid, entry.msgstr, glossary, lang, waived=waived)
                 approved = not entry.fuzzy
                 for issue in done.issues:
-                    if issue.code in (variants.VARIANT, variants.SOURCE_COPY) and issue.variant:
+                    if issue.code in (name_variants.VARIANT, name_variants.SOURCE_COPY) and issue.variant:
                         seen.setdefault((lang, issue.concept, issue.variant), []).append(place)
                     state = "approved" if approved else "fuzzy"
                     out.append(Finding("catalog-term", "error" if approved else "warning",

@@ -280,7 +280,8 @@ def tokens(text: str, lang: str) -> tuple[_Token, ...]:
     return tuple(out)
 
 
-_ENDINGS_RU_SHORT = {"а", "у", "е", "ом", "ем", "ой", "ы", "и", "ом", "ах", "ам", "ами", "ов", "ского", "ский"}
+# Russian endings a model glues to a Latin name with a hyphen (Goris-е, Baku-у)
+_ENDINGS_RU_SHORT = frozenset({"а", "у", "е", "ом", "ем", "ой", "ы", "и", "ах", "ам", "ами", "ов"})
 
 
 # --- suspects -----------------------------------------------------------------------------------------
@@ -456,9 +457,6 @@ def _eligible(tok: _Token, w: _Word, lang: str, kind: str) -> bool:
     if lang == "ru" and script(word) == "cyr":
         return _ru_may_be_name(tok.text, kind)
     return True
-
-
-_PROPER = {"person": ("Name", "Surn", "Patr"), "": ()}
 
 
 def _ru_may_be_name(word: str, kind: str) -> bool:
