@@ -82,6 +82,43 @@ def test_armenian_stem_changes_are_the_term(source, target, why):
     assert (done.text, done.problems) == (target, ()), why
 
 
+# Correct forms the paradigms did not list before: never a variant, never repaired.
+CORRECT_FORMS = [
+    ("ru", "Ganja", "под Гянджой", "stressed ending after дж: -ой (pymorphy3 has only -ей)"),
+    ("ru", "Shusha", "под Шушой", "the same after ш"),
+    ("az", "Baku", "Bakıdır", "predicative -dır"),
+    ("az", "Ganja", "Gəncədədir", "locative + predicative"),
+]
+
+
+@pytest.mark.parametrize("lang, source, target, why", CORRECT_FORMS)
+def test_correct_forms_stay(lang, source, target, why):
+    done = terms.check_entry(source, target, GLOSSARY, lang, fix=True)
+    assert (done.text, done.problems) == (target, ()), why
+
+
+# Compounds, headlines in capitals, names copied with another English spelling.
+MORE_REPAIRS = [
+    ("ru", "the Tovuz-Ganja highway", "трасса Товуз-Ganja", "трасса Товуз-Гянджа", "half of a hyphenated pair"),
+    ("az", "the Tovuz-Gazakh road", "Tovuz-Gazakh yolu", "Tovuz-Qazax yolu", "half of a hyphenated pair"),
+    ("hy", "the Tovuz-Gazakh road", "Թովուզ-Gazakh ճանապարհը", "Թովուզ-Ղազախ ճանապարհը", "Latin half of a pair"),
+    ("ru", "GANJA UNDER FIRE", "GANJA ПОД ОГНЁМ", "ГЯНДЖА ПОД ОГНЁМ", "a headline in capitals stays in capitals"),
+    ("az", "BAKU", "BAKU", "BAKI", "capitals with the Turkic dotless I"),
+    ("ru", "Nikol Pashinian said", "Nikol Pashinyan заявил", "Никол Пашинян заявил", "another English spelling"),
+    ("hy", "Nikol Pashinian said", "Nikol Pashinyan-ը հայտարարեց", "Նիկոլ Փաշինյանը հայտարարեց",
+     "both words copied, the article moves to the surname"),
+    ("ru", "Talks with Baku", "Переговоры с Baku", "Переговоры с Баку", "indeclinable: any case is the one form"),
+    ("ru", "The Defense Ministry said.", "Министерство Defense заявило.", "Министерство обороны заявило.",
+     "an English word in another position than in the source"),
+]
+
+
+@pytest.mark.parametrize("lang, source, target, repaired, why", MORE_REPAIRS)
+def test_more_repairs(lang, source, target, repaired, why):
+    done = terms.check_entry(source, target, GLOSSARY, lang, fix=True)
+    assert (done.text, done.problems) == (repaired, ()), why
+
+
 # (lang, text, term, why it is not a variant)
 NEVER = [
     ("ru", "Баки стоят.", "Баку", "a dictionary word of another kind"),

@@ -140,6 +140,9 @@ def _ru_word(word: str, position: int) -> WordForms:
                 if p.tag.POS == "ADJF" and f.tag.number == "sing" and f.tag.gender != gender:
                     continue
                 pairs.append((f.word.replace("ё", "е"), f"{f.tag.case},{f.tag.number}"))
+        if base[-1:] == "а" and base[-2:-1] in "жшчщц":
+            # pymorphy3 writes the unstressed ending (Гянджей); names stressed on it take -ой (Гянджой)
+            pairs += [(base[:-1] + "ой", "ablt,sing"), (base[:-1] + "ою", "ablt,sing")]
         pairs.sort(key=lambda fs: fs[1] == BASE, reverse=True)
         return _from_pairs(word, pairs)
     if position > 0 and any(p.tag.case == "gent" and p.is_known for p in parses):
@@ -194,7 +197,8 @@ def _az_suffixes(stem: str) -> list[tuple[str, str]]:
     else:
         out = [(i, "acc"), (i + "n", "gen"), (a, "dat"), ("d" + a, "loc"), ("d" + a + "n", "abl"), ("l" + a, "ins"),
                (i, "poss"), (i + "n" + i + "n", "poss.gen"), (i + "n" + a, "poss.dat"), (i + "nd" + a, "poss.loc")]
-    out += [("d" + a + ("kı" if a == "a" else "ki"), "loc.adj"), ("l" + a + "r", "pl"),
+    out += [("d" + i + "r", "pred"), ("d" + a + "d" + i + "r", "loc.pred"),    # Bakıdır, Bakıdadır
+            ("d" + a + ("kı" if a == "a" else "ki"), "loc.adj"), ("l" + a + "r", "pl"),
             ("l" + a + "r" + ("ı" if a == "a" else "i"), "pl.acc"), ("l" + a + "r" + ("ın" if a == "a" else "in"), "pl.gen"),
             ("l" + a + "r" + a, "pl.dat"), ("l" + a + "rd" + a, "pl.loc"), ("l" + a + "rd" + a + "n", "pl.abl")]
     return out
