@@ -276,3 +276,35 @@ def test_add_variant_changes_only_that_line(tmp_path: Path):
 def test_qa_finding_codes_come_from_data_not_words():
     [f] = qa.term_findings("in Kalbajar", "в Кяльбаджаре", GLOSSARY, "ru")
     assert (f.code, f.term, f.span) == ("term-variant", "kalbajar", (2, 13))
+
+
+class ScriptedEngine:
+    """Writes what small models write for these sentences (a copied name, a variant spelling)."""
+
+    name = "scripted"
+    OUTPUT = {"Talks were held in Kalbajar.": "Переговоры прошли в Kalbajar.",
+              "Residents of Ganja protested.": "Жители Ганджи протестовали.",
+              "Ganja was shelled.": "Елизаветполь подвергся обстрелу."}
+
+    def identity(self, target: str) -> str:
+        return "scripted 1"
+
+    def translate_batch(self, sources, target, *, num_hypotheses=1):
+        return [[Hypothesis(self.OUTPUT[s], 0.0)] for s in sources]
+
+
+def test_translate_writes_repairs_into_fuzzy_entries_and_flags_the_rest(tmp_path: Path):
+    from toolkit import pipeline
+
+    article = tmp_path / "a.txt"
+    article.write_text("\n\n".join(ScriptedEngine.OUTPUT) + "\n", encoding="utf-8")
+    report = pipeline.translate_file(article, ["ru"], engine=ScriptedEngine(), glossary_dir=ROOT / "glossaries",
+                                     locales=tmp_path / "loc")
+    entries = {e.msgid: e for e in pofile.read(report.languages[0].catalog)}
+    copied = entries["Talks were held in Kalbajar."]
+    assert copied.msgstr == "Переговоры прошли в Кельбаджаре." and copied.fuzzy
+    assert "repaired source copy «Kalbajar» → «Кельбаджаре»" in " ".join(copied.comment.split())
+    assert entries["Residents of Ganja protested."].msgstr == "Жители Гянджи протестовали."
+    historic = entries["Ganja was shelled."]
+    assert historic.msgstr == "Елизаветполь подвергся обстрелу." and historic.fuzzy
+    assert "check: term 'Ganja'" in historic.comment and "another declension class" in historic.comment
