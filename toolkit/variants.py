@@ -548,7 +548,7 @@ def _in_slot(wf: morph.WordForms, slots: frozenset[str], lang: str) -> str | Non
 # --- derived forms ------------------------------------------------------------------------------------
 
 _DERIVED = {
-    "ru": re.compile(r"(?:ск|цк)(?:ий|ая|ое|ие|ого|ому|ом|ой|ую|им|ими|их|ый|ого)$|о$"),
+    "ru": re.compile(r"(?:ск|цк)(?:ий|ая|ое|ие|ого|ому|ом|ой|ую|им|ими|их|ый|ого)$"),
     "az": re.compile(r"(?:lı|li|lu|lü)(?:lar|lər|ların|lərin|lara|lərə|ları|ləri|da|də|dan|dən|nın|nin|nun|nün|ya|yə)?$"),
     "hy": re.compile(r"(?:ական|յան|ցի|եցի|ացի)(?:ի|ը|ն|ում|ից|ով|ին|ներ|ների|ները|ներին)?$"),
 }
@@ -570,22 +570,33 @@ def derived(target: str, term: str, lang: str, *, taken: Sequence[tuple[int, int
     if lang == "hy" and stem.endswith("ու"):
         stem = stem[:-2]
     skeleton = _consonants(keys(stem, lang)[0])
-    if len(skeleton) < 2:
+    # Country names built on a people's name derive from the root: Հայաստան → հայկական, Ermənistan → erməni.
+    root = next((base[:-len(x)] for x in _COUNTRY_SUFFIX.get(lang, ()) if base.endswith(x)), "")
+    root = root if len(root) >= 3 else ""
+    if len(skeleton) < 2 and not root:
         return None
-    first = stem[:1]
+    firsts = {stem[:1], root[:1]} - {""}
     for m in _WORD.finditer(target):
-        if _fold(m.group()[:1], lang) != first:
+        if _fold(m.group()[:1], lang) not in firsts:
             continue
         if any(not (m.end() <= s or m.start() >= e) for s, e in taken):
             continue
         word = _fold(m.group(), lang)
-        if word == base or not rule.search(word):
+        if word == base:
             continue
-        if word.endswith("о") and lang == "ru" and not target[m.end():m.end() + 1] in "-\u2010\u2011":
-            continue                                  # азербайджано- only as the first half of a compound
+        # the first half of a compound adjective: азербайджано-армянский, ադրբեջանա-հայկական
+        compound = word[-1:] == _LINK.get(lang) and target[m.end():m.end() + 1] in "-\u2010\u2011"
+        if root and word.startswith(root) and (rule.search(word) or word == root or compound):
+            return m.start(), m.end()
+        if not (rule.search(word) or compound) or len(skeleton) < 2:
+            continue
         if _consonants(keys(word, lang)[0]).startswith(skeleton):
             return m.start(), m.end()
     return None
+
+
+_COUNTRY_SUFFIX = {"hy": ("աստան",), "az": ("stan",)}
+_LINK = {"ru": "о", "hy": "ա"}
 
 
 # --- waivers and notes ----------------------------------------------------------------------------------
