@@ -424,6 +424,10 @@ def suspects(target: str, term: str, lang: str, *, english: Sequence[str] = (), 
         window = toks[i:i + n]
         if capital[0] and not window[0].stem[:1].isupper() and not window[0].text[:1].isupper():
             continue              # a lower-case word is neither a variant nor (found already) the term
+        last = window[-1]
+        if last.text[-1:] == _LINK.get(lang) and target[last.end:last.end + 1] in _HYPHENS \
+                and target[last.end + 1:last.end + 2].islower():
+            continue              # Армяно-азербайджанские: the first half of a compound adjective
         if any(not (t.end <= s or t.start >= e) for t in window for s, e in taken):
             continue
         if any(window[j + 1].start - window[j].end > 3 or target[window[j].end:window[j + 1].start].strip(" -\u2013\u2014")
@@ -585,7 +589,7 @@ def derived(target: str, term: str, lang: str, *, taken: Sequence[tuple[int, int
         if word == base:
             continue
         # the first half of a compound adjective: азербайджано-армянский, ադրբեջանա-հայկական
-        compound = word[-1:] == _LINK.get(lang) and target[m.end():m.end() + 1] in "-\u2010\u2011"
+        compound = word[-1:] == _LINK.get(lang) and target[m.end():m.end() + 1] in _HYPHENS
         if root and word.startswith(root) and (rule.search(word) or word == root or compound):
             return m.start(), m.end()
         if not (rule.search(word) or compound) or len(skeleton) < 2:
@@ -597,6 +601,7 @@ def derived(target: str, term: str, lang: str, *, taken: Sequence[tuple[int, int
 
 _COUNTRY_SUFFIX = {"hy": ("աստան",), "az": ("stan",)}
 _LINK = {"ru": "о", "hy": "ա"}
+_HYPHENS = ("-", "\u2010", "\u2011")
 
 
 # --- waivers and notes ----------------------------------------------------------------------------------
