@@ -420,8 +420,14 @@ def suspects(target: str, term: str, lang: str, *, english: Sequence[str] = (), 
     toks = tokens(target, lang)
     found: list[Suspect] = []
     capital = [w.wf.word[:1].isupper() for w in words]
-    for i in range(len(toks) - n + 1):
-        window = toks[i:i + n]
+    windows = [toks[i:i + n] for i in range(len(toks) - n + 1)]
+    if n == 1 and " " not in term and "-" not in term:
+        # A one-word name split in two by the engine: Кызыл-Булаг, Qızıl Bulaq
+        for a, b in zip(toks, toks[1:]):
+            if target[a.end:b.start] in ("-", " ") and a.text[:1].isupper() and b.text[:1].isupper() \
+                    and not a.suffix:
+                windows.append((_Token(a.start, b.end, a.text + b.text, a.text + b.stem, b.suffix),))
+    for window in windows:
         if capital[0] and not window[0].stem[:1].isupper() and not window[0].text[:1].isupper():
             continue              # a lower-case word is neither a variant nor (found already) the term
         last = window[-1]
@@ -440,6 +446,8 @@ def suspects(target: str, term: str, lang: str, *, english: Sequence[str] = (), 
                 fits = []
                 break
             fits.append(f)
+        if fits and window[0] not in toks and fits[0].exact:      # the term itself, split in two
+            fits = [_Fit(0.0, fits[0].slots, False, False, window[0].text)]
         if not fits or all(f.exact for f in fits):
             continue
         found.append(_suspect(target, window, fits, words, term, lang, source_before))
