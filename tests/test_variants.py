@@ -132,6 +132,9 @@ NEVER = [
     ("az", "Gəncəli", "Gəncə", "a demonym"),
     ("hy", "Բաքվեցի", "Բաքու", "a demonym"),
     ("ru", "Ерева", "Ереван", "a truncation is not a spelling"),
+    ("az", "Şüşə zavodu tikildi.", "Şuşa", "sentence-initial common word with letters the name lacks"),
+    ("az", "Adam yaralandı.", "Ağdam", "sentence-initial common word, not close enough"),
+    ("az", "Bax, bu şəhər.", "Bakı", "sentence-initial imperative"),
 ]
 
 

@@ -34,6 +34,8 @@ VARIANT = "term-variant"
 #: a variant's key distance, divided by the longer key's length, must stay under this
 MAX_DISTANCE = 0.26
 MIN_KEY = 3
+#: at the start of a sentence any word is capitalised: without an Azerbaijani dictionary, demand a closer match
+INITIAL_DISTANCE = 0.1
 
 _WORD = re.compile(r"[^\W\d_]+")
 _fold = lru_cache(maxsize=32768)(morph.fold)
@@ -445,6 +447,10 @@ def suspects(target: str, term: str, lang: str, *, english: Sequence[str] = (), 
             if f is None or not f.exact and not _eligible(tok, words[k], lang, kind):
                 fits = []
                 break
+            if lang == "az" and not f.exact and not f.copy and not tok.suffix \
+                    and _sentence_initial(target, tok.start) and not _az_plausible(f.base, words[k], f.score):
+                fits = []             # capitalised only by position (Şüşə, Adam): be stricter there
+                break
             fits.append(f)
         if fits and window[0] not in toks and fits[0].exact:      # the term itself, split in two
             fits = [_Fit(0.0, fits[0].slots, False, False, window[0].text)]
@@ -459,6 +465,22 @@ def suspects(target: str, term: str, lang: str, *, english: Sequence[str] = (), 
         if len(out) == limit:
             break
     return out
+
+
+_AZ_MARKED = frozenset("əıöüçşğ")
+
+
+def _az_plausible(word: str, w: _Word, score: float) -> bool:
+    """A sentence-initial Azerbaijani word as a misspelt name: very close, and no marked letter the name
+    lacks (a model drops diacritics from a name, it does not add them: Şüşə 'glass' is not Şuşa)."""
+    word = word[1:] if word[:1] == "I" else word      # a capital I typed for İ is a dropped dot
+    extra = set(_fold(word, "az")) & _AZ_MARKED - set(_fold(w.wf.word, "az"))
+    return score <= INITIAL_DISTANCE and not extra
+
+
+def _sentence_initial(text: str, start: int) -> bool:
+    head = text[:start].rstrip(" \t\"'«“„(")
+    return not head or head[-1] in ".!?։:;…—–\n"
 
 
 def _eligible(tok: _Token, w: _Word, lang: str, kind: str) -> bool:
@@ -574,9 +596,10 @@ def derived(target: str, term: str, lang: str, *, taken: Sequence[tuple[int, int
     """The span of an adjective or demonym made from `term` (`азербайджано-`, `лачинскому`, `Gəncəli`,
     `ադրբեջանական`): a derived form in attributive use counts as the term present."""
     rule = _DERIVED.get(lang)
-    if rule is None:
-        return None
-    head = morph.model(term, lang).words[0 if lang == "ru" else -1]
+    model = morph.model(term, lang)
+    if rule is None or len(model.words) > 1:
+        return None                                   # adjectives come from one-word names
+    head = model.words[0]
     base = _fold(head.word, lang)
     stem = base[:-1] if lang == "ru" and base[-1:] in "аяоеуыийь" else base
     if lang == "hy" and stem.endswith("ու"):
@@ -594,7 +617,7 @@ def derived(target: str, term: str, lang: str, *, taken: Sequence[tuple[int, int
         if any(not (m.end() <= s or m.start() >= e) for s, e in taken):
             continue
         word = _fold(m.group(), lang)
-        if word == base:
+        if word == base or word in head.forms:
             continue
         # the first half of a compound adjective: азербайджано-армянский, ադրբեջանա-հայկական
         compound = word[-1:] == _LINK.get(lang) and target[m.end():m.end() + 1] in _HYPHENS
