@@ -315,3 +315,24 @@ def test_translate_writes_repairs_into_fuzzy_entries_and_flags_the_rest(tmp_path
     historic = entries["Ganja was shelled."]
     assert historic.msgstr == "Елизаветполь подвергся обстрелу." and historic.fuzzy
     assert "check: term 'Ganja'" in historic.comment and "another declension class" in historic.comment
+
+
+def test_a_rerun_honours_the_waiver_on_an_approved_entry(tmp_path: Path):
+    from toolkit import pipeline
+
+    article = tmp_path / "a.txt"
+    article.write_text("The road to Lachin was closed.\n", encoding="utf-8")
+    args = dict(engine="pseudo", glossary_dir=ROOT / "glossaries", locales=tmp_path / "loc")
+    report = pipeline.translate_file(article, ["ru"], **args)
+    path = report.languages[0].catalog
+    po = pofile.read(path)
+    po[0].msgstr, po[0].flags = "Дорога в Бердзор была закрыта.", []        # approved, Armenian name on purpose
+    pofile.write(po, path)
+    again = pipeline.translate_file(article, ["ru"], **args)
+    assert again.languages[0].changes.conflicts == ["b1.s1"]                 # without a waiver: reported
+    po = pofile.read(path)
+    po[0].tcomment = "toolkit: accept lachin"
+    pofile.write(po, path)
+    third = pipeline.translate_file(article, ["ru"], **args)
+    assert third.languages[0].changes.conflicts == []
+    assert pofile.read(path)[0].msgstr == "Дорога в Бердзор была закрыта."
