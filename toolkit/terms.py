@@ -379,8 +379,9 @@ def catalog_findings(glossary: Glossary, locales: str | Path, langs: Sequence[st
                     continue
                 place = (str(path), entry.linenum)
                 where = entry.msgctxt or entry.msgid[:30]
-                for cid, variant, _ in name_variants.repairs_in(entry.comment):
-                    seen.setdefault((lang, cid, variant), []).append(place)
+                for cid, kind, variant, _ in name_variants.repairs_in(entry.comment):
+                    if kind == "variant":     # a source copy or a listed form is no decision to make
+                        seen.setdefault((lang, cid, variant), []).append(place)
                 waived = name_variants.waivers(entry.tcomment)
                 if waived:
                     out.append(Finding("waiver", "info", f"{where}: the translator accepts "
@@ -389,7 +390,7 @@ def catalog_findings(glossary: Glossary, locales: str | Path, langs: Sequence[st
                 done = check_entry(entry.msgid, entry.msgstr, glossary, lang, waived=waived)
                 approved = not entry.fuzzy
                 for issue in done.issues:
-                    if issue.code in (name_variants.VARIANT, name_variants.SOURCE_COPY) and issue.variant:
+                    if issue.code == name_variants.VARIANT and issue.variant:
                         seen.setdefault((lang, issue.concept, issue.variant), []).append(place)
                     state = "approved" if approved else "fuzzy"
                     out.append(Finding("catalog-term", "error" if approved else "warning",

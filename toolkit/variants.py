@@ -663,10 +663,12 @@ def note(source: str, preferred: str, concept_id: str, kind: str, seen: str, new
     return f"term: {source} → {preferred} ({concept_id}): repaired {kind} «{seen}» → «{new}»{tail}"
 
 
-def repairs_in(comment: str) -> list[tuple[str, str, str]]:
-    """(concept id, variant base form, what it became) for each repair note in an extracted comment."""
+def repairs_in(comment: str) -> list[tuple[str, str, str, str]]:
+    """(concept id, what was repaired: forbidden | admitted | variant | source copy, the variant's base form,
+    what it became) for each repair note in an extracted comment."""
     flat = " ".join(comment.split())          # PO writers wrap long comments
-    return [(m.group("id"), m.group("base") or m.group("seen"), m.group("new")) for m in _NOTE.finditer(flat)]
+    return [(m.group("id"), m.group("kind"), m.group("base") or m.group("seen"), m.group("new"))
+            for m in _NOTE.finditer(flat)]
 
 
 def _ru_class(word: str) -> str:
