@@ -131,7 +131,9 @@ class InstalledModel:
         """The licence, or where to find it: what `models list` shows."""
         if self.licence:
             return self.licence
-        return f"not stated: {self.licence_source}" if self.licence_source else "not stated"
+        if not self.licence_source:
+            return "not stated"
+        return "not stated; " + self.licence_source.replace(f"{self.path}{os.sep}", "", 1)
 
 
 def _token_list(value) -> list[str]:
