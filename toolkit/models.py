@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from . import download as dl
-from .errors import DownloadError, InputError, ModelError, NoNetwork, UsageError, WriteError
+from .errors import DownloadError, InputError, ModelError, NoNetwork, ToolkitError, UsageError, WriteError
 from .langs import SOURCE_LANGUAGE, check_language, english_name, is_known
 
 MODELS_DIR_ENV = "TOOLKIT_MODELS_DIR"
@@ -552,15 +552,19 @@ def _safe_members(zf: zipfile.ZipFile, archive: Path) -> list[zipfile.ZipInfo]:
 
 def _check_space(declared: int, root: Path, archive: Path) -> None:
     if declared > MAX_UNPACKED_BYTES:
-        raise ModelError(f"the archive unpacks to {declared / 1e9:.1f} GB, more than the "
-                         f"{MAX_UNPACKED_BYTES / 1e9:.1f} GB allowed for a model; refusing to install", path=archive)
+        raise ModelError(f"the archive unpacks to {_human(declared)}, more than the {_human(MAX_UNPACKED_BYTES)} "
+                         "allowed for a model; refusing to install", path=archive)
     try:
         free = shutil.disk_usage(root).free
     except OSError:
         return
     if declared > free:
-        raise WriteError(f"the archive unpacks to {declared / 1e9:.2f} GB but only {free / 1e9:.2f} GB are free",
+        raise WriteError(f"the archive unpacks to {_human(declared)} but only {_human(free)} are free",
                          path=root, hint="free some space and run again")
+
+
+def _human(n: int) -> str:
+    return f"{n / 1e9:.1f} GB" if n >= 1e9 else f"{n / 1e6:.1f} MB"
 
 
 def _extract_zip(zf: zipfile.ZipFile, members: list[zipfile.ZipInfo], dest: Path, archive: Path) -> None:
@@ -583,9 +587,8 @@ def _extract_zip(zf: zipfile.ZipFile, members: list[zipfile.ZipInfo], dest: Path
             while block := src.read(1 << 20):
                 written += len(block)
                 if written > MAX_UNPACKED_BYTES:
-                    raise ModelError("the archive unpacks to more than the "
-                                     f"{MAX_UNPACKED_BYTES / 1e9:.1f} GB allowed for a model; refusing to install",
-                                     path=archive)
+                    raise ModelError(f"the archive unpacks to more than the {_human(MAX_UNPACKED_BYTES)} "
+                                     "allowed for a model; refusing to install", path=archive)
                 out.write(block)
 
 
@@ -671,8 +674,20 @@ def install_url(url: str, directory: str | Path | None = None, *, lang: str | No
     root = models_dir(directory)
     with _workspace(root, ".download-") as work:
         got = download(url, work / dl.file_name(url), progress=progress)
-        return install(got.path, directory, lang=lang, licence=licence, origin=url, progress=progress,
-                       sha256=got.sha256)
+        with _blame_url(url, got.path):
+            return install(got.path, directory, lang=lang, licence=licence, origin=url, progress=progress,
+                           sha256=got.sha256)
+
+
+@contextlib.contextmanager
+def _blame_url(url: str, file: Path) -> Iterator[None]:
+    """Errors about a downloaded file name its URL: the temporary file is gone when the user reads them."""
+    try:
+        yield
+    except ToolkitError as exc:
+        if exc.path and exc.path.startswith(str(file.parent)):
+            raise type(exc)(exc.reason.replace(str(file), url), path=url, line=exc.line, hint=exc.hint) from None
+        raise
 
 
 def fetch_index(url: str | None = None) -> list[dict]:
@@ -735,7 +750,8 @@ def install_from_index(lang: str, directory: str | Path | None = None, *,
         try:
             with _workspace(root, ".download-") as work:
                 got = download(url, work / f"translate-en_{lang}.argosmodel", progress=progress, label=label)
-                return install_package(got.path, directory, origin=url, sha256=got.sha256)
+                with _blame_url(url, got.path):
+                    return install_package(got.path, directory, origin=url, sha256=got.sha256)
         except (NoNetwork, DownloadError) as exc:   # the next mirror may work; errors after download do not
             failure = exc
     assert failure is not None
@@ -933,9 +949,10 @@ def install_opus_mt(url_or_zip: str | Path | None = None, lang: str = "hy", dire
     root = models_dir(directory)
     with _workspace(root, ".opus-") as work:
         archive, sha256 = _fetch_release(source, lang, work, progress)
-        release = _unpack_release(archive, work)
-        converted = work / "converted"
-        _convert_release(release, converted, lang, archive, progress)
+        with _blame_url(source, archive) if "://" in source else contextlib.nullcontext():
+            release = _unpack_release(archive, work)
+            converted = work / "converted"
+            _convert_release(release, converted, lang, archive, progress)
         stem = archive.name.removesuffix(".zip")
         version = stem.removeprefix("opus-").replace("-", ".") if stem.startswith("opus-") else "1.0"
         extra = {"preprocess": "opus-mt-normalize"} if (release / "preprocess.sh").is_file() else {}

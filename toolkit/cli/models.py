@@ -81,6 +81,11 @@ def install(
     from .. import models
 
     console = Console(stderr=True)
+    if not console.is_terminal:      # no bar (and no stray blank line) when stderr is a file or a pipe
+        model = models.install(target, models_dir, lang=lang, licence=licence, sentencepiece_model=sentencepiece)
+        typer.echo(f"installed {model.source}→{model.target}: {model.label} ({model.kind}, {_size(model.size)}) "
+                   f"in {model.path}")
+        return
     with Progress(TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TransferSpeedColumn(),
                   TimeRemainingColumn(), console=console, transient=True) as bar:
         tasks: dict[str, int] = {}
