@@ -95,6 +95,7 @@ class Route:
     ranges: bool = False                 # honour "Range: bytes=N-" with 206 + Content-Range
     redirect: str | None = None          # 302 to this path
     drip: float | None = None            # seconds between single bytes of the body
+    drip_headers: float | None = None    # seconds between single bytes of the status line and headers
     content_length: str | None = None    # a Content-Length header value to send instead of the true one
 
 
@@ -145,6 +146,13 @@ class ModelServer:
             return
         if route.status != 200:
             return self._send(h, route.status, b"server error")
+        if route.drip_headers is not None:
+            head = b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\nX-Slow: " + b"x" * 1000 + b"\r\n\r\n"
+            for i in range(len(head)):
+                h.wfile.write(head[i:i + 1])
+                h.wfile.flush()
+                time.sleep(route.drip_headers)
+            return
         body, start = route.body, 0
         match = re.fullmatch(r"bytes=(\d+)-", h.headers.get("Range", ""))
         if route.ranges and match and int(match.group(1)) < len(body):

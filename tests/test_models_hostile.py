@@ -105,6 +105,8 @@ CASES = [
     ("http-403", lambda s, t, p: s.add("/p", Route(b"", status=403)), [], 4, "refused the download"),
     ("drips-one-byte-at-a-time", lambda s, t, p: s.add("/p", Route(b"x" * 100, drip=0.05)), [], 4,
      "did not finish within 1 s"),
+    ("drips-its-headers", lambda s, t, p: s.add("/p", Route(drip_headers=0.05)), [], 4,
+     "did not finish within 1 s"),
     ("announces-too-much", lambda s, t, p: s.add("/p", Route(b"x", content_length=str(60 << 20))), [], 4,
      "more than the 52,428,800 allowed"),
     ("redirect-to-ftp", lambda s, t, p: s.add_redirect("/p", "ftp://127.0.0.1/x"), [], 4, "not http(s)"),

@@ -14,6 +14,7 @@ Every message names the URL, never the temporary file.
 """
 from __future__ import annotations
 
+import contextlib
 import errno
 import hashlib
 import http.client
@@ -21,6 +22,7 @@ import io
 import os
 import re
 import socket
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -169,11 +171,95 @@ class _NoOddRedirects(urllib.request.HTTPRedirectHandler):
         return super().redirect_request(req, fp, code, msg, headers, newurl)
 
 
-_OPENER = urllib.request.build_opener(_NoOddRedirects)
+class _Watch:
+    """The sockets one attempt opened, shut down by a timer at the deadline: a recv blocked on a server that
+    drips its headers (or anything) one byte at a time then returns, which no per-read timeout achieves."""
+
+    def __init__(self) -> None:
+        self.sockets: list[socket.socket] = []
+        self.fired = False
+        self.lock = threading.Lock()
+
+    def add(self, sock: socket.socket) -> None:
+        with self.lock:
+            self.sockets.append(sock)
+            if self.fired:
+                _shutdown(sock)
+
+    def fire(self) -> None:
+        with self.lock:
+            self.fired = True
+            for sock in self.sockets:
+                _shutdown(sock)
+
+
+def _shutdown(sock: socket.socket) -> None:
+    with contextlib.suppress(OSError):
+        sock.shutdown(socket.SHUT_RDWR)
+
+
+_current = threading.local()
+
+
+def _watched(connection_class: type) -> type:
+    class Watched(connection_class):
+        def connect(self) -> None:
+            super().connect()
+            watch = getattr(_current, "watch", None)
+            if watch is not None:
+                watch.add(self.sock)
+
+    return Watched
+
+
+class _HTTPHandler(urllib.request.HTTPHandler):
+    def http_open(self, req):
+        return self.do_open(_watched(http.client.HTTPConnection), req)
+
+
+class _HTTPSHandler(urllib.request.HTTPSHandler):
+    def https_open(self, req):
+        return self.do_open(_watched(http.client.HTTPSConnection), req, context=self._context)
+
+
+_OPENER = urllib.request.build_opener(_NoOddRedirects, _HTTPHandler, _HTTPSHandler)
 
 
 def _transfer(url: str, out: BinaryIO, state: _State, end: float, limits: Limits, progress: Progress | None,
               what: str, offline_route: str) -> None:
+    """One attempt: ask for what is still missing, check the answer's headers, receive the body; all of it
+    under a timer that cuts the connection at the deadline."""
+    watch = _Watch()
+    timer = threading.Timer(max(0.0, end - time.monotonic()), watch.fire)
+    timer.daemon = True
+    _current.watch = watch
+    timer.start()
+    try:
+        resp = _request(url, state, end, limits, offline_route)
+        if resp is None:
+            return
+        with resp:
+            total = _accept(resp, url, out, state, limits)
+            label = f"{what} ({total / 1e6:.1f} MB)" if total else what
+            if progress:
+                progress(label, state.done, total)
+            _receive(resp, url, out, state, end, limits,
+                     lambda: progress and progress(label, state.done, total))
+        if watch.fired:                    # the body "ended" because the timer cut it
+            raise _deadline(url, state, limits)
+        if total is not None and state.done < total:
+            raise _Retry(_cut_short(url, state, None))
+    except _Retry:
+        if watch.fired:
+            raise _deadline(url, state, limits) from None
+        raise
+    finally:
+        timer.cancel()
+        _current.watch = None
+
+
+def _request(url: str, state: _State, end: float, limits: Limits, offline_route: str):
+    """The open response (None if a resume found the file already complete); errors typed and worded."""
     headers = {"User-Agent": USER_AGENT, "Accept-Encoding": "identity"}
     if state.done:
         headers["Range"] = f"bytes={state.done}-"
@@ -183,61 +269,60 @@ def _transfer(url: str, out: BinaryIO, state: _State, end: float, limits: Limits
     if remaining <= 0:
         raise _deadline(url, state, limits)
     try:
-        resp = _OPENER.open(urllib.request.Request(url, headers=headers), timeout=min(limits.stall, remaining))
+        return _OPENER.open(urllib.request.Request(url, headers=headers), timeout=min(limits.stall, remaining))
     except urllib.error.HTTPError as exc:
         exc.close()
         if exc.code == 416 and state.done and state.total == state.done:
-            return                                     # the last attempt had everything but the close
+            return None                                # the last attempt had everything but the close
         raise _http_error(exc.code, exc.reason, url, offline_route) from None
-    except urllib.error.URLError as exc:
-        raise _Retry(NoNetwork(f"cannot reach the server: {_reason(exc.reason)}", path=url,
+    except (urllib.error.URLError, OSError, http.client.HTTPException) as exc:  # DNS, refused, timeouts, resets
+        reason = exc.reason if isinstance(exc, urllib.error.URLError) else exc
+        raise _Retry(NoNetwork(f"cannot reach the server: {_reason(reason)}", path=url,
                                hint=f"no network; {offline_route}")) from None
-    except (OSError, http.client.HTTPException) as exc:   # timeouts, resets, garbage status lines
-        raise _Retry(NoNetwork(f"cannot reach the server: {_reason(exc)}", path=url,
-                               hint=f"no network; {offline_route}")) from None
-    with resp:
-        length = _content_length(resp.headers.get("Content-Length"), url)
-        if state.done and resp.status == 206:
-            start = _range_start(resp.headers.get("Content-Range"))
-            if start != state.done:                    # not the range we asked for: start over, cleanly
-                state.restart(out)
-                raise _Retry(DownloadError("the server resumed at the wrong offset", path=url))
-            total = state.done + length if length is not None else state.total
-        else:
-            if state.done:                             # the server ignored the Range: whole file again
-                state.restart(out)
-            total = length
-            state.validator = resp.headers.get("ETag") or resp.headers.get("Last-Modified")
-        state.total = total
-        if total is not None and total > limits.max_bytes:
-            raise DownloadError(f"the server announces {total:,} bytes, more than the {limits.max_bytes:,} "
-                                "allowed for a model", path=url)
-        label = f"{what} ({total / 1e6:.1f} MB)" if total else what
-        if progress:
-            progress(label, state.done, total)
-        while True:
-            if time.monotonic() > end:
-                raise _deadline(url, state, limits)
-            try:
-                # read1 returns what has arrived, so a server that drips bytes still meets the deadline check
-                chunk = resp.read1(1 << 20)
-            except (OSError, http.client.HTTPException) as exc:
-                raise _Retry(_cut_short(url, state, exc)) from None
-            if not chunk:
-                break
-            if state.done + len(chunk) > limits.max_bytes:
-                raise DownloadError(f"the download exceeds the {limits.max_bytes:,} bytes allowed for a model",
-                                    path=url)
-            try:
-                out.write(chunk)
-            except OSError as exc:
-                raise _write_error(exc, url) from None
-            state.sha.update(chunk)
-            state.done += len(chunk)
-            if progress:
-                progress(label, state.done, total)
-    if total is not None and state.done < total:
-        raise _Retry(_cut_short(url, state, None))
+
+
+def _accept(resp, url: str, out: BinaryIO, state: _State, limits: Limits) -> int | None:
+    """The total size the answer promises; a 206 must continue exactly where we stopped, a 200 starts over."""
+    length = _content_length(resp.headers.get("Content-Length"), url)
+    if state.done and resp.status == 206:
+        if _range_start(resp.headers.get("Content-Range")) != state.done:   # not the range we asked for
+            state.restart(out)
+            raise _Retry(DownloadError("the server resumed at the wrong offset", path=url))
+        total = state.done + length if length is not None else state.total
+    else:
+        if state.done:                                 # the server ignored the Range: the whole file again
+            state.restart(out)
+        total = length
+        state.validator = resp.headers.get("ETag") or resp.headers.get("Last-Modified")
+    state.total = total
+    if total is not None and total > limits.max_bytes:
+        raise DownloadError(f"the server announces {total:,} bytes, more than the {limits.max_bytes:,} "
+                            "allowed for a model", path=url)
+    return total
+
+
+def _receive(resp, url: str, out: BinaryIO, state: _State, end: float, limits: Limits,
+             report: Callable[[], object]) -> None:
+    while True:
+        if time.monotonic() > end:
+            raise _deadline(url, state, limits)
+        try:
+            # read1 returns what has arrived, so a server that drips bytes still meets the deadline check
+            chunk = resp.read1(1 << 20)
+        except (OSError, http.client.HTTPException) as exc:
+            raise _Retry(_cut_short(url, state, exc)) from None
+        if not chunk:
+            return
+        if state.done + len(chunk) > limits.max_bytes:
+            raise DownloadError(f"the download exceeds the {limits.max_bytes:,} bytes allowed for a model",
+                                path=url)
+        try:
+            out.write(chunk)
+        except OSError as exc:
+            raise _write_error(exc, url) from None
+        state.sha.update(chunk)
+        state.done += len(chunk)
+        report()
 
 
 def _content_length(value: str | None, url: str) -> int | None:

@@ -49,7 +49,6 @@ OPUS_MT_URLS = {"hy": "https://object.pouta.csc.fi/Tatoeba-MT-models/eng-hye/opu
 NLLB_CODES = {"en": "eng_Latn", "ru": "rus_Cyrl", "az": "azj_Latn", "hy": "hye_Armn"}
 
 SIDECAR = "toolkit.json"
-NO_NETWORK_HINT = "no network; " + dl.OFFLINE_ROUTE
 #: What an archive may unpack to (a 1 GiB zip bomb once filled a disk); the free space is checked too.
 MAX_UNPACKED_BYTES = 8 << 30
 #: Seconds a second `models install` waits for the first to finish swapping its model in.
