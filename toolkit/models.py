@@ -268,15 +268,17 @@ def _write_pre3_config(model_dir: Path) -> None:
 
 
 def _write_new(path: Path, text: str) -> None:
-    """Create `path` afresh: an existing file or a planted symlink is removed, never written through."""
-    with contextlib.suppress(FileNotFoundError):
-        if path.is_symlink() or path.is_file():
-            path.unlink()
+    """Write `path` whole or not at all: a new temp file beside it (O_EXCL|O_NOFOLLOW, so never through a planted
+    link), then a rename, which replaces a link at `path` instead of following it."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}-{time.time_ns()}.tmp")
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)
+        os.replace(tmp, path)
     except OSError as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
         raise _write_error(exc, path) from None
 
 
@@ -383,8 +385,8 @@ def clean_leftovers(root: Path) -> list[Path]:
     for entry in entries:
         if not entry.name.startswith(_WORK_PREFIXES) or entry.is_symlink() or not entry.is_dir():
             continue
-        match = re.match(r"\.[a-z]+-(\d+)-", entry.name)
-        if not match or _pid_alive(int(match.group(1))):
+        match = re.match(r"\.(?:install|download|opus)-(\d+)-|\.trash-(\d+)-\d+$", entry.name)
+        if not match or _pid_alive(int(match.group(1) or match.group(2))):
             continue
         if not entry.name.startswith(".trash-"):
             marker = entry / _WORK_MARKER
