@@ -20,7 +20,7 @@ import pytest
 from typer.testing import CliRunner
 
 from tests.conftest_models import Route, built, model_server, models_dir, tiny_package  # noqa: F401
-from toolkit import download, models
+from toolkit import archives, download, models
 from toolkit.cli import app
 
 runner = CliRunner()
@@ -184,7 +184,7 @@ def test_a_hidden_top_folder_is_installed_under_its_metadata_name_and_listed(tin
 
 
 def test_a_zip_bomb_is_refused_before_extraction(tiny_package, tmp_path, working, monkeypatch):
-    monkeypatch.setattr(models, "MAX_UNPACKED_BYTES", 8 << 20)
+    monkeypatch.setattr(archives, "MAX_UNPACKED_BYTES", 8 << 20)
     bomb = tmp_path / "bomb.argosmodel"
     with zipfile.ZipFile(tiny_package) as zin, zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as zout:
         for info in zin.infolist():

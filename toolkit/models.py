@@ -28,6 +28,7 @@ import json
 import os
 import re
 import shutil
+import stat
 import tarfile
 import tempfile
 import time
@@ -36,6 +37,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from . import archives
 from . import download as dl
 from .errors import DownloadError, InputError, ModelError, NoNetwork, ToolkitError, UsageError, WriteError
 from .langs import SOURCE_LANGUAGE, check_language, english_name, is_known
@@ -49,8 +51,6 @@ OPUS_MT_URLS = {"hy": "https://object.pouta.csc.fi/Tatoeba-MT-models/eng-hye/opu
 NLLB_CODES = {"en": "eng_Latn", "ru": "rus_Cyrl", "az": "azj_Latn", "hy": "hye_Armn"}
 
 SIDECAR = "toolkit.json"
-#: What an archive may unpack to (a 1 GiB zip bomb once filled a disk); the free space is checked too.
-MAX_UNPACKED_BYTES = 8 << 30
 #: Seconds a second `models install` waits for the first to finish swapping its model in.
 LOCK_WAIT = 60.0
 
@@ -197,12 +197,23 @@ def _read_package(pkg: Path) -> InstalledModel | None:
     suffix = "-" + _version_slug(version)
     name = pkg.name[: -len(suffix)] if pkg.name.endswith(suffix) else pkg.name
     licence = side.get("licence") or meta.get("license") or meta.get("licence")
-    size = sum(p.stat().st_size for p in pkg.rglob("*") if p.is_file() and not p.is_symlink())
+    size = _tree_size(pkg)
     return InstalledModel(source=meta["from_code"], target=meta["to_code"], name=name, version=version,
                           kind=side.get("kind", "argos"), licence=licence, origin=side.get("origin"),
                           size=size, path=pkg, metadata=meta, sha256=side.get("sha256"),
                           tree_sha256=side.get("tree_sha256"),
                           licence_source=None if licence else _licence_source(pkg, meta)[1])
+
+
+def _tree_size(pkg: Path) -> int:
+    """Bytes under `pkg`; files another run deletes meanwhile count as nothing."""
+    total = 0
+    for dirpath, _dirs, files in os.walk(pkg):
+        for name in files:
+            with contextlib.suppress(OSError):
+                st = os.lstat(os.path.join(dirpath, name))
+                total += st.st_size if stat.S_ISREG(st.st_mode) else 0
+    return total
 
 
 def find(lang: str, directory: str | Path | None = None) -> InstalledModel | None:
@@ -313,7 +324,10 @@ def _licence_source(pkg: Path, meta: dict) -> tuple[str | None, str | None]:
         file = pkg / name
         if not file.is_file() or file.is_symlink():
             continue
-        text = file.read_text(encoding="utf-8", errors="replace")[:20_000]
+        try:
+            text = file.read_text(encoding="utf-8", errors="replace")[:20_000]
+        except OSError:
+            continue
         for spdx, pattern in _KNOWN_LICENCES:
             if re.search(pattern, text, re.I):
                 return spdx, str(file)
@@ -519,7 +533,7 @@ def _finish(pkg: Path, meta: dict, root: Path, dirname: str, sidecar: dict, *, w
         for model in old:
             if model.path != dest:
                 _delete_tree(model.path)
-    installed = _read_package(dest)
+        installed = _read_package(dest)
     assert installed is not None
     return installed
 
@@ -536,83 +550,13 @@ def _file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-# --- installing: archives ---------------------------------------------------------------------------
-
-def _safe_members(zf: zipfile.ZipFile, archive: Path) -> list[zipfile.ZipInfo]:
-    members = []
-    for info in zf.infolist():
-        pure = PurePosixPath(info.filename.replace("\\", "/"))
-        if pure.is_absolute() or ".." in pure.parts or (pure.parts and ":" in pure.parts[0]):
-            raise ModelError(f"unsafe path {info.filename!r} in the archive (it would be written outside the "
-                             "package directory); refusing to install", path=archive)
-        if (info.external_attr >> 16) & 0o170000 == 0o120000:
-            raise ModelError(f"symbolic link {info.filename!r} in the archive; refusing to install", path=archive)
-        members.append(info)
-    return members
-
-
-def _check_space(declared: int, root: Path, archive: Path) -> None:
-    if declared > MAX_UNPACKED_BYTES:
-        raise ModelError(f"the archive unpacks to {_human(declared)}, more than the {_human(MAX_UNPACKED_BYTES)} "
-                         "allowed for a model; refusing to install", path=archive)
-    try:
-        free = shutil.disk_usage(root).free
-    except OSError:
-        return
-    if declared > free:
-        raise WriteError(f"the archive unpacks to {_human(declared)} but only {_human(free)} are free",
-                         path=root, hint="free some space and run again")
-
-
-def _human(n: int) -> str:
-    return f"{n / 1e9:.1f} GB" if n >= 1e9 else f"{n / 1e6:.1f} MB"
-
-
-def _extract_zip(zf: zipfile.ZipFile, members: list[zipfile.ZipInfo], dest: Path, archive: Path) -> None:
-    """Extract member by member, counting what is written (a lying header cannot exceed the cap), into new
-    files only (O_EXCL|O_NOFOLLOW: nothing is written through a link)."""
-    _check_space(sum(m.file_size for m in members), dest.parent, archive)
-    written = 0
-    for info in members:
-        target = dest.joinpath(*PurePosixPath(info.filename.replace("\\", "/")).parts)
-        if info.is_dir():
-            target.mkdir(parents=True, exist_ok=True)
-            continue
-        target.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
-        except FileExistsError:
-            raise ModelError(f"{info.filename!r} appears twice in the archive; refusing to install",
-                             path=archive) from None
-        with os.fdopen(fd, "wb") as out, zf.open(info) as src:
-            while block := src.read(1 << 20):
-                written += len(block)
-                if written > MAX_UNPACKED_BYTES:
-                    raise ModelError(f"the archive unpacks to more than the {_human(MAX_UNPACKED_BYTES)} "
-                                     "allowed for a model; refusing to install", path=archive)
-                out.write(block)
-
-
-def _open_zip(path: Path) -> zipfile.ZipFile:
-    if not path.exists():
-        raise InputError("file not found", path=path)
-    if path.is_dir():
-        raise InputError("is a directory, expected a .argosmodel file", path=path,
-                         hint="for a CTranslate2 model directory use `toolkit models install DIR --lang LANG`")
-    if not zipfile.is_zipfile(path):
-        raise ModelError("not a zip archive, so not an .argosmodel package", path=path,
-                         hint="the download may be incomplete or an HTML error page; fetch it again")
-    try:
-        return zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise ModelError(f"cannot read the zip archive: {exc}", path=path) from exc
-
+# --- installing: .argosmodel packages -------------------------------------------------------------
 
 def inspect_package(path: str | Path) -> dict:
     """Validate an .argosmodel without extracting it; return its metadata (+ `_top`, its folder)."""
     path = Path(path)
-    with _open_zip(path) as zf:
-        members = _safe_members(zf, path)
+    with archives.open_zip(path) as zf:
+        members = archives.safe_members(zf, path)
         names = {m.filename.rstrip("/") for m in members}
         files = {m.filename for m in members if not m.is_dir()}
         tops = {PurePosixPath(n).parts[0] for n in names if n}
@@ -647,11 +591,11 @@ def install_package(path: str | Path, directory: str | Path | None = None, *, or
     meta = inspect_package(path)
     top = meta.pop("_top")
     root = models_dir(directory)
-    with _workspace(root) as work, _open_zip(path) as zf:
+    with _workspace(root) as work, archives.open_zip(path) as zf:
         unpacked = work / "unpacked"
         unpacked.mkdir()
         try:
-            _extract_zip(zf, _safe_members(zf, path), unpacked, path)
+            archives.extract_zip(zf, archives.safe_members(zf, path), unpacked, path)
         except (OSError, zipfile.BadZipFile) as exc:
             if isinstance(exc, OSError) and exc.errno is not None:
                 raise _write_error(exc, path) from None
@@ -764,26 +708,6 @@ def install_from_index(lang: str, directory: str | Path | None = None, *,
 _SPM_NAMES = ("sentencepiece.model", "source.spm", "spm.model", "sentencepiece.bpe.model", "tokenizer.model")
 
 
-def _extract_archive(path: Path, dest: Path) -> None:
-    if zipfile.is_zipfile(path):
-        with _open_zip(path) as zf:
-            dest.mkdir(parents=True, exist_ok=True)
-            _extract_zip(zf, _safe_members(zf, path), dest, path)
-        return
-    if tarfile.is_tarfile(path):
-        try:
-            with tarfile.open(path) as tf:
-                members = tf.getmembers()
-                _check_space(sum(m.size for m in members if m.isfile()), dest.parent, path)
-                tf.extractall(dest, members=members, filter="data")  # refuses absolute paths, .., outside links
-        except tarfile.FilterError as exc:
-            raise ModelError(f"unsafe entry in the archive: {exc}; refusing to install", path=path) from exc
-        except (tarfile.TarError, EOFError) as exc:
-            raise ModelError(f"cannot read the tar archive: {exc}", path=path) from exc
-        return
-    raise ModelError("not a directory, zip or tar archive", path=path)
-
-
 def _find_dir(root: Path, marker: str) -> Path | None:
     """`root` or the shallowest directory below it that holds `marker`."""
     hits = sorted(root.rglob(marker), key=lambda p: len(p.parts))
@@ -810,7 +734,7 @@ def _locate_ct2(path: Path, work: Path) -> Path:
         src_root = path
     else:
         src_root = work / "unpacked"
-        _extract_archive(path, src_root)
+        archives.extract(path, src_root)
     model_src = _find_dir(src_root, "model.bin")
     if model_src is None or _vocabulary_problem({p.name for p in model_src.iterdir()}):
         raise ModelError("no CTranslate2 model here (looked for model.bin and its vocabulary)", path=path,
@@ -912,7 +836,7 @@ def _unpack_release(archive: Path, work: Path) -> Path:
     if archive.is_dir():
         release = archive
     else:
-        _extract_archive(archive, work / "release")
+        archives.extract(archive, work / "release")
         release = _find_dir(work / "release", "decoder.yml")
     if release is None or not (release / "decoder.yml").is_file():
         raise ModelError("not an OPUS-MT release: no decoder.yml", path=archive)
