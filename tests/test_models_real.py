@@ -254,6 +254,22 @@ def test_translate_first_use_installs_the_real_az_package(real_layouts, model_se
     assert json.loads((models.resolve("az").model_dir / "config.json").read_text()) == models.PRE3_CONFIG
 
 
+def test_translate_first_use_resumes_a_cut_download(real_layouts, model_server, models_dir, tmp_path,
+                                                    monkeypatch):
+    _serve_real_index(model_server, real_layouts, monkeypatch, refuse_python_urllib=True)
+    package = "/v1/translate-en_ru-1_9.argosmodel"
+    model_server.routes[package].cut_after, model_server.routes[package].ranges = 100_000, True
+    article = tmp_path / "article.txt"
+    article.write_text("Russian peacekeepers did not take any action.\n", encoding="utf-8")
+    result = _cli("translate", str(article), "--to", "ru", "--engine", "argos", "--no-glossary", "--no-cache",
+                  "--locales", str(tmp_path / "locales"))
+    assert result.exit_code == 0, result.output
+    ranges = [h.get("Range") for p, h in model_server.requests if p == package]
+    assert ranges == [None, "bytes=100000-"]
+    side = json.loads((models.resolve("ru").path / models.SIDECAR).read_text())
+    assert side["sha256"] == _sha256(real_layouts["ru-locomotive"])
+
+
 def test_translate_first_use_with_hy_normalises_like_preprocess_sh(built, model_server, models_dir, tmp_path,
                                                                    monkeypatch):
     model_server.routes["/eng-hye/opus-2020-06-16.zip"] = Route(built["opus"].read_bytes(),
