@@ -95,6 +95,16 @@ def _random_ct2_dir(tmp: Path, package: Path) -> str:
     return str(pkg / "model")
 
 
+def _bad_crc(tmp: Path, package: Path) -> str:
+    """One byte flipped inside the largest stored member (model.bin): the zip opens, its CRC check fails."""
+    data = bytearray(package.read_bytes())
+    with zipfile.ZipFile(package) as zf:
+        big = max(zf.infolist(), key=lambda i: i.file_size)
+    data[big.header_offset + 30 + len(big.filename) + 1000] ^= 0xFF
+    (tmp / "crc.argosmodel").write_bytes(bytes(data))
+    return str(tmp / "crc.argosmodel")
+
+
 # (case, how to build the argument, extra CLI args, exit code, what the one line says)
 CASES = [
     ("content-length-abc", lambda s, t, p: s.add("/p", Route(p.read_bytes(), content_length="abc")), [], 4,
@@ -111,6 +121,7 @@ CASES = [
      "more than the 52,428,800 allowed"),
     ("redirect-to-ftp", lambda s, t, p: s.add_redirect("/p", "ftp://127.0.0.1/x"), [], 4, "not http(s)"),
     ("not-a-zip", lambda s, t, p: s.add("/p", Route(b"<html>login</html>")), [], 4, "not a zip archive"),
+    ("bad-crc", lambda s, t, p: _bad_crc(t, p), [], 4, "Bad CRC-32"),
     ("index-links-is-a-string", "index", [], 4, "`links` that is not a list of URLs"),
     ("dir-with-broken-metadata", lambda s, t, p: _broken_metadata_dir(t, p), [], 4,
      "metadata.json is not valid JSON"),

@@ -3,6 +3,7 @@ a link (members are created with O_EXCL|O_NOFOLLOW), and a size cap checked agai
 anything is written and against the bytes while they are written (a 1 GiB zip bomb once filled a disk)."""
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import tarfile
@@ -49,6 +50,22 @@ def extract_zip(zf: zipfile.ZipFile, members: list[zipfile.ZipInfo], dest: Path,
     """Extract member by member, counting what is written (a lying header cannot exceed the cap), into new
     files only (O_EXCL|O_NOFOLLOW: nothing is written through a link)."""
     check_space(sum(m.file_size for m in members), dest.parent, archive)
+    try:
+        _extract_members(zf, members, dest, archive)
+    except OSError as exc:
+        raise write_error(exc, archive) from None
+    except (zipfile.BadZipFile, EOFError) as exc:     # a CRC mismatch or a truncated member
+        raise ModelError(f"cannot extract the archive: {exc}", path=archive) from None
+
+
+def write_error(exc: OSError, archive: Path) -> WriteError:
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+        return WriteError("disk full while unpacking; nothing was installed", path=archive,
+                          hint="free some space in the models directory and run again")
+    return WriteError(f"cannot unpack: {exc.strerror or exc}; nothing was installed", path=archive)
+
+
+def _extract_members(zf: zipfile.ZipFile, members: list[zipfile.ZipInfo], dest: Path, archive: Path) -> None:
     written = 0
     for info in members:
         target = dest.joinpath(*PurePosixPath(info.filename.replace("\\", "/")).parts)
@@ -101,5 +118,7 @@ def extract(path: Path, dest: Path) -> None:
             raise ModelError(f"unsafe entry in the archive: {exc}; refusing to install", path=path) from exc
         except (tarfile.TarError, EOFError) as exc:
             raise ModelError(f"cannot read the tar archive: {exc}", path=path) from exc
+        except OSError as exc:
+            raise write_error(exc, path) from None
         return
     raise ModelError("not a directory, zip or tar archive", path=path)

@@ -120,14 +120,17 @@ def fetch(url: str, dest: Path, *, progress: Progress | None = None, label: str 
         fd = os.open(dest, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
     except OSError as exc:
         raise WriteError(f"cannot create the download file: {exc.strerror or exc}", path=dest) from None
-    with os.fdopen(fd, "wb") as out:
+    out = os.fdopen(fd, "wb")
+    try:
         fetched = _fetch_into(url, out, progress=progress, label=label, limits=limits or LIMITS,
                               offline_route=offline_route)
-        try:
-            out.flush()
-            os.fsync(out.fileno())
-        except OSError as exc:
-            raise _write_error(exc, url) from None
+        out.flush()
+        os.fsync(out.fileno())
+    except OSError as exc:
+        raise _write_error(exc, url) from None
+    finally:
+        with contextlib.suppress(OSError):   # flushed already; a failing close must not mask the real error
+            out.close()
     return Fetched(dest, fetched.size, fetched.sha256)
 
 

@@ -594,12 +594,7 @@ def install_package(path: str | Path, directory: str | Path | None = None, *, or
     with _workspace(root) as work, archives.open_zip(path) as zf:
         unpacked = work / "unpacked"
         unpacked.mkdir()
-        try:
-            archives.extract_zip(zf, archives.safe_members(zf, path), unpacked, path)
-        except (OSError, zipfile.BadZipFile) as exc:
-            if isinstance(exc, OSError) and exc.errno is not None:
-                raise _write_error(exc, path) from None
-            raise ModelError(f"cannot extract the package: {exc}", path=path) from exc
+        archives.extract_zip(zf, archives.safe_members(zf, path), unpacked, path)
         sidecar = _sidecar("argos", origin or str(path.resolve()), licence, sha256 or _file_sha256(path))
         return _finish(unpacked / top, meta, root, _package_dirname(meta), sidecar, where=origin or path)
 
