@@ -105,6 +105,13 @@ def _bad_crc(tmp: Path, package: Path) -> str:
     return str(tmp / "crc.argosmodel")
 
 
+def _model_bin_to_dev_zero(tmp: Path, package: Path) -> str:
+    model = Path(_random_ct2_dir(tmp, package))
+    (model / "model.bin").unlink()
+    (model / "model.bin").symlink_to("/dev/zero")
+    return str(model)
+
+
 # (case, how to build the argument, extra CLI args, exit code, what the one line says)
 CASES = [
     ("content-length-abc", lambda s, t, p: s.add("/p", Route(p.read_bytes(), content_length="abc")), [], 4,
@@ -121,6 +128,11 @@ CASES = [
      "more than the 52,428,800 allowed"),
     ("redirect-to-ftp", lambda s, t, p: s.add_redirect("/p", "ftp://127.0.0.1/x"), [], 4, "not http(s)"),
     ("not-a-zip", lambda s, t, p: s.add("/p", Route(b"<html>login</html>")), [], 4, "not a zip archive"),
+    ("fifo", lambda s, t, p: (os.mkfifo(t / "fifo"), str(t / "fifo"))[1], [], 3, "not a regular file"),
+    ("dev-zero", lambda s, t, p: "/dev/zero", ["--lang", "ru"], 3, "not a regular file"),
+    ("lang-contradicts-package", lambda s, t, p: str(p), ["--lang", "az"], 2, "--lang az contradicts the package"),
+    ("model-bin-links-to-dev-zero", lambda s, t, p: _model_bin_to_dev_zero(t, p), ["--lang", "ru"], 4,
+     "model.bin is not a regular file"),
     ("bad-crc", lambda s, t, p: _bad_crc(t, p), [], 4, "Bad CRC-32"),
     ("index-links-is-a-string", "index", [], 4, "`links` that is not a list of URLs"),
     ("dir-with-broken-metadata", lambda s, t, p: _broken_metadata_dir(t, p), [], 4,

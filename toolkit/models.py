@@ -577,19 +577,28 @@ def inspect_package(path: str | Path) -> dict:
             missing.append("sentencepiece.model (or bpe.model)")
         if missing:
             raise ModelError(f"not an .argosmodel package: {top}/ has no {', '.join(missing)}", path=path)
+        if zf.getinfo(f"{top}/metadata.json").file_size > 1 << 20:
+            raise ModelError(f"{top}/metadata.json is over 1 MB; not a package's metadata", path=path)
         try:
             meta = json.loads(zf.read(f"{top}/metadata.json").decode("utf-8"))
-        except (ValueError, UnicodeDecodeError) as exc:
-            raise ModelError(f"{top}/metadata.json is not valid JSON: {exc}", path=path) from exc
+        except (ValueError, UnicodeDecodeError, RecursionError) as exc:
+            raise ModelError(f"{top}/metadata.json is not valid JSON: {exc}", path=path) from None
+        except (zipfile.BadZipFile, OSError) as exc:
+            raise ModelError(f"cannot read {top}/metadata.json: {exc}", path=path) from None
     return {**_check_metadata(meta, path, top), "_top": top}
 
 
 def install_package(path: str | Path, directory: str | Path | None = None, *, origin: str | None = None,
-                    licence: str | None = None, sha256: str | None = None) -> InstalledModel:
-    """Install a local .argosmodel file: validated, extracted into a work folder, proven, swapped in."""
+                    licence: str | None = None, sha256: str | None = None,
+                    lang: str | None = None) -> InstalledModel:
+    """Install a local .argosmodel file: validated, extracted into a work folder, proven, swapped in.
+    `lang`, when given, must be the target its metadata names."""
     path = Path(path)
     meta = inspect_package(path)
     top = meta.pop("_top")
+    if lang and lang != meta["to_code"]:
+        raise UsageError(f"--lang {lang} contradicts the package, which translates into {meta['to_code']}",
+                         path=path)
     root = models_dir(directory)
     with _workspace(root) as work, archives.open_zip(path) as zf:
         unpacked = work / "unpacked"
@@ -738,6 +747,27 @@ def _locate_ct2(path: Path, work: Path) -> Path:
     return model_src
 
 
+def _check_source_files(model_src: Path, extra: list[Path], root: Path, where: Path) -> None:
+    """What is about to be copied must be plain files of a bounded size: a model.bin linked to /dev/zero or a
+    FIFO would otherwise fill the disk or block, and a linked folder could loop."""
+    total = 0
+    for dirpath, dirs, files in os.walk(model_src):
+        for name in dirs:
+            if os.path.islink(os.path.join(dirpath, name)):
+                raise ModelError(f"{os.path.join(dirpath, name)} is a linked folder; copy the model as plain files",
+                                 path=where)
+        paths = [Path(dirpath, name) for name in files]
+        for file in paths + (extra if dirpath == str(model_src) else []):
+            try:
+                st = file.stat()
+            except OSError as exc:
+                raise ModelError(f"cannot read {file}: {exc.strerror or exc}", path=where) from None
+            if not stat.S_ISREG(st.st_mode):
+                raise ModelError(f"{file} is not a regular file; refusing to copy it", path=where)
+            total += st.st_size
+    archives.check_space(total, root, where)
+
+
 def _locate_tokenizers(model_src: Path, path: Path, spm: str | Path | None,
                        target_spm: str | Path | None) -> tuple[Path, Path | None]:
     spm_src = Path(spm) if spm else next(
@@ -790,6 +820,7 @@ def install_ctranslate2(path: str | Path, lang: str, directory: str | Path | Non
         name = name or f"ct2-{SOURCE_LANGUAGE}_{lang}"
         pkg = work / "package"
         skip = {spm_src.resolve()} | ({tgt_spm.resolve()} if tgt_spm else set())
+        _check_source_files(model_src, [spm_src, *([tgt_spm] if tgt_spm else [])], root, path)
         try:
             shutil.copytree(model_src, pkg / "model",
                             ignore=lambda d, names: [n for n in names if (Path(d) / n).resolve() in skip])
@@ -891,9 +922,13 @@ def install(target: str | Path, directory: str | Path | None = None, *, lang: st
     """Install from whatever `target` is: a language code, an .argosmodel, a URL, a CTranslate2 dir/archive,
     or an OPUS-MT release."""
     text = str(target)
+    lang = check_language(lang) if lang else None
     if "://" in text:
         return install_url(text, directory, lang=lang, licence=licence, progress=progress)
     path = Path(text)
+    if path.exists() and not (path.is_dir() or path.is_file()):     # a FIFO blocks, /dev/zero never ends
+        raise InputError("not a regular file or a directory", path=path,
+                         hint="pass an .argosmodel, a zip/tar archive or a model directory")
     if not path.exists():
         if path.suffix or "/" in text or os.sep in text:
             raise InputError("file not found", path=path)
@@ -915,7 +950,7 @@ def install(target: str | Path, directory: str | Path | None = None, *, lang: st
         if any(PurePosixPath(n).name == "decoder.yml" for n in names):
             return install_opus_mt(path, _need_lang(lang, path), directory, progress=progress, origin=origin)
         if any(PurePosixPath(n).name == "metadata.json" for n in names) or not lang:
-            return install_package(path, directory, origin=origin, licence=licence, sha256=sha256)
+            return install_package(path, directory, origin=origin, licence=licence, sha256=sha256, lang=lang)
     elif not tarfile.is_tarfile(path):
         return install_package(path, directory, origin=origin, licence=licence)   # says "not a zip archive"
     return install_ctranslate2(path, _need_lang(lang, path), directory, sentencepiece_model=sentencepiece_model,
