@@ -135,6 +135,7 @@ CASES = [
      "model.bin is not a regular file"),
     ("bad-crc", lambda s, t, p: _bad_crc(t, p), [], 4, "Bad CRC-32"),
     ("index-links-is-a-string", "index", [], 4, "`links` that is not a list of URLs"),
+    ("index-nested-100k-deep", "nested-index", [], 4, "the package index is not valid JSON"),
     ("dir-with-broken-metadata", lambda s, t, p: _broken_metadata_dir(t, p), [], 4,
      "metadata.json is not valid JSON"),
     ("random-bytes-ctranslate2", lambda s, t, p: _random_ct2_dir(t, p), ["--lang", "ru"], 4,
@@ -177,6 +178,10 @@ def test_bad_installs_are_one_line_and_change_nothing(case, make, extra, code, m
     before = tree_hashes(working)
     if make == "index":
         monkeypatch.setenv(models.PACKAGE_INDEX_ENV, _links_string_index(model_server, tiny_package))
+        target = "ru"
+    elif make == "nested-index":
+        model_server.routes["/index.json"] = Route(b"[" * 100_000)
+        monkeypatch.setenv(models.PACKAGE_INDEX_ENV, model_server.url("/index.json"))
         target = "ru"
     else:
         target = make(_Server(model_server), tmp_path, tiny_package)

@@ -183,7 +183,7 @@ def list_installed(directory: str | Path | None = None) -> list[InstalledModel]:
 def _read_json(path: Path) -> dict | None:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):
         return None
     return data if isinstance(data, dict) else None
 
@@ -645,7 +645,7 @@ def fetch_index(url: str | None = None) -> list[dict]:
     body = dl.read(url)
     try:
         data = json.loads(body.decode("utf-8"))
-    except (ValueError, UnicodeDecodeError) as exc:
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
         raise ModelError(f"the package index is not valid JSON: {exc}", path=url) from None
     if not isinstance(data, list):
         raise ModelError("the package index is not a JSON list of packages", path=url)
@@ -966,7 +966,7 @@ def _install_dir(path: Path, directory: str | Path | None, *, lang: str | None, 
     if (path / "metadata.json").is_file() and (path / "model").is_dir():
         try:
             meta = json.loads((path / "metadata.json").read_text(encoding="utf-8"))
-        except (OSError, ValueError, UnicodeDecodeError) as exc:
+        except (OSError, ValueError, RecursionError) as exc:
             raise ModelError(f"metadata.json is not valid JSON: {exc}", path=path / "metadata.json") from None
         meta = _check_metadata(meta, path / "metadata.json", path.resolve().name)
         if lang and check_language(lang) != meta["to_code"]:
