@@ -80,23 +80,24 @@ def install(
 
     from .. import models
 
+    def run(progress=None):
+        return models.install(target, models_dir, lang=lang, licence=licence, sentencepiece_model=sentencepiece,
+                              progress=progress)
+
     console = Console(stderr=True)
     if not console.is_terminal:      # no bar (and no stray blank line) when stderr is a file or a pipe
-        model = models.install(target, models_dir, lang=lang, licence=licence, sentencepiece_model=sentencepiece)
-        typer.echo(f"installed {model.source}→{model.target}: {model.label} ({model.kind}, {_size(model.size)}) "
-                   f"in {model.path}")
-        return
-    with Progress(TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TransferSpeedColumn(),
-                  TimeRemainingColumn(), console=console, transient=True) as bar:
-        tasks: dict[str, int] = {}
+        model = run()
+    else:
+        with Progress(TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TransferSpeedColumn(),
+                      TimeRemainingColumn(), console=console, transient=True) as bar:
+            tasks: dict[str, int] = {}
 
-        def progress(label: str, done: int, total: int | None) -> None:
-            if label not in tasks:
-                tasks[label] = bar.add_task(label, total=total)
-            bar.update(tasks[label], completed=done, total=total)
+            def progress(label: str, done: int, total: int | None) -> None:
+                if label not in tasks:
+                    tasks[label] = bar.add_task(label, total=total)
+                bar.update(tasks[label], completed=done, total=total)
 
-        model = models.install(target, models_dir, lang=lang, licence=licence,
-                               sentencepiece_model=sentencepiece, progress=progress)
+            model = run(progress)
     typer.echo(f"installed {model.source}→{model.target}: {model.label} ({model.kind}, {_size(model.size)}) "
                f"in {model.path}")
 
