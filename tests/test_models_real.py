@@ -252,6 +252,10 @@ def test_translate_first_use_installs_the_real_az_package(real_layouts, model_se
     assert (tmp_path / "locales" / "az" / "LC_MESSAGES").is_dir()
     assert models.resolve("az").version == "0.5"
     assert json.loads((models.resolve("az").model_dir / "config.json").read_text()) == models.PRE3_CONFIG
+    row = json.loads(_cli("models", "list", "--format", "json").output)[0]
+    assert row["origin"] == model_server.url("/v1/translate-en_az-1_5.argosmodel")   # not the ipfs:// link
+    assert row["licence"] is None and row["licence_source"].endswith("README.md")
+    assert row["sha256"] == _sha256(real_layouts["az-2x"])
 
 
 def test_translate_first_use_resumes_a_cut_download(real_layouts, model_server, models_dir, tmp_path,
