@@ -180,8 +180,11 @@ def list_installed(directory: str | Path | None = None) -> list[InstalledModel]:
     return sorted(found, key=lambda m: (m.target, m.name))
 
 
-def _read_json(path: Path) -> dict | None:
+def _read_json(path: Path, limit: int = 1 << 20) -> dict | None:
+    """A small JSON object from a regular file, else None (a link to /dev/zero must not hang a listing)."""
     try:
+        if not stat.S_ISREG(path.stat().st_mode) or path.stat().st_size > limit:
+            return None
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError, RecursionError):
         return None
@@ -325,7 +328,8 @@ def _licence_source(pkg: Path, meta: dict) -> tuple[str | None, str | None]:
         if not file.is_file() or file.is_symlink():
             continue
         try:
-            text = file.read_text(encoding="utf-8", errors="replace")[:20_000]
+            with open(file, encoding="utf-8", errors="replace") as fh:
+                text = fh.read(20_000)
         except OSError:
             continue
         for spdx, pattern in _KNOWN_LICENCES:
