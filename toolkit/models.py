@@ -522,24 +522,41 @@ def _finish(pkg: Path, meta: dict, root: Path, dirname: str, sidecar: dict, *, w
                "tree_sha256": tree, "files": files,
                "installed_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
     _write_new(pkg / SIDECAR, json.dumps(sidecar, ensure_ascii=False, indent=2) + "\n")
-    with contextlib.suppress(FileNotFoundError):
-        (pkg / _WORK_MARKER).unlink()
     with _models_lock(root):
         old = [m for m in list_installed(root) if m.source == meta["from_code"] and m.target == meta["to_code"]]
         dest = root / dirname
-        if dest.exists() or dest.is_symlink():
-            _delete_tree(dest)
+        aside = _move_aside(dest)
         try:
             os.replace(pkg, dest)
         except OSError as exc:
+            if aside is not None:
+                with contextlib.suppress(OSError):
+                    os.replace(aside, dest)
             raise WriteError(f"cannot move the model into place: {exc.strerror or exc}; the installed models "
                              "are unchanged", path=dest, hint="is another program writing there? run again") from None
+        if aside is not None:
+            shutil.rmtree(aside, ignore_errors=True)
         for model in old:
             if model.path != dest:
                 _delete_tree(model.path)
         installed = _read_package(dest)
     assert installed is not None
     return installed
+
+
+def _move_aside(dest: Path) -> Path | None:
+    """Rename what occupies `dest` to a trash name (a link is just removed); returns where it went."""
+    if dest.is_symlink():
+        dest.unlink()
+        return None
+    if not dest.exists():
+        return None
+    aside = dest.with_name(f".trash-{os.getpid()}-{time.time_ns()}")
+    try:
+        os.replace(dest, aside)
+    except OSError as exc:
+        raise WriteError(f"cannot replace the installed model: {exc.strerror or exc}", path=dest) from None
+    return aside
 
 
 def _sidecar(kind: str, origin: str | None, licence: str | None, sha256: str | None = None) -> dict:
