@@ -307,3 +307,15 @@ def test_disk_full_during_a_download_is_one_line(tiny_package, model_server, mod
     assert "disk full while downloading" in done.stderr and model_server.url("/p.argosmodel") in done.stderr
     assert models.list_installed(models_dir) == []
     assert not [p for p in models_dir.iterdir() if p.name.startswith(".download-")]
+
+
+def test_the_cap_also_holds_while_unpacking(tiny_package, tmp_path, working, monkeypatch):
+    """Headers can lie (a tar member, a crafted zip): bytes are counted as they are written, whatever the
+    pre-check said. The pre-check is switched off here to reach that second guard."""
+    monkeypatch.setattr(archives, "MAX_UNPACKED_BYTES", 100_000)
+    monkeypatch.setattr(archives, "check_space", lambda *args: None)
+    before = tree_hashes(working)
+    result = runner.invoke(app, ["models", "install", str(tiny_package)])
+    assert result.exit_code == 4
+    assert "the archive unpacks to more than the 0.1 MB allowed for a model" in result.stderr
+    assert tree_hashes(working) == before
