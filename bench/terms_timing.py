@@ -4,9 +4,11 @@ The seed article's segments are repeated to 1,000 and given 4 hypotheses each, o
 (every glossary term present, as the pseudo engine writes them: the search never runs) and "garbled"
 (what a random-weight model or a very weak one writes: capitalised nonsense words in the target script,
 so every term is missing and the search runs for every term of every segment: the worst case).
-`terms.enforce` is timed (CPU time of this process, steadier than wall time on a shared machine) as the pipeline calls it; "without" replaces the variant search by a no-op, which
-is the step as it was before. The difference is compared with the 1,000-sentence pipeline bench
-(README: 12.1 sentences/s, i.e. ~83 s per 1,000 sentences; the budget is 2%, ~1.7 s).
+`terms.enforce` is timed as the pipeline calls it, in CPU time of this process (steadier than wall time on
+a shared machine); "without" replaces the variant search by a no-op. (The step before this work also
+skipped the second verification of the chosen hypothesis: measured once on the base commit 0598f0d,
+0.21-0.29 s per 1,000 garbled segments.) The difference is compared with the 1,000-sentence pipeline
+bench (README: 12.1 sentences/s, i.e. ~83 s per 1,000 sentences; the budget is 2%, ~1.7 s).
 
 Example:  uv run python bench/terms_timing.py
 """
@@ -20,7 +22,6 @@ from unittest import mock
 
 from toolkit import glossary as glossary_mod, pipeline, terms, variants
 from toolkit.engines import Hypothesis
-from toolkit.engines.pseudo import PseudoEngine
 
 ROOT = Path(__file__).resolve().parent.parent
 ALPHABETS = {"ru": "абвгдежзиклмнопрстуфхцчшыэюя", "az": "abcçdeəfgğhxıijkqlmnoöprsştuüvyz",
@@ -54,10 +55,10 @@ def main() -> None:
     sources = [s.text for s in doc.segments]
     sources = (sources * (args.segments // len(sources) + 1))[:args.segments]
     rng = random.Random(7)
-    engine = PseudoEngine()
     print(f"{args.segments} segments, 4 hypotheses each; budget 2% of {args.pipeline_seconds:.0f} s = "
           f"{0.02 * args.pipeline_seconds:.2f} s")
-    print(f"{'lang':<5} {'output':<8} {'with (s)':>9} {'without (s)':>12} {'variant search (s)':>19} {'% of pipeline':>14}")
+    print(f"{'lang':<5} {'output':<8} {'with (s)':>9} {'without (s)':>12} {'variant search (s)':>19} "
+          f"{'% of pipeline':>14}")
     for lang in ("ru", "az", "hy"):
         masked = [terms.mask(s, glossary.match(s), lang, "protected") for s in sources]
         good = [[Hypothesis(terms.mask(s, m.hits, lang, "all").text, 0.0)] * 4 for s, m in zip(sources, masked)]
@@ -73,7 +74,6 @@ def main() -> None:
             extra = with_ - without
             print(f"{lang:<5} {name:<8} {with_:>9.2f} {without:>12.2f} {extra:>19.2f} "
                   f"{100 * extra / args.pipeline_seconds:>13.2f}%")
-    del engine
 
 
 if __name__ == "__main__":

@@ -367,8 +367,8 @@ def _fit(tok: _Token, w: _Word, k: int, lang: str, english: Sequence[str], kind:
                         return _Fit(0.0, s, True, False, tok.text[:len(e_low)])
     # A variant: some split into stem + ending, the stem's key close to the term's. Names keep their first
     # sound, which rules out most words before any splitting.
-    starts = {k[:1] for k in w.keys}
-    if not any(_same_start(k[:1], t) for k in keys(stem_f if suffix_f else folded, lang) for t in starts):
+    starts = {tk[:1] for tk in w.keys}
+    if not any(_same_start(own[:1], t) for own in keys(stem_f if suffix_f else folded, lang) for t in starts):
         return None
     best: _Fit | None = None
     whole = folded if not suffix_f else stem_f
@@ -423,12 +423,15 @@ def suspects(target: str, term: str, lang: str, *, english: Sequence[str] = (), 
     found: list[Suspect] = []
     capital = [w.wf.word[:1].isupper() for w in words]
     windows = [toks[i:i + n] for i in range(len(toks) - n + 1)]
+    joined: set[int] = set()
     if n == 1 and " " not in term and "-" not in term:
         # A one-word name split in two by the engine: Кызыл-Булаг, Qızıl Bulaq
         for a, b in zip(toks, toks[1:]):
             if target[a.end:b.start] in ("-", " ") and a.text[:1].isupper() and b.text[:1].isupper() \
                     and not a.suffix:
-                windows.append((_Token(a.start, b.end, a.text + b.text, a.text + b.stem, b.suffix),))
+                pair = _Token(a.start, b.end, a.text + b.text, a.text + b.stem, b.suffix)
+                joined.add(id(pair))
+                windows.append((pair,))
     for window in windows:
         if capital[0] and not window[0].stem[:1].isupper() and not window[0].text[:1].isupper():
             continue              # a lower-case word is neither a variant nor (found already) the term
@@ -438,9 +441,9 @@ def suspects(target: str, term: str, lang: str, *, english: Sequence[str] = (), 
             continue              # Армяно-азербайджанские: the first half of a compound adjective
         if any(not (t.end <= s or t.start >= e) for t in window for s, e in taken):
             continue
-        if any(window[j + 1].start - window[j].end > 3 or target[window[j].end:window[j + 1].start].strip(" -\u2013\u2014")
-               for j in range(n - 1)):
-            continue
+        gaps = [target[window[j].end:window[j + 1].start] for j in range(n - 1)]
+        if any(len(g) > 3 or g.strip(" -\u2013\u2014") for g in gaps):
+            continue              # the words of a term are next to each other
         fits = []
         for k, tok in enumerate(window):
             f = _fit(tok, words[k], k, lang, english, kind)
@@ -452,7 +455,7 @@ def suspects(target: str, term: str, lang: str, *, english: Sequence[str] = (), 
                 fits = []             # capitalised only by position (Şüşə, Adam): be stricter there
                 break
             fits.append(f)
-        if fits and window[0] not in toks and fits[0].exact:      # the term itself, split in two
+        if fits and id(window[0]) in joined and fits[0].exact:    # the term itself, split in two
             fits = [_Fit(0.0, fits[0].slots, False, False, window[0].text)]
         if not fits or all(f.exact for f in fits):
             continue
@@ -583,7 +586,8 @@ def _in_slot(wf: morph.WordForms, slots: frozenset[str], lang: str) -> str | Non
 
 _DERIVED = {
     "ru": re.compile(r"(?:ск|цк)(?:ий|ая|ое|ие|ого|ому|ом|ой|ую|им|ими|их|ый|ого)$"),
-    "az": re.compile(r"(?:lı|li|lu|lü)(?:lar|lər|ların|lərin|lara|lərə|ları|ləri|da|də|dan|dən|nın|nin|nun|nün|ya|yə)?$"),
+    "az": re.compile(r"(?:lı|li|lu|lü)"
+                     r"(?:lar|lər|ların|lərin|lara|lərə|ları|ləri|da|də|dan|dən|nın|nin|nun|nün|ya|yə)?$"),
     "hy": re.compile(r"(?:ական|յան|ցի|եցի|ացի)(?:ի|ը|ն|ում|ից|ով|ին|ներ|ների|ները|ներին)?$"),
 }
 
