@@ -132,14 +132,14 @@ def enforce(masked: Masked, hypotheses: Sequence[Hypothesis], lang: str, *,
     if done.problems and not done.dropped:
         # Only the chosen hypothesis is searched for variants of missing names (the ranking stays cheap).
         protected = {i for i in masked.masked}
-        done = replace(_verify(masked.hits, done.text, lang, fix=True, admitted=admitted, protected=protected),
-                       hypothesis=done.hypothesis)
+        done = replace(_verify(masked.hits, done.text, lang, fix=True, admitted=admitted, protected=protected,
+                               source=masked.source), hypothesis=done.hypothesis)
     if done.dropped:
         text = done.text
         for i in done.dropped:
             hit = masked.hits[i]
             text = _put_near(text, hit.concept.preferred(lang) or hit.text, hit.start / max(len(masked.source), 1))
-        again = _verify(masked.hits, text, lang, fix=True, admitted=admitted, protected=set())
+        again = _verify(masked.hits, text, lang, fix=True, admitted=admitted, protected=set(), source=masked.source)
         done = replace(again, dropped=done.dropped, hypothesis=done.hypothesis)
     notes = list(done.notes)
     problems = list(done.problems)
@@ -306,9 +306,10 @@ def _verify(hits: Sequence[TermHit], target: str, lang: str, *, fix: bool, admit
                 problem(code, cid, f"term {source_term!r} → {preferred!r} ({cid}): {what} variant {f.occ.text!r}",
                         span, f.term)
         if search and good + (len(issues) - flagged) < count:
-            before = source[:min(hits[i].start for i in indexes)] if source else ""
+            first = hits[indexes[0]]
+            before, after = (source[:first.start], source[first.end:first.end + 3]) if source else ("", "")
             for sus in name_variants.suspects(target, preferred, lang, english=english, kind=concept.kind,
-                                             taken=taken, source_before=before,
+                                             taken=taken, source_before=before, source_after=after,
                                              limit=count - good - (len(issues) - flagged)):
                 taken.append((sus.start, sus.end))
                 what = "source copy" if sus.code == name_variants.SOURCE_COPY else "variant"

@@ -315,11 +315,14 @@ _PREP_RU = {"в": "loct", "во": "loct", "на": "loct", "о": "loct", "об": 
             "к": "datv", "ко": "datv", "по": "datv", "через": "accs", "про": "accs",
             "под": "ablt", "над": "ablt", "перед": "ablt", "между": "ablt"}
 _MOTION = re.compile(r"\b(?:to|into|toward|towards)\s+(?:the\s+)?$", re.IGNORECASE)
+_OF = re.compile(r"\bof\s+(?:the\s+)?$", re.IGNORECASE)
+_POSSESSIVE = re.compile(r"['’]s?\b")
 
 
-def _ru_slot(text: str, start: int, source_before: str) -> frozenset[str]:
+def _ru_slot(text: str, start: int, source_before: str, source_after: str = "") -> frozenset[str]:
     """A bare source copy in Russian: the case its preposition asks for; nominative at the start of a clause;
-    otherwise unknown (an empty set: flag, don't guess)."""
+    the genitive where English said "of X" or "X's" (жители Gazakh ← residents of Gazakh); otherwise unknown
+    (an empty set: flag, don't guess)."""
     head = text[:start].rstrip()
     if not head or head[-1] in ".,;:!?—–-«\"(" or re.search(r"(?<!\w)(?:и|а|или|но)$", head, re.IGNORECASE):
         return frozenset({morph.BASE})
@@ -327,6 +330,8 @@ def _ru_slot(text: str, start: int, source_before: str) -> frozenset[str]:
     prep = before[-1].lower() if before and head.endswith(before[-1]) else ""
     case = _PREP_RU.get(prep)
     if case is None:
+        if _OF.search(source_before) or _POSSESSIVE.match(source_after):
+            return frozenset({"gent,sing"})
         return frozenset()
     if case == "loct" and prep in ("в", "во", "на"):
         verbs = " ".join(before[-4:-1]).lower()
@@ -414,7 +419,8 @@ def _ending_slots(suffix: str, w: _Word, lang: str) -> frozenset[str] | None:
 
 
 def suspects(target: str, term: str, lang: str, *, english: Sequence[str] = (), kind: str = "",
-             taken: Sequence[tuple[int, int]] = (), source_before: str = "", limit: int = 1) -> list[Suspect]:
+             taken: Sequence[tuple[int, int]] = (), source_before: str = "", source_after: str = "",
+             limit: int = 1) -> list[Suspect]:
     """Places in `target` where the engine most likely wrote `term` wrongly, best first (at most `limit`)."""
     m = morph.model(term, lang)
     n = len(m.words)
@@ -459,7 +465,7 @@ def suspects(target: str, term: str, lang: str, *, english: Sequence[str] = (), 
             fits = [_Fit(0.0, fits[0].slots, False, False, window[0].text)]
         if not fits or all(f.exact for f in fits):
             continue
-        found.append(_suspect(target, window, fits, words, term, lang, source_before))
+        found.append(_suspect(target, window, fits, words, term, lang, (source_before, source_after)))
     found.sort(key=lambda s: s.score)
     out: list[Suspect] = []
     for s in found:
@@ -507,7 +513,7 @@ def _ru_may_be_name(word: str, kind: str) -> bool:
 
 
 def _suspect(target: str, window: Sequence[_Token], fits: Sequence[_Fit], words: Sequence[_Word], term: str,
-             lang: str, source_before: str) -> Suspect:
+             lang: str, source: tuple[str, str]) -> Suspect:
     start, end = window[0].start, window[-1].end
     code = SOURCE_COPY if any(f.copy for f in fits) else VARIANT
     # The slot: a correct word of the term next to the wrong one says it best (Ильхамом Aliyev), narrowed by
@@ -529,7 +535,7 @@ def _suspect(target: str, window: Sequence[_Token], fits: Sequence[_Fit], words:
     if lang == "ru":
         # the preposition (or a clause start) before the name: decisive for a bare foreign word, a
         # tie-breaker otherwise (Арарат Мирзаян сказал: nominative, not the accusative of the same spelling)
-        by_prep = _ru_slot(target, start, source_before)
+        by_prep = _ru_slot(target, start, *source)
         if candidates or sure:
             by_prep = frozenset({"nomn,sing"} if morph.BASE in by_prep else by_prep)
         foreign = any(not f.exact and f.slots is None for f in fits)
