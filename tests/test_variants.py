@@ -88,6 +88,7 @@ CORRECT_FORMS = [
     ("ru", "Shusha", "под Шушой", "the same after ш"),
     ("az", "Baku", "Bakıdır", "predicative -dır"),
     ("az", "Ganja", "Gəncədədir", "locative + predicative"),
+    ("hy", "in Khojaly", "Խոջալուում", "a foreign name in -ու may keep it before the ending"),
 ]
 
 
@@ -119,6 +120,9 @@ MORE_REPAIRS = [
      "genitive after a hyphen moves to the Azerbaijani word"),
     ("ru", "The Emergency Situations Ministry said", "Министерство по чрезвычайным Situations заявило",
      "Министерство по чрезвычайным ситуациям заявило", "the last word of a four-word name copied"),
+    ("ru", "Shelling near Ganja", "Обстрел под Ганджой", "Обстрел под Гянджой", "instrumental stressed on the ending"),
+    ("ru", "Troops went to Zangilan", "Войска вошли в Zangilan", "Войска вошли в Зангилан",
+     "accusative of a masculine place is its nominative"),
     ("ru", "Talks with Baku", "Переговоры с Baku", "Переговоры с Баку", "indeclinable: any case is the one form"),
     ("ru", "The Defense Ministry said.", "Министерство Defense заявило.", "Министерство обороны заявило.",
      "an English word in another position than in the source"),

@@ -141,8 +141,9 @@ def _ru_word(word: str, position: int) -> WordForms:
                     continue
                 pairs.append((f.word.replace("ё", "е"), f"{f.tag.case},{f.tag.number}"))
         if base[-1:] == "а" and base[-2:-1] in "жшчщц":
-            # pymorphy3 writes the unstressed ending (Гянджей); names stressed on it take -ой (Гянджой)
-            pairs += [(base[:-1] + "ой", "ablt,sing"), (base[:-1] + "ою", "ablt,sing")]
+            # pymorphy3 writes the unstressed ending (Гянджей); Caucasus names stressed on it take -ой
+            # (Гянджой, Шушой), which is also the form a repair writes
+            pairs[1:1] = [(base[:-1] + "ой", "ablt,sing"), (base[:-1] + "ою", "ablt,sing")]
         pairs.sort(key=lambda fs: fs[1] == BASE, reverse=True)
         return _from_pairs(word, pairs)
     if position > 0 and any(p.tag.case == "gent" and p.is_known for p in parses):
@@ -236,6 +237,7 @@ def _hy_word(word: str) -> WordForms:
     if w.endswith("ու"):
         oblique = w[:-2] + "վ"              # Բաքու → Բաքվի
         pairs += [(oblique + s, slot) for s, slot in cases] + [(w + "ն", "def")]
+        pairs += [(w + s, slot) for s, slot in cases]    # foreign names also keep it: Խոջալուի
     elif w[-1:] in "աո":
         oblique = w + "յ"                   # Մոսկվա → Մոսկվայի
         pairs += [(oblique + s, slot) for s, slot in cases] + [(w + "ն", "def")]

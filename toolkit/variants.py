@@ -465,7 +465,7 @@ def suspects(target: str, term: str, lang: str, *, english: Sequence[str] = (), 
             fits = [_Fit(0.0, fits[0].slots, False, False, window[0].text)]
         if not fits or all(f.exact for f in fits):
             continue
-        found.append(_suspect(target, window, fits, words, term, lang, (source_before, source_after)))
+        found.append(_suspect(target, window, fits, words, term, lang, (source_before, source_after), kind))
     found.sort(key=lambda s: s.score)
     out: list[Suspect] = []
     for s in found:
@@ -513,7 +513,7 @@ def _ru_may_be_name(word: str, kind: str) -> bool:
 
 
 def _suspect(target: str, window: Sequence[_Token], fits: Sequence[_Fit], words: Sequence[_Word], term: str,
-             lang: str, source: tuple[str, str]) -> Suspect:
+             lang: str, source: tuple[str, str], kind: str = "") -> Suspect:
     start, end = window[0].start, window[-1].end
     code = SOURCE_COPY if any(f.copy for f in fits) else VARIANT
     # The slot: a correct word of the term next to the wrong one says it best (Ильхамом Aliyev), narrowed by
@@ -550,6 +550,9 @@ def _suspect(target: str, window: Sequence[_Token], fits: Sequence[_Fit], words:
             slots = slots & more
         elif not slots:
             slots = more
+    if lang == "ru" and "accs,sing" in slots and _ru_class(term.split()[-1]) != "a":
+        # the accusative of a masculine name: like the nominative for a place, like the genitive for a person
+        slots = (slots - {"accs,sing"}) | {"gent,sing" if kind == "person" else "nomn,sing"}
     parts: list[str] = []
     last = start
     repair_ok = True
