@@ -1,0 +1,150 @@
+"""Decisions as precise glossary edits (toolkit/review/edit.py, tbxedit.py), without a browser: CSV with
+quoting, CRLF and a BOM, comment lines, TBX 2008 as Weblate writes it (tests/fixtures/glossary/weblate.tbx),
+merges across files, and the refusals."""
+from __future__ import annotations
+
+import shutil
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from toolkit import fsutil, glossary, tbx
+from toolkit.errors import ChangedOnDisk, GlossaryError, LockedError
+from toolkit.review import edit
+from toolkit.review.edit import Decision
+
+from .conftest import ROOT
+
+FIXTURES = ROOT / "tests" / "fixtures" / "glossary"
+WHEN = datetime(2026, 12, 2, 3, 10, tzinfo=timezone.utc)
+MARK = "[review 2026-12-02 03:10Z ann]"
+
+
+def apply(tmp_path: Path, *decisions: Decision, seen: str | None = None) -> list[Path]:
+    files = glossary.glossary_files(tmp_path / "g")
+    return edit.apply(decisions, glossary_paths=[tmp_path / "g"], locales=tmp_path / "locales",
+                      seen=seen or edit.digest(files), who="ann", when=WHEN)
+
+
+def put(tmp_path: Path, name: str, data: bytes) -> Path:
+    (tmp_path / "g").mkdir(exist_ok=True)
+    path = tmp_path / "g" / name
+    path.write_bytes(data)
+    return path
+
+
+CSV = ("\ufeffid,kind,en,ru,az,hy,note\r\n"
+       "# agency names, quoted where a comma needs it\r\n"
+       'baku,city,Baku,Баку,Bakı,Բաքու,"capital, indeclinable in ru"\r\n'
+       '"shusha",place,Shusha,Шуша; Шуши,Şuşa,Շուշա; Շուշի,\r\n'
+       "\r\n"
+       "lachin,place,Lachin,Лачин,Laçın,Լաչին; Բերձոր,last row without a newline").encode("utf-8")
+
+
+def test_csv_row_edit_keeps_bom_crlf_comments_quoting_and_other_rows(tmp_path):
+    path = put(tmp_path, "names.csv", CSV)
+    apply(tmp_path, Decision("prefer", str(path), "shusha", "ru", "Шуши"))
+    expected = CSV.replace("\"shusha\",place,Shusha,Шуша; Шуши,Şuşa,Շուշա; Շուշի,\r\n".encode(),
+                           f"shusha,place,Shusha,Шуши; Шуша,Şuşa,Շուշա; Շուշի,{MARK} ru: 'Шуши' made preferred\r\n"
+                           .encode())
+    assert path.read_bytes() == expected
+    apply(tmp_path, Decision("forbid", str(path), "lachin", "hy", "Բերձոր", reason="a name, not a usage"))
+    last = path.read_bytes().rsplit(b"\r\n", 1)[1].decode()
+    assert last == (f"lachin,place,Lachin,Лачин,Laçın,Լաչին; !Բերձոր,\"last row without a newline | {MARK} hy: "
+                    "'Բերձոր' marked forbidden: a name, not a usage\"")     # the reason's comma needs quotes
+    assert [c.preferred("ru") for c in glossary.load(path).concepts] == ["Баку", "Шуши", "Лачин"]
+
+
+# (starting cell, decision, form, resulting cell, why)
+STATUS_CASES = [
+    ("Кызылбулаг; !Гызылбулаг; Дрмбон", "prefer", "Дрмбон", "Дрмбон; Кызылбулаг; !Гызылбулаг",
+     "the old preferred form stays, admitted"),
+    ("Кызылбулаг; !Гызылбулаг; Дрмбон", "prefer", "Гызылбулаг", "Гызылбулаг; Кызылбулаг; Дрмбон",
+     "a forbidden form can become preferred"),
+    ("Кызылбулаг; !Гызылбулаг; Дрмбон", "prefer", "Кызылбулак", "Кызылбулак; Кызылбулаг; !Гызылбулаг; Дрмбон",
+     "a new form is added in front"),
+    ("Кызылбулаг; !Гызылбулаг; Дрмбон", "admit", "Кызылбулаг", "Дрмбон; Кызылбулаг; !Гызылбулаг",
+     "demoting the preferred form promotes the first admitted one"),
+    ("Кызылбулаг; !Гызылбулаг; Дрмбон", "admit", "Гызылбулаг", "Кызылбулаг; Гызылбулаг; Дрмбон",
+     "admitting a forbidden form"),
+    ("Кызылбулаг; !Гызылбулаг; Дрмбон", "forbid", "Дрмбон", "Кызылбулаг; !Гызылбулаг; !Дрмбон",
+     "forbidding an admitted form keeps its place"),
+    ("Кызылбулаг; Дрмбон", "forbid", "Кызылбулаг", "Дрмбон; !Кызылбулаг", "forbidding the preferred form"),
+    ("Кызылбулаг", "forbid", "Гызылбулаг", "Кызылбулаг; !Гызылбулаг", "forbidding a form the cell lacks"),
+]
+
+
+@pytest.mark.parametrize("cell, action, form, result, why", STATUS_CASES, ids=[c[-1] for c in STATUS_CASES])
+def test_status_decisions(tmp_path, cell, action, form, result, why):
+    path = put(tmp_path, "g.tsv", f"id\ten\tru\tnote\nk\tKyzylbulag\t{cell}\t\n".encode())
+    apply(tmp_path, Decision(action, str(path), "k", "ru", form))
+    assert path.read_text(encoding="utf-8").splitlines()[1].split("\t")[2] == result
+
+
+def test_the_only_accepted_form_cannot_be_demoted_and_nothing_is_written(tmp_path):
+    path = put(tmp_path, "g.tsv", "id\ten\tru\tnote\nk\tKyzylbulag\tКызылбулаг; !Гызылбулаг\t\n".encode())
+    before = path.read_bytes()
+    for action in ("admit", "forbid"):
+        with pytest.raises(GlossaryError, match="only accepted ru term"):
+            apply(tmp_path, Decision(action, str(path), "k", "ru", "Кызылбулаг"))
+    assert path.read_bytes() == before
+
+
+def test_refusals_stale_page_lock_and_missing_note_column(tmp_path):
+    path = put(tmp_path, "g.tsv", "id\ten\tru\tnote\nk\tShusha\tШуша; Шуши\t\n".encode())
+    seen = edit.digest(glossary.glossary_files(tmp_path / "g"))
+    path.write_bytes(path.read_bytes() + "b\tBaku\tБаку\t\n".encode())   # saved by an editor meanwhile
+    with pytest.raises(ChangedOnDisk, match="changed since this page was loaded"):
+        apply(tmp_path, Decision("forbid", str(path), "k", "ru", "Шуши"), seen=seen)
+    with fsutil.locked(tmp_path / "locales"), pytest.raises(LockedError):
+        apply(tmp_path, Decision("forbid", str(path), "k", "ru", "Шуши"))
+    bare = put(tmp_path, "h.tsv", "id\ten\tru\nx\tLachin\tЛачин; Бердзор\n".encode())
+    with pytest.raises(GlossaryError, match="no note column"):
+        apply(tmp_path, Decision("forbid", str(bare), "x", "ru", "Бердзор"))
+    with pytest.raises(GlossaryError, match="say why"):
+        apply(tmp_path, Decision("keep-apart", str(path), "k", "ru", "Шуша", other="contested"))
+
+
+def test_merge_across_files_leaves_a_comment_and_settles_the_conflict(tmp_path):
+    base = put(tmp_path, "00-base.tsv", (FIXTURES / "conflicts" / "00-base.tsv").read_bytes())
+    before = base.read_bytes().decode().splitlines(keepends=True)
+    project = put(tmp_path, "50-project.tsv", (FIXTURES / "conflicts" / "50-project.tsv").read_bytes())
+    assert ("source-conflict", "ru") in {(f.code, f.lang) for f in glossary.lint(tmp_path / "g")}
+    apply(tmp_path, Decision("merge", str(project), "baku-project", other="baku", other_path=str(base)))
+    after = base.read_bytes().decode().splitlines(keepends=True)
+    assert after[1] == f"# baku merged into baku-project {MARK}\n"
+    assert after[:1] + after[2:] == before[:1] + before[2:]
+    row = project.read_text(encoding="utf-8").splitlines()[1].split("\t")
+    assert row[3] == "Бакы; Баку" and row[-1].endswith("merged baku into this concept (its note: line 2)")
+    assert "source-conflict" not in {f.code for f in glossary.lint(tmp_path / "g")}
+
+
+def test_tbx_entry_edit_keeps_every_other_byte(tmp_path):
+    path = put(tmp_path, "weblate.tbx", (FIXTURES / "weblate.tbx").read_bytes())
+    data = path.read_bytes()
+    spans = __import__("toolkit.review.tbxedit", fromlist=["entry_spans"]).entry_spans(data)
+    begin, end = spans["kyzylbulag"]
+    apply(tmp_path, Decision("prefer", str(path), "kyzylbulag", "ru", "Дрмбон"))
+    new = path.read_bytes()
+    assert new[:begin] == data[:begin] and new.endswith(data[end:])
+    concept = {c.id: c for c in tbx.read(path)}["kyzylbulag"]
+    assert concept.preferred("ru") == "Дрмбон" and concept.admitted("ru") == ("Кызылбулаг",)
+    assert concept.forbidden("ru") == ("Гызылбулаг",)
+    assert concept.note == f"gold mine | {MARK} ru: 'Дрмбон' made preferred"
+    # a form the entry lacks gets a termSec laid out like its siblings, and an entry without a note gets one
+    apply(tmp_path, Decision("forbid", str(path), "baku", "az", "Bakü"))
+    baku = {c.id: c for c in tbx.read(path)}["baku"]
+    assert baku.forbidden("az") == ("Baki", "Bakü") and baku.note == f"{MARK} az: 'Bakü' marked forbidden"
+    assert "<tig><term>Bakü</term><termNote type=\"administrativeStatus\">deprecatedTerm-admn-sts</termNote></tig>" \
+        in path.read_text(encoding="utf-8")
+
+
+def test_audit_trail_reads_the_notes_back(tmp_path):
+    path = put(tmp_path, "g.tsv", "id\ten\tru\tnote\nk\tShusha\tШуша; Шуши\tArmenian name\n".encode())
+    apply(tmp_path, Decision("keep-apart", str(path), "k", "ru", "Шуша", other="contested", reason="both in use"))
+    trail = edit.audit_trail(glossary.load(path).concepts)
+    assert [(e.when, e.who, e.concept) for e in trail] == [("2026-12-02 03:10Z", "ann", "k")]
+    assert trail[0].what == "keep apart (contested ru Шуша): both in use"
+    assert glossary.contested(glossary.load(path).concepts) == []       # the decision settles the finding
+    shutil.rmtree(tmp_path / "g")
