@@ -181,7 +181,7 @@ def submit(driver, element) -> str:
 
     old = driver.find_element("tag name", "html")
     element.click()
-    WebDriverWait(driver, 10).until(expected_conditions.staleness_of(old))
+    WebDriverWait(driver, 10, poll_frequency=0.02).until(expected_conditions.staleness_of(old))
     return driver.find_element("tag name", "h1").text
 
 
@@ -305,7 +305,34 @@ def test_each_decision_writes_exactly_its_rows_and_settles_the_finding(browser, 
     if code == "source-conflict":
         browser.save_screenshot(str(SHOTS / "review-decision-1280.png"))
         submit(browser, browser.find_element("link text", "Summary"))
-        assert "'Эривань' made preferred" in browser.find_element("tag name", "main").text
+        tables = browser.find_elements("css selector", "main table")
+        per_lang = {tuple(td.text for td in tr.find_elements("tag name", "td"))
+                    for tr in tables[0].find_elements("css selector", "tr")}
+        assert ("ru", "2", "5") in per_lang     # ru: shared-target, preferred-forbidden; Yerevan now contested too
+        terms = [td.text for td in tables[1].find_elements("css selector", "tr td")]
+        # 4 terms in 3 translated segments, all in an accepted form now that Ереван is admitted
+        assert terms == ["ru", "3", "2", "1", "4/4", "100.0%", "0"]
+        trail = tables[2].text
+        assert "'Эривань' made preferred" in trail and "tester" in trail and "2026-12-02 03:10Z" in trail
+        browser.save_screenshot(str(SHOTS / "review-summary-1280.png"))
+
+
+def test_the_seed_project_works_out_of_the_box(browser, tmp_path, monkeypatch):
+    """The repository's own glossaries/ and locales/ (only the article's template so far): its contested
+    names, with the article's sentences as examples."""
+    shutil.copytree(ROOT / "glossaries", tmp_path / "glossaries")
+    shutil.copytree(ROOT / "locales", tmp_path / "locales")
+    monkeypatch.chdir(tmp_path)
+    served = Served(tmp_path)
+    try:
+        open_page(browser, served)
+        kyzylbulag = card(browser, "contested", "'Kyzylbulag' in ru")
+        assert "glossaries/names.tsv:9" in kyzylbulag.text and "source only" in kyzylbulag.text
+        assert "Kyzylbulag" in [m.text for m in kyzylbulag.find_elements("tag name", "mark")]
+        assert {b.text for b in kyzylbulag.find_elements("tag name", "button")} == {
+            "Make Дрмбон preferred", "Mark Дрмбон forbidden", "Keep as is / apart"}
+    finally:
+        served.stop()
 
 
 def test_forbidding_a_form_offers_the_approved_entries_it_breaks_and_marks_them_fuzzy(browser, served, project):
@@ -330,12 +357,17 @@ def test_html_in_a_term_is_shown_as_text(browser, project):
         "id\tkind\ten\tru\taz\thy\tnote\n"
         f"xss\tplace\tXss town\t<b>Икс</b>; {evil}\tXss\tԽսս\t<img src=x onerror=alert(1)>\n", encoding="utf-8")
     (project / "glossaries" / "50-desk.tsv").unlink()
+    po = project / "locales" / "ru" / "LC_MESSAGES" / "karabakh-mining.po"
+    po.write_text(PO + '\nmsgctxt "b20.s1"\nmsgid "The <i>Xss town</i> mayor spoke."\n'
+                  'msgstr "Мэр <img src=x onerror=window.pwned=2> <b>Икс</b> выступил."\n', encoding="utf-8")
     served = Served(project)
     try:
         open_page(browser, served)
         section = card(browser, "contested", "Xss town")
         assert evil in section.text and "<b>Икс</b>" in section.text
-        assert browser.find_elements("css selector", "main script, main img, main b") == []
+        assert "The <i>Xss town</i> mayor spoke." in section.text            # a catalog example, as text
+        assert "Мэр <img src=x onerror=window.pwned=2> <b>Икс</b> выступил." in section.text
+        assert browser.find_elements("css selector", "main script, main img, main b, main i") == []
         assert browser.execute_script("return window.pwned === undefined")
     finally:
         served.stop()

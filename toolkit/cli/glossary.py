@@ -62,7 +62,7 @@ def _print_findings(findings: list, title: str) -> None:
     for f in findings:
         places = [(_shown(p), n) for p, n in f.places]
         message = f.message
-        for (full, _), (short, _) in zip(f.places, places):
+        for (full, _), (short, _) in zip(f.places, places, strict=True):
             message = message.replace(str(full), short)
         head = Text.assemble(("\n" if console.is_terminal else "", ""),
                              (f.severity, "bold red" if f.is_blocking else "yellow"), "  ", (f.code, "bold"),

@@ -59,7 +59,7 @@ def create_app(glossary: Sequence[Path], locales: Path, *, token: str | None = N
             return refused
         try:
             decisions = _decisions(form)
-            before = {(s.path, s.line) for s in _board(settings).broken}
+            before = _broken_now(settings)
             written = edit.apply(decisions, glossary_paths=settings.glossary, locales=settings.locales,
                                  seen=_one(form, "seen"), who=settings.reviewer,
                                  when=clock() if clock else None)
@@ -67,7 +67,7 @@ def create_app(glossary: Sequence[Path], locales: Path, *, token: str | None = N
             return _page(render.message_page("Not saved", str(exc), settings.token, stale=True), 409)
         except ToolkitError as exc:
             return _page(render.message_page("Not saved", str(exc), settings.token), 400)
-        board = _board(settings)
+        board = _board(settings, evidence=False)
         touched = {d.concept for d in decisions} | {d.other for d in decisions if d.action == "merge"}
         return _page(render.saved_page(board, settings.token, decisions, [cards.shown(p) for p in written],
                                        touched, before))
@@ -146,8 +146,16 @@ def _decisions(form: dict[str, list[str]]) -> list[edit.Decision]:
     return out
 
 
-def _board(settings: Settings) -> cards.Board:
-    return cards.build(settings.glossary, settings.locales)
+def _board(settings: Settings, *, evidence: bool = True) -> cards.Board:
+    return cards.build(settings.glossary, settings.locales, evidence=evidence)
+
+
+def _broken_now(settings: Settings) -> set[tuple[str, int]]:
+    from .. import glossary
+
+    segments, _ = cards.read_catalogs(settings.locales)
+    broken = cards.broken_entries(glossary.load(list(settings.glossary)), settings.locales, segments)
+    return {(s.path, s.line) for s in broken}
 
 
 def _seen(settings: Settings) -> str:

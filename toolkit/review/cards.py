@@ -135,9 +135,9 @@ def read_catalogs(locales: Path) -> tuple[list[Segment], list[tuple[str, str, st
     return segments, seen
 
 
-def build(glossary_paths: Sequence[str | Path], locales: Path) -> Board:
-    from .. import terms
-
+def build(glossary_paths: Sequence[str | Path], locales: Path, *, evidence: bool = True) -> Board:
+    """The page's content; without `evidence`, cards carry no counts, examples or CLDR names (the answer to
+    a decision needs only how many are left and which approved entries break)."""
     files = glossary.glossary_files(list(glossary_paths))
     loaded = glossary.load(list(glossary_paths))
     findings = glossary.lint(list(glossary_paths)) + glossary.contested(loaded.concepts)
@@ -146,16 +146,23 @@ def build(glossary_paths: Sequence[str | Path], locales: Path) -> Board:
     cards = []
     for f in sorted(findings, key=lambda f: (not f.is_blocking, f.code, f.lang)):
         concepts = tuple(dict.fromkeys(by_place[p] for p in f.places if p in by_place))
-        cards.append(_card(f, concepts, segments))
+        cards.append(_card(f, concepts, segments if evidence else None))
+    return Board(tuple(cards), tuple(broken_entries(loaded, locales, segments)), tuple(files), loaded.all_concepts,
+                 tuple(seen))
+
+
+def broken_entries(loaded: glossary.Glossary, locales: Path, segments: Sequence[Segment]) -> list[Segment]:
+    """Approved catalog entries whose translation breaks the glossary (as `glossary conflicts` reports them)."""
+    from .. import terms
+
+    if not Path(locales).is_dir():
+        return []
+    keyed = {(s.path, s.line): s for s in segments}
     broken = []
-    if Path(locales).is_dir():
-        keyed = {(s.path, s.line): s for s in segments}
-        for f in terms.catalog_findings(loaded, locales):
-            if f.code == CATALOG_CODE and f.is_blocking:
-                for place in f.places:
-                    if place in keyed:
-                        broken.append(keyed[place])
-    return Board(tuple(cards), tuple(dict.fromkeys(broken)), tuple(files), loaded.all_concepts, tuple(seen))
+    for f in terms.catalog_findings(loaded, locales):
+        if f.code == CATALOG_CODE and f.is_blocking:
+            broken += [keyed[place] for place in f.places if place in keyed]
+    return list(dict.fromkeys(broken))
 
 
 def _key(f) -> str:
@@ -163,8 +170,11 @@ def _key(f) -> str:
     return f.code + "-" + hashlib.sha1(raw.encode()).hexdigest()[:8]
 
 
-def _card(f, concepts: tuple[Concept, ...], segments: Sequence[Segment]) -> Card:
+def _card(f, concepts: tuple[Concept, ...], segments: Sequence[Segment] | None) -> Card:
     langs = _langs(f, concepts)
+    if segments is None:
+        return Card(_key(f), f.code, f.severity, f.lang, f.term, readable(f.message, f.places), concepts,
+                    tuple((shown(p), n) for p, n in f.places))
     return Card(_key(f), f.code, f.severity, f.lang, f.term, readable(f.message, f.places), concepts,
                 tuple((shown(p), n) for p, n in f.places), _cldr(concepts, langs),
                 tuple(_counts(concepts, langs, segments)), tuple(_examples(concepts, langs, segments)),
