@@ -92,3 +92,18 @@ def test_review_says_a_missing_glossary_in_one_line(tmp_path, monkeypatch):
     result = runner.invoke(app, ["review", "--no-browser", "--glossary", "nothere"])
     assert result.exit_code == 3
     assert result.stderr.strip() == "toolkit: error: nothere: no such glossary file or directory (check --glossary)"
+
+
+def test_review_on_a_port_in_use_says_so(tmp_path, monkeypatch):
+    import socket
+
+    desk_project(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen(1)
+        port = busy.getsockname()[1]
+        result = runner.invoke(app, ["review", "--no-browser", "--port", str(port)])
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"toolkit: error: cannot listen on 127.0.0.1:{port}: ")
+    assert result.stderr.rstrip().endswith("(choose another --port)")

@@ -8,6 +8,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from toolkit import fsutil, glossary, tbx
 from toolkit.errors import ChangedOnDisk, GlossaryError, LockedError
@@ -148,3 +150,48 @@ def test_audit_trail_reads_the_notes_back(tmp_path):
     assert trail[0].what == "keep apart (contested ru Шуша): both in use"
     assert glossary.contested(glossary.load(path).concepts) == []       # the decision settles the finding
     shutil.rmtree(tmp_path / "g")
+
+
+def test_cards_carry_cldr_names_and_suggest_them_for_an_empty_cell(tmp_path):
+    from toolkit.review import cards
+
+    put(tmp_path, "g.tsv", "id\tkind\ten\tru\taz\tnote\n"
+                           "armenia\tcountry\tArmenia\tАрмения\t\tCLDR AM\n"
+                           "yerevan\tcity\tYerevan\tЕреван; Эривань\tİrəvan\t\n".encode())
+    board = cards.build([tmp_path / "g"], tmp_path / "locales")
+    by_code = {c.code: c for c in board.cards}
+    empty = by_code["empty-cell"]
+    assert empty.cldr == (("en", "Armenia"), ("az", "Ermənistan"))     # from the note's territory code
+    assert [(a.action, a.value) for a in empty.actions] == [("fill", "Ermənistan")]
+    contested = by_code["contested"]
+    assert dict(contested.cldr)["ru"] == "Ереван"                      # by the English name: Asia/Yerevan
+    assert [a.label for a in contested.actions] == ["Make Эривань preferred", "Mark Эривань forbidden",
+                                                    "Keep as is / apart"]
+
+
+NAMES = (ROOT / "glossaries" / "names.tsv").read_bytes()
+_ROWS = [line.split("\t") for line in NAMES.decode().splitlines()[1:]]
+
+
+@given(row=st.sampled_from(_ROWS), lang=st.sampled_from(["ru", "az", "hy"]),
+       action=st.sampled_from(["prefer", "admit", "forbid"]), new_form=st.booleans(),
+       reason=st.text(st.characters(blacklist_categories=("Cs",)), max_size=30))
+def test_any_status_decision_changes_only_its_row(tmp_path_factory, row, lang, action, new_form, reason):
+    """Property: whatever the decision on names.tsv, every other line keeps its bytes and the file loads."""
+    path = tmp_path_factory.mktemp("g") / "names.tsv"
+    path.write_bytes(NAMES)
+    cell = row[["id", "kind", "en", "ru", "az", "hy", "note"].index(lang)]
+    forms = [t.text for t in glossary.parse_cell(cell)]
+    form = "Новая форма" if new_form or not forms else forms[len(reason) % len(forms)]
+    try:
+        new = edit.edit_bytes(NAMES, path, [Decision(action, str(path), row[0], lang, form, reason=reason)],
+                              "review 2026-12-02 03:10Z ann")
+    except GlossaryError as exc:
+        assert "only accepted" in str(exc)
+        return
+    before, after = NAMES.decode().splitlines(keepends=True), new.decode().splitlines(keepends=True)
+    changed = [i for i, (a, b) in enumerate(zip(before, after, strict=True)) if a != b]
+    assert changed == [_ROWS.index(row) + 1]
+    path.write_bytes(new)
+    concept = {c.id: c for c in glossary.read_file(path)}[row[0]]
+    assert (concept.preferred(lang) == form) if action == "prefer" else (form not in concept.accepted(lang)[:1])
