@@ -388,6 +388,7 @@ def test_a_stale_page_is_refused_and_nothing_is_lost(browser, served, project):
     after_first = names(project).read_bytes()
     browser.back()
     assert decide(browser, "contested", "Mark Кашен forbidden", card_text="'Demirli' in ru") == "Not saved"
+    assert "changed since this page was loaded" in browser.find_element("css selector", ".message").text
     assert names(project).read_bytes() == after_first
 
 

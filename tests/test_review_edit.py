@@ -195,3 +195,14 @@ def test_any_status_decision_changes_only_its_row(tmp_path_factory, row, lang, a
     path.write_bytes(new)
     concept = {c.id: c for c in glossary.read_file(path)}[row[0]]
     assert (concept.preferred(lang) == form) if action == "prefer" else (form not in concept.accepted(lang)[:1])
+
+
+def test_a_decision_writes_only_the_glossaries_under_review(tmp_path):
+    path = put(tmp_path, "g.tsv", "id\ten\tru\tnote\nk\tShusha\tШуша; Шуши\t\n".encode())
+    outside = tmp_path / "elsewhere.tsv"
+    outside.write_bytes(path.read_bytes())
+    with pytest.raises(GlossaryError, match="not one of the glossary files under review"):
+        apply(tmp_path, Decision("forbid", str(outside), "k", "ru", "Шуши"))
+    with pytest.raises(GlossaryError, match="into itself"):
+        apply(tmp_path, Decision("merge", str(path), "k", other="k"))
+    assert outside.read_bytes() == path.read_bytes()

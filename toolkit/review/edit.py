@@ -79,10 +79,18 @@ def apply(decisions: Sequence[Decision], *, glossary_paths: Sequence[str | Path]
             raise ChangedOnDisk("the glossary changed since this page was loaded (edited on disk, or another "
                                 "decision was saved); nothing was written", path=_common(files),
                                 hint="reload the page and decide again")
+        reviewed = {Path(f).resolve() for f in files}
         by_file: dict[Path, list[Decision]] = {}
         for d in decisions:
             if d.action not in ACTIONS:
                 raise GlossaryError(f"unknown decision {d.action!r}")
+            # The form names the file: only the glossaries under review may be written, whatever it says.
+            for named in (Path(d.path), _other_path(d)):
+                if named.resolve() not in reviewed:
+                    raise GlossaryError("not one of the glossary files under review", path=named,
+                                        hint="reload the page")
+            if d.action == "merge" and (_other_path(d).resolve(), d.other) == (Path(d.path).resolve(), d.concept):
+                raise GlossaryError(f"cannot merge {d.concept!r} into itself", path=d.path)
             by_file.setdefault(Path(d.path), []).append(d)
             if d.action == "merge":
                 by_file.setdefault(_other_path(d), [])
