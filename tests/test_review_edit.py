@@ -206,3 +206,15 @@ def test_a_decision_writes_only_the_glossaries_under_review(tmp_path):
     with pytest.raises(GlossaryError, match="into itself"):
         apply(tmp_path, Decision("merge", str(path), "k", other="k"))
     assert outside.read_bytes() == path.read_bytes()
+
+
+def test_a_large_glossary_page_shows_errors_first_and_filters_by_language(tmp_path):
+    from toolkit.review import cards
+
+    rows = "".join(f"c{i}\tPlace{i}\tМесто{i}; Вариант{i}\tYer{i}\t\n" for i in range(300))
+    put(tmp_path, "g.tsv", ("id\ten\tru\taz\tnote\n" + rows + "x\tBaku\tБаку\tBakı\t\ny\tBaku\tБакы\tBakı\t\n")
+        .encode())
+    board = cards.build([tmp_path / "g"], tmp_path / "locales", limit=50)
+    assert board.total == 301 and len(board.cards) == 50 and dict(board.langs) == {"ru": 301}
+    assert board.cards[0].code == "source-conflict"            # the one error comes first
+    assert len(cards.build([tmp_path / "g"], tmp_path / "locales", lang="az").cards) == 0

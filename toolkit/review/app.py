@@ -25,6 +25,7 @@ from starlette.routing import Route
 from ..errors import ChangedOnDisk, LockedError, ToolkitError
 from . import cards, edit, render
 
+PAGE_SIZE = 100          # cards per page, errors first; the language filter shows the others
 CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; "
        "frame-ancestors 'none'; base-uri 'none'")
 
@@ -46,7 +47,9 @@ def create_app(glossary: Sequence[Path], locales: Path, *, token: str | None = N
     async def conflicts(request: Request) -> Response:
         if (refused := _refuse(request, settings, None)) is not None:
             return refused
-        return _page(render.conflicts_page(_board(settings), settings.token, _seen(settings)))
+        lang = request.query_params.get("lang", "")
+        board = cards.build(settings.glossary, settings.locales, lang=lang, limit=PAGE_SIZE)
+        return _page(render.conflicts_page(board, settings.token, _seen(settings), lang))
 
     async def summary(request: Request) -> Response:
         if (refused := _refuse(request, settings, None)) is not None:

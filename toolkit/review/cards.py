@@ -93,6 +93,8 @@ class Board:
     files: tuple[Path, ...]
     concepts: tuple[Concept, ...] = field(default=())
     catalogs: tuple[tuple[str, str, str], ...] = ()   # (lang, path, sha256) of every catalog read
+    total: int = 0                          # findings before the language filter and the page limit
+    langs: tuple[tuple[str, int], ...] = ()   # findings per language, for the filter links
 
 
 def shown(path: str | Path, root: Path | None = None) -> str:
@@ -135,20 +137,28 @@ def read_catalogs(locales: Path) -> tuple[list[Segment], list[tuple[str, str, st
     return segments, seen
 
 
-def build(glossary_paths: Sequence[str | Path], locales: Path, *, evidence: bool = True) -> Board:
+def build(glossary_paths: Sequence[str | Path], locales: Path, *, evidence: bool = True, lang: str = "",
+          limit: int | None = None) -> Board:
     """The page's content; without `evidence`, cards carry no counts, examples or CLDR names (the answer to
-    a decision needs only how many are left and which approved entries break)."""
+    a decision needs only how many are left and which approved entries break). `lang` keeps one language's
+    findings, `limit` the first ones (errors first): a 50,000-term glossary stays a page a browser can show."""
     files = glossary.glossary_files(list(glossary_paths))
     loaded = glossary.load(list(glossary_paths))
     findings = glossary.lint(list(glossary_paths)) + glossary.contested(loaded.concepts)
     segments, seen = read_catalogs(Path(locales))
     by_place = {(c.path, c.line): c for c in loaded.all_concepts}
+    total = len(findings)
+    per_lang: dict[str, int] = {}
+    for f in findings:
+        per_lang[f.lang] = per_lang.get(f.lang, 0) + 1
+    chosen = sorted((f for f in findings if not lang or f.lang == lang),
+                    key=lambda f: (not f.is_blocking, f.code, f.lang))
     cards = []
-    for f in sorted(findings, key=lambda f: (not f.is_blocking, f.code, f.lang)):
+    for f in chosen[:limit]:
         concepts = tuple(dict.fromkeys(by_place[p] for p in f.places if p in by_place))
         cards.append(_card(f, concepts, segments if evidence else None))
     return Board(tuple(cards), tuple(broken_entries(loaded, locales, segments)), tuple(files), loaded.all_concepts,
-                 tuple(seen))
+                 tuple(seen), total, tuple(sorted(per_lang.items())))
 
 
 def broken_entries(loaded: glossary.Glossary, locales: Path, segments: Sequence[Segment]) -> list[Segment]:

@@ -28,9 +28,10 @@ def _catalog_fields(board: cards.Board) -> list[str]:
     return [json.dumps([path, sha]) for _, path, sha in board.catalogs]
 
 
-def conflicts_page(board: cards.Board, token: str, seen: str) -> str:
+def conflicts_page(board: cards.Board, token: str, seen: str, lang: str = "") -> str:
     return _render("conflicts.html", board=board, token=token, seen=seen, catalogs=_catalog_fields(board),
-                   title="Glossary conflicts")
+                   title="Glossary conflicts", lang=lang,
+                   available=dict(board.langs).get(lang, 0) if lang else board.total)
 
 
 def saved_page(board: cards.Board, token: str, decisions: Sequence[edit.Decision], written: Sequence[str],
