@@ -341,6 +341,7 @@ def test_forbidding_a_form_offers_the_approved_entries_it_breaks_and_marks_them_
     assert decide(browser, "contested", "Mark Дрмбон forbidden", card_text="'Kyzylbulag' in ru") == "Decision saved"
     entries = browser.find_elements("css selector", "form.fuzzy label.entry")
     assert len(entries) == 1 and "b6.s1" in entries[0].text and "Дрмбон" in entries[0].text
+    assert [m.text for m in entries[0].find_elements("tag name", "mark")] == ["Kyzylbulag", "Дрмбон"]
     browser.save_screenshot(str(SHOTS / "review-after-decision-1280.png"))
     assert submit(browser, browser.find_element("css selector", "form.fuzzy button")) == "Marked fuzzy"
     po = polib.pofile(str(po_path))

@@ -281,6 +281,19 @@ def _examples(concepts: Sequence[Concept], langs: Sequence[str], segments: Seque
     return out
 
 
+def highlighted(segment: Segment, concepts: Sequence[Concept]) -> Example:
+    """An entry with its glossary terms marked: the source terms, and every form of theirs in the target."""
+    from .. import morph
+
+    layered = glossary.Glossary(concepts)
+    hits = layered.match(segment.source)
+    spans = [(o.start, o.end) for h in hits for t in h.concept.terms_for(segment.lang)
+             for o in morph.find(segment.target, t.text, segment.lang)]
+    state = "approved" if segment.approved else "machine"
+    return Example(segment.msgctxt, segment.lang, state, _pieces(segment.source, [(h.start, h.end) for h in hits]),
+                   _pieces(segment.target, spans))
+
+
 def _cldr(concepts: Sequence[Concept], langs: Sequence[str]) -> tuple[tuple[str, str], ...]:
     """CLDR's name for the place, where babel knows it (countries by territory code, cities by time zone)."""
     from babel import Locale, UnknownLocaleError

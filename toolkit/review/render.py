@@ -24,12 +24,17 @@ def _render(name: str, **context) -> str:
     return _env().get_template(name).render(**context)
 
 
+def _marked(board: cards.Board, segments: Sequence[cards.Segment]) -> list[tuple[cards.Segment, cards.Example]]:
+    return [(s, cards.highlighted(s, board.concepts)) for s in segments]
+
+
 def _catalog_fields(board: cards.Board) -> list[str]:
     return [json.dumps([path, sha]) for _, path, sha in board.catalogs]
 
 
 def conflicts_page(board: cards.Board, token: str, seen: str, lang: str = "") -> str:
     return _render("conflicts.html", board=board, token=token, seen=seen, catalogs=_catalog_fields(board),
+                   broken=_marked(board, board.broken),
                    title="Glossary conflicts", lang=lang,
                    available=dict(board.langs).get(lang, 0) if lang else board.total)
 
@@ -41,7 +46,8 @@ def saved_page(board: cards.Board, token: str, decisions: Sequence[edit.Decision
     mine += [s for s in board.broken if (s.path, s.line) not in before and s not in mine]
     others = [s for s in board.broken if s not in mine]
     trail = edit.audit_trail(board.concepts)[:len(decisions) + 2]
-    return _render("saved.html", board=board, token=token, decisions=decisions, written=written, mine=mine,
+    return _render("saved.html", board=board, token=token, decisions=decisions, written=written,
+                   mine=_marked(board, mine),
                    others=others, trail=trail, catalogs=_catalog_fields(board), title="Decision saved")
 
 
