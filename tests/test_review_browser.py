@@ -122,9 +122,10 @@ class Served:
         self.server = review_app.server(self.app, self.sock)
         self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.sock]}, daemon=True)
         self.thread.start()
-        deadline = time.monotonic() + 10
-        while not self.server.started and time.monotonic() < deadline:
+        deadline = time.monotonic() + 60      # generous: a loaded CI machine can be slow to start a thread
+        while not self.server.started and self.thread.is_alive() and time.monotonic() < deadline:
             time.sleep(0.02)
+        assert self.server.started, "the review server did not start"
 
     def url(self, path: str = "/", token: str | None = TOKEN) -> str:
         return f"http://127.0.0.1:{self.port}{path}" + (f"?token={token}" if token else "")
