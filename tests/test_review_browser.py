@@ -87,7 +87,7 @@ def browser():
                 "--disable-extensions", "--no-first-run"):
         options.add_argument(arg)
     driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
-    driver.set_page_load_timeout(20)
+    driver.set_page_load_timeout(60)
     SHOTS.mkdir(exist_ok=True)
     yield driver
     driver.quit()
