@@ -9,7 +9,8 @@ import typer
 
 def review(
     glossary: Annotated[list[Path], typer.Option(
-        "--glossary", "-g", help="Glossary directory or file; repeatable (later ones take precedence).")]
+        "--glossary", "-g", metavar="PATH",
+        help="Glossary directory or file; repeatable (later ones take precedence).")]
     = [Path("glossaries")],  # noqa: B006
     locales: Annotated[Path, typer.Option("--locales", "-l", help="Where the catalogs live.")] = Path("locales"),
     port: Annotated[int, typer.Option("--port", min=0, max=65535, help="Port on 127.0.0.1 (0: a free one).")] = 0,
@@ -20,7 +21,7 @@ def review(
     """Open a local page to settle glossary conflicts; each decision is written into the glossary file
     (its note records who decided what). Listens on 127.0.0.1 only, with a secret token in the URL.
 
-    Example:  toolkit review --glossary examples/review --no-browser
+    Example:  toolkit review --glossary glossaries --glossary examples/review/50-desk.tsv --no-browser
     """
     import webbrowser
 
