@@ -8,13 +8,11 @@ from __future__ import annotations
 
 import json
 import shutil
-import threading
 import time
 import unicodedata
 import urllib.error
 import urllib.parse
 import urllib.request
-from datetime import datetime, timezone
 from pathlib import Path
 
 import polib
@@ -25,14 +23,12 @@ from toolkit import fsutil
 from toolkit.cli import app as cli_app
 
 from .conftest import ROOT, msgfmt_check
+from .review_server import STAMP, TOKEN, Served
 
 CHROMIUM, CHROMEDRIVER = Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver")
 pytestmark = pytest.mark.skipif(not (CHROMIUM.exists() and CHROMEDRIVER.exists()),
                                 reason="needs Debian's chromium and chromium-driver (.ci/run installs them)")
 SHOTS = ROOT / "tests" / "screenshots"
-WHEN = datetime(2026, 12, 2, 3, 10, tzinfo=timezone.utc)
-STAMP = "review 2026-12-02 03:10Z tester"
-TOKEN = "test-token-not-secret"
 runner = CliRunner()
 
 # A post-edited Russian catalog in the shape `toolkit translate` writes (header and comments as in
@@ -108,32 +104,6 @@ def project(tmp_path: Path, monkeypatch) -> Path:
     po.write_text(PO, encoding="utf-8")
     monkeypatch.chdir(tmp_path)          # paths on the page are shown relative to the project
     return tmp_path
-
-
-class Served:
-    def __init__(self, project: Path, glossary: list[Path] | None = None):
-        from toolkit.review import app as review_app
-
-        self.project = project
-        self.app = review_app.create_app(glossary or [project / "glossaries"], project / "locales", token=TOKEN,
-                                         reviewer="tester", clock=lambda: WHEN)
-        self.sock = review_app.free_socket(0)
-        self.port = self.sock.getsockname()[1]
-        self.server = review_app.server(self.app, self.sock)
-        self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.sock]}, daemon=True)
-        self.thread.start()
-        deadline = time.monotonic() + 60      # generous: a loaded CI machine can be slow to start a thread
-        while not self.server.started and self.thread.is_alive() and time.monotonic() < deadline:
-            time.sleep(0.02)
-        assert self.server.started, "the review server did not start"
-
-    def url(self, path: str = "/", token: str | None = TOKEN) -> str:
-        return f"http://127.0.0.1:{self.port}{path}" + (f"?token={token}" if token else "")
-
-    def stop(self) -> None:
-        self.server.should_exit = True
-        self.thread.join(5)
-        self.sock.close()
 
 
 @pytest.fixture

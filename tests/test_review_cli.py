@@ -8,9 +8,11 @@ import shutil
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from toolkit.cli import app
@@ -107,3 +109,20 @@ def test_review_on_a_port_in_use_says_so(tmp_path, monkeypatch):
     assert result.exit_code == 2
     assert result.stderr.startswith(f"toolkit: error: cannot listen on 127.0.0.1:{port}: ")
     assert result.stderr.rstrip().endswith("(choose another --port)")
+
+
+def test_a_glossary_broken_on_disk_while_the_page_is_open_is_said_not_crashed(tmp_path, monkeypatch):
+    from .review_server import Served
+
+    project = desk_project(tmp_path)
+    monkeypatch.chdir(project)
+    served = Served(project)
+    try:
+        (project / "glossaries" / "50-desk.tsv").write_text("id\ten\tru\tnote\nx\tBaku\n", encoding="utf-8")
+        for path in ("/", "/summary"):
+            with pytest.raises(urllib.error.HTTPError) as err:
+                urllib.request.urlopen(served.url(path), timeout=10)
+            page = err.value.read().decode()
+            assert err.value.code == 400 and "glossaries/50-desk.tsv:2: expected 4 columns" in page
+    finally:
+        served.stop()

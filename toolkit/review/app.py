@@ -48,13 +48,19 @@ def create_app(glossary: Sequence[Path], locales: Path, *, token: str | None = N
         if (refused := _refuse(request, settings, None)) is not None:
             return refused
         lang = request.query_params.get("lang", "")
-        board = cards.build(settings.glossary, settings.locales, lang=lang, limit=PAGE_SIZE)
-        return _page(render.conflicts_page(board, settings.token, _seen(settings), lang))
+        try:
+            board = cards.build(settings.glossary, settings.locales, lang=lang, limit=PAGE_SIZE)
+            return _page(render.conflicts_page(board, settings.token, _seen(settings), lang))
+        except ToolkitError as exc:       # a glossary or catalog broken on disk while the page is open
+            return _page(render.message_page("Cannot show the conflicts", str(exc), settings.token, stale=True), 400)
 
     async def summary(request: Request) -> Response:
         if (refused := _refuse(request, settings, None)) is not None:
             return refused
-        return _page(render.summary_page(_board(settings), settings.token, _stats(settings)))
+        try:
+            return _page(render.summary_page(_board(settings), settings.token, _stats(settings)))
+        except ToolkitError as exc:
+            return _page(render.message_page("Cannot show the summary", str(exc), settings.token, stale=True), 400)
 
     async def decide(request: Request) -> Response:
         form = await _form(request)
@@ -87,7 +93,7 @@ def create_app(glossary: Sequence[Path], locales: Path, *, token: str | None = N
             return _page(render.message_page("Not marked", str(exc), settings.token), 400)
         return _page(render.message_page("Marked fuzzy", f"{marked} approved entr{'y' if marked == 1 else 'ies'} "
                                          "marked fuzzy for re-review; their translations are unchanged.",
-                                         settings.token))
+                                         settings.token, ok=True))
 
     app = Starlette(routes=[Route("/", conflicts), Route("/summary", summary),
                             Route("/decide", decide, methods=["POST"]), Route("/fuzzy", fuzzy, methods=["POST"])])

@@ -71,5 +71,6 @@ def summary_page(board: cards.Board, token: str, stats: Sequence) -> str:
                    trail=edit.audit_trail(board.concepts), title="Review summary")
 
 
-def message_page(title: str, message: str, token: str | None, *, stale: bool = False) -> str:
-    return _render("message.html", title=title, message=message, token=token, stale=stale)
+def message_page(title: str, message: str, token: str | None, *, stale: bool = False, ok: bool = False) -> str:
+    """A refusal or an error (`stale`: reloading the page is the way on), or with `ok` a confirmation."""
+    return _render("message.html", title=title, message=message, token=token, stale=stale, ok=ok)
