@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 
 from toolkit import fsutil, glossary, tbx
 from toolkit.errors import ChangedOnDisk, GlossaryError, LockedError
-from toolkit.review import edit
-from toolkit.review.edit import Decision
+from toolkit.review import decision, edit
+from toolkit.review.decision import Decision
 
 from .conftest import ROOT
 
@@ -145,7 +145,7 @@ def test_tbx_entry_edit_keeps_every_other_byte(tmp_path):
 def test_audit_trail_reads_the_notes_back(tmp_path):
     path = put(tmp_path, "g.tsv", "id\ten\tru\tnote\nk\tShusha\tШуша; Шуши\tArmenian name\n".encode())
     apply(tmp_path, Decision("keep-apart", str(path), "k", "ru", "Шуша", other="contested", reason="both in use"))
-    trail = edit.audit_trail(glossary.load(path).concepts)
+    trail = decision.audit_trail(glossary.load(path).concepts)
     assert [(e.when, e.who, e.concept) for e in trail] == [("2026-12-02 03:10Z", "ann", "k")]
     assert trail[0].what == "keep apart (contested ru Шуша): both in use"
     assert glossary.contested(glossary.load(path).concepts) == []       # the decision settles the finding

@@ -23,7 +23,7 @@ from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
 from ..errors import ChangedOnDisk, LockedError, ToolkitError
-from . import cards, edit, render
+from . import cards, decision, edit, render
 
 PAGE_SIZE = 100          # cards per page, errors first; the language filter shows the others
 CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; "
@@ -143,13 +143,14 @@ def _one(form: dict[str, list[str]] | None, name: str) -> str:
     return values[0]
 
 
-def _decisions(form: dict[str, list[str]]) -> list[edit.Decision]:
+def _decisions(form: dict[str, list[str]]) -> list[decision.Decision]:
     action = _one(form, "action")
     out = []
     for target in form.get("at", []):
         path, concept = _unpack(target, 2)
-        out.append(edit.Decision(action, path, concept, _one(form, "lang"), _one(form, "term") or _one(form, "text"),
-                                 _one(form, "other"), _one(form, "other_path"), _one(form, "reason")))
+        out.append(decision.Decision(action, path, concept, _one(form, "lang"),
+                                     _one(form, "term") or _one(form, "text"), _one(form, "other"),
+                                     _one(form, "other_path"), _one(form, "reason")))
     if not out:
         raise ToolkitError("the form names no concept; reload the page")
     return out

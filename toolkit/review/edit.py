@@ -1,4 +1,4 @@
-"""A reviewer's decision as a precise edit of one glossary file: only the rows it names change.
+"""Applying decisions (decision.py) to glossary files: only the rows they name change.
 
 Each decision rewrites the row of one concept (TSV/CSV) or its `conceptEntry` (TBX): every other byte of
 the file (row order, comment lines, untouched rows, the BOM, line endings) stays as it was. Who decided
@@ -16,40 +16,16 @@ import re
 import tempfile
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 
 from .. import fsutil, glossary
-from ..errors import ChangedOnDisk, GlossaryError
 from ..glossary import Term
+from ..errors import ChangedOnDisk, GlossaryError
+from . import decision, tbxedit
+from .decision import KEEP_APART, Decision
 
-ACTIONS = ("prefer", "admit", "forbid", "fill", "normalize", "keep-apart", "merge")
-#: What `keep-apart` writes into a note; `glossary.lint` leaves a finding alone when a note involved has it.
-KEEP_APART = "keep apart ({code} {lang} {term})"
 _INVISIBLE = re.compile("[\u200b-\u200d\u2060\ufeff\u00ad]")
-_STAMP = re.compile(r"\[review (\d{4}-\d\d-\d\d \d\d:\d\dZ) ([^\]]*)\] ([^|]*)")
-
-
-@dataclass(frozen=True, slots=True)
-class Decision:
-    action: str      # one of ACTIONS
-    path: str        # the glossary file holding the concept
-    concept: str     # its id (merge: the concept that stays)
-    lang: str = ""   # the language column edited
-    term: str = ""   # the form (prefer/admit/forbid), the new cell (fill), the finding's term (keep-apart)
-    other: str = ""  # merge: the id of the concept folded into `concept` and removed; keep-apart: the finding code
-    other_path: str = ""   # merge: the file holding `other`
-    reason: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class AuditEntry:
-    when: str        # "2026-12-02 03:10Z"
-    who: str
-    what: str
-    concept: str
-    place: str       # file:line
 
 
 def digest(files: Sequence[Path]) -> str:
@@ -64,15 +40,10 @@ def digest(files: Sequence[Path]) -> str:
     return h.hexdigest()[:20]
 
 
-def stamp(who: str, when: datetime | None = None) -> str:
-    when = (when or datetime.now(timezone.utc)).astimezone(timezone.utc)
-    return f"review {when:%Y-%m-%d %H:%M}Z {_one_line(who) or 'unknown'}"
-
-
 def apply(decisions: Sequence[Decision], *, glossary_paths: Sequence[str | Path], locales: str | Path, seen: str,
           who: str, when: datetime | None = None) -> list[Path]:
     """Apply `decisions` (all or none) if the glossary files still hash to `seen`; returns the files written."""
-    mark = stamp(who, when)
+    mark = decision.stamp(who, when)
     with fsutil.locked(locales):
         files = glossary.glossary_files(list(glossary_paths))
         if digest(files) != seen:
@@ -82,33 +53,30 @@ def apply(decisions: Sequence[Decision], *, glossary_paths: Sequence[str | Path]
         reviewed = {Path(f).resolve() for f in files}
         by_file: dict[Path, list[Decision]] = {}
         for d in decisions:
-            if d.action not in ACTIONS:
+            if d.action not in decision.ACTIONS:
                 raise GlossaryError(f"unknown decision {d.action!r}")
             # The form names the file: only the glossaries under review may be written, whatever it says.
-            for named in (Path(d.path), _other_path(d)):
+            for named in (Path(d.path), decision.other_path(d)):
                 if named.resolve() not in reviewed:
                     raise GlossaryError("not one of the glossary files under review", path=named,
                                         hint="reload the page")
-            if d.action == "merge" and (_other_path(d).resolve(), d.other) == (Path(d.path).resolve(), d.concept):
+            if d.action == "merge" and (decision.other_path(d).resolve(), d.other) == (Path(d.path).resolve(),
+                                                                                      d.concept):
                 raise GlossaryError(f"cannot merge {d.concept!r} into itself", path=d.path)
             by_file.setdefault(Path(d.path), []).append(d)
             if d.action == "merge":
-                by_file.setdefault(_other_path(d), [])
+                by_file.setdefault(decision.other_path(d), [])
         merged_rows = _merge_sources(decisions)
         planned: list[tuple[Path, bytes, str]] = []
         for path, mine in by_file.items():
             data = _read(path)
-            drops = [(d.other, d.concept) for d in decisions if d.action == "merge" and _other_path(d) == path]
+            drops = [(d.other, d.concept) for d in decisions if d.action == "merge" and decision.other_path(d) == path]
             new = edit_bytes(data, path, mine, mark, merged_rows, drops)
             _validate(new, path)
             planned.append((path, new, hashlib.sha256(data).hexdigest()))
         for path, new, sha in planned:
             fsutil.atomic_write(path, new, expect_sha256=sha)
         return [p for p, _, _ in planned]
-
-
-def _other_path(d: Decision) -> Path:
-    return Path(d.other_path or d.path)
 
 
 def _common(files: Sequence[Path]) -> str:
@@ -140,7 +108,7 @@ def _merge_sources(decisions: Sequence[Decision]) -> dict[tuple[str, str], dict[
     for d in decisions:
         if d.action != "merge":
             continue
-        path = _other_path(d)
+        path = decision.other_path(d)
         if path.suffix.lower() == ".tbx":
             from .. import tbx
 
@@ -163,8 +131,6 @@ def edit_bytes(data: bytes, path: Path, decisions: Sequence[Decision], mark: str
     """The file's new bytes: `decisions` edit rows of this file; each (id, into) of `drops` (merged away into
     another concept) becomes a comment line."""
     if path.suffix.lower() == ".tbx":
-        from . import tbxedit
-
         return tbxedit.edit(data, path, decisions, mark, merged or {}, drops)
     return _edit_table(data, path, decisions, mark, merged or {}, drops)
 
@@ -199,7 +165,7 @@ def _edit_table(data: bytes, path: Path, decisions: Sequence[Decision], mark: st
         if d.lang and d.lang not in cells:
             raise GlossaryError(f"no {d.lang} column", path=path, line=1)
         what = _apply_to_cells(cells, d, merged, where=f"{path}:{row.line}")
-        cells["note"] = _add_note(cells["note"], f"[{mark}] {what}")
+        cells["note"] = decision.add_note(cells["note"], f"[{mark}] {what}")
     for cid, cells in rowcells.items():
         first, count, eol = span(by_id[cid])
         buf = io.StringIO()
@@ -210,7 +176,7 @@ def _edit_table(data: bytes, path: Path, decisions: Sequence[Decision], mark: st
         if row is None:
             raise GlossaryError(f"no concept {gone!r} here any more", path=path, hint="reload the page")
         first, count, eol = span(row)
-        comment = _one_line(f"# {gone} merged into {into} [{mark}]").replace('"', "'")
+        comment = decision.one_line(f"# {gone} merged into {into} [{mark}]").replace('"', "'")
         replaced[first] = (count, comment + eol)
     out = []
     i = 0
@@ -235,93 +201,32 @@ def _apply_to_cells(cells: dict[str, str], d: Decision, merged: dict[tuple[str, 
             raise GlossaryError(f"empty {d.lang} term", path=where)
         before = cells[d.lang].strip()
         cells[d.lang] = text
-        return f"{d.lang}: set to {text!r}" + (f" (was {before!r})" if before else "") + _why(d)
+        return f"{d.lang}: set to {text!r}" + (f" (was {before!r})" if before else "") + decision.why(d)
     if d.action == "normalize":
         before = cells[d.lang]
         after = _INVISIBLE.sub("", unicodedata.normalize("NFC", before)).replace("\u00a0", " ")
         if after == before:
             raise GlossaryError(f"the {d.lang} cell is already normalised", path=where, hint="reload the page")
         cells[d.lang] = after
-        return f"{d.lang}: Unicode normalised (NFC, invisible characters removed)" + _why(d)
+        return f"{d.lang}: Unicode normalised (NFC, invisible characters removed)" + decision.why(d)
     if d.action == "keep-apart":
         if not d.reason.strip():
             raise GlossaryError("say why the two stay apart", path=where, hint="fill in the reason")
-        return KEEP_APART.format(code=d.other, lang=d.lang, term=d.term) + _why(d)
+        return KEEP_APART.format(code=d.other, lang=d.lang, term=d.term) + decision.why(d)
     if d.action == "merge":
-        src = merged[(str(_other_path(d)), d.other)]
+        src = merged[(str(decision.other_path(d)), d.other)]
         for col, raw in src.items():
             if col in ("id", "kind", "note") or col not in cells:
                 continue
-            cells[col] = glossary.format_cell(_merge_terms(_terms(cells[col], where), _terms(raw, where)))
+            cells[col] = glossary.format_cell(decision.merge_terms(_terms(cells[col], where), _terms(raw, where)))
         return f"merged {d.other} into this concept" + (f" (its note: {src.get('note', '').strip()})"
-                                                        if src.get("note", "").strip() else "") + _why(d)
+                                                        if src.get("note", "").strip() else "") + decision.why(d)
     terms = list(_terms(cells[d.lang], where))
-    cells[d.lang] = glossary.format_cell(_change_status(terms, d.term, d.action, where, d.lang))
-    verb = {"prefer": "made preferred", "admit": "admitted (not preferred)", "forbid": "marked forbidden"}[d.action]
-    return f"{d.lang}: {d.term!r} {verb}" + _why(d)
+    cells[d.lang] = glossary.format_cell(decision.change_status(terms, d.term, d.action, where, d.lang))
+    return decision.describe(d)
 
 
 def _terms(raw: str, where: str) -> tuple[Term, ...]:
     return glossary.parse_cell(unicodedata.normalize("NFC", raw.strip()), path=where)
 
 
-def _change_status(terms: list[Term], form: str, action: str, where: str, lang: str) -> list[Term]:
-    form = " ".join(unicodedata.normalize("NFC", form).split())
-    key = glossary.fold(form)
-    found = next((t for t in terms if glossary.fold(t.text) == key), None)
-    rest = [t for t in terms if t is not found]
-    text = found.text if found else form
-    if action == "prefer":
-        return [Term(text, "preferred"), *rest]
-    accepted = [t for t in rest if t.status != "forbidden"]
-    if found is not None and found.status == "preferred" and not accepted:
-        raise GlossaryError(f"{text!r} is the only accepted {lang} term here", path=where,
-                            hint="make another form preferred first, or fill the cell with one")
-    if action == "admit":
-        # Order is status: the preferred term first, then the admitted ones.
-        if found is not None and found.status == "preferred":
-            return [accepted[0], Term(text, "admitted"), *[t for t in rest if t is not accepted[0]]]
-        head = [t for t in rest if t.status == "preferred"]
-        return [*head, Term(text, "admitted"), *[t for t in rest if t.status != "preferred"]]
-    if found is None:
-        return [*rest, Term(text, "forbidden")]
-    return [t if t is not found else Term(text, "forbidden") for t in terms] if found.status != "preferred" \
-        else [accepted[0], *[t for t in rest if t is not accepted[0]], Term(text, "forbidden")]
-
-
-def _merge_terms(keep: Sequence[Term], other: Sequence[Term]) -> list[Term]:
-    """The kept concept's terms, then the other's as admitted (forbidden stays forbidden) unless already there."""
-    out = list(keep)
-    seen = {glossary.fold(t.text) for t in keep}
-    for t in other:
-        if glossary.fold(t.text) in seen:
-            continue
-        seen.add(glossary.fold(t.text))
-        status = "forbidden" if t.status == "forbidden" else "admitted" if out else "preferred"
-        out.append(Term(t.text, status))
-    return out
-
-
-def _add_note(note: str, entry: str) -> str:
-    note = note.rstrip()
-    return f"{note} | {entry}" if note.strip() else entry
-
-
-def _why(d: Decision) -> str:
-    return f": {_one_line(d.reason)}" if d.reason.strip() else ""
-
-
-def _one_line(text: str) -> str:
-    return " ".join(text.replace("|", "/").split())
-
-
-# --- the audit trail -------------------------------------------------------------------------------
-
-def audit_trail(concepts: Sequence[glossary.Concept]) -> list[AuditEntry]:
-    """Every recorded decision in the glossaries' notes, newest first."""
-    out = []
-    for c in concepts:
-        for m in _STAMP.finditer(c.note):
-            out.append(AuditEntry(m.group(1), m.group(2).strip(), m.group(3).strip(), c.id, c.origin))
-    out.sort(key=lambda e: e.when, reverse=True)
-    return out

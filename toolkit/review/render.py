@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from functools import cache
 from pathlib import Path
 
-from . import cards, edit
+from . import cards, decision
 
 
 @cache
@@ -39,13 +39,13 @@ def conflicts_page(board: cards.Board, token: str, seen: str, lang: str = "") ->
                    available=dict(board.langs).get(lang, 0) if lang else board.total)
 
 
-def saved_page(board: cards.Board, token: str, decisions: Sequence[edit.Decision], written: Sequence[str],
+def saved_page(board: cards.Board, token: str, decisions: Sequence[decision.Decision], written: Sequence[str],
                touched: Iterable[str], before: set[tuple[str, int]]) -> str:
     touched = set(touched)
     mine = [s for s in board.broken if any(f"({cid}" in _problems(board, s) for cid in touched)]
     mine += [s for s in board.broken if (s.path, s.line) not in before and s not in mine]
     others = [s for s in board.broken if s not in mine]
-    trail = edit.audit_trail(board.concepts)[:len(decisions) + 2]
+    trail = decision.audit_trail(board.concepts)[:len(decisions) + 2]
     return _render("saved.html", board=board, token=token, decisions=decisions, written=written,
                    mine=_marked(board, mine),
                    others=others, trail=trail, catalogs=_catalog_fields(board), title="Decision saved")
@@ -68,7 +68,7 @@ def summary_page(board: cards.Board, token: str, stats: Sequence) -> str:
         row = per_lang.setdefault(s.lang, {"error": 0, "warning": 0})
         row["error"] += 1
     return _render("summary.html", board=board, token=token, per_lang=sorted(per_lang.items()), stats=stats,
-                   trail=edit.audit_trail(board.concepts), title="Review summary")
+                   trail=decision.audit_trail(board.concepts), title="Review summary")
 
 
 def message_page(title: str, message: str, token: str | None, *, stale: bool = False, ok: bool = False) -> str:

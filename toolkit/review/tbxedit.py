@@ -17,6 +17,7 @@ from .. import glossary
 from ..errors import GlossaryError
 from ..glossary import Term
 from ..tbx import STATUS_TO_TBX, TBX_TO_STATUS, XML_LANG
+from .decision import KEEP_APART, add_note, change_status, describe, merge_terms, one_line, other_path, why
 
 _ENTRY = ("conceptEntry", "termEntry")
 _LANG = ("langSec", "langSet")
@@ -55,8 +56,6 @@ def entry_spans(data: bytes) -> dict[str, tuple[int, int]]:
 
 def edit(data: bytes, path: Path, decisions: Sequence, mark: str, merged: dict[tuple[str, str], dict[str, str]],
          drops: Sequence[tuple[str, str]] = ()) -> bytes:
-    from .edit import KEEP_APART, _add_note, _change_status, _one_line, _why
-
     spans = entry_spans(data)
     replaced: dict[int, tuple[int, bytes]] = {}
     trees: dict[str, ET.Element] = {}
@@ -74,28 +73,25 @@ def edit(data: bytes, path: Path, decisions: Sequence, mark: str, merged: dict[t
         where = f"{path}:{d.concept}"
         if d.action in ("prefer", "admit", "forbid"):
             terms = _terms(entry, d.lang)
-            new = _change_status(list(terms), d.term, d.action, where, d.lang)
+            new = change_status(list(terms), d.term, d.action, where, d.lang)
             _set_terms(entry, d.lang, new)
-            verb = {"prefer": "made preferred", "admit": "admitted (not preferred)", "forbid": "marked forbidden"}
-            what = f"{d.lang}: {d.term!r} {verb[d.action]}" + _why(d)
+            what = describe(d)
         elif d.action == "keep-apart":
             if not d.reason.strip():
                 raise GlossaryError("say why the two stay apart", path=where, hint="fill in the reason")
-            what = KEEP_APART.format(code=d.other, lang=d.lang, term=d.term) + _why(d)
+            what = KEEP_APART.format(code=d.other, lang=d.lang, term=d.term) + why(d)
         elif d.action == "merge":
-            from .edit import _merge_terms, _other_path
-
-            src = merged[(str(_other_path(d)), d.other)]
+            src = merged[(str(other_path(d)), d.other)]
             for lang, raw in src.items():
                 if lang in ("id", "kind", "note"):
                     continue
                 other = glossary.parse_cell(raw.strip()) if raw.strip() else ()
-                _set_terms(entry, lang, _merge_terms(_terms(entry, lang), other))
+                _set_terms(entry, lang, merge_terms(_terms(entry, lang), other))
             what = f"merged {d.other} into this concept" + (f" (its note: {src['note'].strip()})"
-                                                            if src.get("note", "").strip() else "") + _why(d)
+                                                            if src.get("note", "").strip() else "") + why(d)
         else:
             raise GlossaryError(f"a TBX glossary takes no {d.action!r} decision; edit the file by hand", path=path)
-        _set_note(entry, _add_note(_note(entry), f"[{mark}] {_one_line(what)}"))
+        _set_note(entry, add_note(_note(entry), f"[{mark}] {one_line(what)}"))
     for cid, entry in trees.items():
         begin, end = spans[cid]
         entry.tail = None
@@ -104,7 +100,7 @@ def edit(data: bytes, path: Path, decisions: Sequence, mark: str, merged: dict[t
         if gone not in spans:
             raise GlossaryError(f"no concept {gone!r} here any more", path=path, hint="reload the page")
         begin, end = spans[gone]
-        text = _one_line(f" {gone} merged into {into} [{mark}] ").replace("--", "- -")
+        text = one_line(f" {gone} merged into {into} [{mark}] ").replace("--", "- -")
         replaced[begin] = (end, f"<!-- {text} -->".encode("utf-8"))
     out = bytearray()
     at = 0
