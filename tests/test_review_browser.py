@@ -147,12 +147,19 @@ def decide(driver, code: str, button: str, *, card_text: str = "", field: str = 
 
 def submit(driver, element) -> str:
     """Click and wait for the next page; its heading."""
-    from selenium.webdriver.support import expected_conditions
+    from selenium.common.exceptions import WebDriverException
     from selenium.webdriver.support.wait import WebDriverWait
 
-    old = driver.find_element("tag name", "html")
+    driver.execute_script("window.leaving = true")       # gone once the next document has replaced this one
+
+    def arrived(d) -> bool:
+        try:            # mid-navigation, chromedriver may answer with any WebDriverException: ask again
+            return d.execute_script("return window.leaving === undefined && document.readyState === 'complete'")
+        except WebDriverException:
+            return False
+
     element.click()
-    WebDriverWait(driver, 10, poll_frequency=0.02).until(expected_conditions.staleness_of(old))
+    WebDriverWait(driver, 30, poll_frequency=0.02).until(arrived)
     return driver.find_element("tag name", "h1").text
 
 
