@@ -73,16 +73,20 @@ msgstr "Эривань это отрицал."
 # --- set-up ----------------------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def browser():
+def browser(tmp_path_factory):
+    import os
+
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
+    home = tmp_path_factory.mktemp("chromium")      # its profile and singleton files, not /tmp's
     options = webdriver.ChromeOptions()
     options.binary_location = str(CHROMIUM)
     for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--hide-scrollbars",
-                "--disable-extensions", "--no-first-run"):
+                "--disable-extensions", "--no-first-run", f"--user-data-dir={home / 'profile'}"):
         options.add_argument(arg)
-    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
+    service = Service(str(CHROMEDRIVER), env={**os.environ, "TMPDIR": str(home)})
+    driver = webdriver.Chrome(service=service, options=options)
     driver.set_page_load_timeout(60)
     SHOTS.mkdir(exist_ok=True)
     yield driver
