@@ -72,7 +72,8 @@ def test_conflicts_lists_lint_contested_names_and_broken_catalog_entries(tmp_pat
 
 
 def test_import_and_export_round_trip(tmp_path: Path):
-    out = cli("glossary", "export", "--glossary", str(ROOT / "glossaries"), "--out", str(tmp_path / "names.tbx"))
+    out = cli("glossary", "export", "--glossary", str(ROOT / "glossaries" / "names.tsv"), "--out",
+              str(tmp_path / "names.tbx"))
     assert out.exit_code == 0, out.output
     back = cli("glossary", "import", str(tmp_path / "names.tbx"), "--out", str(tmp_path / "g" / "names.tsv"))
     assert back.exit_code == 0, back.output

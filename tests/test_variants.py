@@ -278,17 +278,21 @@ def test_check_json_has_codes_and_spans_and_fix_records_the_variant(tmp_path: Pa
 def test_add_variant_changes_only_that_line(tmp_path: Path):
     gdir = tmp_path / "glossaries"
     shutil.copytree(ROOT / "glossaries", gdir)
-    before = (gdir / "names.tsv").read_text(encoding="utf-8").splitlines()
-    result = runner.invoke(app, ["glossary", "add-variant", "kalbajar", "ru", "Кяльбаджар", "--glossary", str(gdir)])
+    before = (gdir / "caucasus.tsv").read_text(encoding="utf-8").splitlines()
+    lock = ["--locales", str(tmp_path / "loc")]
+    result = runner.invoke(app, ["glossary", "add-variant", "kalbajar", "ru", "Кяльбаджар", "--glossary", str(gdir),
+                                 *lock])
     assert result.exit_code == 0, result.output
-    after = (gdir / "names.tsv").read_text(encoding="utf-8").splitlines()
+    after = (gdir / "caucasus.tsv").read_text(encoding="utf-8").splitlines()
     changed = [(a, b) for a, b in zip(before, after, strict=True) if a != b]
     assert len(changed) == 1 and "\tКельбаджар; !Кяльбаджар\t" in changed[0][1]
+    assert "ru: 'Кяльбаджар' marked forbidden" in changed[0][1].split("\t")[-1]    # the note keeps the decision
     assert glossary_mod.load(gdir).get("kalbajar").forbidden("ru") == ("Кяльбаджар",)
-    again = runner.invoke(app, ["glossary", "add-variant", "kalbajar", "ru", "Кяльбаджар", "--glossary", str(gdir)])
+    again = runner.invoke(app, ["glossary", "add-variant", "kalbajar", "ru", "Кяльбаджар", "--glossary", str(gdir),
+                                *lock])
     assert again.exit_code == 2 and "already lists" in again.output
     admitted = runner.invoke(app, ["glossary", "add-variant", "kalbajar", "az", "Kelbecer", "--as", "admitted",
-                                   "--glossary", str(gdir)])
+                                   "--glossary", str(gdir), *lock])
     assert admitted.exit_code == 0 and glossary_mod.load(gdir).get("kalbajar").admitted("az") == ("Kelbecer",)
 
 

@@ -122,15 +122,18 @@ def add_variant(
     status: Annotated[str, typer.Option("--as", help="forbidden (repaired to the preferred term) or admitted.")]
     = "forbidden",
     glossary: GlossaryOpt = Path("glossaries"),
+    locales: Annotated[Path, typer.Option("--locales", "-l", help="The catalogs whose lock guards the glossary.")]
+    = Path("locales"),
 ) -> None:
     """Add a variant seen in machine output to a concept's cell, as forbidden (!term) or admitted: the one
-    step after `toolkit glossary conflicts` lists it. Only that line of the glossary file changes.
+    step after `toolkit glossary conflicts` lists it. Only that row of the glossary file changes; the
+    decision is recorded in its note.
 
     Example:  toolkit glossary add-variant kalbajar ru Кальбаджар --as forbidden
     """
     from .. import glossary_edit
 
-    path = glossary_edit.add_variant(glossary, concept, lang, term, status)
+    path = glossary_edit.add_variant(glossary, concept, lang, term, status, locales=locales)
     typer.echo(f"{path}: {concept} {lang}: added {'!' if status == 'forbidden' else ''}{term}")
 
 
