@@ -88,7 +88,9 @@ def check(
                ] = False,
 ) -> None:
     """Check translations: glossary terms, numbers and dates, fuzzy and untranslated entries, repeated words,
-    length, punctuation. Exits 7 when a blocking (error) finding remains, to gate publishing.
+    length, punctuation. Exits 7 when a blocking (error) finding remains, to gate publishing. Names the
+    engine copied or misspelt are reported with their span (--fix repairs them in fuzzy entries); a
+    translator comment `# toolkit: accept ID` on an entry waives that glossary term there.
 
     Example:  toolkit check seeds/karabakh-mining.txt --to ru --format json
     """
