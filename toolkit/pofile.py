@@ -151,6 +151,7 @@ class _Entry:
     msgstr: str | None = None      # msgstr, or msgstr[0]
     forms: int = 0                 # msgstr[i] seen
     field: str | None = None       # what a continuation string line extends
+    parts: list[str] | None = None  # its continuation strings, joined once (appending to a str is quadratic)
 
 
 _KEYWORD = re.compile(r"(msgctxt|msgid_plural|msgid|msgstr)(?:\[(\d+)\])?[ \t]*")
@@ -189,6 +190,7 @@ def scan(data: bytes) -> tuple[list[Problem], _Header]:
     def finish(e: _Entry | None, at: int) -> None:
         if e is None:
             return
+        _settle(e)
         if e.msgid is None:
             if e.msgctxt is not None or e.msgstr is not None:
                 problems.append(Problem(e.line, None, "msgctxt or msgstr without a msgid"))
@@ -275,6 +277,7 @@ def scan(data: bytes) -> tuple[list[Problem], _Header]:
                                     lexical=True))
             continue
         keyword, index = m.group(1), m.group(2)
+        _settle(entry)
         if keyword in ("msgctxt", "msgid") and entry is not None and entry.msgid is not None:
             if keyword == "msgctxt" or entry.msgstr is not None or entry.forms:
                 finish(entry, lineno)
@@ -320,13 +323,24 @@ def scan(data: bytes) -> tuple[list[Problem], _Header]:
 
 
 def _extend(entry: _Entry, value: str) -> None:
+    if entry.parts is None:
+        entry.parts = []
+    entry.parts.append(value)
+
+
+def _settle(entry: _Entry | None) -> None:
+    """Join the continuation strings of the field being read into it."""
+    if entry is None or not entry.parts:
+        return
+    more = "".join(entry.parts)
+    entry.parts = None
     f = entry.field
     if f == "msgctxt":
-        entry.msgctxt = (entry.msgctxt or "") + value
+        entry.msgctxt = (entry.msgctxt or "") + more
     elif f == "msgid":
-        entry.msgid = (entry.msgid or "") + value
+        entry.msgid = (entry.msgid or "") + more
     elif f == "msgstr" or (f == "form" and entry.forms == 1):
-        entry.msgstr = (entry.msgstr or "") + value
+        entry.msgstr = (entry.msgstr or "") + more
 
 
 def _string(line: str, start: int, lineno: int, nlines: int, ends_open: bool,
