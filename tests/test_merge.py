@@ -42,8 +42,8 @@ def rerun(old: polib.POFile | None, text: str, lang: str = "ru", glossary=None):
 
 
 def by_ctxt(po: polib.POFile, obsolete: bool = False) -> dict[str, polib.POEntry]:
-    """Entries by position (segment id), as the `#. segment` note says."""
-    return {catalog.position(e): e for e in po if e.obsolete == obsolete}
+    """Active entries by position (segment id), as the `#. segment` note says; obsolete ones by msgid."""
+    return {(e.msgid if obsolete else catalog.position(e)): e for e in po if e.obsolete == obsolete}
 
 
 def approve(po: polib.POFile, ctxt: str, text: str | None = None, comment: str = "") -> None:
@@ -92,8 +92,16 @@ def test_edited_machine_sentence_gets_the_new_machine_output():
     po2, changes, _ = rerun(po, BASE.replace("ran there", "ran over there"))
     e = by_ctxt(po2)["b1.s2"]
     assert e.fuzzy and e.msgstr == "MT[Two dogs ran over there.]" and e.previous_msgid == "Two dogs ran there."
-    old = by_ctxt(po2, obsolete=True)["b1.s2"]       # a draft may hold unsaved human work: kept as #~
-    assert (old.msgid, old.msgstr) == ("Two dogs ran there.", "MT[Two dogs ran there.]")
+    assert not by_ctxt(po2, obsolete=True)          # it was only machine output: nothing to keep
+
+
+def test_a_translators_fuzzy_draft_is_kept_as_the_suggestion():
+    po, _, _ = rerun(None, BASE)
+    by_ctxt(po)["b1.s2"].msgstr = "Собаки (черновик)"     # edited, not yet approved
+    po2, _, _ = rerun(po, BASE.replace("ran there", "ran over there"))
+    e = by_ctxt(po2)["b1.s2"]
+    assert (e.msgstr, e.fuzzy) == ("Собаки (черновик)", True)
+    assert "new machine suggestion: MT[Two dogs ran over there.]" in e.comment
 
 
 def test_approving_drops_previous_source_and_first_review_notes():
@@ -136,7 +144,7 @@ def test_deleted_sentence_becomes_obsolete_and_comes_back():
     approve(po, "b1.s1", "Кошка.")
     po2, changes, _ = rerun(po, BASE.replace("One cat sat here. ", ""))
     assert changes.obsoleted == ["b1.s1"] and changes.moved == ["b1.s1"]  # "Two dogs" moved into b1.s1
-    gone = by_ctxt(po2, obsolete=True)["b1.s1"]
+    gone = by_ctxt(po2, obsolete=True)["One cat sat here."]
     assert (gone.msgid, gone.msgstr, gone.fuzzy) == ("One cat sat here.", "Кошка.", False)
     po3, _, todo = rerun(po2, BASE)
     assert todo == [] and (by_ctxt(po3)["b1.s1"].msgstr, by_ctxt(po3)["b1.s1"].fuzzy) == ("Кошка.", False)

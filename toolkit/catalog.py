@@ -18,7 +18,7 @@ Merge policy (`msgmerge --previous`'s contract, one-to-one):
    above 0.6. An edited sentence turns fuzzy with `#|` the old source and keeps its translator
    comments. When the old entry was approved (or a translator's fuzzy draft), its msgstr stays as the
    suggestion, as `msgmerge --previous` does, and the engine's new output goes into a `#.` note; when
-   it was only machine output, the new machine output replaces it (the old text kept as `#~`).
+   it was untouched machine output (`is_machine`), the new machine output replaces it.
 3. New sentences get new entries (machine suggestion, fuzzy); old entries left over become obsolete.
 
 Only sentences without a usable entry (`pending`) go to the engine, plus, when a real engine runs,
@@ -32,6 +32,7 @@ header (Last-Translator, Language-Team, X-Generator, their own fields and order)
 """
 from __future__ import annotations
 
+import hashlib
 import heapq
 import os
 import re
@@ -58,7 +59,6 @@ POSITION_NOTE = "segment "
 GLOSSARY_NOTE = "glossary: "
 MACHINE_NOTE = "machine translation: "
 SUGGESTION_NOTE = "new machine suggestion: "
-DRAFT_NOTE = "earlier draft kept as #~"
 REPEAT_CONTEXT = "occurrence {n}"
 #: Notes that stay on an approved entry; every other `#.` line served the first review only.
 _LASTING_NOTES = (POSITION_NOTE, GLOSSARY_NOTE)
@@ -387,8 +387,16 @@ def is_untouched_pseudo(e: polib.POEntry) -> bool:
 
 
 def is_machine(e: polib.POEntry) -> bool:
-    """Fuzzy machine output: what the engine wrote, not yet approved (a `#. machine translation` note)."""
-    return bool(e.fuzzy and e.msgstr) and any(line.startswith(MACHINE_NOTE) for line in e.comment.split("\n"))
+    """Untouched machine output: fuzzy, and its msgstr is still what the engine wrote (the machine note
+    ends with a digest of that text). A translator's draft, or an entry from before digests, is not."""
+    if not (e.fuzzy and e.msgstr):
+        return False
+    mark = f"[{_digest(e.msgstr)}]"
+    return any(line.startswith(MACHINE_NOTE) and line.endswith(mark) for line in e.comment.split("\n"))
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:8]
 
 
 def is_approved(e: polib.POEntry) -> bool:
@@ -411,14 +419,13 @@ def merge(doc: Document, lang: str, existing: polib.POFile | None, translations:
     po.metadata = header(lang, existing.metadata if existing is not None else None)
     po.metadata_is_fuzzy = existing.metadata_is_fuzzy if existing is not None else []
 
-    displaced: list[polib.POEntry] = []      # machine drafts of edited sentences, kept as #~
     for seg, key in zip(doc.segments, keys(doc).values(), strict=True):
         match = matches[seg.id]
-        entry = _merge_one(doc, seg, key, match, translations.get(seg.id), changes, displaced)
+        entry = _merge_one(doc, seg, key, match, translations.get(seg.id), changes)
         _tidy(entry)
         po.append(entry)
     used = {id(m.old) for m in matches.values() if m.old is not None}
-    for e in _obsolete(existing, used, displaced, changes):
+    for e in _obsolete(existing, used, changes):
         po.append(e)
     settle_collisions(po)
     if annotate is not None:
@@ -432,7 +439,7 @@ def merge(doc: Document, lang: str, existing: polib.POFile | None, translations:
 
 
 def _merge_one(doc: Document, seg: Segment, key: tuple[str | None, str], match: Match, tr: Translation | None,
-               changes: Changes, displaced: list[polib.POEntry]) -> polib.POEntry:
+               changes: Changes) -> polib.POEntry:
     """The entry of one segment, from its match (step 1, 2 or 3 of the policy)."""
     old = match.old
     if match.kind in ("kept", "moved"):
@@ -449,13 +456,8 @@ def _merge_one(doc: Document, seg: Segment, key: tuple[str | None, str], match: 
     if match.kind == "updated":
         assert old is not None
         changes.updated.append(seg.id)
-        if tr is not None and is_machine(old):
-            entry = _machine(doc, seg, key, tr)
-            if old.msgstr != tr.text:
-                keep = _copy(old)
-                keep.obsolete, keep.occurrences = True, []
-                displaced.append(keep)
-                entry.comment += "\n" + DRAFT_NOTE
+        if tr is not None and (is_machine(old) or is_untouched_pseudo(old)):
+            entry = _machine(doc, seg, key, tr)   # it was only machine output: the new output replaces it
         else:   # approved, or a translator's draft: it stays the suggestion, as msgmerge --previous keeps it
             entry = _carry(old, doc, seg, key)
             entry.flags = ["fuzzy", *(f for f in entry.flags if f != "fuzzy")]
@@ -483,19 +485,18 @@ def _tidy(entry: polib.POEntry) -> None:
         entry.flags = [f for f in entry.flags if f != "fuzzy"]
 
 
-def _obsolete(existing: polib.POFile | None, used: set[int], displaced: Sequence[polib.POEntry],
-              changes: Changes) -> list[polib.POEntry]:
-    """The `#~` entries to write: old ones still unused, entries that left the article, displaced drafts.
+def _obsolete(existing: polib.POFile | None, used: set[int], changes: Changes) -> list[polib.POEntry]:
+    """The `#~` entries to write: old ones still unused and entries that left the article.
     Keys are migrated; one key is written once (msgfmt rejects duplicates), an untranslated one never
     (GNU drops it)."""
     if existing is None:
-        return list(displaced)
+        return []
     migrated = _migrated_keys(list(existing))
     out: dict[tuple[str | None, str], polib.POEntry] = {}
 
     def put(e: polib.POEntry) -> None:
         gone = _copy(e)
-        gone.obsolete, gone.occurrences = True, []
+        gone.obsolete, gone.occurrences, gone.comment = True, [], ""   # as msgmerge: translator comments only
         gone.msgctxt, gone.msgid = migrated.get(id(e), (e.msgctxt, e.msgid))
         gone.flags = [f for f in gone.flags if f == "fuzzy" or f.endswith("-format")]
         gone.previous_msgctxt = gone.previous_msgid = None
@@ -510,9 +511,6 @@ def _obsolete(existing: polib.POFile | None, used: set[int], displaced: Sequence
         if not e.obsolete and id(e) not in used:
             put(e)
             changes.obsoleted.append(position(e) or e.msgctxt or e.msgid)
-    for keep in displaced:   # a newer draft for the same old source wins
-        out.pop((keep.msgctxt, keep.msgid), None)
-        put(keep)
     return list(out.values())
 
 
@@ -547,7 +545,7 @@ def _one_line(text: str) -> str:
 
 
 def _machine_comment(seg: Segment, tr: Translation) -> str:
-    return "\n".join([_position_note(seg), f"{MACHINE_NOTE}{tr.engine}", *map(_one_line, tr.notes),
+    return "\n".join([_position_note(seg), f"{MACHINE_NOTE}{tr.engine} [{_digest(tr.text)}]", *map(_one_line, tr.notes),
                       *(f"check: {_one_line(p)}" for p in tr.problems)])
 
 
