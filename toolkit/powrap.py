@@ -74,6 +74,13 @@ def line_class(ch: str) -> int:
     c = _CLASS.get(ch)
     if c is not None:
         return c
+    c = _class_of(ch)
+    if len(_CLASS) < 100_000:
+        _CLASS[ch] = c          # a cache: one dict lookup per character from then on
+    return c
+
+
+def _class_of(ch: str) -> int:
     cat = unicodedata.category(ch)
     if cat == "Nd":
         return NU
@@ -101,35 +108,51 @@ def char_width(ch: str) -> int:
     """Columns on a terminal, as libunistring's uc_width counts them (wide East Asian characters: 2)."""
     if ch < "\u0300":
         return 1
+    w = _WIDTH.get(ch)
+    if w is None:
+        w = _width_of(ch)
+        if len(_WIDTH) < 100_000:
+            _WIDTH[ch] = w
+    return w
+
+
+_WIDTH: dict[str, int] = {}
+
+
+def _width_of(ch: str) -> int:
     if unicodedata.combining(ch) or unicodedata.category(ch) in ("Mn", "Me", "Cf"):
         return 0
     return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
 
 
-def _escaped(portion: str) -> tuple[list[str], list[bool]]:
-    """The portion as written between quotes, one cell per written character, and which cells may
+def _escaped(portion: str) -> tuple[list[str], list[int]]:
+    """The portion as written between quotes, one cell per written character, and the cells that may
     never have a break before them (the second character of an escape)."""
+    if not any(ch in _ESCAPES for ch in portion):
+        return list(portion), []
     cells: list[str] = []
-    glued: list[bool] = []
+    glued: list[int] = []
     for ch in portion:
         esc = _ESCAPES.get(ch)
         if esc is not None:
             cells += ["\\", esc]
-            glued += [False, True]
+            glued.append(len(cells) - 1)
         else:
             cells.append(ch)
-            glued.append(False)
     return cells, glued
 
 
-def _opportunities(cells: list[str], glued: list[bool]) -> list[bool]:
+def _opportunities(cells: list[str], glued: list[int]) -> list[bool]:
     """breaks[i]: a line may break before cells[i] (libunistring's u8_possible_linebreaks)."""
     n = len(cells)
     breaks = [False] * n
     last = BK            # class of the last character that was not a space
     seen_space = False
+    classes = _CLASS
     for i, ch in enumerate(cells):
-        cls = line_class(ch)
+        cls = classes.get(ch)
+        if cls is None:
+            cls = line_class(ch)
         if cls == SP:
             seen_space = True
             continue
@@ -143,9 +166,8 @@ def _opportunities(cells: list[str], glued: list[bool]) -> list[bool]:
             breaks[i] = rule == "_" or (rule == "%" and seen_space)
         last = cls
         seen_space = False
-    for i in range(n):
-        if glued[i]:
-            breaks[i] = False
+    for i in glued:
+        breaks[i] = False
     return breaks
 
 
@@ -163,7 +185,7 @@ def _fill(cells: list[str], breaks: list[bool], width: int, startcol: int) -> li
             last_possible = i
             last_column += piece
             piece = 0
-        piece += char_width(ch)
+        piece += 1 if ch < "\u0300" else char_width(ch)
     if last_possible >= 0 and last_column + piece > width:
         chosen.append(last_possible)
     return chosen
@@ -187,7 +209,7 @@ def wrap(name: str, value: str, prefix: str = "", width: int = PAGE_WIDTH) -> li
     for k, portion in enumerate(portions):
         cells, glued = _escaped(portion)
         if portion.endswith("\n") and len(cells) >= 2:
-            glued[-2] = True       # never break just before the final "\n"
+            glued.append(len(cells) - 2)       # never break just before the final "\n"
         breaks = _opportunities(cells, glued)
         more = k + 1 < len(portions)
         if first_line:
