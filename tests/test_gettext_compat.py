@@ -209,3 +209,53 @@ def test_a_run_with_nothing_to_do_is_byte_identical(tmp_path_factory, blocks, ac
     report = run(text, locales, glossary=gl)
     assert po_path(locales).read_bytes() == settled
     assert not report.languages[0].written
+
+
+def test_stats_per_article_as_well_as_per_language(tmp_path: Path):
+    from toolkit import stats
+
+    locales = tmp_path / "loc"
+    run(ARTICLE, locales, name="talks")
+    run("Baku said no.\n", locales, name="short")
+    approve_all(po_path(locales, "short"))
+    (ru,) = stats.collect(locales)
+    assert (ru.lang, ru.article, ru.segments, ru.approved, ru.catalogs) == ("ru", "", 6, 1, 2)
+    rows = {r.article: r for r in stats.collect(locales, by_article=True)}
+    assert set(rows) == {"talks", "short"}
+    assert (rows["short"].segments, rows["short"].approved) == (1, 1)
+    assert (rows["talks"].segments, rows["talks"].approved, rows["talks"].fuzzy) == (5, 0, 5)
+
+
+def test_check_fix_bumps_the_revision_date_and_never_overwrites_an_editors_save(tmp_path: Path, monkeypatch):
+    from toolkit import qa
+    from toolkit.errors import ChangedOnDisk
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    locales = tmp_path / "loc"
+    gl_file = tmp_path / "g.tsv"
+    gl_file.write_text("id\tkind\ten\tru\nbaku\tcity\tBaku\tБаку; !Бакы\n", encoding="utf-8")
+    run("Baku said no.\n", locales, glossary=glossary_mod.load(gl_file))
+    snap = pofile.snapshot(po_path(locales))
+    snap.po[0].msgstr = "Бакы сказал нет."                    # fuzzy, with the wrong spelling
+    pofile.write(snap.po, po_path(locales), previous=snap)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1800000000")
+    _, fixes = qa.run(locales, glossary=glossary_mod.load(gl_file), fix=True)
+    po = pofile.read(po_path(locales))
+    assert fixes and po[0].msgstr == "Баку сказал нет."
+    assert po.metadata["PO-Revision-Date"] == "2027-01-15 08:00+0000"
+    msgfmt_check(po_path(locales))
+
+    snap = pofile.snapshot(po_path(locales))
+    snap.po[0].msgstr = "Бакы сказал нет."
+    pofile.write(snap.po, po_path(locales), previous=snap)
+    real_snapshot = pofile.snapshot
+
+    def editor_saves_meanwhile(path, **kw):     # between check's read and its write, a translator saves
+        snap = real_snapshot(path, **kw)
+        path.write_bytes(path.read_bytes().replace("Бакы сказал нет.".encode(), "Баку ответил: нет.".encode()))
+        return snap
+
+    monkeypatch.setattr(pofile, "snapshot", editor_saves_meanwhile)
+    with pytest.raises(ChangedOnDisk):
+        qa.run(locales, glossary=glossary_mod.load(gl_file), fix=True)
+    assert pofile.read(po_path(locales))[0].msgstr == "Баку ответил: нет."
