@@ -264,152 +264,173 @@ def scan(data: bytes) -> tuple[list[Problem], _Header]:
     duplicate (msgctxt, msgid), a second header, escapes polib does not understand, bytes that are not
     in the declared charset, plural forms out of order or disagreeing with the header's nplurals.
     """
-    problems: list[Problem] = []
     header = _Header()
     if data.startswith(codecs.BOM_UTF8):
         data = data[len(codecs.BOM_UTF8):]
     text, problem, header.charset = _decode(data)
     if problem is not None:
         return [problem], header
-    lines = text.split("\n")
-    ends_open = not text.endswith("\n")
-    seen: dict[tuple[str | None, str], int] = {}
-    plural_entries: list[int] = []
-    entry: _Entry | None = None
+    lexer = _Lexer(header, text)
+    for lineno, raw in enumerate(lexer.lines, start=1):
+        lexer.line(lineno, raw[:-1] if raw.endswith("\r") else raw)
+    lexer.finish(lexer.entry)
+    lexer.problems.sort(key=lambda p: (not p.lexical, p.line, p.column or 0))
+    return lexer.problems, header
 
-    def finish(e: _Entry | None, at: int) -> None:
-        if e is None:
-            return
-        _settle(e)
-        if e.msgid is None:
-            if e.msgctxt is not None or e.msgstr is not None:
-                problems.append(Problem(e.line, None, "msgctxt or msgstr without a msgid"))
-            return
-        if e.msgstr is None and e.forms == 0:
-            problems.append(Problem(e.msgid_line, None, "missing msgstr after this msgid",
-                                    'add msgstr "" or restore the file; it may have been cut off'))
-            return
-        if e.plural and e.forms == 0:
-            problems.append(Problem(e.msgid_line, None, "msgid_plural without msgstr[0]"))
-            return
-        if e.obsolete:
-            return
-        if e.msgid == "" and e.msgctxt is None:
-            if header.line is not None:
-                problems.append(Problem(e.msgid_line, None,
-                                        f'a second header entry (msgid "") after the one at line {header.line}',
-                                        "remove the stray entry; polib would drop the real header's fields"))
-            else:
-                header.line = e.msgid_line
-                m = re.search(r"nplurals\s*=\s*(\d+)", e.msgstr or "")
-                header.nplurals = int(m.group(1)) if m else None
-            return
-        if e.msgid == "":
-            problems.append(Problem(e.msgid_line, None, 'an entry with msgctxt but an empty msgid',
-                                    "remove it; gettext reserves msgid \"\" for the header"))
-            return
-        key = (e.msgctxt, e.msgid)
-        first = seen.get(key)
-        if first is not None:
-            what = f"msgctxt {e.msgctxt!r} " if e.msgctxt is not None else ""
-            problems.append(Problem(e.msgid_line, None,
-                                    f"duplicate entry {what}msgid {_short(e.msgid)} (first defined at line {first})",
-                                    "keep one of the two entries"))
-        else:
-            seen[key] = e.msgid_line
-        if e.plural:
-            plural_entries.append(e.msgid_line)
-            if header.nplurals is not None and e.forms != header.nplurals:
-                problems.append(Problem(e.msgid_line, None,
-                                        f"{e.forms} plural forms but the header (line {header.line}) says "
-                                        f"nplurals={header.nplurals}", "make them agree"))
-        elif e.msgstr and (e.msgid.startswith("\n") != e.msgstr.startswith("\n")
-                           or e.msgid.endswith("\n") != e.msgstr.endswith("\n")):
-            problems.append(Problem(e.msgid_line, None, "msgid and msgstr do not both begin and end with a "
-                                    "line break", "add or remove the \\n in msgstr"))
 
-    n = len(lines)
-    for lineno, raw in enumerate(lines, start=1):
-        line = raw[:-1] if raw.endswith("\r") else raw
+class _Lexer:
+    """The state of `scan`: the entry being read, the keys seen, the problems found so far."""
+
+    def __init__(self, header: _Header, text: str) -> None:
+        self.header = header
+        self.problems: list[Problem] = []
+        self.lines = text.split("\n")
+        self.ends_open = not text.endswith("\n")
+        self.seen: dict[tuple[str | None, str], int] = {}
+        self.entry: _Entry | None = None
+
+    def problem(self, *args, **kwargs) -> None:
+        self.problems.append(Problem(*args, **kwargs))
+
+    # -- one line: blank, comment, continuation string or keyword ---------------------------------------
+
+    def line(self, lineno: int, line: str) -> None:
+        entry = self.entry
         if not line.strip():
             if entry is not None and entry.msgid is not None:
-                finish(entry, lineno)
-                entry = None
-            continue
+                self.finish(entry)
+                self.entry = None
+            return
         obsolete = False
         if line.startswith("#"):
             if line.startswith("#~") and not line.startswith("#~|"):
                 obsolete = True
                 line = line[2:].lstrip(" \t")
                 if not line or line.startswith("#"):
-                    continue
+                    return
             else:
                 # A comment: it belongs to the next entry, so the current one must be complete.
                 if entry is not None and entry.msgid is not None:
-                    finish(entry, lineno)
-                    entry = None
-                continue
+                    self.finish(entry)
+                    self.entry = None
+                return
         line = line.lstrip(" \t")
         if line.startswith('"'):
-            if entry is None or entry.field is None:
-                problems.append(Problem(lineno, 1, "a string line that continues nothing"))
-                continue
-            value = _string(line, 0, lineno, n, ends_open, problems)
-            _extend(entry, value)
-            if entry.field == "msgstr" and entry.msgid == "" and entry.msgctxt is None and ":" in value:
-                header.fields.setdefault(value.split(":", 1)[0].strip(), lineno)
-            continue
+            self.continuation(lineno, line)
+        else:
+            self.keyword(lineno, line, obsolete)
+
+    def continuation(self, lineno: int, line: str) -> None:
+        entry = self.entry
+        if entry is None or entry.field is None:
+            self.problem(lineno, 1, "a string line that continues nothing")
+            return
+        value = _string(line, 0, lineno, len(self.lines), self.ends_open, self.problems)
+        _extend(entry, value)
+        if entry.field == "msgstr" and entry.msgid == "" and entry.msgctxt is None and ":" in value:
+            self.header.fields.setdefault(value.split(":", 1)[0].strip(), lineno)
+
+    def keyword(self, lineno: int, line: str, obsolete: bool) -> None:
         m = _KEYWORD.match(line)
         if m is None:
             word = line.split(None, 1)[0][:20]
-            problems.append(Problem(lineno, 1, f"unknown keyword {word!r}",
-                                    "a line must be a comment, msgctxt/msgid/msgstr or a quoted string",
-                                    lexical=True))
-            continue
+            self.problem(lineno, 1, f"unknown keyword {word!r}",
+                         "a line must be a comment, msgctxt/msgid/msgstr or a quoted string", lexical=True)
+            return
         keyword, index = m.group(1), m.group(2)
-        _settle(entry)
+        _settle(self.entry)
+        entry = self.entry
         if keyword in ("msgctxt", "msgid") and entry is not None and entry.msgid is not None:
             if keyword == "msgctxt" or entry.msgstr is not None or entry.forms:
-                finish(entry, lineno)
-                entry = None
+                self.finish(entry)
+                entry = self.entry = None
         if entry is None:
-            entry = _Entry(lineno, obsolete)
-        value = _string(line, m.end(), lineno, n, ends_open, problems)
+            entry = self.entry = _Entry(lineno, obsolete)
+        value = _string(line, m.end(), lineno, len(self.lines), self.ends_open, self.problems)
         if keyword == "msgctxt":
             if entry.msgctxt is not None:
-                problems.append(Problem(lineno, 1, "a second msgctxt in one entry"))
+                self.problem(lineno, 1, "a second msgctxt in one entry")
             entry.msgctxt, entry.field = value, "msgctxt"
         elif keyword == "msgid":
             if entry.msgid is not None:
-                problems.append(Problem(entry.msgid_line, None, "missing msgstr after this msgid",
-                                        'add msgstr "" or restore the file; it may have been cut off'))
-                entry = _Entry(lineno, obsolete)
+                self.problem(entry.msgid_line, None, "missing msgstr after this msgid",
+                             'add msgstr "" or restore the file; it may have been cut off')
+                entry = self.entry = _Entry(lineno, obsolete)
             entry.msgid, entry.msgid_line, entry.field = value, lineno, "msgid"
         elif keyword == "msgid_plural":
             if entry.msgid is None or entry.msgstr is not None or entry.forms:
-                problems.append(Problem(lineno, 1, "msgid_plural must follow msgid"))
+                self.problem(lineno, 1, "msgid_plural must follow msgid")
             entry.plural, entry.field = True, "msgid_plural"
         elif index is None:
             if entry.msgid is None:
-                problems.append(Problem(lineno, 1, "msgstr without a msgid before it"))
+                self.problem(lineno, 1, "msgstr without a msgid before it")
             elif entry.plural:
-                problems.append(Problem(lineno, 1, "an entry with msgid_plural needs msgstr[0], msgstr[1], ..."))
+                self.problem(lineno, 1, "an entry with msgid_plural needs msgstr[0], msgstr[1], ...")
             elif entry.msgstr is not None:
-                problems.append(Problem(lineno, 1, "a second msgstr in one entry"))
+                self.problem(lineno, 1, "a second msgstr in one entry")
             entry.msgstr, entry.field = value, "msgstr"
         else:
             if not entry.plural:
-                problems.append(Problem(lineno, 1, f"msgstr[{index}] in an entry without msgid_plural"))
+                self.problem(lineno, 1, f"msgstr[{index}] in an entry without msgid_plural")
             elif int(index) != entry.forms:
-                problems.append(Problem(lineno, 1, f"plural form has wrong index: msgstr[{index}], "
-                                        f"expected msgstr[{entry.forms}]"))
+                self.problem(lineno, 1, f"plural form has wrong index: msgstr[{index}], expected msgstr[{entry.forms}]")
             if entry.forms == 0:
                 entry.msgstr = value
             entry.forms += 1
             entry.field = "form"
-    finish(entry, n + 1)
-    problems.sort(key=lambda p: (not p.lexical, p.line, p.column or 0))
-    return problems, header
+
+    # -- a complete entry ---------------------------------------------------------------------------------
+
+    def finish(self, e: _Entry | None) -> None:
+        if e is None:
+            return
+        _settle(e)
+        if e.msgid is None:
+            if e.msgctxt is not None or e.msgstr is not None:
+                self.problem(e.line, None, "msgctxt or msgstr without a msgid")
+            return
+        if e.msgstr is None and e.forms == 0:
+            self.problem(e.msgid_line, None, "missing msgstr after this msgid",
+                         'add msgstr "" or restore the file; it may have been cut off')
+            return
+        if e.plural and e.forms == 0:
+            self.problem(e.msgid_line, None, "msgid_plural without msgstr[0]")
+            return
+        if e.obsolete:
+            return
+        if e.msgid == "" and e.msgctxt is None:
+            self.header_entry(e)
+            return
+        if e.msgid == "":
+            self.problem(e.msgid_line, None, 'an entry with msgctxt but an empty msgid',
+                         "remove it; gettext reserves msgid \"\" for the header")
+            return
+        key = (e.msgctxt, e.msgid)
+        first = self.seen.get(key)
+        if first is not None:
+            what = f"msgctxt {e.msgctxt!r} " if e.msgctxt is not None else ""
+            self.problem(e.msgid_line, None, f"duplicate entry {what}msgid {_short(e.msgid)} (first defined at "
+                         f"line {first})", "keep one of the two entries")
+        else:
+            self.seen[key] = e.msgid_line
+        nplurals = self.header.nplurals
+        if e.plural:
+            if nplurals is not None and e.forms != nplurals:
+                self.problem(e.msgid_line, None, f"{e.forms} plural forms but the header (line {self.header.line}) "
+                             f"says nplurals={nplurals}", "make them agree")
+        elif e.msgstr and (e.msgid.startswith("\n") != e.msgstr.startswith("\n")
+                           or e.msgid.endswith("\n") != e.msgstr.endswith("\n")):
+            self.problem(e.msgid_line, None, "msgid and msgstr do not both begin and end with a line break",
+                         "add or remove the \\n in msgstr")
+
+    def header_entry(self, e: _Entry) -> None:
+        if self.header.line is not None:
+            self.problem(e.msgid_line, None, f'a second header entry (msgid "") after the one at line '
+                         f"{self.header.line}", "remove the stray entry; polib would drop the real header's fields")
+            return
+        self.header.line = e.msgid_line
+        m = re.search(r"nplurals\s*=\s*(\d+)", e.msgstr or "")
+        self.header.nplurals = int(m.group(1)) if m else None
 
 
 def _extend(entry: _Entry, value: str) -> None:
