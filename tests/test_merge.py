@@ -166,6 +166,28 @@ def test_unrelated_rewrite_is_a_new_entry_and_the_old_one_obsolete():
     assert changes.added == ["b2.s1"] and changes.obsoleted == ["b2.s1"]
 
 
+# (old sentence, new sentence in its place, paired as an edit?) — msgmerge's measure and threshold decide.
+EDIT_CASES = [
+    ("He repeatedly denied it.", "He twice denied it.", True),                  # one word changed
+    ("The talks lasted 20 years.", "The talks lasted 20 long years.", True),    # a word inserted
+    ("Russia sent 2,000 peacekeepers.", "Russia sent 2,000 peacekeepers, officials said.", True),  # extended
+    ("The talks lasted 20 years.", "The mine employs 400 people.", False),      # unrelated (0.44)
+    ("Quarterly earnings beat forecasts.", "Birds fly south in winter.", False),  # unrelated, same slot
+]
+
+
+@pytest.mark.parametrize("old, new, paired", EDIT_CASES)
+def test_an_edit_is_paired_only_when_msgmerge_would_pair_it(tmp_path: Path, old: str, new: str, paired: bool):
+    po, _, _ = rerun(None, f"Intro here.\n{old}\n")
+    approve(po, "b2.s1", "ОДОБРЕНО")
+    ours, changes, _ = rerun(po, f"Intro here.\n{new}\n")
+    assert (changes.updated == ["b2.s1"]) is paired
+    assert (by_ctxt(ours)["b2.s1"].msgstr == "ОДОБРЕНО") is paired
+    if shutil.which("msgmerge"):
+        theirs = _msgmerge(tmp_path, po, doc(f"Intro here.\n{new}\n"))
+        assert any(e.msgid == new and e.msgstr == "ОДОБРЕНО" for e in theirs) is paired
+
+
 def test_sentence_twice_shares_its_translation():
     po, _, _ = rerun(None, "It said so.\n")
     approve(po, "b1.s1", "Так сказано.")
