@@ -12,6 +12,7 @@ differential test in tests/test_powrap.py holds this against `msgcat` itself.
 """
 from __future__ import annotations
 
+import re
 import unicodedata
 
 PAGE_WIDTH = 79
@@ -67,6 +68,7 @@ for _row in _ROWS.strip().splitlines():
     _name, *_cells = _row.split()
     _TABLE[_COLUMNS.index(_name)] = "".join(_cells)
 
+_NEEDS_ESCAPE = re.compile('[\a\b\f\n\r\t\v\\\\"]')
 _ESCAPES = {"\a": "a", "\b": "b", "\f": "f", "\n": "n", "\r": "r", "\t": "t", "\v": "v", "\\": "\\", '"': '"'}
 
 
@@ -128,7 +130,7 @@ def _width_of(ch: str) -> int:
 def _escaped(portion: str) -> tuple[list[str], list[int]]:
     """The portion as written between quotes, one cell per written character, and the cells that may
     never have a break before them (the second character of an escape)."""
-    if not any(ch in _ESCAPES for ch in portion):
+    if _NEEDS_ESCAPE.search(portion) is None:
         return list(portion), []
     cells: list[str] = []
     glued: list[int] = []
@@ -210,8 +212,11 @@ def wrap(name: str, value: str, prefix: str = "", width: int = PAGE_WIDTH) -> li
         cells, glued = _escaped(portion)
         if portion.endswith("\n") and len(cells) >= 2:
             glued.append(len(cells) - 2)       # never break just before the final "\n"
-        breaks = _opportunities(cells, glued)
         more = k + 1 < len(portions)
+        if not more and portion.isascii() and len(prefix) + len(name) + 3 + len(cells) <= width:
+            lines.append(f'{prefix}{name} "{"".join(cells)}"' if first_line else f'{prefix}"{"".join(cells)}"')
+            break                  # fits on the line as it is: no break to look for
+        breaks = _opportunities(cells, glued)
         if first_line:
             startcol = len(prefix) + len(name) + 1 + 1 - after_break
             chosen = _fill(cells, breaks, line_width, startcol)
