@@ -62,7 +62,6 @@ SUGGESTION_NOTE = "new machine suggestion: "
 REPEAT_CONTEXT = "occurrence {n}"
 #: Notes that stay on an approved entry; every other `#.` line served the first review only.
 _LASTING_NOTES = (POSITION_NOTE, GLOSSARY_NOTE)
-_POSITION = re.compile(r"b\d+\.s\d+")
 _LEGACY_CONTEXT = re.compile(r"(b\d+\.s\d+)(?: \(earlier\))*")
 
 
@@ -82,7 +81,9 @@ class Translation:
 
 @dataclass(slots=True)
 class Changes:
-    added: list[str] = field(default_factory=list)        # msgctxt of new entries
+    """What a merge did, as lists of segment ids ("b3.s1")."""
+
+    added: list[str] = field(default_factory=list)        # new entries
     updated: list[str] = field(default_factory=list)      # source changed: fuzzy with #| previous msgid
     moved: list[str] = field(default_factory=list)        # same sentence, new position (or back from #~)
     kept: list[str] = field(default_factory=list)         # unchanged
