@@ -137,15 +137,16 @@ def parse(data: bytes, charset: str = "utf-8") -> polib.POFile:
     note: dict[str, list[str]] = {"#": [], "#.": [], "#:": [], "#,": []}
     obsolete = False
     has_entry = False
+    first_line = 0           # where the entry starts (its first comment or keyword), as polib's linenum
 
     def flush() -> None:
-        nonlocal fields, current, note, obsolete, has_entry
+        nonlocal fields, current, note, obsolete, has_entry, first_line
         if has_entry:
-            _add_entry(po, fields, note, obsolete)
-        fields, current, obsolete, has_entry = {}, None, False, False
+            _add_entry(po, fields, note, obsolete, first_line)
+        fields, current, obsolete, has_entry, first_line = {}, None, False, False, 0
         note = {"#": [], "#.": [], "#:": [], "#,": []}
 
-    for raw in data.decode(charset).split("\n"):
+    for lineno, raw in enumerate(data.decode(charset).split("\n"), start=1):
         line = raw[:-1] if raw.endswith("\r") else raw
         if not line.strip():
             continue
@@ -160,6 +161,7 @@ def parse(data: bytes, charset: str = "utf-8") -> polib.POFile:
         elif line.startswith("#"):
             if has_entry and "msgstr" in "".join(fields):
                 flush()
+            first_line = first_line or lineno
             kind = line[:2] if line[:2] in ("#.", "#:", "#,") else "#"
             text = line[len(kind):]
             note[kind].append(text[1:] if text.startswith(" ") else text)
@@ -175,6 +177,7 @@ def parse(data: bytes, charset: str = "utf-8") -> polib.POFile:
         name = prefix + m.group(1) + (f"[{m.group(2)}]" if m.group(2) is not None else "")
         if has_entry and ((m.group(1) in ("msgctxt", "msgid") and "msgstr" in "".join(fields)) or name in fields):
             flush()
+        first_line = first_line or lineno
         obsolete = obsolete or line_obsolete
         has_entry = True
         current = fields.setdefault(name, [])
@@ -183,7 +186,8 @@ def parse(data: bytes, charset: str = "utf-8") -> polib.POFile:
     return po
 
 
-def _add_entry(po: polib.POFile, fields: dict[str, list[str]], note: dict[str, list[str]], obsolete: bool) -> None:
+def _add_entry(po: polib.POFile, fields: dict[str, list[str]], note: dict[str, list[str]], obsolete: bool,
+               linenum: int) -> None:
     def value(name: str) -> str | None:
         parts = fields.get(name)
         return None if parts is None else _unescape("".join(parts))
@@ -213,7 +217,7 @@ def _add_entry(po: polib.POFile, fields: dict[str, list[str]], note: dict[str, l
         msgstr_plural=plural, tcomment="\n".join(note["#"]), comment="\n".join(note["#."]),
         occurrences=occurrences, flags=flags, previous_msgctxt=value("previous msgctxt"),
         previous_msgid=value("previous msgid"), previous_msgid_plural=value("previous msgid_plural"),
-        obsolete=obsolete))
+        obsolete=obsolete, linenum=linenum))
 
 
 # ----------------------------------------------------------------------------------------- the lexer
