@@ -294,3 +294,26 @@ def test_writer_refuses_what_gettext_cannot_carry(bad, tmp_path):
         pofile.write(po, path)
     assert str(info.value).startswith(f"{path}:")
     assert not path.exists() and list(tmp_path.iterdir()) == []
+
+
+_REAL = [PO / "obsolete.canon.po", PO / "escapes.canon.po", FIXTURES / "poedit" / "ru.po",
+         FIXTURES / "migration" / "session.positions.ru.po"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.sampled_from(_REAL), st.lists(st.tuples(st.integers(0, 10**6), st.binary(max_size=4)), max_size=4))
+def test_mutated_real_catalogs_are_read_or_refused_never_a_traceback(tmp_path_factory, source, edits):
+    """Our parser builds the entries now: whatever the strict lexer lets through, it must read."""
+    data = bytearray(source.read_bytes())
+    for at, junk in edits:
+        at %= len(data) + 1
+        data[at:at + len(junk)] = junk
+    path = tmp_path_factory.mktemp("fuzz") / "ru.po"
+    path.write_bytes(bytes(data))
+    try:
+        po = pofile.read(path)
+        data = pofile.render(po)
+    except CatalogError as exc:
+        assert "\n" not in str(exc)
+        return
+    assert data.count(b"msgid ") >= len(po)
