@@ -154,6 +154,10 @@ def distance(a: str, b: str, limit: float = float("inf")) -> float:
     return prev[-1]
 
 
+def _last_consonant(k: str) -> str:
+    return next((c for c in reversed(k) if c not in _VOWELS and c != "y"), "")
+
+
 def _same_start(a: str, b: str) -> bool:
     vowelish = _VOWELS | {"y"}
     return a == b or (a in vowelish and b in vowelish) or _NEAR.get(frozenset((a, b)), 1.0) <= 0.5
@@ -165,9 +169,16 @@ def _close(a: str, b: str) -> float | None:
         return None
     if not _same_start(a[0], b[0]):
         return None                      # names keep their first sound
+    last_a, last_b = _last_consonant(a), _last_consonant(b)
+    if last_a and last_b and last_a != last_b and frozenset((last_a, last_b)) not in _NEAR:
+        return None                      # ... and their last consonant (Երևաց 'appeared' is not Երևան)
     longer, shorter = (a, b) if len(a) >= len(b) else (b, a)
     if longer != shorter and longer.startswith(shorter) and set(longer[len(shorter):]) - _VOWELS:
         return None                      # a derivation or a truncation, not a spelling
+    plain_a, plain_b = a.replace("y", ""), b.replace("y", "")
+    longer, shorter = (plain_a, plain_b) if len(plain_a) >= len(plain_b) else (plain_b, plain_a)
+    if longer.startswith(shorter) and len(longer) - len(shorter) >= 2:
+        return None                      # two sounds more or less at the end: another word (Թյուրք, Թուրքիա)
     longest = max(len(a), len(b))
     d = distance(a, b, MAX_DISTANCE * longest) / longest
     return d if d <= MAX_DISTANCE else None
@@ -476,6 +487,11 @@ def suspects(target: str, term: str, lang: str, *, english: Sequence[str] = (), 
     return out
 
 
+def _is_acronym(word: str) -> bool:
+    letters = [c for c in word if c.isalpha()]
+    return len(letters) >= 2 and all(c.isupper() for c in letters)
+
+
 _AZ_MARKED = frozenset("əıöüçşğ")
 
 
@@ -484,7 +500,9 @@ def _az_plausible(word: str, w: _Word, score: float) -> bool:
     lacks (a model drops diacritics from a name, it does not add them: Şüşə 'glass' is not Şuşa)."""
     word = word[1:] if word[:1] == "I" else word      # a capital I typed for İ is a dropped dot
     extra = set(_fold(word, "az")) & _AZ_MARKED - set(_fold(w.wf.word, "az"))
-    return score <= INITIAL_DISTANCE and not extra
+    own, name = key(word, "az"), w.keys[0]
+    clipped = own != name and (name.startswith(own) or own.startswith(name))   # Gənc 'young' is not Gəncə
+    return score <= INITIAL_DISTANCE and not extra and not clipped
 
 
 def _sentence_initial(text: str, start: int) -> bool:
@@ -495,6 +513,8 @@ def _sentence_initial(text: str, start: int) -> bool:
 def _eligible(tok: _Token, w: _Word, lang: str, kind: str) -> bool:
     word = tok.stem
     written = w.wf.word
+    if _is_acronym(written) and not _is_acronym(word):
+        return False                                  # an acronym is written in capitals (Ապա 'then' is not APA)
     if written[:1].isupper() and not word[:1].isupper():
         return False                                  # names are capitalised; common words are not
     if lang == "ru" and script(word) == "cyr":
