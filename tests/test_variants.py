@@ -147,6 +147,10 @@ NEVER = [
     ("az", "Şüşə zavodu tikildi.", "Şuşa", "sentence-initial common word with letters the name lacks"),
     ("az", "Adam yaralandı.", "Ağdam", "sentence-initial common word, not close enough"),
     ("az", "Bax, bu şəhər.", "Bakı", "sentence-initial imperative"),
+    ("az", "Gənc alimlər gəlib.", "Gəncə", "sentence-initial 'young': the name clipped"),
+    ("hy", "Երևաց, որ նա չի գա։", "Երևան", "'it appeared': another last consonant"),
+    ("hy", "Ապա նա խոսեց։", "APA", "'then': an acronym's variant is written in capitals"),
+    ("hy", "Հարավային Կովկասում", "Ղարաբաղ", "'southern': another last consonant"),
 ]
 
 
