@@ -373,3 +373,19 @@ def test_correct_sentences_hold_no_variant_of_any_other_name(lang):
                 found = variants.suspects(text, term, lang, english=(concept.preferred("en"),), kind=concept.kind)
                 wrong += [(concept.id, s.text) for s in found]
     assert wrong == []
+
+
+_LETTERS = "абвгджзийклмнопрстухцчшыьэюяАБГДКЛМНПРСТabcçdeəfgğhxıijkqlmnoöprsştuüvyzABCÇGİIKLQŞXաբգդեզըթժիլխկհղճմյնշոչպջռսվտրցւփքևԱԲԳԴԵԿՂՍՏՔ-' ."
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet=_LETTERS, max_size=60), st.sampled_from(["ru", "az", "hy"]),
+       st.sampled_from(["Ganja", "Nikol Pashinian", "Kalbajar", "Foreign Ministry", "APA", "Lachin-Shusha road"]))
+def test_any_output_is_checked_without_error_and_only_fix_changes_it(target: str, lang: str, name: str):
+    source = f"{name} said."
+    flagged = terms.check_entry(source, target, GLOSSARY, lang)
+    assert flagged.text == target
+    fixed = terms.check_entry(source, target, GLOSSARY, lang, fix=True)
+    for issue in fixed.issues:
+        if issue.span:
+            assert fixed.text[issue.span[0]:issue.span[1]] == issue.text

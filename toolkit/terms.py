@@ -342,8 +342,16 @@ def _verify(hits: Sequence[TermHit], target: str, lang: str, *, fix: bool, admit
     text = target
     for start, end, new in sorted(edits, reverse=True):
         text = text[:start] + new + text[end:]
+    if edits:       # what is still reported points into the repaired text
+        issues = [replace(i, span=_shifted(i.span, edits)) if i.span else i for i in issues]
     return Enforced(text, tuple(dict.fromkeys(notes)), tuple(i.message for i in issues), len(hits), ok,
                     issues=tuple(issues))
+
+
+def _shifted(span: tuple[int, int], edits: Sequence[tuple[int, int, str]]) -> tuple[int, int]:
+    """A span of the target before `edits`, in the target after them (edits never overlap it)."""
+    delta = sum(len(new) - (end - start) for start, end, new in edits if end <= span[0])
+    return span[0] + delta, span[1] + delta
 
 
 # --- catalogs --------------------------------------------------------------------------------------
