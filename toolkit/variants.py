@@ -12,13 +12,19 @@ capitalised word (or run of words, for multi-word terms) of the target is compar
 * in multi-word terms, one word wrong (`Ильхам Aliyev`, `Xarici Isler Nazirliyi`).
 
 The ending after the variant's stem names the grammatical slot (taken from the term's own paradigm, plus
-the language's generic endings, so an Azerbaijani suffix is re-harmonised to the new stem); a bare source
-copy in Russian takes its case from the preposition before it. A repair is offered only when that slot
-gives one form of the preferred term; otherwise the suspect is flagged with its span.
+the language's generic endings, so an Azerbaijani suffix is re-harmonised to the new stem); a correct word
+next to a wrong one in a multi-word term gives its slot (`Ильхамом Aliyev`); a bare source copy in Russian
+takes its case from the preposition before it, or the genitive where English said "of X". A repair is
+offered only when that slot gives one form of the preferred term, and in Russian only within one
+declension class (a masculine `Елизаветполь` never becomes the feminine `Гянджа`: agreement around it
+would break); otherwise the suspect is flagged with its span.
 
 Never a suspect: words that are a form of the term already, lower-case words, dictionary words of another
-kind (pymorphy3: `Баки`, `Борис` are not a city), and derivations that start with the whole term
-(`Qazaxıstan`, `Gəncəli`, `բաքվեցի`): `derived` reports those adjectives and demonyms as the term present.
+kind (pymorphy3: `Баки`, `Борис` are not a city), words that change a name's first or last consonant or add
+or drop two sounds at its end (`Երևաց` is not `Երևան`), lower-case spellings of an acronym (`Ապա`),
+Azerbaijani sentence-initial words that are not very close or carry a diacritic the name lacks (`Şüşə`),
+and derivations that start with the whole term (`Qazaxıstan`, `Gəncəli`, `բաքվեցի`): `derived` reports
+adjectives and demonyms (`азербайджано-`, `Лачинскому`, `бакинцы`, `հայկական`) as the term present.
 """
 from __future__ import annotations
 
