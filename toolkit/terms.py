@@ -281,6 +281,18 @@ def _verify(hits: Sequence[TermHit], target: str, lang: str, *, fix: bool, admit
         good = 0
         flagged = len(issues)
         shielded = sum(1 for i in indexes if i in protected)
+        if search and " " in preferred and any(f.status == "admitted" for f in mine):
+            # A short admitted form inside a longer wrong one (МИД Azerbaijan, Azerbaijan-ի ԱԳՆ): the whole
+            # multi-word term is what the engine meant; handled with the variants below.
+            others = [(g.occ.start, g.occ.end) for g in found if g.concept.id != cid]
+            wider = name_variants.suspects(target, preferred, lang, english=english, kind=concept.kind,
+                                           taken=others, limit=count)
+            inside = [f for f in mine if f.status == "admitted"
+                      and any(w.start <= f.occ.start and f.occ.end <= w.end and (w.start, w.end) !=
+                              (f.occ.start, f.occ.end) for w in wider)]
+            if inside:
+                mine = [f for f in mine if f not in inside]
+                taken[:] = [t for t in taken if t not in {(f.occ.start, f.occ.end) for f in inside}]
         for f in mine:
             if f.status == "preferred":
                 good += 1

@@ -395,6 +395,18 @@ def _fit(tok: _Token, w: _Word, k: int, lang: str, english: Sequence[str], kind:
     best: _Fit | None = None
     whole = folded if not suffix_f else stem_f
     splits: list[tuple[str, frozenset[str] | None, str, str]] = []   # (stem, slots, ending for the base, how)
+    if suffix_f and not w.wf.inflects:
+        # A word of a multi-word term that does not inflect holds its ending itself (Ադրբեջանի in
+        # Ադրբեջանի ԱԳՆ): compare the copy with its ending (Azerbaijan-ի) to the whole word.
+        whole_keys = tuple(k + key(tok.suffix, script(tok.suffix) if script(tok.suffix) != "lat" else "en")
+                           for k in keys(stem_f, lang))
+        best = None
+        for kk in whole_keys:
+            for tk in w.keys:
+                d = _close(kk, tk)
+                if d is not None and (best is None or d < best.score):
+                    best = _Fit(d, frozenset({morph.BASE}), False, False, tok.text)
+        return best
     if suffix_f:
         s = _ending_slots(suffix_f, w, lang)
         if s is None:
