@@ -283,7 +283,7 @@ def test_locked_by_another_run(project):
 
 
 def test_stale_temp_files_are_removed_and_never_loaded(project):
-    stale = _po(project).parent / (fsutil.TEMP_PREFIX + f"{NAME}.po.abc123")
+    stale = _po(project).parent / f"{fsutil.TEMP_PREFIX}{NAME}.po.{'5f' * 16}{fsutil.TEMP_SUFFIX}"
     stale.write_bytes(b'msgid "half a cata')          # what a SIGKILL mid-write leaves
     result = runner.invoke(app, _translate(project, "ru"))
     assert result.exit_code == 0, result.output

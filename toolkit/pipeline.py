@@ -69,6 +69,9 @@ def translate_document(doc: Document, targets: Sequence[str], *, engine: str | E
     with fsutil.locked(locales):
         fsutil.remove_stale_temps(locales)
         pot = catalog.pot_path(locales, doc)
+        # A link or special file planted where a catalog goes stops the run before anything is written.
+        for path in (pot, *(catalog.po_path(locales, lang, doc) for lang in targets)):
+            fsutil.check_replaceable(path)
         # Read every existing catalog before translating anything: a malformed one stops the run early.
         existing = {}
         for lang in targets:
