@@ -58,6 +58,160 @@ CASES = [
 ]
 
 
+# -- more cases: each a function of the project root ----------------------------------------------------------
+
+def _nothing(root: Path) -> None:
+    pass
+
+
+def _article(name: str, data: bytes):
+    def setup(root: Path) -> None:
+        (root / name).write_bytes(data)
+    return setup
+
+
+def _translate_article(name: str):
+    return lambda r: _translate(r, article=str(r / name))
+
+
+def _build(out: str):
+    return lambda r: ["build", str(r / f"{NAME}.txt"), "--to", "ru", "--out", out, "--locales", str(r / "locales"),
+                      "--glossary", str(r / "glossaries")]
+
+
+def _fifo(rel: str):
+    def setup(root: Path) -> None:
+        (root / rel).unlink(missing_ok=True)
+        os.mkfifo(root / rel)
+    return setup
+
+
+def _sparse(name: str, size: int):
+    def setup(root: Path) -> None:
+        with open(root / name, "wb") as fh:      # a sparse file: costs no disk, reads as `size` bytes
+            fh.write(b"Big. ")
+            fh.truncate(size)
+    return setup
+
+
+def _memory(root: Path) -> Path:
+    return root / "cache" / "tm.sqlite3"
+
+
+def _memory_with(*sql: str):
+    def setup(root: Path) -> None:
+        import sqlite3
+
+        _changed_article(root)
+        _memory(root).parent.mkdir(exist_ok=True)
+        db = sqlite3.connect(_memory(root))
+        for statement in sql:
+            db.execute(statement)
+        db.commit()
+        db.close()
+    return setup
+
+
+def _memory_bytes(data: bytes):
+    def setup(root: Path) -> None:
+        _changed_article(root)
+        _memory(root).parent.mkdir(exist_ok=True)
+        _memory(root).write_bytes(data)
+    return setup
+
+
+_HELD: list = []
+
+
+def _memory_locked(root: Path) -> None:
+    """Another program holds the memory in an exclusive transaction (as a crashed-but-alive process would)."""
+    import sqlite3
+
+    _memory_with("CREATE TABLE tm (key TEXT PRIMARY KEY, hyps TEXT NOT NULL)")(root)
+    db = sqlite3.connect(_memory(root), isolation_level=None)
+    db.execute("BEGIN EXCLUSIVE")
+    _HELD.append(db)
+
+
+def _toml(data: bytes):
+    def setup(root: Path) -> None:
+        _changed_article(root)
+        (root / "toolkit.toml").write_bytes(data)
+    return setup
+
+
+LATE_NUL = b"A first paragraph that is long enough.\n" * 400 + b"Here a NUL\x00 hides.\n"   # past the 8 KB sniff
+
+CASES += [
+    # build --out onto what it reads (item 5)
+    ("build_out_onto_the_article", _nothing, lambda r: _build(str(r / f"{NAME}.txt"))(r), 2,
+     [f"{NAME}.txt: the output is the article itself; refusing to overwrite it"]),
+    ("build_out_onto_a_hard_link_of_the_article", lambda r: os.link(r / f"{NAME}.txt", r / "copy.txt"),
+     lambda r: _build(str(r / "copy.txt"))(r), 2, ["copy.txt: the output is the article itself"]),
+    ("build_out_onto_the_catalog", _nothing, lambda r: _build(str(_po(r)))(r), 2,
+     [f"{NAME}.po: the output is a file of the catalogs"]),
+    ("build_out_onto_the_template", _nothing, lambda r: _build(str(r / "locales" / f"{NAME}.pot"))(r), 2,
+     ["the output is a file of the catalogs"]),
+    ("build_out_onto_a_glossary", _nothing, lambda r: _build(str(next((r / "glossaries").iterdir())))(r), 2,
+     ["the output is a glossary file"]),
+    ("build_out_onto_a_symlink", lambda r: (r / "out.txt").symlink_to(r / f"{NAME}.txt"),
+     lambda r: _build(str(r / "out.txt"))(r), 2, ["the output is the article itself"]),
+    ("build_out_onto_a_link_elsewhere", lambda r: (r / "out.txt").symlink_to(r / "elsewhere.txt"),
+     lambda r: _build(str(r / "out.txt"))(r), 5, ["out.txt: is a symbolic link; refusing to write through it"]),
+    ("build_out_onto_a_fifo", _fifo("out.txt"), lambda r: _build(str(r / "out.txt"))(r), 5,
+     ["out.txt: is not a regular file"]),
+    # special files and sizes (item 8)
+    ("fifo_as_article", _fifo("fifo.txt"), _translate_article("fifo.txt"), 3,
+     ["fifo.txt: is not a regular file (a FIFO, a device or a socket)"]),
+    ("dev_zero_as_article", _nothing, lambda r: _translate(r, article="/dev/zero"), 3,
+     ["/dev/zero: is not a regular file"]),
+    ("article_above_the_cap", _sparse("huge.txt", (32 << 20) + 1), _translate_article("huge.txt"), 3,
+     ["huge.txt: is 32 MiB, more than the 32 MiB toolkit reads as an article", "split it"]),
+    ("fifo_as_glossary", _fifo("glossaries/fifo.tsv"), lambda r: _translate(r, "ru", "--glossary",
+                                                                            str(r / "glossaries" / "fifo.tsv")), 3,
+     ["fifo.tsv: is not a regular file"]),
+    ("fifo_as_catalog", _fifo(f"locales/ru/LC_MESSAGES/{NAME}.po"), _translate, 5,
+     [f"{NAME}.po: is not a regular file", "refusing to replace it"]),
+    ("fifo_as_catalog_check", _fifo(f"locales/ru/LC_MESSAGES/{NAME}.po"),
+     lambda r: ["check", "--locales", str(r / "locales"), "--to", "ru", "--glossary", str(r / "glossaries")], 3,
+     [f"{NAME}.po: is not a regular file"]),
+    ("fifo_as_build_article", _fifo("fifo.txt"), lambda r: ["build", str(r / "fifo.txt"), "--to", "ru", "--out", "-",
+                                                            "--locales", str(r / "locales")], 3,
+     ["fifo.txt: is not a regular file"]),
+    # messages that mislead
+    ("late_nul_in_the_article", _article("nul.txt", LATE_NUL), _translate_article("nul.txt"), 3,
+     ["nul.txt:401:11: contains a NUL character", "remove it from the article"]),
+    ("eot_in_the_article", _article("eot.txt", b"Fine.\nA \x04 here.\n"), _translate_article("eot.txt"), 3,
+     ["eot.txt:2:3: contains a U+0004 (EOT) character"]),
+    ("newline_in_a_file_name", _nothing, _translate_article("two\nlines.txt"), 3,
+     ["two\\nlines.txt: no such file"]),
+    ("terminal_escape_in_a_file_name", _nothing, _translate_article("\x1b[2Jclear.txt"), 3,
+     ["\\x1b[2Jclear.txt: no such file"]),
+    ("bidi_override_in_a_file_name", _nothing, _translate_article("evil\u202etxt.exe"), 3,
+     ["evil\\u202etxt.exe: no such file"]),
+    # the translation memory (TOOLKIT_CACHE_DIR is <root>/cache in these tests)
+    ("memory_with_another_schema", _memory_with("CREATE TABLE tm (k INTEGER, v BLOB, extra TEXT)"), _translate, 5,
+     ["tm.sqlite3: the translation memory has another layout", "toolkit cache clear --yes"]),
+    ("memory_not_a_database", _memory_bytes(b"SQLite format 2\x00" + b"\xff" * 4096), _translate, 5,
+     ["tm.sqlite3: the translation memory is damaged", "toolkit cache clear --yes"]),
+    ("memory_locked_by_another_program", _memory_locked, _translate, 6,
+     ["tm.sqlite3: the translation memory is locked by another program", "--no-cache"]),
+    ("memory_is_a_symlink", lambda r: (_changed_article(r), _memory(r).parent.mkdir(),
+                                       _memory(r).symlink_to(r / f"{NAME}.txt")), _translate, 5,
+     ["tm.sqlite3: the translation memory is a symbolic link"]),
+    ("cache_stats_on_a_damaged_memory", _memory_bytes(b"garbage" * 1000), lambda r: ["cache", "stats"], 5,
+     ["the translation memory is damaged", "toolkit cache clear --yes"]),
+    # toolkit.toml (read from the working directory)
+    ("toml_section_of_the_wrong_type", _toml(b'[toolkit]\nengines = "pseudo"\n'), _translate, 2,
+     ["toolkit.toml: [toolkit.engines] must be a table, not a string"]),
+    ("toml_value_of_the_wrong_type", _toml(b"[toolkit.decoding]\nbeam_size = 4.5\n"), _translate, 2,
+     ["toolkit.toml: [toolkit.decoding] beam_size must be an integer, not a float"]),
+    ("toml_not_utf8", _toml(b"# r\xe9glages\n[toolkit.engines]\nru = \"pseudo\"\n"), _translate, 2,
+     ["toolkit.toml:1: not valid UTF-8 (byte 0xe9)", "re-save it as UTF-8"]),
+    ("toml_is_a_fifo", _fifo("toolkit.toml"), _translate, 2, ["toolkit.toml: is not a regular file"]),
+]
+
+
 def _lstat_tree(root: Path) -> dict[str, tuple[int, str | None]]:
     """Every entry's type and, for a link, where it points: a replaced link shows here, not in `tree`."""
     return {str(p.relative_to(root)): (os.lstat(p).st_mode & 0o170000, os.readlink(p) if p.is_symlink() else None)
@@ -67,10 +221,18 @@ def _lstat_tree(root: Path) -> dict[str, tuple[int, str | None]]:
 @pytest.mark.parametrize("name,setup,argv,code,words", CASES, ids=[c[0] for c in CASES])
 def test_hostile_input_is_one_line_the_right_code_and_changes_nothing(name, setup, argv, code, words, project,
                                                                        monkeypatch):
+    from toolkit import tm
+
     monkeypatch.chdir(project)
+    monkeypatch.setenv("TOOLKIT_CACHE_DIR", str(project / "cache"))
+    monkeypatch.setattr(tm, "LOCK_TIMEOUT", 0.2)
     setup(project)
     before, shape = tree(project), _lstat_tree(project)
-    result = runner.invoke(app, argv(project))
+    try:
+        result = runner.invoke(app, argv(project))
+    finally:
+        while _HELD:
+            _HELD.pop().close()
     assert result.exit_code == code, result.output
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr
@@ -81,3 +243,153 @@ def test_hostile_input_is_one_line_the_right_code_and_changes_nothing(name, setu
     assert tree(project) == before
     assert _lstat_tree(project) == shape
     assert temps(project) == []
+
+
+
+
+# -- cases that must succeed ---------------------------------------------------------------------------------
+
+def test_an_article_named_like_a_temp_file_keeps_its_catalog(project, monkeypatch):
+    """The old cleanup deleted every `.toolkit-tmp-*` file: this article's catalog vanished on the next run."""
+    monkeypatch.chdir(project)
+    article = project / ".toolkit-tmp-notes.txt"
+    article.write_text("Baku is the capital.\nYerevan hosted talks.\n", encoding="utf-8")
+    assert runner.invoke(app, _translate(project, article=str(article))).exit_code == 0
+    po = project / "locales" / "ru" / "LC_MESSAGES" / ".toolkit-tmp-notes.po"
+    approved = po.read_text(encoding="utf-8").replace("#, fuzzy\n", "", 3)
+    po.write_text(approved, encoding="utf-8")
+    with open(article, "a", encoding="utf-8") as fh:
+        fh.write("The mine opened.\n")
+    result = runner.invoke(app, _translate(project, article=str(article)))
+    assert result.exit_code == 0, result.output
+    assert po.exists() and (project / "locales" / ".toolkit-tmp-notes.pot").exists()
+    result = runner.invoke(app, ["stats", "--locales", str(project / "locales"), "--format", "json"])
+    assert result.exit_code == 0 and ".toolkit-tmp-notes" not in result.stderr
+
+
+def test_garbage_rows_in_the_memory_are_misses_and_get_replaced(project, monkeypatch):
+    import sqlite3
+
+    monkeypatch.setenv("TOOLKIT_CACHE_DIR", str(project / "cache"))
+    _changed_article(project)
+    assert runner.invoke(app, _translate(project, "ru")).exit_code == 0
+    db = sqlite3.connect(_memory(project))
+    keys = [k for (k,) in db.execute("SELECT key FROM tm")]
+    garbage = ["not json", "[]", '{"a": 1}', "[[1, 2]]", '[["text", "high"]]', "[[\"t\", true]]", "null"]
+    for key, value in zip(keys, garbage * len(keys)):
+        db.execute("UPDATE tm SET hyps = ? WHERE key = ?", (value, key))
+    db.execute("UPDATE tm SET hyps = x'00ff' WHERE key = ?", (keys[-1],))     # a blob where text belongs
+    db.commit()
+    (project / "locales" / "ru" / "LC_MESSAGES" / f"{NAME}.po").unlink()      # make the run ask the memory
+    result = runner.invoke(app, _translate(project, "ru"))
+    assert result.exit_code == 0, result.output
+    rows = dict(db.execute("SELECT key, hyps FROM tm"))
+    db.close()
+    from toolkit.tm import _hypotheses
+
+    assert all(_hypotheses(rows[k]) for k in keys)       # every garbage row was replaced by a real one
+
+
+def test_cache_clear_works_on_the_damaged_memory_its_hint_names(project, monkeypatch):
+    monkeypatch.setenv("TOOLKIT_CACHE_DIR", str(project / "cache"))
+    _memory_bytes(b"garbage" * 1000)(project)
+    result = runner.invoke(app, ["cache", "stats"])
+    assert result.exit_code == 5 and "toolkit cache clear --yes" in result.stderr
+    result = runner.invoke(app, ["cache", "clear", "--yes"])
+    assert result.exit_code == 0, result.output
+    assert "removed the damaged translation memory" in result.stdout and not _memory(project).exists()
+    assert runner.invoke(app, ["cache", "stats"]).stdout.startswith("0 cached translations")
+    assert runner.invoke(app, _translate(project, "ru")).exit_code == 0     # and the memory works again
+
+
+def test_cache_clear_removes_a_link_never_its_target(project, monkeypatch):
+    monkeypatch.setenv("TOOLKIT_CACHE_DIR", str(project / "cache"))
+    _memory(project).parent.mkdir()
+    _memory(project).symlink_to(project / f"{NAME}.txt")
+    before = tree(project)
+    result = runner.invoke(app, ["cache", "clear", "--yes"])
+    assert result.exit_code == 0, result.output
+    assert not os.path.lexists(_memory(project)) and tree(project) == before
+
+
+def test_a_full_disk_under_the_memory_is_one_line(tmp_path):
+    """SQLite's own SQLITE_FULL, produced by capping the file's pages (the tmpfs case below needs root)."""
+    from toolkit.engines import Hypothesis
+    from toolkit.errors import WriteError
+    from toolkit.tm import Memory
+
+    memory = Memory(tmp_path)
+    memory.put_many([("k0", [Hypothesis("x", 0.0)])])
+    memory._conn().execute("PRAGMA max_page_count = 8")
+    with pytest.raises(WriteError) as info:
+        memory.put_many([(f"k{i}", [Hypothesis("x" * 4000, 0.0)]) for i in range(1, 50)])
+    assert str(info.value).startswith(f"{memory.path}: disk full while writing the translation memory")
+    assert info.value.exit_code == 5
+    assert memory.count() == 1           # the failed batch was rolled back as a whole
+
+
+def test_a_full_disk_under_the_memory_on_a_real_tiny_filesystem(project, monkeypatch, tmp_path):
+    import shutil
+    import subprocess
+
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    if os.geteuid() != 0 or subprocess.run(["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(disk)],
+                                           capture_output=True).returncode != 0:
+        pytest.skip("needs root and mount (the max_page_count case covers SQLITE_FULL)")
+    try:
+        monkeypatch.setenv("TOOLKIT_CACHE_DIR", str(disk))
+        (disk / "filler").write_bytes(b"\0" * (shutil.disk_usage(disk).free - 16384))
+        with open(project / f"{NAME}.txt", "a", encoding="utf-8") as fh:
+            fh.write("".join(f"New sentence number {i} about the mine.\n" for i in range(400)))
+        before = tree(project)
+        result = runner.invoke(app, _translate(project, "ru"))
+        assert result.exit_code == 5, result.output
+        assert len(result.stderr.strip().splitlines()) == 1 and "disk full" in result.stderr, result.stderr
+        assert tree(project) == before
+    finally:
+        subprocess.run(["umount", str(disk)], capture_output=True)
+
+
+# -- odd environments: the real `toolkit` process (CliRunner replaces the streams) ------------------------------
+
+def _run(*argv: str, cwd: Path, stdout=None, env: dict | None = None):
+    import subprocess
+    import sys
+
+    return subprocess.run([sys.executable, "-m", "toolkit", *argv], cwd=cwd, stdout=stdout or subprocess.PIPE,
+                          stderr=subprocess.PIPE, env={**os.environ, **(env or {})}, timeout=120)
+
+
+def test_ascii_only_output_prints_what_it_can_and_escapes_the_rest(project):
+    env = {"PYTHONIOENCODING": "ascii"}
+    result = _run("segment", f"{NAME}.txt", cwd=project, env=env)
+    assert result.returncode == 0, result.stderr
+    # click decides an ASCII stream is a misconfigured locale and writes UTF-8 itself: whole, no traceback
+    assert "b1.s1\tAzerbaijan urges Russia to let it probe \u2018illegal mining\u2019" in result.stdout.decode()
+    result = _run("check", "--locales", "locales", "--to", "ru", cwd=project, env=env)   # rich tables of Cyrillic
+    assert result.returncode in (0, 7) and b"Traceback" not in result.stderr, result.stderr
+    out = result.stdout.decode("ascii")                   # rich writes through sys.stdout: ASCII, escaped
+    assert "\\u0434" in out or "\\u0440" in out
+    result = _run("translate", "Bak\u0131.txt", "--to", "ru", cwd=project, env=env)
+    assert result.returncode == 3 and b"Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and b"no such file" in result.stderr
+
+
+@pytest.mark.parametrize("argv", [["build", f"{NAME}.txt", "--to", "ru", "--out", "-"], ["segment", f"{NAME}.txt"],
+                                  ["glossary", "export"]], ids=["build", "segment", "glossary-export"])
+def test_standard_output_on_a_full_device_is_one_line_exit_5(project, argv):
+    before = tree(project)
+    with open("/dev/full", "wb") as full:
+        result = _run(*argv, cwd=project, stdout=full)
+    lines = result.stderr.decode().strip().splitlines()
+    assert result.returncode == 5, result.stderr
+    assert lines == ["toolkit: error: standard output: cannot write: No space left on device; "
+                     "the output is incomplete"]
+    assert tree(project) == before
+
+
+def test_a_file_name_that_is_not_utf8_is_shown_escaped(project):
+    result = _run("translate", os.fsdecode(b"caf\xe9.txt"), "--to", "ru", cwd=project)
+    assert result.returncode == 3
+    assert result.stderr.decode() == "toolkit: error: caf\\udce9.txt: no such file (check the path)\n"

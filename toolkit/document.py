@@ -12,7 +12,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import fsutil
 from .errors import InputError
+
+#: The most an article may weigh: a news article is kilobytes; this stops /dev/zero-like inputs early.
+MAX_BYTES = 32 << 20
 
 Spans = Callable[[str], Sequence[tuple[int, int]]]
 
@@ -153,6 +157,15 @@ def decode(data: bytes, *, path: str, encoding: str | None = None) -> tuple[str,
             "re-save it as UTF-8 or pass --encoding NAME"
         raise InputError(f"not valid {enc} (byte 0x{data[exc.start]:02x})", path=path, line=line,
                          column=column, hint=hint) from None
+    # gettext strings cannot hold NUL or U+0004 (the .mo context separator): said here, at the article's own
+    # line, not later by the catalog writer at a line of a catalog that does not exist yet.
+    bad = min((i for i in (text.find("\x00"), text.find("\x04")) if i >= 0), default=-1)
+    if bad >= 0:
+        line = text.count("\n", 0, bad) + 1
+        column = bad - (text.rfind("\n", 0, bad) + 1) + 1
+        name = "NUL" if text[bad] == "\x00" else "U+0004 (EOT)"
+        raise InputError(f"contains a {name} character, which a gettext catalog cannot hold", path=path, line=line,
+                         column=column, hint="remove it from the article")
     crlf = text.count("\r\n")
     if crlf and crlf == text.count("\n"):
         return text.replace("\r\n", "\n"), "\r\n", bom, enc
@@ -194,7 +207,7 @@ def read(path: str | Path, *, encoding: str | None = None, no_split: Spans | Non
     shown = str(path)
     check_path(p)
     try:
-        data = p.read_bytes()
+        data = fsutil.read_regular(p, limit=MAX_BYTES, what="an article")
     except PermissionError:
         raise InputError("cannot read the file (permission denied)", path=shown,
                          hint="check its permissions") from None

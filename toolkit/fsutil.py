@@ -9,7 +9,7 @@ import os
 import re
 import stat
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from .errors import ChangedOnDisk, InputError, LockedError, ToolkitError, WriteError
@@ -25,6 +25,11 @@ _TEMP_NAME = re.compile(re.escape(TEMP_PREFIX) + r".+\.[0-9a-f]{32}" + re.escape
 # ../article.txt`) is refused instead of followed. O_CLOEXEC: msgfmt and friends never inherit our files.
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _CLOEXEC = getattr(os, "O_CLOEXEC", 0)
+
+
+def is_temp(name: str) -> bool:
+    """Whether a file name is one of our temp files' (a killed run's leftover, never a catalog)."""
+    return _TEMP_NAME.match(name) is not None
 
 
 def atomic_write(path: str | Path, data: bytes, *, expect_sha256: str | None = None) -> None:
@@ -83,7 +88,7 @@ def check_replaceable(target: Path) -> int | None:
         raise WriteError("is a directory; nothing was changed", path=target, hint="give a file name")
     if not stat.S_ISREG(st.st_mode):
         raise WriteError("is not a regular file (a device, FIFO or socket); refusing to replace it, nothing was "
-                         "changed", path=target, hint="give a regular file's path (or `-` for standard output)")
+                         "changed", path=target, hint="remove it, or give the path of a regular file")
     return st.st_mode & 0o7777
 
 
@@ -306,3 +311,19 @@ def read_regular(path: str | Path, *, limit: int, what: str, error: type[Toolkit
 
 def _mib(n: int) -> str:
     return f"{n / (1 << 20):.0f} MiB" if n >= 1 << 20 else f"{n} bytes"
+
+
+def same_file(path: str | Path, others: Iterable[str | Path]) -> Path | None:
+    """The first of `others` that is the file at `path` (same device and inode: a hard link counts), if any."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    for other in others:
+        try:
+            o = os.stat(other)
+        except OSError:
+            continue
+        if (o.st_dev, o.st_ino) == (st.st_dev, st.st_ino):
+            return Path(other)
+    return None

@@ -31,6 +31,7 @@ REQUIRED_COLUMNS = ("id", "en")
 META_COLUMNS = ("id", "kind", "note")
 PROTECTED_KINDS = ("dnt", "fixed")
 GLOSSARY_SUFFIXES = (".tsv", ".csv", ".tbx")
+MAX_BYTES = 256 << 20      # a 50,000-term glossary is a few MB; this stops /dev/zero-like inputs early
 _LANG_COLUMN = re.compile(r"^[a-z]{2,3}$")
 
 # A word is letters/digits plus any combining marks, so an NFD "ə" or an accent never splits a word.
@@ -226,7 +227,7 @@ def glossary_files(paths: str | Path | Sequence[str | Path]) -> list[Path]:
         p = Path(p)
         if p.is_dir():
             files.extend(sorted(f for f in p.iterdir() if f.suffix.lower() in GLOSSARY_SUFFIXES and f.is_file()))
-        elif p.is_file():
+        elif p.exists():        # a FIFO or a device given by name is refused by the reader, not called missing
             files.append(p)
         else:
             raise GlossaryError("no such glossary file or directory", path=p, hint="check --glossary")
@@ -258,7 +259,9 @@ class Row:
 def read_rows(path: Path) -> tuple[list[str], list[Row]]:
     """The header and the data rows of a TSV/CSV glossary, cells as written; structural errors raise."""
     try:
-        raw = path.read_bytes()
+        from . import fsutil
+
+        raw = fsutil.read_regular(path, limit=MAX_BYTES, what="a glossary", error=GlossaryError)
     except OSError as exc:
         raise GlossaryError(f"cannot read: {exc.strerror}", path=path) from None
     try:

@@ -97,7 +97,10 @@ def _text(el: ET.Element) -> str:
 def read(path: str | Path) -> list[Concept]:
     path = Path(path)
     try:
-        data = path.read_bytes()
+        from . import fsutil
+        from .glossary import MAX_BYTES
+
+        data = fsutil.read_regular(path, limit=MAX_BYTES, what="a TBX file", error=GlossaryError)
     except OSError as exc:
         raise GlossaryError(f"cannot read: {exc.strerror}", path=path) from None
     root, lines = parse(data, path)

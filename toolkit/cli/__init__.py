@@ -1,7 +1,11 @@
 """The `toolkit` command: parses arguments, calls the library, prints. No work is done here."""
 from __future__ import annotations
 
+import contextlib
+import errno
+import io
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Annotated, Optional
@@ -27,6 +31,27 @@ class ToolkitGroup(TyperGroup):
         except KeyboardInterrupt:
             typer.echo("toolkit: interrupted; files on disk are as they were before the last write", err=True)
             raise typer.Exit(130) from None
+        except OSError as exc:
+            # Files are written through fsutil, whose errors are ToolkitErrors naming the file; an OSError with
+            # no file name that says "full" or "I/O" can only come from writing to standard output
+            # (`toolkit build --out - > /dev/full`). A closed pipe is click's to handle (`| head`).
+            if exc.filename is not None or exc.errno not in _OUTPUT_ERRNOS or (ctx.obj or {}).get("debug"):
+                raise
+            _output_failed(exc)
+            raise typer.Exit(5) from None
+
+
+_OUTPUT_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EIO, errno.EFBIG}
+
+
+def _output_failed(exc: OSError) -> None:
+    """Say why the output is incomplete, and drop what is still buffered so exiting does not fail again."""
+    with contextlib.suppress(OSError, ValueError, io.UnsupportedOperation):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    typer.echo(f"toolkit: error: standard output: cannot write: {exc.strerror or exc}; the output is incomplete",
+               err=True)
 
 
 app = typer.Typer(cls=ToolkitGroup, no_args_is_help=True, add_completion=False, rich_markup_mode=None,
@@ -168,8 +193,28 @@ _mount()
 
 
 def main() -> None:
+    _tolerant_streams()
+    code: int | str | None = 0
     try:
         app()
     except ToolkitError as exc:  # raised outside a command (e.g. while building the command line)
         print(f"toolkit: error: {exc}", file=sys.stderr)
-        sys.exit(exc.exit_code)
+        code = exc.exit_code
+    except SystemExit as exc:
+        code = exc.code
+    try:            # what is still buffered goes out now, while a failure can still be said in one line
+        sys.stdout.flush()
+    except OSError as exc:
+        if exc.errno not in _OUTPUT_ERRNOS:
+            raise
+        _output_failed(exc)
+        code = code or 5
+    sys.exit(code)
+
+
+def _tolerant_streams() -> None:
+    """Under PYTHONIOENCODING=ascii (or a C locale) print what can be printed and escape the rest
+    (`Bak\\u0131`), instead of dying with UnicodeEncodeError halfway through a table or an error line."""
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(AttributeError, ValueError, io.UnsupportedOperation):
+            stream.reconfigure(errors="backslashreplace")

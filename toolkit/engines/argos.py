@@ -157,7 +157,8 @@ class ArgosEngine:
                                                 inter_threads=self.inter_threads, intra_threads=self.intra_threads)
         except (RuntimeError, ValueError, OSError) as exc:
             raise ModelError(f"cannot load the CTranslate2 model: {exc}", path=model.model_dir,
-                             hint=f"reinstall it: `toolkit models install {target}`, or try --compute-type auto"
+                             hint=f"reinstall it: `toolkit models install {target}`, or set compute_type = "
+                             '"auto" under [tool.toolkit.decoding]'
                              ) from exc
         loaded = _Loaded(model, translator, _Tokenizer(model))
         self._loaded[target] = loaded
