@@ -110,7 +110,7 @@ def read(path: str | Path) -> list[Concept]:
     seen: dict[str, int] = {}
     for n, entry in enumerate(el for el in root.iter() if _local(el.tag) in ("conceptEntry", "termEntry")):
         line = lines.get(id(entry), 0)
-        cid = entry.get("id") or f"tbx-{n + 1}"
+        cid = (entry.get("id") or "").strip() or f"tbx-{n + 1}"
         if cid in seen:
             raise GlossaryError(f"duplicate concept id {cid!r} (first at line {seen[cid]})", path=path, line=line)
         seen[cid] = line
@@ -134,6 +134,12 @@ def read(path: str | Path) -> list[Concept]:
                     raise GlossaryError(f"unknown administrativeStatus {status_text!r}; expected one of "
                                         + ", ".join(TBX_TO_STATUS), path=path, line=lines.get(id(ts)))
                 found.append(Term(_text(term_el), TBX_TO_STATUS.get(status_text, "")))
+            if found and all(t.status == "forbidden" for t in found):
+                # _order would drop them: the glossary would silently stop forbidding these terms
+                raise GlossaryError(f"concept {cid!r}: the {lang} terms are all deprecated "
+                                    f"({', '.join(t.text for t in found)}); a glossary needs a preferred one first",
+                                    path=path, line=lines.get(id(lang_el)),
+                                    hint="add the preferred term, or remove this language section")
             if found:
                 terms.append((lang, _order(found)))
         if not any(code == "en" for code, _ in terms):
@@ -161,7 +167,15 @@ def write(concepts: Sequence[Concept], path: str | Path | None = None) -> str:
     desc = ET.SubElement(ET.SubElement(header, f"{{{TBX_NS}}}fileDesc"), f"{{{TBX_NS}}}sourceDesc")
     ET.SubElement(desc, f"{{{TBX_NS}}}p").text = "Exported by toolkit glossary export"
     body = ET.SubElement(ET.SubElement(root, f"{{{TBX_NS}}}text"), f"{{{TBX_NS}}}body")
+    from .glossary import _CONTROL
+
     for c in concepts:
+        for text in (c.id, c.kind, c.note, *(t.text for _, terms in c.terms for t in terms)):
+            bad = _CONTROL.search(text)
+            if bad:      # XML 1.0 cannot hold it at all (not even as &#0;): our own import would refuse the file
+                raise GlossaryError(f"concept {c.id!r} holds the control character U+{ord(bad.group()):04X}, which "
+                                    "TBX (XML) cannot hold", path=c.path or None, line=c.line or None,
+                                    hint="remove it from the glossary")
         entry = ET.SubElement(body, f"{{{TBX_NS}}}conceptEntry", {"id": c.id})
         ET.SubElement(entry, f"{{{TBX_NS}}}descrip", {"type": "subjectField"}).text = c.kind
         if c.note:
