@@ -6,6 +6,7 @@ from __future__ import annotations
 import collections
 import contextlib
 import hashlib
+import os
 import signal
 from pathlib import Path
 
@@ -82,8 +83,9 @@ def _raw(suffixes: list[str]):
     return st.tuples(st.sampled_from(suffixes), st.binary(max_size=2000))
 
 
-FUZZ = settings(max_examples=120, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                        HealthCheck.too_slow, HealthCheck.data_too_large])
+FUZZ = settings(max_examples=int(os.environ.get("TOOLKIT_FUZZ_EXAMPLES", "120")),   # raise it for a longer hunt
+                 suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                         HealthCheck.too_slow, HealthCheck.data_too_large])
 
 
 def _read_catalog(path: Path) -> None:

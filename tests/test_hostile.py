@@ -140,6 +140,17 @@ def _toml(data: bytes):
     return setup
 
 
+_ENV: dict[str, str] = {}
+
+
+def _env(then=None, **variables: str):
+    def setup(root: Path) -> None:
+        _ENV.update(variables)
+        if then is not None:
+            then(root)
+    return setup
+
+
 LATE_NUL = b"A first paragraph that is long enough.\n" * 400 + b"Here a NUL\x00 hides.\n"   # past the 8 KB sniff
 
 CASES += [
@@ -209,6 +220,24 @@ CASES += [
     ("toml_not_utf8", _toml(b"# r\xe9glages\n[toolkit.engines]\nru = \"pseudo\"\n"), _translate, 2,
      ["toolkit.toml:1: not valid UTF-8 (byte 0xe9)", "re-save it as UTF-8"]),
     ("toml_is_a_fifo", _fifo("toolkit.toml"), _translate, 2, ["toolkit.toml: is not a regular file"]),
+    # found while trying: not in the issue
+    ("source_date_epoch_superscript_digit", _env(SOURCE_DATE_EPOCH="\u00b2", then=_changed_article), _translate, 2,
+     ["SOURCE_DATE_EPOCH='\u00b2' is not a number of seconds"]),   # "²".isdigit() is True; int("²") is not
+    ("source_date_epoch_beyond_time_t", _env(SOURCE_DATE_EPOCH="9" * 30, then=_changed_article), _translate, 2,
+     ["SOURCE_DATE_EPOCH='999"]),
+    ("article_name_too_long", _nothing, _translate_article("a" * 5000), 3, ["cannot open: File name too long"]),
+    ("mo_is_a_fifo", _fifo(f"locales/ru/LC_MESSAGES/{NAME}.mo"), lambda r: ["compile", "--locales", str(r / "locales")],
+     5, [f"{NAME}.mo: is not a regular file"]),                    # was read to compare: blocked forever
+    ("mo_is_a_directory", lambda r: (r / "locales" / "ru" / "LC_MESSAGES" / f"{NAME}.mo").mkdir(),
+     lambda r: ["compile", "--locales", str(r / "locales")], 5, [f"{NAME}.mo: is a directory"]),
+    ("mo_is_a_symlink_to_the_article", lambda r: (r / "locales" / "ru" / "LC_MESSAGES" / f"{NAME}.mo").symlink_to(
+        r / f"{NAME}.txt"), lambda r: ["compile", "--locales", str(r / "locales")], 5,
+     [f"{NAME}.mo: is a symbolic link; refusing to write through it"]),
+    ("glossary_language_all_deprecated", _article("glossaries/t.tbx", (
+        b'<tbx><text><body><conceptEntry id="k"><langSec xml:lang="en"><termSec><term>Kyzylbulag</term></termSec>'
+        b'</langSec><langSec xml:lang="ru"><termSec><term>X</term><termNote type="administrativeStatus">'
+        b'deprecatedTerm-admn-sts</termNote></termSec></langSec></conceptEntry></body></text></tbx>')), _translate, 3,
+     ["t.tbx:1: concept 'k': the ru terms are all deprecated"]),
 ]
 
 
@@ -226,7 +255,10 @@ def test_hostile_input_is_one_line_the_right_code_and_changes_nothing(name, setu
     monkeypatch.chdir(project)
     monkeypatch.setenv("TOOLKIT_CACHE_DIR", str(project / "cache"))
     monkeypatch.setattr(tm, "LOCK_TIMEOUT", 0.2)
+    _ENV.clear()
     setup(project)
+    for var, value in _ENV.items():
+        monkeypatch.setenv(var, value)
     before, shape = tree(project), _lstat_tree(project)
     try:
         result = runner.invoke(app, argv(project))
@@ -393,3 +425,27 @@ def test_a_file_name_that_is_not_utf8_is_shown_escaped(project):
     result = _run("translate", os.fsdecode(b"caf\xe9.txt"), "--to", "ru", cwd=project)
     assert result.returncode == 3
     assert result.stderr.decode() == "toolkit: error: caf\\udce9.txt: no such file (check the path)\n"
+
+
+def test_a_long_article_name_still_fits_its_temp_files(project):
+    """A 230-character name fits the file system; the temp file's name (prefix + name + 32 hex) must too."""
+    article = project / ("b" * 230 + ".txt")
+    article.write_text("Baku is the capital.\n", encoding="utf-8")
+    result = runner.invoke(app, _translate(project, article=str(article)))
+    assert result.exit_code == 0, result.output
+    assert (project / "locales" / "ru" / "LC_MESSAGES" / ("b" * 230 + ".po")).exists() and temps(project) == []
+
+
+def test_a_closed_standard_output_still_does_the_work(project):
+    """`toolkit translate ... >&-` (cron, a daemon): Python's sys.stdout is None; the catalogs are still written."""
+    import subprocess
+    import sys
+
+    with open(project / f"{NAME}.txt", "a", encoding="utf-8") as fh:
+        fh.write("The ministry said the mine would open in May.\n")
+    import shlex
+
+    command = shlex.join([sys.executable, "-m", "toolkit", *_translate(project, "ru")])
+    result = subprocess.run(["sh", "-c", f"exec {command} >&-"], cwd=project, stderr=subprocess.PIPE, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "would open in May" in _po(project).read_text(encoding="utf-8")

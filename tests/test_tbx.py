@@ -51,6 +51,8 @@ BAD = [
     (EXTERNAL, "t.tbx:2: DTDs and entity declarations are not accepted", "no external DTD fetch"),
     (b"<tbx><text><body><conceptEntry id='a'>", "t.tbx:1:", "truncated XML"),
     (b"<html/>", "t.tbx:1: not a TBX file: the root element is <html>", "wrong root"),
+    (b'<?xml version="1.0" encoding="TF-8"?><tbx/>', "t.tbx:1: the XML declaration names an unknown encoding",
+     "a LookupError traceback, found by fuzzing"),
     (b"<tbx><text><body><conceptEntry id='a'><langSec xml:lang='ru'><termSec><term>X</term></termSec>"
      b"</langSec></conceptEntry></body></text></tbx>", "t.tbx:1: concept 'a' has no English term", "no source"),
     (b"<tbx><text><body><conceptEntry id='a'><langSec xml:lang='en'><termSec><term>X</term><termNote "

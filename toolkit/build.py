@@ -130,6 +130,8 @@ def compile_catalogs(locales: str | Path, *, targets: tuple[str, ...] = ()) -> l
     if not found:
         raise CatalogError(f"no catalogs under {locales}", path=locales,
                            hint="run `toolkit translate FILE --to LANG` first")
+    for _, po_path in found:     # a link or a FIFO planted as one .mo stops the run before any .mo is written
+        fsutil.check_replaceable(po_path.with_suffix(".mo"))
     msgfmt = shutil.which("msgfmt")
     out = []
     for lang, po_path in found:
@@ -146,7 +148,7 @@ def compile_catalogs(locales: str | Path, *, targets: tuple[str, ...] = ()) -> l
         else:
             po = pofile.read(po_path, lang=lang)
             data = po.to_binary() if hasattr(po, "to_binary") else _polib_mo(po)
-        written = not (mo_path.exists() and mo_path.read_bytes() == data)
+        written = not fsutil.has_bytes(mo_path, data)
         if written:
             fsutil.atomic_write(mo_path, data)
         out.append(Compiled(po_path, mo_path, written))

@@ -8,6 +8,7 @@ byte for byte once the original BOM and line endings are put back.
 from __future__ import annotations
 
 import codecs
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -195,8 +196,12 @@ def guess_encoding(data: bytes) -> str | None:
 def check_path(path: str | Path) -> None:
     """Raise the user-facing error for an article path that is missing or a directory."""
     p = Path(path)
-    if not p.exists():
-        raise InputError("no such file", path=str(path), hint="check the path")
+    try:
+        os.stat(p)
+    except FileNotFoundError:
+        raise InputError("no such file", path=str(path), hint="check the path") from None
+    except OSError as exc:       # a name too long, a link loop, a file where a directory should be
+        raise InputError(f"cannot open: {exc.strerror or exc}", path=str(path), hint="check the path") from None
     if p.is_dir():
         raise InputError("is a directory, not an article file", path=str(path), hint="give a .txt file inside it")
 

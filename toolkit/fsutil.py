@@ -96,8 +96,8 @@ def _create_temp(directory: Path, name: str) -> tuple[int, Path]:
     """A new file only this process knows the name of: O_EXCL never opens an existing file or link."""
     import secrets
 
-    for _ in range(100):
-        tmp = directory / f"{TEMP_PREFIX}{name}.{secrets.token_hex(16)}{TEMP_SUFFIX}"
+    for _ in range(100):   # the name is shortened: a 230-character catalog name must not make its temp name too long
+        tmp = directory / f"{TEMP_PREFIX}{name[:64]}.{secrets.token_hex(16)}{TEMP_SUFFIX}"
         try:
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | _CLOEXEC, 0o600)
         except FileExistsError:
@@ -107,6 +107,11 @@ def _create_temp(directory: Path, name: str) -> tuple[int, Path]:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         return fd, tmp
     raise FileExistsError(errno.EEXIST, "cannot create a unique temp file", str(directory))
+
+
+def has_bytes(path: str | Path, data: bytes) -> bool:
+    """Whether `path` is a regular file holding exactly `data` (a FIFO or device there is never read)."""
+    return _sha256(Path(path)) == hashlib.sha256(data).hexdigest()
 
 
 def _sha256(path: Path) -> str | None:

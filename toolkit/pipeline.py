@@ -62,6 +62,7 @@ def translate_document(doc: Document, targets: Sequence[str], *, engine: str | E
 
     `engine` is an Engine, or a name: "auto" takes each language's engine from the project config.
     """
+    catalog.now_stamp()     # a malformed SOURCE_DATE_EPOCH stops the run before the engine or the memory is used
     cfg = config if config is not None else Config()
     if num_hypotheses is None:
         num_hypotheses = int(cfg.decoding.get("num_hypotheses", 4))

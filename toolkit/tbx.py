@@ -76,6 +76,9 @@ def parse(data: bytes, path: str | Path) -> tuple[ET.Element, dict[int, int]]:
     except _Refused as exc:
         raise GlossaryError(str(exc), path=path, line=parser.CurrentLineNumber,
                             hint="remove the <!DOCTYPE ...> part") from None
+    except LookupError as exc:      # <?xml encoding="TF-8"?>: expat asks Python for the codec (found by fuzzing)
+        raise GlossaryError(f"the XML declaration names an unknown encoding ({exc})", path=path, line=1,
+                            hint='save it as UTF-8 with encoding="UTF-8"') from None
     except expat.ExpatError as exc:
         raise GlossaryError(f"malformed XML: {expat.ErrorString(exc.code)}", path=path, line=exc.lineno,
                             column=exc.offset + 1) from None

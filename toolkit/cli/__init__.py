@@ -215,6 +215,12 @@ def main() -> None:
 def _tolerant_streams() -> None:
     """Under PYTHONIOENCODING=ascii (or a C locale) print what can be printed and escape the rest
     (`Bak\\u0131`), instead of dying with UnicodeEncodeError halfway through a table or an error line."""
+    # A closed standard output (`toolkit translate ... >&-`, a daemon) is None in Python: the work is still done,
+    # what would have been printed is dropped.
+    if sys.stdout is None:
+        sys.stdout = open(os.devnull, "w")   # noqa: SIM115 - lives as long as the process
+    if sys.stderr is None:
+        sys.stderr = open(os.devnull, "w")   # noqa: SIM115
     for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(AttributeError, ValueError, io.UnsupportedOperation):
+        with contextlib.suppress(AttributeError, ValueError, OSError):
             stream.reconfigure(errors="backslashreplace")
