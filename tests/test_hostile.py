@@ -233,6 +233,11 @@ CASES += [
     ("mo_is_a_symlink_to_the_article", lambda r: (r / "locales" / "ru" / "LC_MESSAGES" / f"{NAME}.mo").symlink_to(
         r / f"{NAME}.txt"), lambda r: ["compile", "--locales", str(r / "locales")], 5,
      [f"{NAME}.mo: is a symbolic link; refusing to write through it"]),
+    ("article_is_the_template_it_would_write", _nothing,
+     lambda r: _translate(r, article=str(r / "locales" / f"{NAME}.pot")), 2,
+     [f"{NAME}.pot: the article is the catalog this run would write"]),
+    ("article_is_the_catalog_it_would_write", _nothing, lambda r: _translate(r, article=str(_po(r))), 2,
+     ["the article is the catalog this run would write"]),
     ("glossary_language_all_deprecated", _article("glossaries/t.tbx", (
         b'<tbx><text><body><conceptEntry id="k"><langSec xml:lang="en"><termSec><term>Kyzylbulag</term></termSec>'
         b'</langSec><langSec xml:lang="ru"><termSec><term>X</term><termNote type="administrativeStatus">'
@@ -449,3 +454,10 @@ def test_a_closed_standard_output_still_does_the_work(project):
     result = subprocess.run(["sh", "-c", f"exec {command} >&-"], cwd=project, stderr=subprocess.PIPE, timeout=120)
     assert result.returncode == 0, result.stderr
     assert "would open in May" in _po(project).read_text(encoding="utf-8")
+
+
+def test_an_uppercase_language_code_is_the_same_catalog(project):
+    """`--to RU` used to start a second Russian catalog in locales/RU/, blind to the translator's work in ru/."""
+    result = runner.invoke(app, _translate(project, "RU"))
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (project / "locales").iterdir() if p.is_dir()) == ["az", "hy", "ru"]

@@ -71,8 +71,15 @@ def translate_document(doc: Document, targets: Sequence[str], *, engine: str | E
         fsutil.remove_stale_temps(locales)
         pot = catalog.pot_path(locales, doc)
         # A link or special file planted where a catalog goes stops the run before anything is written.
-        for path in (pot, *(catalog.po_path(locales, lang, doc) for lang in targets)):
+        outputs = (pot, *(catalog.po_path(locales, lang, doc) for lang in targets))
+        for path in outputs:
             fsutil.check_replaceable(path)
+        same = fsutil.same_file(doc.source, outputs)
+        if same is not None:    # `toolkit translate locales/x.pot`: the English source would be overwritten
+            from .errors import UsageError
+
+            raise UsageError(f"the article is the catalog this run would write ({same})", path=doc.source,
+                             hint="give the English article, not a catalog")
         # Read every existing catalog before translating anything: a malformed one stops the run early.
         existing = {}
         for lang in targets:
