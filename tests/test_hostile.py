@@ -238,6 +238,13 @@ CASES += [
      [f"{NAME}.pot: the article is the catalog this run would write"]),
     ("article_is_the_catalog_it_would_write", _nothing, lambda r: _translate(r, article=str(_po(r))), 2,
      ["the article is the catalog this run would write"]),
+    ("glossary_export_onto_the_glossary", _nothing,
+     lambda r: ["glossary", "export", "--glossary", str(r / "glossaries"), "--out", str(r / "glossaries" / "names.tsv")],
+     2, ["names.tsv: the output is a glossary file being exported; refusing to overwrite it"]),
+    ("glossary_import_onto_its_own_tbx", _article("terms.tbx", (Path(__file__).parent / "fixtures" / "glossary" /
+                                                                 "weblate.tbx").read_bytes()),
+     lambda r: ["glossary", "import", str(r / "terms.tbx"), "--out", str(r / "terms.tbx")], 2,
+     ["terms.tbx: the output is the TBX file being imported"]),
     ("glossary_language_all_deprecated", _article("glossaries/t.tbx", (
         b'<tbx><text><body><conceptEntry id="k"><langSec xml:lang="en"><termSec><term>Kyzylbulag</term></termSec>'
         b'</langSec><langSec xml:lang="ru"><termSec><term>X</term><termNote type="administrativeStatus">'
@@ -461,3 +468,24 @@ def test_an_uppercase_language_code_is_the_same_catalog(project):
     result = runner.invoke(app, _translate(project, "RU"))
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in (project / "locales").iterdir() if p.is_dir()) == ["az", "hy", "ru"]
+
+
+def test_an_unreadable_lock_is_reported_as_the_lock(project, monkeypatch):
+    """It used to say the folder was not writable (check the directory's permissions), which it was."""
+    lock = _lock(project)
+    real = os.open
+
+    def denied(path, flags, *args, **kwargs):       # root opens anything: what chmod 000 does to everyone else
+        if Path(path) == lock:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path, flags, *args, **kwargs)
+
+    _changed_article(project)
+    before = tree(project)
+    monkeypatch.setattr(os, "open", denied)
+    result = runner.invoke(app, _translate(project, "ru"))
+    monkeypatch.undo()
+    assert result.exit_code == 5
+    assert result.stderr.strip() == (f"toolkit: error: {lock}: cannot open the lock file (permission denied) "
+                                     f"(fix its permissions, or remove it (toolkit recreates it): rm {lock})")
+    assert tree(project) == before

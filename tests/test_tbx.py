@@ -159,3 +159,20 @@ def test_tbx_to_tsv_to_tbx_is_identity_on_terms_and_statuses(tmp_path_factory, e
     last = tbx.read(d / "c.tbx")
     assert [(c.id, c.terms) for c in middle] == [(c.id, c.terms) for c in first]
     assert [(c.id, c.kind, c.terms, c.note) for c in last] == [(c.id, c.kind, c.terms, c.note) for c in first]
+
+
+@pytest.mark.parametrize("lang,expected", [("hy-AM", "hy"), ("RU", "ru"), ("arm", "hy"), ("pt_BR", "pt")])
+def test_tbx_language_codes_become_the_columns_the_tsv_reader_accepts(tmp_path: Path, lang, expected):
+    (tmp_path / "in.tbx").write_bytes(_tbx_entry("c1", ("en", [("Baku", "")]), (lang, [("X", "")])))
+    concepts = tbx.read(tmp_path / "in.tbx")
+    assert [code for code, _ in concepts[0].terms] == ["en", expected]
+    glossary_mod.write_tsv(concepts, tmp_path / "out.tsv")
+    assert glossary_mod.read_file(tmp_path / "out.tsv")[0].terms == concepts[0].terms
+
+
+@pytest.mark.parametrize("lang", ["x y", "x-klingon", "../../etc", "12"])
+def test_a_tbx_language_that_is_no_code_is_refused(tmp_path: Path, lang):
+    """It used to be imported as a TSV column that the glossary reader then refused."""
+    (tmp_path / "in.tbx").write_bytes(_tbx_entry("c1", ("en", [("Baku", "")]), (lang, [("X", "")])))
+    with pytest.raises(GlossaryError, match=f"in.tbx:1: xml:lang '{lang}' is not a language code"):
+        tbx.read(tmp_path / "in.tbx")

@@ -90,24 +90,13 @@ def build_file(path: str | Path, lang: str, *, locales: str | Path = "locales", 
     if out is not None and str(out) == "-":
         return built
     target = Path(out) if out is not None else default_out(Path(path), lang)
-    _refuse_inputs(target, Path(path), Path(locales), gl)
+    locales = Path(locales)
+    fsutil.refuse_overwriting(target, [
+        ("the article itself", [Path(path)]),
+        ("a glossary file", [Path(f) for f in gl.files] if gl is not None else []),
+        ("a file of the catalogs", (p for p in locales.rglob("*") if p.is_file()) if locales.is_dir() else [])])
     fsutil.atomic_write(target, built.data)
     return Built(built.lang, built.data, built.segments, built.approved, built.fuzzy, built.untranslated, target)
-
-
-def _refuse_inputs(target: Path, article: Path, locales: Path, gl) -> None:
-    """--out onto the English source, a catalog or a glossary would destroy it: refused (a hard link too)."""
-    from . import fsutil
-
-    kinds = [("the article itself", [article]),
-             ("a glossary file", [Path(f) for f in gl.files] if gl is not None else []),
-             ("a file of the catalogs", [p for p in locales.rglob("*") if p.is_file()] if locales.is_dir() else [])]
-    for what, files in kinds:
-        hit = fsutil.same_file(target, files)
-        if hit is not None:
-            same = "" if hit == target else f" ({hit})"
-            raise UsageError(f"the output is {what}{same}; refusing to overwrite it", path=target,
-                             hint="give another output path, or --out - for standard output")
 
 
 @dataclass(frozen=True, slots=True)

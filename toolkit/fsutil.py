@@ -318,6 +318,21 @@ def _mib(n: int) -> str:
     return f"{n / (1 << 20):.0f} MiB" if n >= 1 << 20 else f"{n} bytes"
 
 
+def refuse_overwriting(target: str | Path, inputs: Iterable[tuple[str, Iterable[str | Path]]]) -> None:
+    """An output that is one of the run's inputs (same inode: a hard link or a link counts) is refused:
+    `--out` onto the English article, a catalog or a glossary would destroy it. `inputs`: (what, files)."""
+    from .errors import UsageError
+
+    for what, files in inputs:
+        files = list(files)
+        hit = same_file(target, files)
+        if hit is not None:
+            same = "" if Path(hit) == Path(target) else f" ({hit})"
+            raise UsageError(f"the output is {what}{same}; refusing to overwrite it", path=target,
+                             hint="give another output path, or --out - for standard output"
+                             if what == "the article itself" else "give another output path")
+
+
 def same_file(path: str | Path, others: Iterable[str | Path]) -> Path | None:
     """The first of `others` that is the file at `path` (same device and inode: a hard link counts), if any."""
     try:

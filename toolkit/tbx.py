@@ -18,7 +18,7 @@ from pathlib import Path
 from xml.parsers import expat
 
 from .errors import GlossaryError
-from .glossary import Concept, Term
+from .glossary import _LANG_COLUMN, Concept, Term, _canonical_language
 
 STATUS_TO_TBX = {"preferred": "preferredTerm-admn-sts", "admitted": "admittedTerm-admn-sts",
                  "forbidden": "deprecatedTerm-admn-sts"}
@@ -125,7 +125,12 @@ def read(path: str | Path) -> list[Concept]:
             lang = lang_el.get(XML_LANG) or lang_el.get("lang") or ""
             if not lang:
                 raise GlossaryError("a language section without xml:lang", path=path, line=lines.get(id(lang_el)))
-            lang = lang.replace("_", "-").split("-")[0].lower()
+            code = lang.replace("_", "-").split("-")[0].lower()
+            canonical = _canonical_language(code) if _LANG_COLUMN.match(code) else None
+            if canonical is None:     # it would become a TSV column that the glossary reader refuses
+                raise GlossaryError(f"xml:lang {lang!r} is not a language code", path=path,
+                                    line=lines.get(id(lang_el)), hint="use an ISO 639 code such as en, ru, az, hy")
+            lang = canonical
             found: list[Term] = []
             for ts in _children(lang_el, "termSec", "tig", "ntig"):
                 term_el = next((t for t in ts.iter() if _local(t.tag) == "term"), None)

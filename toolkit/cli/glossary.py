@@ -96,7 +96,11 @@ def import_tbx(
     """
     from .. import glossary as glossary_mod, tbx
 
+    from .. import fsutil
+
     concepts = tbx.read(file)
+    if out is not None:
+        fsutil.refuse_overwriting(out, [("the TBX file being imported", [file])])
     text = glossary_mod.write_tsv(concepts, out, ("ru", "az", "hy"))
     if out is None:
         typer.echo(text, nl=False)
@@ -115,7 +119,11 @@ def export_tbx(
     """
     from .. import glossary as glossary_mod, tbx
 
+    from .. import fsutil
+
     loaded = glossary_mod.load(glossary)
+    if out is not None:
+        fsutil.refuse_overwriting(out, [("a glossary file being exported", loaded.files)])
     text = tbx.write(loaded.concepts, out)
     if out is None:
         typer.echo(text, nl=False)
