@@ -54,6 +54,13 @@ def test_non_utf8_config_names_the_file_and_line(tmp_path: Path):
     assert "toolkit.toml:2: not valid UTF-8 (byte 0xe9)" in str(err.value)
 
 
+@pytest.mark.parametrize("name", ["toolkit.toml", "pyproject.toml"])
+def test_deeply_nested_toml_is_one_line_not_a_recursion_error(tmp_path: Path, name: str):
+    (tmp_path / name).write_text("a = " + "[" * 50_000 + "]" * 50_000 + "\n")
+    with pytest.raises(UsageError, match=f"{name}: not usable TOML: arrays or tables nested too deeply"):
+        config.load(tmp_path)
+
+
 def test_pyproject_with_a_non_table_tool_key(tmp_path: Path):
     (tmp_path / "pyproject.toml").write_text('tool = "x"\n')
     assert config.load(tmp_path).source is None        # not ours to judge: no [tool.toolkit], defaults

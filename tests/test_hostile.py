@@ -209,7 +209,10 @@ CASES += [
      ["tm.sqlite3: the translation memory is locked by another program", "--no-cache"]),
     ("memory_is_a_symlink", lambda r: (_changed_article(r), _memory(r).parent.mkdir(),
                                        _memory(r).symlink_to(r / f"{NAME}.txt")), _translate, 5,
-     ["tm.sqlite3: the translation memory is a symbolic link"]),
+     ["tm.sqlite3: part of the translation memory is a symbolic link"]),
+    ("memory_wal_is_a_symlink", lambda r: (_changed_article(r), _memory(r).parent.mkdir(),
+                                           Path(str(_memory(r)) + "-wal").symlink_to(r / f"{NAME}.txt")), _translate,
+     5, ["tm.sqlite3-wal: part of the translation memory is a symbolic link"]),
     ("cache_stats_on_a_damaged_memory", _memory_bytes(b"garbage" * 1000), lambda r: ["cache", "stats"], 5,
      ["the translation memory is damaged", "toolkit cache clear --yes"]),
     # toolkit.toml (read from the working directory)

@@ -65,6 +65,8 @@ def _read(path: Path) -> dict:
                          hint="TOML files are UTF-8: re-save it as UTF-8") from None
     except tomllib.TOMLDecodeError as exc:
         raise UsageError(f"not valid TOML: {exc}", path=path) from None
+    except RecursionError:      # tomllib recurses per nesting level: `a = [[[[…` in a cloned pyproject.toml
+        raise UsageError("not usable TOML: arrays or tables nested too deeply", path=path) from None
     except OSError as exc:
         raise UsageError(f"cannot read: {exc.strerror or exc}", path=path) from None
 

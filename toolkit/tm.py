@@ -57,7 +57,8 @@ class Memory:
             except OSError as exc:
                 raise WriteError(f"cannot create the translation memory's folder: {exc.strerror or exc}",
                                  path=self.path.parent, hint="set TOOLKIT_CACHE_DIR, or pass --no-cache") from None
-            _check_file(self.path)
+            for suffix in ("", "-wal", "-shm", "-journal"):   # SQLite's nofollow guards only the main file
+                _check_file(Path(str(self.path) + suffix))
             db = None
             try:
                 uri = f"file:{urllib.parse.quote(str(self.path.absolute()))}?nofollow=1"
@@ -181,10 +182,10 @@ def _check_file(path: Path) -> None:
     except OSError as exc:
         raise WriteError(f"cannot use the translation memory: {exc.strerror or exc}", path=path) from None
     if stat.S_ISLNK(st.st_mode):
-        raise WriteError("the translation memory is a symbolic link; refusing to follow it", path=path,
+        raise WriteError("part of the translation memory is a symbolic link; refusing to follow it", path=path,
                          hint=CLEAR_HINT)
     if not stat.S_ISREG(st.st_mode):
-        raise WriteError("the translation memory is not a regular file", path=path,
+        raise WriteError("part of the translation memory is not a regular file", path=path,
                          hint="remove it by hand, set TOOLKIT_CACHE_DIR, or run with --no-cache")
 
 
