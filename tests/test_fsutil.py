@@ -307,6 +307,6 @@ def test_read_regular_refuses_a_fifo_and_a_device_and_caps_the_size(tmp_path):
         fsutil.read_regular("/dev/zero", limit=100, what="an article")   # would never end
     big = tmp_path / "big.txt"
     big.write_bytes(b"x" * 101)
-    with pytest.raises(InputError, match="101 bytes, more than the 100 bytes toolkit reads as an article"):
+    with pytest.raises(InputError, match="is 101 bytes, more than the 100 bytes toolkit reads as an article"):
         fsutil.read_regular(big, limit=100, what="an article")
     assert fsutil.read_regular(big, limit=101, what="an article") == b"x" * 101

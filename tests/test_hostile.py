@@ -177,7 +177,7 @@ CASES += [
     ("dev_zero_as_article", _nothing, lambda r: _translate(r, article="/dev/zero"), 3,
      ["/dev/zero: is not a regular file"]),
     ("article_above_the_cap", _sparse("huge.txt", (32 << 20) + 1), _translate_article("huge.txt"), 3,
-     ["huge.txt: is 32 MiB, more than the 32 MiB toolkit reads as an article", "split it"]),
+     ["huge.txt: is 33,554,433 bytes, more than the 32 MiB toolkit reads as an article", "split it"]),
     ("fifo_as_glossary", _fifo("glossaries/fifo.tsv"), lambda r: _translate(r, "ru", "--glossary",
                                                                             str(r / "glossaries" / "fifo.tsv")), 3,
      ["fifo.tsv: is not a regular file"]),
@@ -192,6 +192,9 @@ CASES += [
     # messages that mislead
     ("late_nul_in_the_article", _article("nul.txt", LATE_NUL), _translate_article("nul.txt"), 3,
      ["nul.txt:401:11: contains a NUL character", "remove it from the article"]),
+    ("lone_surrogate_from_utf7", _article("u7.txt", b"Fine.\nHello +2D0- world.\n"),
+     lambda r: _translate(r, "ru", "--encoding", "utf-7", article=str(r / "u7.txt")), 3,
+     ["u7.txt:2:7: contains a lone surrogate U+D83D character"]),      # was a UnicodeEncodeError traceback
     ("eot_in_the_article", _article("eot.txt", b"Fine.\nA \x04 here.\n"), _translate_article("eot.txt"), 3,
      ["eot.txt:2:3: contains a U+0004 (EOT) character"]),
     ("newline_in_a_file_name", _nothing, _translate_article("two\nlines.txt"), 3,

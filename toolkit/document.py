@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import os
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +20,7 @@ from .errors import InputError
 #: The most an article may weigh: a news article is kilobytes; this stops /dev/zero-like inputs early.
 MAX_BYTES = 32 << 20
 
+_UNWRITABLE = re.compile("[\x00\x04\ud800-\udfff]")
 Spans = Callable[[str], Sequence[tuple[int, int]]]
 
 
@@ -160,11 +162,13 @@ def decode(data: bytes, *, path: str, encoding: str | None = None) -> tuple[str,
                          column=column, hint=hint) from None
     # gettext strings cannot hold NUL or U+0004 (the .mo context separator): said here, at the article's own
     # line, not later by the catalog writer at a line of a catalog that does not exist yet.
-    bad = min((i for i in (text.find("\x00"), text.find("\x04")) if i >= 0), default=-1)
-    if bad >= 0:
+    # Lone surrogates come from codecs such as utf-7 or unicode_escape (`+2D0-`, `\ud800`): no file can hold them.
+    found = _UNWRITABLE.search(text)
+    if found:
+        bad = found.start()
         line = text.count("\n", 0, bad) + 1
         column = bad - (text.rfind("\n", 0, bad) + 1) + 1
-        name = "NUL" if text[bad] == "\x00" else "U+0004 (EOT)"
+        name = {"\x00": "NUL", "\x04": "U+0004 (EOT)"}.get(found.group(), f"lone surrogate U+{ord(found.group()):04X}")
         raise InputError(f"contains a {name} character, which a gettext catalog cannot hold", path=path, line=line,
                          column=column, hint="remove it from the article")
     crlf = text.count("\r\n")

@@ -290,16 +290,20 @@ def read_regular(path: str | Path, *, limit: int, what: str, error: type[Toolkit
     to the caller as the usual OSError (FileNotFoundError, PermissionError, IsADirectoryError), so each
     caller keeps its own wording for them.
     """
-    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | _CLOEXEC)   # O_NONBLOCK: opening a FIFO does not wait
-    try:
-        st = os.fstat(fd)
+    def check(st: os.stat_result) -> None:
         if stat.S_ISDIR(st.st_mode):
             raise IsADirectoryError(errno.EISDIR, "Is a directory", str(path))
         if not stat.S_ISREG(st.st_mode):
             raise error("is not a regular file (a FIFO, a device or a socket); nothing was read", path=path,
                         hint="give a regular file")
+
+    check(os.stat(path))      # before opening: opening a socket fails oddly, opening some devices has effects
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | _CLOEXEC)   # O_NONBLOCK: a FIFO swapped in does not block
+    try:
+        st = os.fstat(fd)
+        check(st)
         if st.st_size > limit:
-            raise error(f"is {_mib(st.st_size)}, more than the {_mib(limit)} toolkit reads as {what}", path=path,
+            raise error(f"is {st.st_size:,} bytes, more than the {_mib(limit)} toolkit reads as {what}", path=path,
                         hint="split it into smaller files")
         chunks = []
         size = 0
@@ -315,7 +319,7 @@ def read_regular(path: str | Path, *, limit: int, what: str, error: type[Toolkit
 
 
 def _mib(n: int) -> str:
-    return f"{n / (1 << 20):.0f} MiB" if n >= 1 << 20 else f"{n} bytes"
+    return f"{n / (1 << 20):g} MiB" if n >= 1 << 20 else f"{n:,} bytes"
 
 
 def refuse_overwriting(target: str | Path, inputs: Iterable[tuple[str, Iterable[str | Path]]]) -> None:
