@@ -104,7 +104,9 @@ def _create_temp(directory: Path, name: str) -> tuple[int, Path]:
             continue
         # The marker of a temp file in use: its writer holds this lock until the file is renamed or removed,
         # so a concurrent run's cleanup (which needs the lock) never takes a temp file from under a writer.
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        # Best effort: a file system without flock (some NFS) still gets the write.
+        with contextlib.suppress(OSError):
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         return fd, tmp
     raise FileExistsError(errno.EEXIST, "cannot create a unique temp file", str(directory))
 
