@@ -216,6 +216,8 @@ CASES += [
     ("memory_wal_is_a_symlink", lambda r: (_changed_article(r), _memory(r).parent.mkdir(),
                                            Path(str(_memory(r)) + "-wal").symlink_to(r / f"{NAME}.txt")), _translate,
      5, ["tm.sqlite3-wal: part of the translation memory is a symbolic link"]),
+    ("memory_in_a_read_only_folder", _env(TOOLKIT_CACHE_DIR="/proc", then=_changed_article), _translate, 5,
+     ["/proc/tm.sqlite3: cannot open or write the translation memory here", "set TOOLKIT_CACHE_DIR"]),
     ("cache_stats_on_a_damaged_memory", _memory_bytes(b"garbage" * 1000), lambda r: ["cache", "stats"], 5,
      ["the translation memory is damaged", "toolkit cache clear --yes"]),
     # toolkit.toml (read from the working directory)

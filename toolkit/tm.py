@@ -91,8 +91,9 @@ class Memory:
             # in WAL mode a full disk often surfaces as SQLITE_IOERR (the -shm/-wal grow failed), not SQLITE_FULL
             return WriteError("disk full while writing the translation memory", path=self.path,
                               hint="free some space, or run with --no-cache")
-        if name.startswith("SQLITE_READONLY") or "readonly" in text:
-            return WriteError("the translation memory is not writable", path=self.path,
+        if name.startswith(("SQLITE_READONLY", "SQLITE_CANTOPEN")) or "readonly" in text or "unable to open" in text:
+            # nothing to clear there: the folder is the problem
+            return WriteError("cannot open or write the translation memory here", path=self.path,
                               hint="check its permissions, set TOOLKIT_CACHE_DIR, or run with --no-cache")
         if name.startswith("SQLITE_IOERR") or "disk I/O error" in text:
             return WriteError(f"cannot read or write the translation memory ({text})", path=self.path,
