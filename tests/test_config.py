@@ -39,6 +39,9 @@ def test_pyproject_section(tmp_path: Path):
     ('[toolkit.engines]\nru = 3\n', "ru = 3: choose one of"),                            # engine not a string
     ('[toolkit.engines]\nru = ["argos"]\n', "choose one of"),                            # unhashable value
     ('[toolkit.decoding]\nbeam_size = true\n', "beam_size must be an integer, not a boolean"),
+    ('[toolkit.decoding]\nnum_hypotheses = 0\n', "num_hypotheses = 0 is out of range; use 1 to 16"),   # no output
+    ('[toolkit.decoding]\nbeam_size = -4\n', "beam_size = -4 is out of range"),
+    ('[toolkit.decoding]\ninter_threads = 100000000000000000000\n', "inter_threads = 1000"),   # C int overflow
 ])
 def test_bad_config_names_the_file(tmp_path: Path, text: str, message: str):
     (tmp_path / "toolkit.toml").write_text(text)

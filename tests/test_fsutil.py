@@ -297,6 +297,19 @@ def test_an_unreadable_lock_is_named_as_the_lock_not_as_the_folder(tmp_path, mon
     assert "directory's permissions" not in message
 
 
+def test_a_file_system_without_locks_is_one_line(tmp_path, monkeypatch):
+    import fcntl
+
+    def no_locks(fd, op):
+        raise OSError(errno.ENOLCK, "No locks available")
+
+    monkeypatch.setattr(fcntl, "flock", no_locks)
+    with pytest.raises(WriteError) as info:
+        with fsutil.locked(tmp_path):
+            pass
+    assert str(info.value).startswith(f"{tmp_path / '.toolkit.lock'}: cannot lock: No locks available")
+
+
 def test_read_regular_refuses_a_fifo_and_a_device_and_caps_the_size(tmp_path):
     from toolkit.errors import InputError
 

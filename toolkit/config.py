@@ -25,6 +25,9 @@ from .errors import UsageError
 MAX_BYTES = 1 << 20
 DEFAULT_ENGINES = {"ru": "argos", "az": "argos", "hy": "ctranslate2"}
 ENGINES = ("argos", "ctranslate2", "pseudo")
+#: Allowed ranges of the numeric settings (the --hypotheses option allows 1..16 too); 0 threads = CTranslate2's default.
+DECODING_RANGES = {"beam_size": (1, 64), "num_hypotheses": (1, 16), "inter_threads": (0, 1024),
+                   "intra_threads": (0, 1024), "max_batch_size": (0, 1 << 20)}
 DECODING_KEYS = {"beam_size": int, "num_hypotheses": int, "compute_type": str, "device": str,
                  "inter_threads": int, "intra_threads": int, "max_batch_size": int}
 
@@ -101,5 +104,9 @@ def _parse(data: dict, path: Path, *, prefix: str) -> Config:
         if not isinstance(value, kind) or isinstance(value, bool):
             raise UsageError(f"[{prefix}toolkit.decoding] {key} must be {_toml_type(kind())}, not "
                              f"{_toml_type(value)}", path=path)
+        low, high = DECODING_RANGES.get(key, (None, None))
+        if low is not None and not low <= value <= high:
+            raise UsageError(f"[{prefix}toolkit.decoding] {key} = {value} is out of range; use {low} to {high}",
+                             path=path)
         decoding[key] = value
     return Config(engines, decoding, str(path))

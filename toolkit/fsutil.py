@@ -233,6 +233,9 @@ def locked(directory: str | Path, *, name: str = ".toolkit.lock", timeout: float
                     raise LockedError(f"locked by another toolkit run (pid {holder})", path=lock_path,
                                       hint="wait for it to finish, then run again") from None
                 time.sleep(0.05)
+            except OSError as exc:    # ENOLCK, EOPNOTSUPP: a file system without locks (some NFS, some FUSE)
+                raise WriteError(f"cannot lock: {exc.strerror or exc}; nothing was changed", path=lock_path,
+                                 hint="keep the catalogs on a local disk (--locales DIR)") from None
         with contextlib.suppress(OSError):
             os.pwrite(fd, f"{os.getpid():<{_PID_WIDTH - 1}}\n".encode(), 0)
         yield lock_path
