@@ -136,3 +136,49 @@ def test_readers_never_crash_hang_or_write(reader, inputs, some_read, tmp_path_f
     print(reader.__name__, dict(OUTCOMES))
     if some_read:
         assert OUTCOMES["read"] > 0, "every mutation was refused: the fuzzer never reaches the deeper code"
+
+
+@pytest.fixture(scope="module")
+def real_memory(tmp_path_factory) -> bytes:
+    """The bytes of a real translation memory with a few hundred rows (one checkpointed SQLite file)."""
+    from toolkit.engines import Hypothesis
+    from toolkit.tm import Memory
+
+    memory = Memory(tmp_path_factory.mktemp("tm"))
+    memory.put_many([(f"key{i}", [Hypothesis(f"перевод {i} " * 5, -0.5), Hypothesis("x", -1.0)]) for i in range(300)])
+    memory._conn().execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    memory.close()
+    return memory.path.read_bytes()
+
+
+def test_a_damaged_memory_is_a_miss_or_one_line_never_a_traceback(real_memory, tmp_path_factory):
+    """Flipped bytes in a real SQLite memory: every operation the pipeline uses answers or says one line."""
+    from toolkit.engines import Hypothesis
+    from toolkit.tm import Memory
+
+    @FUZZ
+    @given(st.lists(st.tuples(st.integers(0, len(real_memory) - 1), st.integers(1, 255)), min_size=1, max_size=8))
+    def run(flips):
+        data = bytearray(real_memory)
+        for at, mask in flips:
+            data[at] ^= mask
+        d = tmp_path_factory.mktemp("tmfuzz")
+        (d / "tm.sqlite3").write_bytes(bytes(data))
+        memory = Memory(d, timeout=0)
+        with watchdog():
+            for step in (lambda: memory.get_many([f"key{i}" for i in range(0, 300, 7)]), memory.count,
+                         lambda: memory.put_many([("new", [Hypothesis("y", 0.0)])])):
+                try:
+                    step()
+                    OUTCOMES["ok"] += 1
+                except ToolkitError as exc:
+                    OUTCOMES[type(exc).__name__] += 1
+                    assert "\n" not in str(exc) and "tm.sqlite3" in str(exc)
+                    assert "toolkit cache clear --yes" in str(exc) or "disk" in str(exc), str(exc)
+        memory.close()
+        memory.clear()                                  # clear always works, whatever the damage
+        assert not (d / "tm.sqlite3").exists()
+
+    OUTCOMES.clear()
+    run()
+    print("memory", dict(OUTCOMES))

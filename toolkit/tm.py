@@ -68,21 +68,25 @@ class Memory:
                     raise _LayoutError(columns)
                 db.execute("PRAGMA journal_mode=WAL")
                 db.execute("CREATE TABLE IF NOT EXISTS tm (key TEXT PRIMARY KEY, hyps TEXT NOT NULL)")
+                db.text_factory = bytes     # rows are decoded by us: a damaged one is a miss, not a traceback
             except _LayoutError as exc:
                 db.close()
                 raise WriteError(f"the translation memory has another layout (columns {', '.join(exc.args[0])}; "
                                  "made by another program or version?)", path=self.path, hint=CLEAR_HINT) from None
-            except sqlite3.Error as exc:
+            except (sqlite3.Error, UnicodeDecodeError) as exc:   # a schema whose text is no longer UTF-8
                 if db is not None:
                     db.close()
                 raise self._error(exc) from None
             self._db = db
         return self._db
 
-    def _error(self, exc: sqlite3.Error) -> ToolkitError:
+    def _error(self, exc: sqlite3.Error | UnicodeDecodeError) -> ToolkitError:
         """One line for what SQLite says: locked, disk full, read-only, not a database."""
         name = getattr(exc, "sqlite_errorname", "") or ""
         text = str(exc)
+        if isinstance(exc, UnicodeDecodeError):
+            return WriteError("the translation memory is damaged (its schema is not UTF-8)", path=self.path,
+                              hint=CLEAR_HINT)
         if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "locked" in text:
             return LockedError(f"the translation memory is locked by another program (waited {self.timeout:g} s)",
                                path=self.path, hint="wait for it to finish, or run with --no-cache")
@@ -91,13 +95,18 @@ class Memory:
             # in WAL mode a full disk often surfaces as SQLITE_IOERR (the -shm/-wal grow failed), not SQLITE_FULL
             return WriteError("disk full while writing the translation memory", path=self.path,
                               hint="free some space, or run with --no-cache")
-        if name.startswith(("SQLITE_READONLY", "SQLITE_CANTOPEN")) or "readonly" in text or "unable to open" in text:
-            # nothing to clear there: the folder is the problem
+        if name.startswith("SQLITE_CANTOPEN") or "unable to open" in text or (
+                (name.startswith("SQLITE_READONLY") or "readonly" in text) and not _writable(self.path)):
+            # nothing to clear there: the folder is the problem (a writable one means the file is: see below)
             return WriteError("cannot open or write the translation memory here", path=self.path,
                               hint="check its permissions, set TOOLKIT_CACHE_DIR, or run with --no-cache")
         if name.startswith("SQLITE_IOERR") or "disk I/O error" in text:
             return WriteError(f"cannot read or write the translation memory ({text})", path=self.path,
                               hint="check the disk, or run with --no-cache")
+        if name.startswith("SQLITE_READONLY") or "readonly" in text:
+            # a header that says "written by a newer SQLite format" (found by fuzzing byte 18)
+            return WriteError(f"the translation memory cannot be written ({text}; another version's file, or "
+                              "damaged)", path=self.path, hint=CLEAR_HINT)
         if name.startswith(("SQLITE_NOTADB", "SQLITE_CORRUPT")) or "not a database" in text or "malformed" in text:
             return WriteError(f"the translation memory is damaged ({text})", path=self.path, hint=CLEAR_HINT)
         return WriteError(f"cannot use the translation memory: {text}", path=self.path, hint=CLEAR_HINT)
@@ -113,8 +122,8 @@ class Memory:
                 marks = ",".join("?" * len(chunk))
                 for k, hyps in db.execute(f"SELECT key, hyps FROM tm WHERE key IN ({marks})", chunk):
                     parsed = _hypotheses(hyps)
-                    if parsed is not None:      # a garbage row is a miss; the fresh output replaces it
-                        found[k] = parsed
+                    if parsed is not None and isinstance(k, bytes):   # a garbage row is a miss; replaced later
+                        found[k.decode("ascii", "replace")] = parsed
         except sqlite3.Error as exc:
             raise self._error(exc) from None
         return found
@@ -188,6 +197,13 @@ def _check_file(path: Path) -> None:
     if not stat.S_ISREG(st.st_mode):
         raise WriteError("part of the translation memory is not a regular file", path=path,
                          hint="remove it by hand, set TOOLKIT_CACHE_DIR, or run with --no-cache")
+
+
+def _writable(path: Path) -> bool:
+    """Whether this process may create and change the memory's files there."""
+    if not os.access(path.parent, os.W_OK | os.X_OK):
+        return False
+    return not os.path.exists(path) or os.access(path, os.R_OK | os.W_OK)
 
 
 def _nearly_full(directory: Path) -> bool:
