@@ -410,9 +410,8 @@ def parse_cell(cell: str, *, path: Path | str = "", line: int | None = None,
                 raise GlossaryError("empty forbidden term after '!'", path=path or None, line=line, column=column)
             out.append(Term(text, "forbidden"))
         else:
-            part = text
             has_preferred = any(t.status == "preferred" for t in out)
-            out.append(Term(part, "admitted" if has_preferred else "preferred"))
+            out.append(Term(text, "admitted" if has_preferred else "preferred"))
     if not any(t.status == "preferred" for t in out):
         raise GlossaryError("only forbidden terms: the cell needs a preferred term first", path=path or None,
                             line=line, column=column)
