@@ -493,3 +493,13 @@ def test_an_unreadable_lock_is_reported_as_the_lock(project, monkeypatch):
     assert result.stderr.strip() == (f"toolkit: error: {lock}: cannot open the lock file (permission denied) "
                                      f"(fix its permissions, or remove it (toolkit recreates it): rm {lock})")
     assert tree(project) == before
+
+
+def test_terminal_escapes_in_an_article_are_shown_escaped(project):
+    """`toolkit segment` on an article carrying OSC 52 (writes the clipboard) or a screen clear."""
+    article = project / "esc.txt"
+    article.write_bytes(b"Copy \x1b]52;c;cm0gLXJmIH4=\x07 this. Clear \x1b[2J now.\n")
+    result = runner.invoke(app, ["segment", str(article), "--glossary", str(project / "glossaries")])
+    assert result.exit_code == 0, result.output
+    assert "\x1b" not in result.stdout and "\x07" not in result.stdout
+    assert result.stdout.splitlines() == ["b1.s1\tCopy \\x1b]52;c;cm0gLXJmIH4=\\x07 this.", "b1.s2\tClear \\x1b[2J now."]

@@ -14,7 +14,7 @@ import typer
 from typer.core import TyperGroup
 
 from .. import __version__
-from ..errors import ToolkitError
+from ..errors import ToolkitError, one_line
 
 
 class ToolkitGroup(TyperGroup):
@@ -140,14 +140,15 @@ def translate(
         changes = f"{r.changes.count} changes" if r.written else "0 changes"
         table.add_row(f"{r.lang} ({langs.english_name(r.lang)})", str(r.sent), terms, changes, str(r.catalog))
     Console().print(table)
-    typer.echo(f"template: {report.pot}")
+    typer.echo(one_line(f"template: {report.pot}"))
     if default_missing:
         typer.echo("toolkit: note: no glossaries/ here, translated without terminology "
                    "(pass --glossary DIR, or --no-glossary to silence this)", err=True)
     for r in report.languages:
         if r.changes.conflicts:
-            typer.echo(f"{r.lang}: warning: {len(r.changes.conflicts)} approved translation(s) break the glossary "
-                       f"({', '.join(r.changes.conflicts)}); kept as they are, see `toolkit check`", err=True)
+            typer.echo(one_line(f"{r.lang}: warning: {len(r.changes.conflicts)} approved translation(s) break the "
+                                f"glossary ({', '.join(r.changes.conflicts)}); kept as they are, see `toolkit check`"),
+                       err=True)
 
 
 @app.command()
@@ -170,7 +171,8 @@ def segment(
         typer.echo(json.dumps(blocks, ensure_ascii=False, indent=1))
     else:
         for s in doc.segments:
-            typer.echo(f"{s.id}\t{s.text}")
+            # an article can carry terminal escapes (\x1b]52;… writes the clipboard): shown escaped, like a tab
+            typer.echo(f"{s.id}\t{one_line(s.text)}")
 
 
 def _mount() -> None:
