@@ -31,7 +31,7 @@ REQUIRED_COLUMNS = ("id", "en")
 META_COLUMNS = ("id", "kind", "note")
 PROTECTED_KINDS = ("dnt", "fixed")
 GLOSSARY_SUFFIXES = (".tsv", ".csv", ".tbx")
-MAX_BYTES = 256 << 20      # a 50,000-term glossary is a few MB; this stops /dev/zero-like inputs early
+MAX_BYTES = 64 << 20       # a 50,000-term glossary is a few MB; this stops /dev/zero-like inputs early
 # Characters XML 1.0 cannot hold (so a TBX export could not either): C0 controls but tab, LF, CR; and U+FFFE/F.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _LANG_COLUMN = re.compile(r"^[a-z]{2,3}$")

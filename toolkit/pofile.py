@@ -33,7 +33,7 @@ COSMETIC_FIELDS = frozenset({"X-Generator"})
 
 log = logging.getLogger("toolkit")
 
-MAX_BYTES = 1 << 30        # a 10,000-entry catalog is a few MB
+MAX_BYTES = 256 << 20      # a 10,000-entry catalog is a few MB; this stops /dev/zero-like inputs early
 _FIX_HINT = "fix it in a PO editor or restore it from version control"
 
 
