@@ -524,3 +524,11 @@ def test_terminal_escapes_in_an_article_are_shown_escaped(project):
     assert result.exit_code == 0, result.output
     assert "\x1b" not in result.stdout and "\x07" not in result.stdout
     assert result.stdout.splitlines() == ["b1.s1\tCopy \\x1b]52;c;cm0gLXJmIH4=\\x07 this.", "b1.s2\tClear \\x1b[2J now."]
+
+
+def test_dev_stdout_as_out_is_refused_with_the_way_to_stdout(project):
+    result = runner.invoke(app, ["glossary", "export", "--glossary", str(project / "glossaries"), "--out",
+                                 "/dev/stdout"])
+    assert result.exit_code == 5 and "use `--out -`" in result.stderr
+    result = runner.invoke(app, ["glossary", "export", "--glossary", str(project / "glossaries"), "--out", "-"])
+    assert result.exit_code == 0 and result.stdout.startswith("<?xml") and not (project / "-").exists()
