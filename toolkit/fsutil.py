@@ -82,13 +82,10 @@ def check_replaceable(target: Path) -> int | None:
     except OSError as exc:
         raise _write_error(exc, target) from None
     if stat.S_ISLNK(st.st_mode):
-        try:
-            to_a_file = stat.S_ISREG(os.stat(target).st_mode)
-        except OSError:
-            to_a_file = True
+        stream = str(target).startswith("/dev/") or os.path.realpath(target).startswith("/proc/")
         raise WriteError("is a symbolic link; refusing to write through it, nothing was changed", path=target,
-                         hint="remove the link, or give the real path" if to_a_file else
-                         "for standard output (/dev/stdout is a link) use `--out -`")
+                         hint="for standard output (/dev/stdout is a link) use `--out -`" if stream else
+                         "remove the link, or give the real path")
     if stat.S_ISDIR(st.st_mode):
         raise WriteError("is a directory; nothing was changed", path=target, hint="give a file name")
     if not stat.S_ISREG(st.st_mode):
