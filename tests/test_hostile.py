@@ -199,6 +199,9 @@ CASES += [
      ["fifo.tsv: is not a regular file"]),
     ("fifo_as_catalog", _fifo(f"locales/ru/LC_MESSAGES/{NAME}.po"), _translate, 5,
      [f"{NAME}.po: is not a regular file", "refusing to replace it"]),
+    ("fifo_as_catalog_glossary_conflicts", _fifo(f"locales/ru/LC_MESSAGES/{NAME}.po"),
+     lambda r: ["glossary", "conflicts", "--locales", str(r / "locales"), "--glossary", str(r / "glossaries")], 3,
+     [f"{NAME}.po: is not a regular file"]),                         # polib blocked on it
     ("fifo_as_catalog_check", _fifo(f"locales/ru/LC_MESSAGES/{NAME}.po"),
      lambda r: ["check", "--locales", str(r / "locales"), "--to", "ru", "--glossary", str(r / "glossaries")], 3,
      [f"{NAME}.po: is not a regular file"]),
