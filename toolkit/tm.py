@@ -63,11 +63,13 @@ class Memory:
             chunk = keys[start:start + 500]
             marks = ",".join("?" * len(chunk))
             for k, hyps in db.execute(f"SELECT key, hyps FROM tm WHERE key IN ({marks})", chunk):
-                found[k] = [Hypothesis(t, s) for t, s in json.loads(hyps)]
+                # Rows written before log-probabilities were kept have two fields: no confidence for them.
+                found[k] = [Hypothesis(*row[:4]) for row in json.loads(hyps)]
         return found
 
     def put_many(self, items: Iterable[tuple[str, Sequence[Hypothesis]]]) -> None:
-        rows = [(k, json.dumps([[h.text, h.score] for h in hyps], ensure_ascii=False)) for k, hyps in items]
+        rows = [(k, json.dumps([[h.text, h.score, h.logprob, h.length] for h in hyps],
+                                  ensure_ascii=False)) for k, hyps in items]
         if not rows:
             return
         db = self._conn()

@@ -15,7 +15,9 @@ from ..errors import UsageError
 @dataclass(frozen=True, slots=True)
 class Hypothesis:
     text: str
-    score: float | None = None   # the engine's log-probability (higher is better); None if it has none
+    score: float | None = None   # the engine's ranking score (higher is better); None if it has none
+    logprob: float | None = None  # sum of the target tokens' log-probabilities (end token included), if known
+    length: int | None = None    # how many target tokens `logprob` covers: logprob / length is per token
 
 
 @runtime_checkable

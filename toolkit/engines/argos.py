@@ -6,6 +6,7 @@ decoding that keeps underscores (Argos turns every `_` into a space).
 """
 from __future__ import annotations
 
+import math
 import os
 import re
 from collections.abc import Sequence
@@ -164,12 +165,29 @@ class ArgosEngine:
         for i, out in zip(todo, outputs, strict=True):
             hyps = []
             for tokens, score in zip(out.hypotheses, out.scores, strict=True):
-                if prefix and tokens and tokens[0] == prefix:
-                    tokens = tokens[1:]
-                hyps.append(Hypothesis(tok.decode(tokens), float(score)))
+                forced = 1 if prefix and tokens and tokens[0] == prefix else 0
+                logprob, length = self._log_probability(float(score), len(tokens), forced, max_len)
+                tokens = tokens[forced:]
+                hyps.append(Hypothesis(tok.decode(tokens), float(score), logprob, length))
             hyps.sort(key=lambda h: h.score, reverse=True)
             results[i] = hyps
         return results
+
+    def _log_probability(self, score: float, returned: int, forced: int,
+                         max_len: int) -> tuple[float | None, int | None]:
+        """The hypothesis's total log-probability and the number of tokens it covers, from CTranslate2's score.
+
+        CTranslate2 (src/decoding.cc, finalize_hypothesis_score) returns the cumulative log-probability of the
+        decoded tokens divided by length ** length_penalty. In CTranslate2 4 that length counts the returned
+        tokens (a target prefix included, forced at log-probability 0) and the end token, which is not returned
+        but is decoded, and scored, unless decoding stopped at the length limit. Undo the division.
+        tests/test_confidence.py checks the result against `score_batch` on a generated model.
+        """
+        if not returned or not math.isfinite(score):
+            return None, None
+        generated = returned - forced
+        ended = 1 if generated < max_len else 0
+        return score * (returned + ended) ** self.length_penalty, generated + ended
 
     def _load(self, target: str) -> _Loaded:
         if target in self._loaded:
