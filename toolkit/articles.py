@@ -1,0 +1,55 @@
+"""Which articles a command works on: the files and folders of `*.txt` articles named on the command line.
+
+Each article's catalogs are named after its file's stem (`locales/<lang>/LC_MESSAGES/<stem>.po`), so two
+articles with the same stem would write the same catalogs: that is refused before anything is read or written.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from .errors import InputError, UsageError
+
+PATTERN = "*.txt"
+
+
+def collect(paths: Sequence[str | Path], *, recursive: bool = False) -> list[Path]:
+    """The articles named by `paths`, in order: a file as it is (whatever its extension), a folder's `*.txt`
+    files sorted by name (its subfolders too with `recursive`; hidden files and folders never). A file named
+    twice counts once."""
+    if not paths:
+        raise UsageError("no article given", hint="name article files or folders, e.g. `toolkit translate day/`")
+    out: list[Path] = []
+    seen: set[Path] = set()
+    for given in paths:
+        p = Path(given)
+        if not p.exists():
+            raise InputError("no such file or folder", path=str(given), hint="check the path")
+        found = [p] if not p.is_dir() else _folder(p, recursive)
+        for article in found:
+            key = article.resolve()
+            if key not in seen:
+                seen.add(key)
+                out.append(article)
+    check_names(out)
+    return out
+
+
+def _folder(folder: Path, recursive: bool) -> list[Path]:
+    found = sorted(f for f in (folder.rglob(PATTERN) if recursive else folder.glob(PATTERN))
+                   if f.is_file() and not any(part.startswith(".") for part in f.relative_to(folder).parts))
+    if not found:
+        nested = not recursive and any(d.is_dir() and not d.name.startswith(".") for d in folder.iterdir())
+        raise InputError(f"no {PATTERN} articles in this folder", path=str(folder),
+                         hint="add --recursive to look in its subfolders" if nested else "check the path")
+    return found
+
+
+def check_names(articles: Sequence[Path]) -> None:
+    """Two articles whose catalogs would have the same name: an error naming both, before any work."""
+    by_name: dict[str, Path] = {}
+    for article in articles:
+        other = by_name.setdefault(article.stem, article)
+        if other is not article:
+            raise UsageError(f"{other} and {article} would both write the catalogs named {article.stem!r}",
+                             hint="rename one of them, or translate them in separate runs with different --locales")
