@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -136,8 +136,9 @@ class ArgosEngine:
         model = self._load(target).model
         return f"{model.kind} {model.label} ({self.compute_type})"
 
-    def translate_batch(self, sources: Sequence[str], target: str, *,
-                        num_hypotheses: int = 1) -> list[list[Hypothesis]]:
+    def translate_batch(self, sources: Sequence[str], target: str, *, num_hypotheses: int = 1,
+                        progress: Callable[[int], None] | None = None) -> list[list[Hypothesis]]:
+        """`progress(n)`, if given, hears how many of `sources` are done as sub-batches finish."""
         if num_hypotheses < 1:
             raise UsageError(f"num_hypotheses must be at least 1, not {num_hypotheses}")
         results: list[list[Hypothesis]] = [[Hypothesis("", 0.0)] for _ in sources]
@@ -161,7 +162,18 @@ class ArgosEngine:
             length_penalty=self.length_penalty, replace_unknowns=True, return_scores=True,
             max_decoding_length=max_len + (1 if prefix else 0),
             min_decoding_length=(self.min_decoding_length + (1 if prefix else 0)) if self.min_decoding_length else 1,
+            **({"asynchronous": True} if progress else {}),
         )
+        if progress:
+            # The same decoding, one future per source: sub-batches finish in the sorted order, so waiting on
+            # them in order reports progress without splitting the batch (which would idle a core per split).
+            skipped = len(sources) - len(todo)
+            waited = []
+            for k, future in enumerate(outputs, 1):
+                waited.append(future.result())
+                if k % self.max_batch_size == 0 or k == len(outputs):
+                    progress(skipped + k)
+            outputs = waited
         for i, out in zip(todo, outputs, strict=True):
             hyps = []
             for tokens, score in zip(out.hypotheses, out.scores, strict=True):
