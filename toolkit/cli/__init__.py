@@ -154,7 +154,7 @@ def _mount() -> None:
     from importlib import import_module
     from importlib.util import find_spec
 
-    for name in ("models", "glossary", "catalogs", "cache"):
+    for name in ("models", "glossary", "catalogs", "cache", "review"):
         if find_spec(f"{__name__}.{name}") is None:
             continue
         module = import_module(f"{__name__}.{name}")
