@@ -227,8 +227,15 @@ def punctuation_findings(source: str, target: str, lang: str, *, msgctxt: str = 
 
 # -- whole entries and catalogs ---------------------------------------------------------------------------
 
+def _label(entry: polib.POEntry) -> str:
+    """How a finding names its entry: the segment position ("b3.s1"), else msgctxt."""
+    from .catalog import position
+
+    return position(entry) or entry.msgctxt or ""
+
+
 def check_entry(entry: polib.POEntry, lang: str, glossary: Glossary | None = None) -> list[Finding]:
-    ctxt = entry.msgctxt or ""
+    ctxt = _label(entry)
     if not entry.msgstr:
         return [Finding(lang, ctxt, "untranslated", "error", "no translation: the source text would be published")]
     approved = not entry.fuzzy
@@ -261,7 +268,7 @@ def fix_catalog(po: polib.POFile, lang: str, glossary: Glossary, *, catalog: str
             continue
         fixed, notes = _repair(entry.msgid, entry.msgstr, glossary, lang)
         if fixed != entry.msgstr:
-            fixes.append(Fix(catalog, entry.msgctxt or "", entry.msgstr, fixed, notes))
+            fixes.append(Fix(catalog, _label(entry), entry.msgstr, fixed, notes))
             entry.msgstr = fixed
             lines = [ln for ln in entry.comment.split("\n") if ln]
             lines += [f"fixed by check: {n}" for n in notes]
@@ -294,10 +301,12 @@ def run(locales: Path, *, name: str | None = None, targets: Sequence[str] = (), 
     for lang, path in found:
         if fix and glossary is not None:
             with fsutil.locked(locales):
-                po = pofile.read(path, lang=lang)
+                snap = pofile.snapshot(path, lang=lang)
+                po = snap.po
                 done = fix_catalog(po, lang, glossary, catalog=str(path))
                 if done:
-                    pofile.write(po, path)  # `previous=po` would compare po with itself
+                    po.metadata["PO-Revision-Date"] = catalog_mod.now_stamp()
+                    pofile.write(po, path, previous=snap)   # an editor's save meanwhile is never overwritten
                 fixes += done
         else:
             po = pofile.read(path, lang=lang)

@@ -132,7 +132,7 @@ def segment(
     glossary: GlossaryOpt = Path("glossaries"),
     encoding: EncodingOpt = None,
 ) -> None:
-    """Show how FILE is split into blocks and sentences (segment ids become PO msgctxt).
+    """Show how FILE is split into blocks and sentences (ids as in the PO `#. segment` notes).
 
     Example:  toolkit segment seeds/karabakh-mining.txt --json
     """

@@ -215,12 +215,12 @@ def _mark_fuzzy(settings: Settings, entries: Sequence[str], seen: Sequence[str])
             if (path, sha) not in page:
                 raise ChangedOnDisk("the catalog changed since this page was loaded; nothing was marked",
                                     path=cards.shown(path), hint="reload the page")
-            before = pofile.read(Path(path), lang=lang)
-            po = pofile.read(Path(path), lang=lang)
+            before = pofile.snapshot(Path(path), lang=lang)
+            po = before.po
             by_line = {e.linenum: e for e in po if not e.obsolete}
             for line, ctxt in items:
                 e = by_line.get(line)
-                if e is None or (e.msgctxt or "") != ctxt:
+                if e is None or cards.label(e) != ctxt:
                     raise ChangedOnDisk("the entry moved since this page was loaded; nothing was marked",
                                         path=cards.shown(path), line=line, hint="reload the page")
                 if not e.fuzzy:

@@ -114,6 +114,13 @@ def readable(message: str, places: Sequence[tuple[str, int]]) -> str:
     return message
 
 
+def label(e) -> str:
+    """How an entry is named on the page: its position ("b3.s1"), else its msgctxt."""
+    from ..catalog import position
+
+    return position(e) or e.msgctxt or ""
+
+
 def read_catalogs(locales: Path) -> tuple[list[Segment], list[tuple[str, str, str]]]:
     """Active entries of every catalog (and of the templates, for source examples) under `locales`."""
     from .. import catalog, pofile
@@ -123,17 +130,17 @@ def read_catalogs(locales: Path) -> tuple[list[Segment], list[tuple[str, str, st
     if not Path(locales).is_dir():
         return segments, seen
     for lang, path in catalog.catalogs(Path(locales)):
-        po = pofile.read(path, lang=lang)
-        seen.append((lang, str(path), po.sha256))
-        for e in po:
+        snap = pofile.snapshot(path, lang=lang)
+        seen.append((lang, str(path), snap.sha256))
+        for e in snap.po:
             if e.obsolete or not e.msgid:
                 continue
-            segments.append(Segment(lang, str(path), e.linenum, e.msgctxt or "", e.msgid, e.msgstr,
+            segments.append(Segment(lang, str(path), e.linenum, label(e), e.msgid, e.msgstr,
                                     bool(e.msgstr) and not e.fuzzy))
     for path in sorted(Path(locales).glob("*.pot")):
         for e in pofile.read(path):
             if not e.obsolete and e.msgid:
-                segments.append(Segment("", str(path), e.linenum, e.msgctxt or "", e.msgid, "", False))
+                segments.append(Segment("", str(path), e.linenum, label(e), e.msgid, "", False))
     return segments, seen
 
 
