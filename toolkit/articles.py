@@ -5,7 +5,7 @@ articles with the same stem would write the same catalogs: that is refused befor
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from .errors import InputError, UsageError
@@ -13,25 +13,32 @@ from .errors import InputError, UsageError
 PATTERN = "*.txt"
 
 
-def collect(paths: Sequence[str | Path], *, recursive: bool = False) -> list[Path]:
+def collect(paths: Sequence[str | Path], *, recursive: bool = False,
+            on_error: Callable[[str | Path, InputError], None] | None = None) -> list[Path]:
     """The articles named by `paths`, in order: a file as it is (whatever its extension), a folder's `*.txt`
     files sorted by name (its subfolders too with `recursive`; hidden files and folders never). A file named
-    twice counts once."""
+    twice counts once. A path that names nothing raises, or is passed to `on_error` and skipped."""
     if not paths:
         raise UsageError("no article given", hint="name article files or folders, e.g. `toolkit translate day/`")
     out: list[Path] = []
     seen: set[Path] = set()
     for given in paths:
         p = Path(given)
-        if not p.exists():
-            raise InputError("no such file or folder", path=str(given), hint="check the path")
-        found = [p] if not p.is_dir() else _folder(p, recursive)
+        try:
+            if not p.exists():
+                raise InputError("no such file or folder", path=str(given), hint="check the path")
+            found = [p] if not p.is_dir() else _folder(p, recursive)
+        except InputError as exc:
+            if on_error is None:
+                raise
+            on_error(given, exc)
+            continue
         for article in found:
             key = article.resolve()
             if key not in seen:
                 seen.add(key)
                 out.append(article)
-    check_names(out)
+    check_names([(p.stem, str(p)) for p in out])
     return out
 
 
@@ -45,11 +52,12 @@ def _folder(folder: Path, recursive: bool) -> list[Path]:
     return found
 
 
-def check_names(articles: Sequence[Path]) -> None:
-    """Two articles whose catalogs would have the same name: an error naming both, before any work."""
-    by_name: dict[str, Path] = {}
-    for article in articles:
-        other = by_name.setdefault(article.stem, article)
-        if other is not article:
-            raise UsageError(f"{other} and {article} would both write the catalogs named {article.stem!r}",
+def check_names(articles: Sequence[tuple[str, str]]) -> None:
+    """Two articles (catalog name, path) whose catalogs would have the same name: an error naming both,
+    before any work."""
+    by_name: dict[str, str] = {}
+    for name, shown in articles:
+        other = by_name.setdefault(name, shown)
+        if other != shown:
+            raise UsageError(f"{other} and {shown} would both write the catalogs named {name!r}",
                              hint="rename one of them, or translate them in separate runs with different --locales")

@@ -5,11 +5,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import catalog, document, fsutil, glossary as glossary_mod, pofile, terms, tm
+from . import articles, catalog, document, fsutil, glossary as glossary_mod, pofile, terms, tm
 from .catalog import Changes, Translation
 from .document import Document
 from .engines import Engine, Hypothesis, get_engine
 from .config import Config
+from .errors import CatalogError, InputError
 from .glossary import Glossary
 from .tm import Memory
 
@@ -36,6 +37,21 @@ class Report:
     languages: tuple[LanguageResult, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class Failure:
+    """An article left out of a run (`--keep-going`): nothing of it was written."""
+
+    path: str
+    error: str             # the one-line message, naming the file
+    exit_code: int
+
+
+@dataclass(frozen=True, slots=True)
+class Run:
+    reports: tuple[Report, ...]            # one per article translated, in the order given
+    failures: tuple[Failure, ...] = ()
+
+
 def load(path: str | Path, glossary: Glossary | None, *, encoding: str | None = None) -> Document:
     return document.read(path, encoding=encoding, no_split=glossary.spans if glossary is not None else None)
 
@@ -58,47 +74,118 @@ def translate_document(doc: Document, targets: Sequence[str], *, engine: str | E
                        allow_download: bool = True, num_hypotheses: int | None = None,
                        progress: Progress | None = None, engine_options: dict | None = None,
                        memory: Memory | None = None, config: Config | None = None) -> Report:
-    """Translate `doc` into each target and merge into its catalogs, all under one lock on `locales`.
+    """Translate `doc` into each target and merge into its catalogs, all under one lock on `locales`."""
+    run = translate_documents([doc], targets, engine=engine, glossary=glossary, locales=locales,
+                              allow_download=allow_download, num_hypotheses=num_hypotheses, progress=progress,
+                              engine_options=engine_options, memory=memory, config=config)
+    return run.reports[0]
 
-    `engine` is an Engine, or a name: "auto" takes each language's engine from the project config.
+
+def translate_files(paths: Sequence[str | Path], targets: Sequence[str], *, recursive: bool = False,
+                    keep_going: bool = False, engine: str | Engine = "auto",
+                    glossary_dir: str | Path | None = "glossaries", locales: str | Path = "locales",
+                    encoding: str | None = None, allow_download: bool = True, num_hypotheses: int | None = None,
+                    progress: Progress | None = None, engine_options: dict | None = None,
+                    memory: Memory | None = None, config: Config | None = None) -> Run:
+    """Translate every article named by `paths` (files, folders of *.txt) in one run: one glossary load, one
+    model per language, one lock, one batch per language. An article that cannot be read stops the run before
+    anything is written, or with `keep_going` is reported in `Run.failures` and left out."""
+    failures: list[Failure] = []
+
+    def skip(path: str | Path, exc: InputError) -> None:
+        if not keep_going:
+            raise exc
+        failures.append(Failure(str(path), exc.render(), exc.exit_code))
+
+    found = articles.collect(paths, recursive=recursive, on_error=skip)
+    glossary = glossary_mod.load(glossary_dir) if glossary_dir is not None else None
+    docs = []
+    for path in found:
+        try:
+            docs.append(load(path, glossary, encoding=encoding))
+        except InputError as exc:
+            skip(path, exc)
+    run = translate_documents(docs, targets, engine=engine, glossary=glossary, locales=Path(locales),
+                              allow_download=allow_download, num_hypotheses=num_hypotheses, progress=progress,
+                              engine_options=engine_options, memory=memory, config=config, keep_going=keep_going)
+    return Run(run.reports, (*failures, *run.failures))
+
+
+def translate_documents(docs: Sequence[Document], targets: Sequence[str], *, engine: str | Engine = "auto",
+                        glossary: Glossary | None = None, locales: Path = Path("locales"),
+                        allow_download: bool = True, num_hypotheses: int | None = None,
+                        progress: Progress | None = None, engine_options: dict | None = None,
+                        memory: Memory | None = None, config: Config | None = None,
+                        keep_going: bool = False) -> Run:
+    """Translate `docs` into each target and merge into their catalogs, all under one lock on `locales`.
+
+    Per language, the pending segments of every document go to the engine as one batch (the engine sorts it
+    by length; the memory sends a sentence shared by several documents once). `engine` is an Engine, or a
+    name: "auto" takes each language's engine from the project config. A document whose catalog cannot be
+    read stops the run before anything is written, or with `keep_going` is left out and reported.
     """
     cfg = config if config is not None else Config()
     if num_hypotheses is None:
         num_hypotheses = int(cfg.decoding.get("num_hypotheses", 4))
-    results = []
+    articles.check_names([(d.name, d.source) for d in docs])
+    failures: list[Failure] = []
     with fsutil.locked(locales):
         fsutil.remove_stale_temps(locales)
-        pot = catalog.pot_path(locales, doc)
         # Read every existing catalog before translating anything: a malformed one stops the run early.
-        existing = {}
-        for lang in targets:
-            path = catalog.po_path(locales, lang, doc)
-            existing[lang] = pofile.snapshot(path, lang=lang) if path.exists() else None
+        existing: list[dict] = []
+        kept: list[Document] = []
+        for doc in docs:
+            try:
+                existing.append({lang: _snapshot(catalog.po_path(locales, lang, doc), lang) for lang in targets})
+                kept.append(doc)
+            except CatalogError as exc:
+                if not keep_going:
+                    raise
+                failures.append(Failure(doc.source, exc.render(), exc.exit_code))
+        docs = kept
+        results: list[list[LanguageResult]] = [[] for _ in docs]
         engines: dict[str, Engine] = {}
         for lang in targets:
-            old = existing[lang].po if existing[lang] is not None else None
-            matches = catalog.plan(doc, old)
             name = engine if isinstance(engine, str) else getattr(engine, "name", "")
             name = cfg.engine_for(lang) if name == "auto" else name
-            todo = catalog.pending(doc, old, matches, refresh_pseudo=name != "pseudo",
-                                   stale=_stale_machine_entries(matches, glossary, lang))
-            drafts = []
+            plans, todo = [], []
+            for i, doc in enumerate(docs):
+                old = existing[i][lang].po if existing[i][lang] is not None else None
+                matches = catalog.plan(doc, old)
+                pending = catalog.pending(doc, old, matches, refresh_pseudo=name != "pseudo",
+                                          stale=_stale_machine_entries(matches, glossary, lang))
+                plans.append((old, matches, len(pending)))
+                todo += [(i, seg) for seg in pending]
+            drafts: list[Translation] = []
             if todo:
                 eng = engine if not isinstance(engine, str) else _engine_for(
                     engine, lang, engines, allow_download=allow_download, progress=progress,
                     options=engine_options or {}, config=cfg)
-                drafts = translate_segments(todo, lang, eng, glossary, num_hypotheses=num_hypotheses,
-                                            progress=progress, memory=memory)
-            by_id = {t.segment.id: t for t in drafts}
-            po, changes = catalog.merge(doc, lang, old, by_id, matches=matches,
-                                        annotate=_conflict_annotator(glossary, lang))
-            path = catalog.po_path(locales, lang, doc)
-            written = pofile.write(po, path, previous=existing[lang])
-            results.append(LanguageResult(lang, path, len(doc.segments), len(todo),
-                                          sum(t.terms_total for t in drafts), sum(t.terms_ok for t in drafts),
-                                          changes, written))
-        pofile.write(catalog.build_pot(doc, pot), pot)
-    return Report(doc, pot, tuple(results))
+                drafts = translate_segments([seg for _, seg in todo], lang, eng, glossary,
+                                            num_hypotheses=num_hypotheses, progress=progress, memory=memory)
+            by_doc: list[list[Translation]] = [[] for _ in docs]
+            for (i, _), draft in zip(todo, drafts, strict=True):
+                by_doc[i].append(draft)
+            for i, doc in enumerate(docs):
+                old, matches, sent = plans[i]
+                mine = by_doc[i]
+                po, changes = catalog.merge(doc, lang, old, {t.segment.id: t for t in mine}, matches=matches,
+                                            annotate=_conflict_annotator(glossary, lang))
+                path = catalog.po_path(locales, lang, doc)
+                written = pofile.write(po, path, previous=existing[i][lang])
+                results[i].append(LanguageResult(lang, path, len(doc.segments), sent,
+                                                 sum(t.terms_total for t in mine), sum(t.terms_ok for t in mine),
+                                                 changes, written))
+        reports = []
+        for doc, langs in zip(docs, results, strict=True):
+            pot = catalog.pot_path(locales, doc)
+            pofile.write(catalog.build_pot(doc, pot), pot)
+            reports.append(Report(doc, pot, tuple(langs)))
+    return Run(tuple(reports), tuple(failures))
+
+
+def _snapshot(path: Path, lang: str):
+    return pofile.snapshot(path, lang=lang) if path.exists() else None
 
 
 def _stale_machine_entries(matches, glossary: Glossary | None, lang: str) -> set[str]:
