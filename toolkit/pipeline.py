@@ -249,13 +249,22 @@ def translate_segments(segments: Sequence[document.Segment], lang: str, engine: 
     identity = engine.identity(lang)
     remembering = _Remembering(engine, memory, identity)
 
+    sending = 0
+
     def announce(todo: int) -> None:
+        nonlocal sending
+        sending = todo
         if progress:
-            progress(lang, 0, len(segments), f"translating {todo} of {len(segments)} segments")
+            progress(lang, len(segments) - todo, len(segments), f"translating {todo} of {len(segments)} segments")
+
+    def advance(done: int) -> None:   # the segments the memory answered (or that recur) count as done
+        if progress:
+            progress(lang, len(segments) - sending + done, len(segments),
+                     f"translating {sending} of {len(segments)} segments")
 
     outputs = remembering.translate_batch([m.text for m in masked], lang, num_hypotheses=num_hypotheses,
                                           fingerprints=[_term_fingerprint(m, lang) for m in masked],
-                                          announce=announce)
+                                          announce=announce, progress=advance if progress else None)
     enforced = [terms.enforce(m, hyps, lang) for m, hyps in zip(masked, outputs, strict=True)]
     # The unmasked second try goes through the memory too: a re-run must not call the engine again.
     enforced = terms.retry_dropped(remembering, masked, enforced, lang, num_hypotheses=num_hypotheses)
@@ -290,14 +299,22 @@ class _Remembering:
 
     def translate_batch(self, sources: Sequence[str], target: str, *, num_hypotheses: int = 1,
                         fingerprints: Sequence[Sequence[str]] | None = None,
-                        announce: Callable[[int], None] | None = None) -> list[list[Hypothesis]]:
+                        announce: Callable[[int], None] | None = None,
+                        progress: Callable[[int], None] | None = None) -> list[list[Hypothesis]]:
         keys = self._keys(sources, target, num_hypotheses, fingerprints)
         cached = self.memory.get_many(keys) if self.memory is not None else {}
-        todo = [i for i, k in enumerate(keys) if k not in cached]
+        # A sentence that recurs (in one article or across a run's articles) is sent once.
+        first: dict[str, int] = {}
+        for i, k in enumerate(keys):
+            if k not in cached:
+                first.setdefault(k, i)
+        todo = list(first.values())
         if announce:
             announce(len(todo))
         if todo:   # one batch: the engine sorts it by length for its own sub-batches
-            outputs = self.engine.translate_batch([sources[i] for i in todo], target, num_hypotheses=num_hypotheses)
+            extra = {"progress": progress} if progress else {}
+            outputs = self.engine.translate_batch([sources[i] for i in todo], target, num_hypotheses=num_hypotheses,
+                                                  **extra)
             fresh = {keys[i]: hyps for i, hyps in zip(todo, outputs, strict=True)}
             if self.memory is not None:
                 self.memory.put_many(fresh.items())

@@ -5,7 +5,7 @@ so `toolkit --help` and `toolkit segment` stay instant.
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
@@ -30,9 +30,10 @@ class Engine(Protocol):
         length limits...): settings that change its output, added to the memory's key only."""
         ...
 
-    def translate_batch(self, sources: Sequence[str], target: str, *,
-                        num_hypotheses: int = 1) -> list[list[Hypothesis]]:
-        """Translate all `sources` (English) into `target`: one list of n-best hypotheses per source, best first."""
+    def translate_batch(self, sources: Sequence[str], target: str, *, num_hypotheses: int = 1,
+                        progress: Callable[[int], None] | None = None) -> list[list[Hypothesis]]:
+        """Translate all `sources` (English) into `target`: one list of n-best hypotheses per source, best first.
+        `progress(n)`, when given, hears how many sources are done (as often as the engine can tell)."""
         ...
 
 
