@@ -174,3 +174,21 @@ def test_the_memory_keeps_what_confidence_needs(tmp_path):
     memory.close()
     old = Memory(tmp_path).get_many(["old"])["old"]
     assert old == [H("Баку.", -0.5)] and confidence.estimate(old) is None
+
+
+def test_catalogs_carry_it_and_stats_lists_the_least_confident_first(installed, tmp_path):
+    from toolkit import document, pipeline, pofile, stats
+
+    text = "\n\n".join(SOURCES[:2] + SOURCES[3:]) + "\n"
+    doc = document.parse(text, name="day", source="day.txt")
+    engine = ArgosEngine(models_dir=installed, max_decoding_length=24)
+    report = pipeline.translate_document(doc, ["ru"], engine=engine, locales=tmp_path / "loc", num_hypotheses=3)
+    path = report.languages[0].catalog
+    entries = [e for e in pofile.read(path, lang="ru") if not e.obsolete]
+    scores = [confidence.parse(e.comment) for e in entries]
+    assert all(s is not None and 0 <= s.value <= 1 and s.agreement is not None for s in scores)
+    worst = stats.least_confident([("ru", path)], 3)
+    assert [w.confidence.value for w in worst] == sorted(s.value for s in scores)[:3]
+    assert worst[0].position.startswith("b") and worst[0].source in SOURCES
+    row, = stats.collect(tmp_path / "loc")
+    assert row.confidence == pytest.approx(sum(s.value for s in scores) / len(scores), abs=1e-3)

@@ -5,7 +5,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import articles, catalog, document, fsutil, glossary as glossary_mod, pofile, terms, tm
+from . import articles, catalog, confidence, document, fsutil, glossary as glossary_mod, pofile, terms, tm
 from .catalog import Changes, Translation
 from .document import Document
 from .engines import Engine, Hypothesis, get_engine
@@ -265,12 +265,15 @@ def translate_segments(segments: Sequence[document.Segment], lang: str, engine: 
     outputs = remembering.translate_batch([m.text for m in masked], lang, num_hypotheses=num_hypotheses,
                                           fingerprints=[_term_fingerprint(m, lang) for m in masked],
                                           announce=announce, progress=advance if progress else None)
-    enforced = [terms.enforce(m, hyps, lang) for m, hyps in zip(masked, outputs, strict=True)]
+    first = [terms.enforce(m, hyps, lang) for m, hyps in zip(masked, outputs, strict=True)]
     # The unmasked second try goes through the memory too: a re-run must not call the engine again.
-    enforced = terms.retry_dropped(remembering, masked, enforced, lang, num_hypotheses=num_hypotheses)
+    enforced = terms.retry_dropped(remembering, masked, first, lang, num_hypotheses=num_hypotheses)
     out = []
-    for seg, done in zip(segments, enforced, strict=True):
-        out.append(Translation(seg, lang, done.text, identity, done.notes, done.problems, done.terms_total,
+    for seg, done, before, hyps in zip(segments, enforced, first, outputs, strict=True):
+        # The confidence of the hypothesis the term logic chose (none for a segment translated again).
+        score = confidence.estimate(hyps, done.hypothesis) if done is before else None
+        notes = (*done.notes, score.comment()) if score is not None else done.notes
+        out.append(Translation(seg, lang, done.text, identity, notes, done.problems, done.terms_total,
                                done.terms_ok))
     if progress:
         progress(lang, len(segments), len(segments), "done")
