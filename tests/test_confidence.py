@@ -2,7 +2,9 @@
 follows the model's own token log-probabilities (scored independently with `Translator.score_batch`)."""
 from __future__ import annotations
 
+import json
 import math
+from pathlib import Path
 
 import pytest
 from hypothesis import given, strategies as st
@@ -192,3 +194,44 @@ def test_catalogs_carry_it_and_stats_lists_the_least_confident_first(installed, 
     assert worst[0].position.startswith("b") and worst[0].source in SOURCES
     row, = stats.collect(tmp_path / "loc")
     assert row.confidence == pytest.approx(sum(s.value for s in scores) / len(scores), abs=1e-3)
+
+
+def test_check_sorts_by_it_and_stats_lists_the_least_confident(installed, tmp_path):
+    """The post-editor's view: `check PATH --sort confidence` and `stats PATH --least-confident N`, limited to
+    the articles named (a folder), with the value in the JSON of both."""
+    from typer.testing import CliRunner
+
+    from toolkit import pipeline
+    from toolkit.cli import app
+
+    day = tmp_path / "day"
+    day.mkdir()
+    (day / "a.txt").write_text("\n\n".join(SOURCES[:3]) + "\n", encoding="utf-8")
+    (day / "b.txt").write_text("\n\n".join(SOURCES[3:]) + "\n", encoding="utf-8")
+    (tmp_path / "other.txt").write_text("Officials met on Sunday.\n", encoding="utf-8")
+    loc = str(tmp_path / "loc")
+    engine = ArgosEngine(models_dir=installed, max_decoding_length=24)
+    pipeline.translate_files([day, tmp_path / "other.txt"], ["ru"], engine=engine, glossary_dir=None, locales=loc)
+    runner = CliRunner()
+    no_glossary = ["--glossary", str(tmp_path / "none")]
+
+    checked = runner.invoke(app, ["check", str(day), "--locales", loc, *no_glossary, "--sort", "confidence",
+                                  "--format", "json"])
+    assert checked.exit_code in (0, 7), checked.output                # gibberish may repeat words: blocking
+    findings = json.loads(checked.stdout)["findings"]
+    assert {Path(f["catalog"]).stem for f in findings} == {"a", "b"}  # only the folder's articles
+    values = [f["confidence"] for f in findings]
+    assert all(v is not None for v in values) and values == sorted(values)
+
+    shown = runner.invoke(app, ["stats", str(day), "--locales", loc, *no_glossary, "--least-confident", "3",
+                                "--format", "json"])
+    assert shown.exit_code == 0, shown.output
+    data = json.loads(shown.stdout)
+    least = [u["confidence"]["value"] for u in data["least_confident"]]
+    assert len(least) == 3 and least == sorted(least) and least[0] == pytest.approx(min(values), abs=1e-9)
+    row, = data["languages"]
+    assert row["segments"] == len(SOURCES) and 0 <= row["confidence"] <= 1
+
+    compiled = runner.invoke(app, ["compile", str(day / "a.txt"), "--locales", loc])
+    assert compiled.exit_code == 0, compiled.output
+    assert sorted(p.name for p in Path(loc).rglob("*.mo")) == ["a.mo"]

@@ -147,3 +147,15 @@ def test_recursive_json_summary(day, tmp_path):
     assert out["totals"]["articles"] == 4 and out["totals"]["failed"] == 0
     assert out["totals"]["segments"] == sum(a["segments"] for a in out["articles"])
     assert out["failures"] == []
+
+
+def test_progress_counts_segments_of_the_whole_run_per_language(day, tmp_path):
+    heard: list[tuple[str, int, int]] = []
+    run = pipeline.translate_files([day], ["ru", "hy"], engine="pseudo", glossary_dir=GLOSSARY,
+                                   locales=tmp_path / "locales", progress=lambda lang, done, total, _: heard.append(
+                                       (lang, done, total)))
+    total = sum(len(r.document.segments) for r in run.reports)
+    for lang in ("ru", "hy"):
+        mine = [(done, t) for lg, done, t in heard if lg == lang]
+        assert {t for _, t in mine} == {total}                       # one bar: all articles' segments
+        assert [d for d, _ in mine] == sorted(d for d, _ in mine) and mine[-1][0] == total

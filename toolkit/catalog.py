@@ -38,7 +38,7 @@ import os
 import re
 import time
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -574,11 +574,14 @@ def _copy(e: polib.POEntry) -> polib.POEntry:
 
 # -- questions about a catalog ----------------------------------------------------------------------------
 
-def catalogs(locales: Path, *, name: str | None = None, targets: Sequence[str] = ()) -> list[tuple[str, Path]]:
-    """(lang, path) of every catalog under `locales`, sorted; optionally one document and some languages."""
+def catalogs(locales: Path, *, name: str | Collection[str] | None = None,
+             targets: Sequence[str] = ()) -> list[tuple[str, Path]]:
+    """(lang, path) of every catalog under `locales`, sorted; optionally some documents (one name, or the
+    names of a run's articles) and some languages."""
+    names = {name} if isinstance(name, str) else set(name) if name is not None else None
     found = []
     for path in sorted(locales.glob("*/LC_MESSAGES/*.po")):
         lang = path.parent.parent.name
-        if (name is None or path.stem == name) and (not targets or lang in targets):
+        if (names is None or path.stem in names) and (not targets or lang in targets):
             found.append((lang, path))
     return found

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import asdict, dataclass
 from decimal import Decimal, InvalidOperation
 from functools import cache
@@ -48,6 +48,7 @@ class Finding:
     severity: str      # "error" (blocking), "warning", "info"
     message: str
     catalog: str = ""
+    confidence: float | None = None   # of the entry's untouched machine translation, if it has one
 
     @property
     def is_blocking(self) -> bool:
@@ -255,9 +256,22 @@ def check_catalog(po: polib.POFile, lang: str, glossary: Glossary | None = None,
     for entry in po:
         if entry.obsolete or not entry.msgid:
             continue
+        score = _confidence(entry)
         for f in check_entry(entry, lang, glossary):
-            out.append(Finding(f.lang, f.msgctxt, f.code, f.severity, f.message, catalog))
+            out.append(Finding(f.lang, f.msgctxt, f.code, f.severity, f.message, catalog, score))
     return out
+
+
+def _confidence(entry: polib.POEntry) -> float | None:
+    from .stats import entry_confidence
+
+    score = entry_confidence(entry)
+    return score.value if score is not None else None
+
+
+def sort_by_confidence(findings: Sequence[Finding]) -> list[Finding]:
+    """Least confident entries first (those without a confidence last), an entry's findings together."""
+    return sorted(findings, key=lambda f: (f.confidence is None, f.confidence or 0.0, f.catalog, f.msgctxt))
 
 
 def fix_catalog(po: polib.POFile, lang: str, glossary: Glossary, *, catalog: str = "") -> list[Fix]:
@@ -285,7 +299,7 @@ def summary(findings: Sequence[Finding]) -> dict[str, int]:
     return {s: counts.get(s, 0) for s in SEVERITIES}
 
 
-def run(locales: Path, *, name: str | None = None, targets: Sequence[str] = (), glossary: Glossary | None = None,
+def run(locales: Path, *, name: str | Collection[str] | None = None, targets: Sequence[str] = (), glossary: Glossary | None = None,
         fix: bool = False) -> tuple[list[Finding], list[Fix]]:
     """Check (and with `fix`, repair fuzzy terms in) every catalog under `locales`."""
     from . import catalog as catalog_mod, fsutil, pofile

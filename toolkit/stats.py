@@ -3,7 +3,7 @@ terms, conflicts."""
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -45,12 +45,12 @@ class LanguageStats:
 
 
 def collect(locales: Path, *, glossary: Glossary | None = None, targets: Sequence[str] = (),
-            by_article: bool = False) -> list[LanguageStats]:
+            by_article: bool = False, name: str | Collection[str] | None = None) -> list[LanguageStats]:
     """One row per language (all its catalogs), or with `by_article` one per language and article."""
     from . import catalog, pofile, qa
     from .errors import CatalogError
 
-    found = catalog.catalogs(Path(locales), targets=targets)
+    found = catalog.catalogs(Path(locales), targets=targets, name=name)
     if not found:
         raise CatalogError(f"no catalogs under {locales}", path=locales,
                            hint="run `toolkit translate FILE --to LANG` first")

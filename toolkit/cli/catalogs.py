@@ -10,6 +10,16 @@ import typer
 LocalesOpt = Annotated[Path, typer.Option("--locales", "-l", help="Where the catalogs live.")]
 GlossaryOpt = Annotated[Path, typer.Option("--glossary", "-g", help="Glossary directory or file (skipped if absent).")]
 FormatOpt = Annotated[str, typer.Option("--format", help="table or json.")]
+PathsArg = Annotated[Optional[list[Path]], typer.Argument(
+    help="Only these articles' catalogs: article files or folders of *.txt (default: every catalog).")]
+RecursiveOpt = Annotated[bool, typer.Option("--recursive", "-r", help="Also *.txt in subfolders of a folder.")]
+
+
+def _names(paths: Optional[list[Path]], recursive: bool) -> set[str] | None:
+    """The catalog names of the articles named on the command line; None for all catalogs."""
+    from .. import articles
+
+    return {p.stem for p in articles.collect(paths, recursive=recursive)} if paths else None
 
 
 def _glossary(path: Path):
@@ -27,10 +37,13 @@ def _format(fmt: str) -> str:
 
 
 def build(
-    file: Annotated[Path, typer.Argument(help="The English article that was translated.")],
+    paths: Annotated[list[Path], typer.Argument(
+        help="The English articles that were translated: files or folders of *.txt.")],
     to: Annotated[list[str], typer.Option("--to", "-t", help="Target language (ru, az, hy or all).")],
     out: Annotated[Optional[str], typer.Option(
-        "--out", "-o", help="Output file; '-' for stdout. Default: next to FILE as NAME.<lang>.txt.")] = None,
+        "--out", "-o", help="Output file ('-' for stdout), or with several articles a folder. "
+        "Default: next to each article as NAME.<lang>.txt.")] = None,
+    recursive: RecursiveOpt = False,
     fuzzy: Annotated[str, typer.Option("--fuzzy", help="use (default), source or fail.")] = "use",
     locales: LocalesOpt = Path("locales"),
     glossary: GlossaryOpt = Path("glossaries"),
@@ -42,30 +55,39 @@ def build(
     """
     import sys
 
-    from .. import build as build_mod, langs
+    from .. import articles, build as build_mod, langs
     from ..errors import UsageError
 
     targets = langs.expand_targets(to)
-    if out is not None and len(targets) > 1:
-        raise UsageError("--out takes one language; give a single --to")
-    for lang in targets:
-        built = build_mod.build_file(file, lang, locales=locales, out=out, fuzzy=fuzzy,
+    found = articles.collect(paths, recursive=recursive)
+    folder = out is not None and out != "-" and (len(found) > 1 or Path(out).is_dir())
+    if out is not None and not folder and len(targets) > 1:
+        raise UsageError("--out takes one language; give a single --to (or a folder, for several articles)")
+    if out == "-" and len(found) > 1:
+        raise UsageError("--out - prints one article; give a folder for several")
+    for file, lang in ((f, lang) for f in found for lang in targets):
+        dest = Path(out) / build_mod.default_out(file, lang).name if folder else out
+        built = build_mod.build_file(file, lang, locales=locales, out=dest, fuzzy=fuzzy,
                                      glossary_dir=glossary, encoding=encoding)
         if built.out is None:
             sys.stdout.buffer.write(built.data)
             sys.stdout.flush()
         else:
             typer.echo(f"{lang}: {built.out}")
+        which = f" in {file}" if len(found) > 1 else ""
         if built.fuzzy:
             how = "used" if fuzzy == "use" else "left in English"
-            typer.echo(f"{lang}: warning: {built.fuzzy} fuzzy (unreviewed) translation(s) {how}", err=True)
+            typer.echo(f"{lang}: warning: {built.fuzzy} fuzzy (unreviewed) translation(s) {how}{which}", err=True)
         if built.untranslated:
-            typer.echo(f"{lang}: warning: {built.untranslated} untranslated sentence(s) left in English", err=True)
+            typer.echo(f"{lang}: warning: {built.untranslated} untranslated sentence(s) left in English{which}",
+                       err=True)
 
 
 def compile_(
+    paths: PathsArg = None,
     locales: LocalesOpt = Path("locales"),
     to: Annotated[Optional[list[str]], typer.Option("--to", "-t", help="Only these languages.")] = None,
+    recursive: RecursiveOpt = False,
 ) -> None:
     """Write a .mo next to every catalog (fuzzy entries are left out, as gettext does).
 
@@ -74,18 +96,22 @@ def compile_(
     from .. import build as build_mod, langs
 
     targets = langs.expand_targets(to) if to else ()
-    for c in build_mod.compile_catalogs(locales, targets=targets):
+    for c in build_mod.compile_catalogs(locales, targets=targets, name=_names(paths, recursive)):
         typer.echo(f"{c.mo}{'' if c.written else ' (unchanged)'}")
 
 
 def check(
-    file: Annotated[Optional[Path], typer.Argument(help="Only this article's catalogs.")] = None,
+    paths: PathsArg = None,
     to: Annotated[Optional[list[str]], typer.Option("--to", "-t", help="Only these languages.")] = None,
     glossary: GlossaryOpt = Path("glossaries"),
     locales: LocalesOpt = Path("locales"),
     fmt: FormatOpt = "table",
     fix: Annotated[bool, typer.Option("--fix", help="Repair glossary terms in fuzzy entries (never approved ones).")
                ] = False,
+    recursive: RecursiveOpt = False,
+    sort: Annotated[str, typer.Option(
+        "--sort", help="catalog (default: catalog and entry order) or confidence (least confident machine "
+        "translations first).")] = "catalog",
 ) -> None:
     """Check translations: glossary terms, numbers and dates, fuzzy and untranslated entries, repeated words,
     length, punctuation. Exits 7 when a blocking (error) finding remains, to gate publishing.
@@ -98,10 +124,16 @@ def check(
     from .. import langs, qa
     from ..errors import ConflictFound
 
+    from ..errors import UsageError
+
     _format(fmt)
+    if sort not in ("catalog", "confidence"):
+        raise UsageError(f"unknown sort {sort!r}; use catalog or confidence")
     targets = langs.expand_targets(to) if to else ()
-    findings, fixes = qa.run(locales, name=file.stem if file else None, targets=targets,
+    findings, fixes = qa.run(locales, name=_names(paths, recursive), targets=targets,
                              glossary=_glossary(glossary), fix=fix)
+    if sort == "confidence":
+        findings = qa.sort_by_confidence(findings)
     counts = qa.summary(findings)
     if fmt == "json":
         typer.echo(json.dumps({"findings": [f.as_dict() for f in findings], "summary": counts,
@@ -112,10 +144,11 @@ def check(
         console = Console()
         if findings:
             table = Table()
-            for col in ("lang", "entry", "severity", "check", "message"):
+            for col in ("lang", "entry", "severity", "check", "message", "confidence"):
                 table.add_column(col)
             for f in findings:
-                table.add_row(f.lang, f.msgctxt, f.severity, f.code, f.message)
+                table.add_row(f.lang, f.msgctxt, f.severity, f.code, f.message,
+                              "-" if f.confidence is None else f"{f.confidence:.2f}")
             console.print(table)
         for x in fixes:
             typer.echo(f"fixed {x.catalog} {x.msgctxt}: {'; '.join(x.notes)}")
@@ -127,10 +160,15 @@ def check(
 
 
 def stats(
+    paths: PathsArg = None,
     locales: LocalesOpt = Path("locales"),
     glossary: GlossaryOpt = Path("glossaries"),
     fmt: FormatOpt = "table",
     by_article: Annotated[bool, typer.Option("--by-article", help="One row per language and article.")] = False,
+    recursive: RecursiveOpt = False,
+    least_confident: Annotated[int, typer.Option(
+        "--least-confident", min=0, help="Also list the N unreviewed machine translations with the lowest "
+        "confidence: where to start post-editing.")] = 0,
 ) -> None:
     """Per language (or per article): segments, words, approved / fuzzy / untranslated, term success rate,
     open conflicts.
@@ -139,24 +177,39 @@ def stats(
     """
     from .. import stats as stats_mod
 
+    from .. import catalog
+
     _format(fmt)
-    rows = stats_mod.collect(locales, glossary=_glossary(glossary), by_article=by_article)
+    names = _names(paths, recursive)
+    rows = stats_mod.collect(locales, glossary=_glossary(glossary), by_article=by_article, name=names)
+    unsure = stats_mod.least_confident(catalog.catalogs(locales, name=names), least_confident) \
+        if least_confident else []
     if fmt == "json":
-        typer.echo(json.dumps([r.as_dict() for r in rows], ensure_ascii=False, indent=2))
+        data = [r.as_dict() for r in rows]
+        if least_confident:   # the plain list stays the shape without the option
+            data = {"languages": data, "least_confident": [u.as_dict() for u in unsure]}
+        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
     from rich.console import Console
     from rich.table import Table
 
     table = Table(title=str(locales))
     for col in ("lang", *(("article",) if by_article else ()), "segments", "words", "approved", "fuzzy",
-                "untranslated", "terms ok", "conflicts"):
+                "untranslated", "terms ok", "conflicts", "confidence"):
         table.add_column(col)
     for r in rows:
         rate = f"{r.term_rate}% ({r.terms_ok}/{r.terms_total})" if r.term_rate is not None else "-"
         table.add_row(r.lang, *((r.article,) if by_article else ()), str(r.segments), str(r.words), f"{r.approved} ({r.percent(r.approved)}%)",
                       f"{r.fuzzy} ({r.percent(r.fuzzy)}%)", f"{r.untranslated} ({r.percent(r.untranslated)}%)",
-                      rate, str(r.conflicts))
+                      rate, str(r.conflicts), "-" if r.confidence is None else f"{r.confidence:.2f}")
     Console().print(table)
+    if unsure:
+        least = Table(title=f"least confident: {len(unsure)} unreviewed machine translation(s)")
+        for col in ("confidence", "lang", "where", "source"):
+            least.add_column(col)
+        for u in unsure:
+            least.add_row(f"{u.confidence.value:.2f}", u.lang, f"{u.catalog}:{u.line} {u.position}", u.source)
+        Console().print(least)
 
 
 def register(app: typer.Typer) -> None:
