@@ -96,7 +96,7 @@ CASES = [
     ("missing_input", _nothing, lambda r: _translate(r, article=str(r / "nope.txt")), 3,
      ["nope.txt: no such file", "check the path"]),
     ("directory_as_input", lambda r: (r / "dir.txt").mkdir(), lambda r: _translate(r, article=str(r / "dir.txt")),
-     3, ["dir.txt: is a directory"]),
+     3, ["dir.txt: no *.txt articles in this folder"]),   # a folder is a set of articles: this one has none
     ("empty_article", _write("empty.txt", b" \n\n\t\n"), lambda r: _translate(r, article=str(r / "empty.txt")), 3,
      ["empty.txt: the article is empty"]),
     ("binary_file", _write("photo.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256))),
