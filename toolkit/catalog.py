@@ -44,7 +44,7 @@ from pathlib import Path
 
 import polib
 
-from . import __version__, langs
+from . import __version__, confidence, langs
 from .document import Document, Segment
 from .pofile import WRAP_WIDTH, entry_key
 
@@ -394,6 +394,12 @@ def is_machine(e: polib.POEntry) -> bool:
         return False
     mark = f"[{_digest(e.msgstr)}]"
     return any(line.startswith(MACHINE_NOTE) and line.endswith(mark) for line in e.comment.split("\n"))
+
+
+def entry_confidence(e: polib.POEntry) -> confidence.Confidence | None:
+    """The confidence of an entry's machine translation, while it is untouched machine output: once a
+    translator has edited or approved it, the engine's certainty says nothing about the text."""
+    return confidence.parse(e.comment) if is_machine(e) else None
 
 
 def _digest(text: str) -> str:

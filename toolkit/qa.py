@@ -263,7 +263,7 @@ def check_catalog(po: polib.POFile, lang: str, glossary: Glossary | None = None,
 
 
 def _confidence(entry: polib.POEntry) -> float | None:
-    from .stats import entry_confidence
+    from .catalog import entry_confidence
 
     score = entry_confidence(entry)
     return score.value if score is not None else None

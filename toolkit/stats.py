@@ -8,7 +8,6 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import confidence
 from .confidence import Confidence
 
 if TYPE_CHECKING:
@@ -73,7 +72,7 @@ def collect(locales: Path, *, glossary: Glossary | None = None, targets: Sequenc
                     n["untranslated"] += 1
                     continue
                 n["fuzzy" if e.fuzzy else "approved"] += 1
-                score = entry_confidence(e)
+                score = catalog.entry_confidence(e)
                 if score is not None:
                     scores.append(score.value)
                 if glossary is not None:
@@ -105,14 +104,6 @@ class Unsure:
                 "source": self.source, "target": self.target, "confidence": self.confidence.as_dict()}
 
 
-def entry_confidence(e) -> Confidence | None:
-    """The confidence of an entry's machine translation, while it is untouched machine output: once a
-    translator has edited or approved it, the engine's certainty says nothing about the text."""
-    from . import catalog
-
-    return confidence.parse(e.comment) if catalog.is_machine(e) else None
-
-
 def least_confident(found: Sequence[tuple[str, Path]], n: int) -> list[Unsure]:
     """The `n` unreviewed machine translations with the lowest confidence, lowest first, over catalogs
     (lang, path): what a post-editor looks at first."""
@@ -123,7 +114,7 @@ def least_confident(found: Sequence[tuple[str, Path]], n: int) -> list[Unsure]:
         for e in pofile.read(path, lang=lang):
             if e.obsolete or not e.msgid:
                 continue
-            score = entry_confidence(e)
+            score = catalog.entry_confidence(e)
             if score is not None:
                 out.append(Unsure(lang, str(path), e.linenum, catalog.position(e), e.msgid, e.msgstr, score))
     out.sort(key=lambda u: (u.confidence.value, u.lang, u.catalog, u.line))
