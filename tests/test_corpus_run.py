@@ -159,3 +159,21 @@ def test_progress_counts_segments_of_the_whole_run_per_language(day, tmp_path):
         mine = [(done, t) for lg, done, t in heard if lg == lang]
         assert {t for _, t in mine} == {total}                       # one bar: all articles' segments
         assert [d for d, _ in mine] == sorted(d for d, _ in mine) and mine[-1][0] == total
+
+
+def test_keep_going_skips_an_article_whose_catalog_is_broken(day, tmp_path):
+    locales = tmp_path / "locales"
+    args = ["translate", str(day), "--to", "ru", "--engine", "pseudo", "--glossary", GLOSSARY, "--locales", str(locales)]
+    assert runner.invoke(app, args).exit_code == 0
+    broken = locales / "ru" / "LC_MESSAGES" / "rail.po"
+    broken.write_bytes(broken.read_bytes() + b"\nmsgid \"unterminated\n")
+    kept = broken.read_bytes()
+    (day / "mine.txt").write_text(ARTICLES["mine"] + "\nA new paragraph was added.\n", encoding="utf-8")
+    result = runner.invoke(app, [*args, "--keep-going"])
+    assert result.exit_code == 3
+    line, = result.stderr.strip().splitlines()
+    assert "rail.po" in line and "skipped" in line
+    assert broken.read_bytes() == kept                                   # never rewritten
+    mine = locales / "ru" / "LC_MESSAGES" / "mine.po"
+    assert any(e.msgid == "A new paragraph was added." for e in active(mine))
+    msgfmt_check(mine)
