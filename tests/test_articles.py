@@ -59,3 +59,12 @@ def test_missing_path_and_empty_folder(tmp_path, day):
         articles.collect([only_sub])
     with pytest.raises(UsageError, match="no article given"):
         articles.collect([])
+
+
+def test_a_folder_skips_the_translations_build_wrote_next_to_their_articles(day):
+    for name in ("a-mining.ru.txt", "a-mining.hy.txt", "b-energy.az.txt"):
+        (day / name).write_text("Переведено.\n", encoding="utf-8")
+    (day / "report.de.txt").write_text("No article beside it: an article.\n", encoding="utf-8")
+    (day / "memo.xx.txt").write_text("Not a language code we know.\n", encoding="utf-8")
+    got = names(articles.collect([day]))
+    assert got == ["a-mining.txt", "b-energy.txt", "memo.xx.txt", "report.de.txt"]

@@ -177,3 +177,19 @@ def test_keep_going_skips_an_article_whose_catalog_is_broken(day, tmp_path):
     mine = locales / "ru" / "LC_MESSAGES" / "mine.po"
     assert any(e.msgid == "A new paragraph was added." for e in active(mine))
     msgfmt_check(mine)
+
+
+def test_build_and_compile_take_the_folder_too(day, tmp_path):
+    locales = tmp_path / "locales"
+    common = ["--glossary", GLOSSARY, "--locales", str(locales)]
+    assert runner.invoke(app, ["translate", str(day), "--to", "ru", "--to", "az", "--engine", "pseudo", *common]
+                         ).exit_code == 0
+    out = tmp_path / "published"
+    built = runner.invoke(app, ["build", str(day), "--to", "ru", "--to", "az", "--out", str(out), *common])
+    assert built.exit_code == 0, built.output
+    assert sorted(p.name for p in out.iterdir()) == sorted(f"{n}.{lang}.txt" for n in ARTICLES for lang in ("ru", "az"))
+    assert (out / "rail.ru.txt").read_text(encoding="utf-8").count("\n") == ARTICLES["rail"].count("\n")
+    compiled = runner.invoke(app, ["compile", str(day / "rail.txt"), str(day / "wheat.txt"), "--locales", str(locales)])
+    assert compiled.exit_code == 0, compiled.output
+    assert sorted(p.relative_to(locales).as_posix() for p in locales.rglob("*.mo")) == [
+        "az/LC_MESSAGES/rail.mo", "az/LC_MESSAGES/wheat.mo", "ru/LC_MESSAGES/rail.mo", "ru/LC_MESSAGES/wheat.mo"]

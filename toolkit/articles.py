@@ -16,8 +16,8 @@ PATTERN = "*.txt"
 def collect(paths: Sequence[str | Path], *, recursive: bool = False,
             on_error: Callable[[str | Path, InputError], None] | None = None) -> list[Path]:
     """The articles named by `paths`, in order: a file as it is (whatever its extension), a folder's `*.txt`
-    files sorted by name (its subfolders too with `recursive`; hidden files and folders never). A file named
-    twice counts once. A path that names nothing raises, or is passed to `on_error` and skipped."""
+    files sorted by name (its subfolders too with `recursive`; hidden files, hidden folders and the translations
+    `toolkit build` wrote next to their articles never). A file named twice counts once. A path that names nothing raises, or is passed to `on_error` and skipped."""
     if not paths:
         raise UsageError("no article given", hint="name article files or folders, e.g. `toolkit translate day/`")
     out: list[Path] = []
@@ -42,9 +42,18 @@ def collect(paths: Sequence[str | Path], *, recursive: bool = False,
     return out
 
 
+def is_built(path: Path) -> bool:
+    """A translated article `toolkit build` wrote next to its source (`rail.ru.txt`): not an article."""
+    from . import langs
+
+    code = Path(path.stem).suffix[1:]
+    return bool(code) and langs.is_known(code) and path.with_name(Path(path.stem).stem + path.suffix).exists()
+
+
 def _folder(folder: Path, recursive: bool) -> list[Path]:
     found = sorted(f for f in (folder.rglob(PATTERN) if recursive else folder.glob(PATTERN))
-                   if f.is_file() and not any(part.startswith(".") for part in f.relative_to(folder).parts))
+                   if f.is_file() and not any(part.startswith(".") for part in f.relative_to(folder).parts)
+                   and not is_built(f))
     if not found:
         nested = not recursive and any(d.is_dir() and not d.name.startswith(".") for d in folder.iterdir())
         raise InputError(f"no {PATTERN} articles in this folder", path=str(folder),
