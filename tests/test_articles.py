@@ -47,7 +47,7 @@ def test_same_stem_in_two_folders_is_refused_naming_both(day):
 
 
 def test_missing_path_and_empty_folder(tmp_path, day):
-    with pytest.raises(InputError, match=r"nope: no such file or folder"):
+    with pytest.raises(InputError, match=r"nope: no such file \(check the path\)"):
         articles.collect([tmp_path / "nope"])
     (tmp_path / "empty").mkdir()
     with pytest.raises(InputError, match=r"empty: no \*.txt articles in this folder \(check the path\)"):

@@ -108,4 +108,4 @@ def test_translate_outside_a_project_without_glossaries(tmp_path: Path, monkeypa
     result = runner.invoke(app, ["translate", "a.txt", "--to", "ru", "--engine", "pseudo", "-g", "nothere"])
     assert result.exit_code == 3 and "nothere: no such glossary file or directory" in result.stderr
     result = runner.invoke(app, ["translate", "nope.txt", "--to", "ru", "--engine", "pseudo"])
-    assert result.exit_code == 3 and result.stderr.strip() == "toolkit: error: nope.txt: no such file or folder (check the path)"
+    assert result.exit_code == 3 and result.stderr.strip() == "toolkit: error: nope.txt: no such file (check the path)"

@@ -5,6 +5,8 @@ articles with the same stem would write the same catalogs: that is refused befor
 """
 from __future__ import annotations
 
+import os
+import stat
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -25,9 +27,7 @@ def collect(paths: Sequence[str | Path], *, recursive: bool = False,
     for given in paths:
         p = Path(given)
         try:
-            if not p.exists():
-                raise InputError("no such file or folder", path=str(given), hint="check the path")
-            found = [p] if not p.is_dir() else _folder(p, recursive)
+            found = [p] if not _is_folder(p, given) else _folder(p, recursive)
         except InputError as exc:
             if on_error is None:
                 raise
@@ -50,7 +50,24 @@ def is_built(path: Path) -> bool:
     return bool(code) and langs.is_known(code) and path.with_name(Path(path.stem).stem + path.suffix).exists()
 
 
+def _is_folder(p: Path, given: str | Path) -> bool:
+    try:
+        return stat.S_ISDIR(os.stat(p).st_mode)
+    except FileNotFoundError:
+        raise InputError("no such file", path=str(given), hint="check the path") from None
+    except OSError as exc:       # a name too long, a link loop, a file where a folder should be
+        raise InputError(f"cannot open: {exc.strerror or exc}", path=str(given), hint="check the path") from None
+
+
 def _folder(folder: Path, recursive: bool) -> list[Path]:
+    try:
+        return _articles_in(folder, recursive)
+    except OSError as exc:       # a subfolder we may not list
+        raise InputError(f"cannot list the folder: {exc.strerror or exc}", path=str(exc.filename or folder),
+                         hint="check its permissions") from None
+
+
+def _articles_in(folder: Path, recursive: bool) -> list[Path]:
     found = sorted(f for f in (folder.rglob(PATTERN) if recursive else folder.glob(PATTERN))
                    if f.is_file() and not any(part.startswith(".") for part in f.relative_to(folder).parts)
                    and not is_built(f))

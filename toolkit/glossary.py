@@ -31,6 +31,9 @@ REQUIRED_COLUMNS = ("id", "en")
 META_COLUMNS = ("id", "kind", "note")
 PROTECTED_KINDS = ("dnt", "fixed")
 GLOSSARY_SUFFIXES = (".tsv", ".csv", ".tbx")
+MAX_BYTES = 64 << 20       # a 50,000-term glossary is a few MB; this stops /dev/zero-like inputs early
+# Characters XML 1.0 cannot hold (so a TBX export could not either): C0 controls but tab, LF, CR; and U+FFFE/F.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _LANG_COLUMN = re.compile(r"^[a-z]{2,3}$")
 
 # A word is letters/digits plus any combining marks, so an NFD "ə" or an accent never splits a word.
@@ -226,7 +229,7 @@ def glossary_files(paths: str | Path | Sequence[str | Path]) -> list[Path]:
         p = Path(p)
         if p.is_dir():
             files.extend(sorted(f for f in p.iterdir() if f.suffix.lower() in GLOSSARY_SUFFIXES and f.is_file()))
-        elif p.is_file():
+        elif p.exists():        # a FIFO or a device given by name is refused by the reader, not called missing
             files.append(p)
         else:
             raise GlossaryError("no such glossary file or directory", path=p, hint="check --glossary")
@@ -258,7 +261,9 @@ class Row:
 def read_rows(path: Path) -> tuple[list[str], list[Row]]:
     """The header and the data rows of a TSV/CSV glossary, cells as written; structural errors raise."""
     try:
-        raw = path.read_bytes()
+        from . import fsutil
+
+        raw = fsutil.read_regular(path, limit=MAX_BYTES, what="a glossary", error=GlossaryError)
     except OSError as exc:
         raise GlossaryError(f"cannot read: {exc.strerror}", path=path) from None
     try:
@@ -284,6 +289,13 @@ def read_rows(path: Path) -> tuple[list[str], list[Row]]:
             if len(record) != len(header):
                 raise GlossaryError(f"expected {len(header)} columns ({', '.join(header)}), found {len(record)}",
                                     path=path, line=lineno, hint="a term containing the delimiter must be quoted")
+            for i, c in enumerate(record):
+                bad = _CONTROL.search(c)
+                if bad:    # TBX (XML) cannot hold it, catalogs cannot hold NUL: `glossary export` would write a
+                    # file its own import refuses
+                    raise GlossaryError(f"column {header[i]} holds the control character U+{ord(bad.group()):04X}",
+                                        path=path, line=lineno + c.count("\n", 0, bad.start()), column=i + 1,
+                                        hint="remove it from the cell")
             rows.append(Row(str(path), lineno,
                             {h: Cell(c, i + 1) for i, (h, c) in enumerate(zip(header, record))}))
     except csv.Error as exc:
@@ -355,24 +367,51 @@ def read_file(path: str | Path) -> list[Concept]:
     return concepts
 
 
+def _split_cell(cell: str) -> list[tuple[str, bool]]:
+    """The `;`-separated parts of a cell as (text, forbidden). `\\;`, `\\!` and `\\\\` stand for the characters
+    themselves (a term containing ';' or starting with '!'); any other backslash is just a backslash."""
+    parts: list[list[tuple[str, bool]]] = [[]]
+    i = 0
+    while i < len(cell):
+        ch = cell[i]
+        if ch == "\\" and i + 1 < len(cell) and cell[i + 1] in _ESCAPED:
+            parts[-1].append((cell[i + 1], True))
+            i += 2
+            continue
+        if ch == ";":
+            parts.append([])
+        else:
+            parts[-1].append((ch, False))
+        i += 1
+    out = []
+    for part in parts:
+        while part and part[0][0].isspace() and not part[0][1]:
+            part.pop(0)
+        forbidden = bool(part) and part[0] == ("!", False)
+        out.append((" ".join("".join(ch for ch, _ in part[forbidden:]).split()), forbidden))
+    return out
+
+
+_ESCAPED = "\\;!"
+
+
 def parse_cell(cell: str, *, path: Path | str = "", line: int | None = None,
                column: int | None = None) -> tuple[Term, ...]:
-    """`Кызылбулаг; !Гызылбулаг; Дрмбон`: first preferred, then admitted, `!` forbidden."""
+    """`Кызылбулаг; !Гызылбулаг; Дрмбон`: first preferred, then admitted, `!` forbidden; `\\;` and `\\!`
+    are a literal ';' and '!'."""
     if not cell.strip():
         return ()
     out: list[Term] = []
-    for part in cell.split(";"):
-        part = " ".join(part.split())
-        if not part:
+    for text, forbidden in _split_cell(cell):
+        if not text and not forbidden:
             raise GlossaryError("empty term between ';'", path=path or None, line=line, column=column)
-        if part.startswith("!"):
-            text = part[1:].strip()
+        if forbidden:
             if not text:
                 raise GlossaryError("empty forbidden term after '!'", path=path or None, line=line, column=column)
             out.append(Term(text, "forbidden"))
         else:
             has_preferred = any(t.status == "preferred" for t in out)
-            out.append(Term(part, "admitted" if has_preferred else "preferred"))
+            out.append(Term(text, "admitted" if has_preferred else "preferred"))
     if not any(t.status == "preferred" for t in out):
         raise GlossaryError("only forbidden terms: the cell needs a preferred term first", path=path or None,
                             line=line, column=column)
@@ -380,12 +419,14 @@ def parse_cell(cell: str, *, path: Path | str = "", line: int | None = None,
 
 
 def format_cell(terms: Sequence[Term]) -> str:
-    """The inverse of `parse_cell`."""
+    """The inverse of `parse_cell`: a ';' in a term and a term's leading '!' are escaped with a backslash
+    (a preferred "!Kung" must not come back forbidden)."""
     parts = []
     for t in terms:       # as stored: the preferred term is the first one without "!"
-        if ";" in t.text or "\t" in t.text:
-            raise GlossaryError(f"term {t.text!r} contains ';' or a tab and cannot be written to a TSV cell")
-        parts.append(("!" if t.status == "forbidden" else "") + t.text)
+        text = t.text.replace("\\", "\\\\").replace(";", "\\;")
+        if text.startswith("!"):
+            text = "\\" + text
+        parts.append(("!" if t.status == "forbidden" else "") + text)
     return "; ".join(parts)
 
 
@@ -396,6 +437,9 @@ def write_tsv(concepts: Sequence[Concept], path: str | Path | None = None, langs
     writer = csv.writer(buf, delimiter="\t", lineterminator="\n")
     writer.writerow(["id", "kind", *order, "note"])
     for c in concepts:
+        if c.id.lstrip().startswith("#"):      # the reader skips such a row as a comment: the concept would vanish
+            raise GlossaryError(f"concept id {c.id!r} starts with '#', which a TSV glossary reads as a comment",
+                                path=c.path or None, line=c.line or None, hint="rename the concept")
         writer.writerow([c.id, c.kind, *(format_cell(c.terms_for(code)) for code in order), c.note])
     text = buf.getvalue()
     if path is not None:

@@ -10,7 +10,7 @@ from .catalog import Changes, Translation
 from .document import Document
 from .engines import Engine, Hypothesis, get_engine
 from .config import Config
-from .errors import CatalogError, InputError
+from .errors import CatalogError, InputError, UsageError
 from .glossary import Glossary
 from .tm import Memory
 
@@ -124,6 +124,7 @@ def translate_documents(docs: Sequence[Document], targets: Sequence[str], *, eng
     name: "auto" takes each language's engine from the project config. A document whose catalog cannot be
     read stops the run before anything is written, or with `keep_going` is left out and reported.
     """
+    catalog.now_stamp()     # a malformed SOURCE_DATE_EPOCH stops the run before the engine or the memory is used
     cfg = config if config is not None else Config()
     if num_hypotheses is None:
         num_hypotheses = int(cfg.decoding.get("num_hypotheses", 4))
@@ -135,6 +136,14 @@ def translate_documents(docs: Sequence[Document], targets: Sequence[str], *, eng
         existing: list[dict] = []
         kept: list[Document] = []
         for doc in docs:
+            # A link or special file planted where a catalog goes stops the run before anything is written.
+            outputs = (catalog.pot_path(locales, doc), *(catalog.po_path(locales, lang, doc) for lang in targets))
+            for path in outputs:
+                fsutil.check_replaceable(path)
+            same = fsutil.same_file(doc.source, outputs)
+            if same is not None:    # `toolkit translate locales/x.pot`: the English source would be overwritten
+                raise UsageError(f"the article is the catalog this run would write ({same})", path=doc.source,
+                                 hint="give the English article, not a catalog")
             try:
                 existing.append({lang: _snapshot(catalog.po_path(locales, lang, doc), lang) for lang in targets})
                 kept.append(doc)

@@ -1,7 +1,11 @@
 """The `toolkit` command: parses arguments, calls the library, prints. No work is done here."""
 from __future__ import annotations
 
+import contextlib
+import errno
+import io
 import json
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -12,7 +16,7 @@ import typer
 from typer.core import TyperGroup
 
 from .. import __version__
-from ..errors import ToolkitError
+from ..errors import ToolkitError, one_line
 
 
 class ToolkitGroup(TyperGroup):
@@ -29,6 +33,27 @@ class ToolkitGroup(TyperGroup):
         except KeyboardInterrupt:
             typer.echo("toolkit: interrupted; files on disk are as they were before the last write", err=True)
             raise typer.Exit(130) from None
+        except OSError as exc:
+            # Files are written through fsutil, whose errors are ToolkitErrors naming the file; an OSError with
+            # no file name that says "full" or "I/O" can only come from writing to standard output
+            # (`toolkit build --out - > /dev/full`). A closed pipe is click's to handle (`| head`).
+            if exc.filename is not None or exc.errno not in _OUTPUT_ERRNOS or (ctx.obj or {}).get("debug"):
+                raise
+            _output_failed(exc)
+            raise typer.Exit(5) from None
+
+
+_OUTPUT_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EIO, errno.EFBIG}
+
+
+def _output_failed(exc: OSError) -> None:
+    """Say why the output is incomplete, and drop what is still buffered so exiting does not fail again."""
+    with contextlib.suppress(OSError, ValueError, io.UnsupportedOperation):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    typer.echo(f"toolkit: error: standard output: cannot write: {exc.strerror or exc}; the output is incomplete",
+               err=True)
 
 
 app = typer.Typer(cls=ToolkitGroup, no_args_is_help=True, add_completion=False, rich_markup_mode=None,
@@ -119,11 +144,11 @@ def translate(
         where = f" in {report.document.source}" if len(run.reports) > 1 else ""
         for r in report.languages:
             if r.changes.conflicts:
-                typer.echo(f"{r.lang}: warning: {len(r.changes.conflicts)} approved translation(s) break the "
-                           f"glossary ({', '.join(r.changes.conflicts)}){where}; kept as they are, see "
-                           "`toolkit check`", err=True)
+                typer.echo(one_line(f"{r.lang}: warning: {len(r.changes.conflicts)} approved translation(s) break "
+                                    f"the glossary ({', '.join(r.changes.conflicts)}){where}; kept as they are, "
+                                    "see `toolkit check`"), err=True)
     for failure in run.failures:
-        typer.echo(f"toolkit: error: {failure.error} (skipped)", err=True)
+        typer.echo(one_line(f"toolkit: error: {failure.error} (skipped)"), err=True)
     if run.failures:
         raise typer.Exit(max(f.exit_code for f in run.failures))
 
@@ -168,6 +193,7 @@ def _run_json(run, targets) -> dict:
 def _print_run(run, targets) -> None:
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     from .. import langs
 
@@ -178,7 +204,7 @@ def _print_run(run, targets) -> None:
         table.add_column(f"{lang} ({langs.english_name(lang)})", justify="right")
     for report in run.reports:
         cells = [f"{r.sent} sent, {r.changes.count if r.written else 0} changes" for r in report.languages]
-        table.add_row(report.document.source, str(len(report.document.segments)), *cells)
+        table.add_row(Text(one_line(report.document.source)), str(len(report.document.segments)), *cells)
     data = _run_json(run, targets)["totals"]
     table.add_section()
     table.add_row("total", str(data["segments"]), *(f"{data['sent'][lang]} sent" for lang in targets))
@@ -187,10 +213,10 @@ def _print_run(run, targets) -> None:
         report = run.reports[0]
         for r in report.languages:
             terms = f", terms applied {r.terms_ok}/{r.terms_total}" if r.terms_total else ""
-            typer.echo(f"{r.lang}: {r.catalog}{terms}")
-        typer.echo(f"template: {report.pot}")
-    else:
-        typer.echo(f"catalogs: {run.reports[0].pot.parent if run.reports else ''}")
+            typer.echo(one_line(f"{r.lang}: {r.catalog}{terms}"))
+        typer.echo(one_line(f"template: {report.pot}"))
+    elif run.reports:
+        typer.echo(one_line(f"catalogs: {run.reports[0].pot.parent}"))
 
 
 @app.command()
@@ -213,7 +239,8 @@ def segment(
         typer.echo(json.dumps(blocks, ensure_ascii=False, indent=1))
     else:
         for s in doc.segments:
-            typer.echo(f"{s.id}\t{s.text}")
+            # an article can carry terminal escapes (\x1b]52;… writes the clipboard): shown escaped, like a tab
+            typer.echo(f"{s.id}\t{one_line(s.text)}")
 
 
 def _mount() -> None:
@@ -236,8 +263,34 @@ _mount()
 
 
 def main() -> None:
+    _tolerant_streams()
+    code: int | str | None = 0
     try:
         app()
     except ToolkitError as exc:  # raised outside a command (e.g. while building the command line)
         print(f"toolkit: error: {exc}", file=sys.stderr)
-        sys.exit(exc.exit_code)
+        code = exc.exit_code
+    except SystemExit as exc:
+        code = exc.code
+    try:            # what is still buffered goes out now, while a failure can still be said in one line
+        sys.stdout.flush()
+    except OSError as exc:
+        if exc.errno not in _OUTPUT_ERRNOS:
+            raise
+        _output_failed(exc)
+        code = code or 5
+    sys.exit(code)
+
+
+def _tolerant_streams() -> None:
+    """Under PYTHONIOENCODING=ascii (or a C locale) print what can be printed and escape the rest
+    (`Bak\\u0131`), instead of dying with UnicodeEncodeError halfway through a table or an error line."""
+    # A closed standard output (`toolkit translate ... >&-`, a daemon) is None in Python: the work is still done,
+    # what would have been printed is dropped.
+    if sys.stdout is None:
+        sys.stdout = open(os.devnull, "w")   # noqa: SIM115 - lives as long as the process
+    if sys.stderr is None:
+        sys.stderr = open(os.devnull, "w")   # noqa: SIM115
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(AttributeError, ValueError, OSError):
+            stream.reconfigure(errors="backslashreplace")

@@ -56,7 +56,7 @@ def build(
     import sys
 
     from .. import articles, build as build_mod, langs
-    from ..errors import UsageError
+    from ..errors import UsageError, one_line
 
     targets = langs.expand_targets(to)
     found = articles.collect(paths, recursive=recursive)
@@ -73,8 +73,8 @@ def build(
             sys.stdout.buffer.write(built.data)
             sys.stdout.flush()
         else:
-            typer.echo(f"{lang}: {built.out}")
-        which = f" in {file}" if len(found) > 1 else ""
+            typer.echo(one_line(f"{lang}: {built.out}"))
+        which = one_line(f" in {file}") if len(found) > 1 else ""
         if built.fuzzy:
             how = "used" if fuzzy == "use" else "left in English"
             typer.echo(f"{lang}: warning: {built.fuzzy} fuzzy (unreviewed) translation(s) {how}{which}", err=True)
@@ -94,10 +94,11 @@ def compile_(
     Example:  toolkit compile --locales locales
     """
     from .. import build as build_mod, langs
+    from ..errors import one_line
 
     targets = langs.expand_targets(to) if to else ()
     for c in build_mod.compile_catalogs(locales, targets=targets, name=_names(paths, recursive)):
-        typer.echo(f"{c.mo}{'' if c.written else ' (unchanged)'}")
+        typer.echo(one_line(f"{c.mo}{'' if c.written else ' (unchanged)'}"))
 
 
 def check(
@@ -122,7 +123,7 @@ def check(
     from rich.table import Table
 
     from .. import langs, qa
-    from ..errors import ConflictFound
+    from ..errors import ConflictFound, one_line
 
     from ..errors import UsageError
 
@@ -151,7 +152,7 @@ def check(
                               "-" if f.confidence is None else f"{f.confidence:.2f}")
             console.print(table)
         for x in fixes:
-            typer.echo(f"fixed {x.catalog} {x.msgctxt}: {'; '.join(x.notes)}")
+            typer.echo(one_line(f"fixed {x.catalog} {x.msgctxt}: {'; '.join(x.notes)}"))   # msgctxt: a translator's
         typer.echo(f"{counts['error']} error(s), {counts['warning']} warning(s), {len(fixes)} fix(es)")
     blocking = qa.blocking(findings)
     if blocking:

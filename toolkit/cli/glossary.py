@@ -115,7 +115,7 @@ def conflicts(
 @app.command("import")
 def import_tbx(
     file: Annotated[Path, typer.Argument(help="A TBX file (TBX-Basic, v2 or v3).")],
-    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="TSV file to write (default: stdout).")] = None,
+    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="TSV file to write (default or '-': stdout).")] = None,
 ) -> None:
     """Convert a TBX termbase into a glossary TSV (term status becomes preferred / admitted / !forbidden).
 
@@ -123,7 +123,12 @@ def import_tbx(
     """
     from .. import glossary as glossary_mod, tbx
 
+    from .. import fsutil
+
+    out = None if out == Path("-") else out
     concepts = tbx.read(file)
+    if out is not None:
+        fsutil.refuse_overwriting(out, [("the TBX file being imported", [file])])
     text = glossary_mod.write_tsv(concepts, out, ("ru", "az", "hy"))
     if out is None:
         typer.echo(text, nl=False)
@@ -134,7 +139,7 @@ def import_tbx(
 @app.command("export")
 def export_tbx(
     glossary: GlossaryOpt = Path("glossaries"),
-    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="TBX file to write (default: stdout).")] = None,
+    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="TBX file to write (default or '-': stdout).")] = None,
 ) -> None:
     """Write the layered glossary as TBX-Basic (TBX v3), with administrativeStatus for every term.
 
@@ -142,7 +147,12 @@ def export_tbx(
     """
     from .. import glossary as glossary_mod, tbx
 
+    from .. import fsutil
+
+    out = None if out == Path("-") else out
     loaded = glossary_mod.load(glossary)
+    if out is not None:
+        fsutil.refuse_overwriting(out, [("a glossary file being exported", loaded.files)])
     text = tbx.write(loaded.concepts, out)
     if out is None:
         typer.echo(text, nl=False)
@@ -157,7 +167,7 @@ def seed(
     = ["all"],  # noqa: B006
     only: Annotated[Optional[str], typer.Option(
         "--only", help="Comma-separated territory codes and time zones, e.g. AZ,AM,Asia/Baku.")] = None,
-    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="TSV file to write (default: stdout).")] = None,
+    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="TSV file to write (default or '-': stdout).")] = None,
     fmt: FormatOpt = "table",
 ) -> None:
     """Propose glossary entries (kind country/city, note "CLDR ...") for a reviewer to copy into a glossary.
@@ -178,6 +188,7 @@ def seed(
                 for c in concepts]
         typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
+    out = None if out == Path("-") else out
     text = glossary_mod.write_tsv(concepts, out, targets)
     if out is None:
         typer.echo(text, nl=False)
