@@ -26,7 +26,8 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "seeds" / "karabakh-mining.txt"
-SHARED = ROOT.parent / "shared"
+SEGMENTATION = ROOT / "seeds" / "karabakh-mining.segments.json"   # the seed as a careful human splits it
+FIXTURES = ROOT / "tests" / "fixtures"
 
 
 def msgfmt_check(path: Path) -> None:

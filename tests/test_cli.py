@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from toolkit import __version__
 from toolkit.cli import app
 
-from .conftest import ROOT, SEED, SHARED, msgfmt_check
+from .conftest import ROOT, SEED, SEGMENTATION, msgfmt_check
 
 runner = CliRunner()
 
@@ -27,7 +27,7 @@ def test_version():
 def test_segment_json_reproduces_the_human_segmentation(seed_article: Path):
     result = runner.invoke(app, ["segment", str(seed_article), "--json", "--glossary", str(ROOT / "glossaries")])
     assert result.exit_code == 0, result.output
-    expected = json.loads((SHARED / "seeds" / "000_10a24a5c6e3730cd.segments.json").read_text())["blocks"]
+    expected = json.loads(SEGMENTATION.read_text(encoding="utf-8"))["blocks"]
     assert json.loads(result.output) == expected
 
 

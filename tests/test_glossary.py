@@ -13,7 +13,7 @@ from toolkit import glossary as glossary_mod
 from toolkit.errors import GlossaryError
 from toolkit.glossary import Concept, Glossary, Term
 
-from .conftest import ROOT, SHARED
+from .conftest import ROOT
 
 FIXTURES = Path(__file__).parent / "fixtures" / "glossary"
 NAMES = glossary_mod.load(ROOT / "glossaries")
@@ -223,7 +223,7 @@ def test_country_and_city_names_agree_with_cldr():
 
 
 def test_names_tsv_agrees_with_the_names_reference():
-    text = (SHARED / "reference" / "names.md").read_text(encoding="utf-8")
+    text = (FIXTURES / "names.md").read_text(encoding="utf-8")
     rows = [line.strip("|").split("|") for line in text.splitlines() if line.startswith("| ") and "---" not in line]
     checked = 0
     for cells in rows[1:]:

@@ -1,7 +1,9 @@
 """Gettext catalogs: the .pot of a document, one .po per language, merged without losing human work.
 
 Read and written with polib only, always from and to paths, with a fixed wrap width; babel serves
-locale facts (plural forms) only. See ../shared/reference/reliability.md for why.
+locale facts (plural forms) only. Why: babel's reader turns `#| msgid` into a translator comment and
+rewrites the header, mixing the two writers re-wraps every long line, and both accept a truncated
+string without a word, so `pofile.read` lexes strictly first (tests/fixtures/po/ holds the cases).
 
 Merge policy (msgmerge's contract, plus what positional msgctxt ids need):
 
