@@ -8,7 +8,7 @@ from pathlib import Path
 from . import catalog, document, fsutil, glossary as glossary_mod, pofile, terms, tm
 from .catalog import Changes, Translation
 from .document import Document
-from .engines import Engine, Hypothesis, get_engine
+from .engines import Engine, get_engine
 from .config import Config
 from .glossary import Glossary
 from .tm import Memory
@@ -121,22 +121,22 @@ def translate_segments(segments: Sequence[document.Segment], lang: str, engine: 
                        glossary: Glossary | None, *, num_hypotheses: int = 4,
                        progress: Progress | None = None, memory: Memory | None = None) -> list[Translation]:
     """Translate in one batch: the engine sees every uncached segment at once and sorts them for its own
-    batching; what the translation memory already holds is not sent again."""
+    batching; what the translation memory already holds is not sent again. Every engine call of a run is
+    made here (the term logic only masks, chooses and verifies)."""
     policy = terms.policy_for(engine)
     masked = [terms.mask(s.text, glossary.match(s.text) if glossary else [], lang, policy) for s in segments]
     identity = engine.identity(lang)
-    remembering = _Remembering(engine, memory, identity)
+    cached = tm.CachedEngine(engine, memory, identity)
 
     def announce(todo: int) -> None:
         if progress:
             progress(lang, 0, len(segments), f"translating {todo} of {len(segments)} segments")
 
-    outputs = remembering.translate_batch([m.text for m in masked], lang, num_hypotheses=num_hypotheses,
-                                          fingerprints=[_term_fingerprint(m, lang) for m in masked],
-                                          announce=announce)
+    outputs = cached.translate_batch([m.text for m in masked], lang, num_hypotheses=num_hypotheses,
+                                     fingerprints=[_term_fingerprint(m, lang) for m in masked], announce=announce)
     enforced = [terms.enforce(m, hyps, lang) for m, hyps in zip(masked, outputs, strict=True)]
     # The unmasked second try goes through the memory too: a re-run must not call the engine again.
-    enforced = terms.retry_dropped(remembering, masked, enforced, lang, num_hypotheses=num_hypotheses)
+    enforced = _retry_dropped(cached, masked, enforced, lang, num_hypotheses=num_hypotheses)
     out = []
     for seg, done in zip(segments, enforced, strict=True):
         out.append(Translation(seg, lang, done.text, identity, done.notes, done.problems, done.terms_total,
@@ -146,41 +146,19 @@ def translate_segments(segments: Sequence[document.Segment], lang: str, engine: 
     return out
 
 
-class _Remembering:
-    """The engine behind the translation memory: what the memory holds is never sent again, and every new
-    output is stored. Keys: segment text, language, engine identity and decoding settings (they change the
-    output but are not written into catalogs), n-best size, and the glossary facts that shaped the text."""
-
-    def __init__(self, engine: Engine, memory: Memory | None, identity: str) -> None:
-        self.engine = engine
-        self.name = getattr(engine, "name", "")
-        self.memory = memory
-        decoding = getattr(engine, "decoding_signature", None)
-        self.identity = f"{identity} | {decoding()}" if decoding else identity
-
-    def identity(self, target: str) -> str:
-        return self.engine.identity(target)
-
-    def _keys(self, sources: Sequence[str], target: str, num_hypotheses: int,
-              fingerprints: Sequence[Sequence[str]] | None) -> list[str]:
-        prints = fingerprints if fingerprints is not None else [()] * len(sources)
-        return [tm.key(s, target, self.identity, num_hypotheses, f) for s, f in zip(sources, prints, strict=True)]
-
-    def translate_batch(self, sources: Sequence[str], target: str, *, num_hypotheses: int = 1,
-                        fingerprints: Sequence[Sequence[str]] | None = None,
-                        announce: Callable[[int], None] | None = None) -> list[list[Hypothesis]]:
-        keys = self._keys(sources, target, num_hypotheses, fingerprints)
-        cached = self.memory.get_many(keys) if self.memory is not None else {}
-        todo = [i for i, k in enumerate(keys) if k not in cached]
-        if announce:
-            announce(len(todo))
-        if todo:   # one batch: the engine sorts it by length for its own sub-batches
-            outputs = self.engine.translate_batch([sources[i] for i in todo], target, num_hypotheses=num_hypotheses)
-            fresh = {keys[i]: hyps for i, hyps in zip(todo, outputs, strict=True)}
-            if self.memory is not None:
-                self.memory.put_many(fresh.items())
-            cached.update(fresh)
-        return [cached[k] for k in keys]
+def _retry_dropped(engine: tm.CachedEngine, masked: Sequence[terms.Masked], done: Sequence[terms.Enforced],
+                   lang: str, *, num_hypotheses: int) -> list[terms.Enforced]:
+    """Segments whose protected-term placeholder the engine lost go to it again unmasked, in one batch;
+    the term logic keeps the better of the two results."""
+    out = list(done)
+    todo = [i for i, d in enumerate(done) if d.needs_retry]
+    if not todo:
+        return out
+    plain = [terms.unprotected(masked[i]) for i in todo]
+    outputs = engine.translate_batch([p.text for p in plain], lang, num_hypotheses=num_hypotheses)
+    for i, p, hyps in zip(todo, plain, outputs, strict=True):
+        out[i] = terms.after_retry(done[i], terms.enforce(p, hyps, lang), masked[i])
+    return out
 
 
 def _term_fingerprint(masked: terms.Masked, lang: str) -> list[str]:

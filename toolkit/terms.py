@@ -9,9 +9,10 @@
 3. It then verifies each term in the target in any inflected form (`toolkit.morph`), repairs forbidden
    (and, by policy, admitted) variants into the preferred term in the same grammatical form, and records
    what happened: `notes` for the PO extracted comments, `problems` to keep the entry fuzzy.
-A placeholder the engine dropped is never lost silently: `translate` sends the segment again unmasked,
-and `enforce` on its own puts the term back near its source position, with a note and a problem.
-`check_entry` runs step 3 on an existing catalog entry.
+A placeholder the engine dropped is never lost silently: `enforce` puts the term back near its source
+position, with a note and a problem, and the pipeline sends the segment again `unprotected`, keeping
+what `after_retry` chooses. `check_entry` runs step 3 on an existing catalog entry.
+Nothing here calls an engine: the pipeline does, and hands the hypotheses in.
 """
 from __future__ import annotations
 
@@ -19,10 +20,13 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import morph
-from .engines import Engine, Hypothesis
 from .glossary import Concept, Glossary, TermHit
+
+if TYPE_CHECKING:
+    from .engines import Hypothesis
 
 POLICIES = ("all", "protected", "none")
 ADMITTED = ("accept", "repair")
@@ -55,7 +59,7 @@ class Enforced:
         return bool(self.dropped)
 
 
-def policy_for(engine: Engine | object) -> str:
+def policy_for(engine: object) -> str:
     """Mask everything for the pseudo engine; only do-not-translate and fixed forms for real engines."""
     return "all" if getattr(engine, "name", "") == "pseudo" else "protected"
 
@@ -99,11 +103,10 @@ def unmask(text: str, masked: Masked, lang: str) -> tuple[str, tuple[int, ...]]:
 def enforce(masked: Masked, hypotheses: Sequence[Hypothesis], lang: str, *,
             admitted: str = "accept") -> Enforced:
     """Choose the best hypothesis that keeps the glossary, restore protected terms, verify and repair the rest."""
-    if not hypotheses:
-        hypotheses = [Hypothesis("", None)]
+    texts = [h.text for h in hypotheses] or [""]
     best: tuple[tuple, Enforced] | None = None
-    for rank, hyp in enumerate(hypotheses):
-        restored, dropped = unmask(hyp.text, masked, lang)
+    for rank, text in enumerate(texts):
+        restored, dropped = unmask(text, masked, lang)
         done = _verify(masked.hits, restored, lang, fix=True, admitted=admitted,
                        protected={i for i in masked.masked if i not in dropped})
         done = replace(done, dropped=dropped, hypothesis=rank)
@@ -123,7 +126,7 @@ def enforce(masked: Masked, hypotheses: Sequence[Hypothesis], lang: str, *,
     notes = list(done.notes)
     problems = list(done.problems)
     if done.hypothesis:
-        notes.append(f"terminology: chose hypothesis {done.hypothesis + 1} of {len(hypotheses)} "
+        notes.append(f"terminology: chose hypothesis {done.hypothesis + 1} of {len(texts)} "
                      "(the engine's best broke a glossary term)")
     for i in done.dropped:
         hit = masked.hits[i]
@@ -147,35 +150,18 @@ def _put_near(text: str, term: str, ratio: float) -> str:
     return f"{text[:at]} {term}{text[at:]}"
 
 
-def translate(engine: Engine, sources: Sequence[str], glossary: Glossary | None, lang: str, *,
-              num_hypotheses: int = 4, policy: str | None = None, admitted: str = "accept") -> list[Enforced]:
-    """Mask, translate in one batch, enforce; segments whose placeholders were lost are translated again
-    unmasked and verified like any other output (the better of the two is kept)."""
-    policy = policy or policy_for(engine)
-    masked = [mask(s, glossary.match(s) if glossary else [], lang, policy) for s in sources]
-    outputs = engine.translate_batch([m.text for m in masked], lang, num_hypotheses=num_hypotheses)
-    done = [enforce(m, hyps, lang, admitted=admitted) for m, hyps in zip(masked, outputs, strict=True)]
-    return retry_dropped(engine, masked, done, lang, num_hypotheses=num_hypotheses, admitted=admitted)
+def unprotected(masked: Masked) -> Masked:
+    """The same segment with nothing masked: what the engine gets again when it lost a placeholder."""
+    return replace(masked, text=masked.source, masked=(), policy="none")
 
 
-def retry_dropped(engine: Engine, masked: Sequence[Masked], done: Sequence[Enforced], lang: str, *,
-                  num_hypotheses: int = 4, admitted: str = "accept") -> list[Enforced]:
-    """Fallback for lost placeholders: translate those segments again without masking, keep the better result."""
-    out = list(done)
-    todo = [i for i, d in enumerate(done) if d.needs_retry]
-    if not todo:
-        return out
-    plain = [mask(masked[i].source, masked[i].hits, lang, "none") for i in todo]
-    outputs = engine.translate_batch([p.text for p in plain], lang, num_hypotheses=num_hypotheses)
-    for i, p, hyps in zip(todo, plain, outputs, strict=True):
-        again = enforce(p, hyps, lang, admitted=admitted)
-        lost = ", ".join(masked[i].hits[k].text for k in done[i].dropped)
-        if len(again.problems) <= len(done[i].problems) - len(done[i].dropped):
-            out[i] = replace(again, notes=(*again.notes, f"terminology: the engine dropped the protected "
-                                           f"term(s) {lost}; translated again without protection"))
-        else:
-            out[i] = done[i]
-    return out
+def after_retry(first: Enforced, again: Enforced, masked: Masked) -> Enforced:
+    """The better of the masked result that lost placeholders and the unmasked second try (a note says so)."""
+    lost = ", ".join(masked.hits[k].text for k in first.dropped)
+    if len(again.problems) <= len(first.problems) - len(first.dropped):
+        return replace(again, notes=(*again.notes, f"terminology: the engine dropped the protected "
+                                     f"term(s) {lost}; translated again without protection"))
+    return first
 
 
 def check_entry(source: str, target: str, glossary: Glossary, lang: str, *, fix: bool = False,

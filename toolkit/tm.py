@@ -11,10 +11,10 @@ import hashlib
 import json
 import os
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
-from .engines import Hypothesis
+from .engines import Engine, Hypothesis
 from .errors import WriteError
 
 SCHEMA = 1
@@ -93,3 +93,41 @@ class Memory:
         if self._db is not None:
             self._db.close()
             self._db = None
+
+
+class CachedEngine:
+    """An engine behind the translation memory: what the memory holds is never sent again, and every new
+    output is stored. Keys: segment text, language, engine identity and decoding settings (they change the
+    output but are not written into catalogs), n-best size, and the glossary facts that shaped the text."""
+
+    def __init__(self, engine: Engine, memory: Memory | None, identity: str) -> None:
+        self.engine = engine
+        self.name = getattr(engine, "name", "")
+        self.memory = memory
+        decoding = getattr(engine, "decoding_signature", None)
+        self.memory_identity = f"{identity} | {decoding()}" if decoding else identity
+
+    def identity(self, target: str) -> str:
+        return self.engine.identity(target)
+
+    def _keys(self, sources: Sequence[str], target: str, num_hypotheses: int,
+              fingerprints: Sequence[Sequence[str]] | None) -> list[str]:
+        prints = fingerprints if fingerprints is not None else [()] * len(sources)
+        return [key(s, target, self.memory_identity, num_hypotheses, f)
+                for s, f in zip(sources, prints, strict=True)]
+
+    def translate_batch(self, sources: Sequence[str], target: str, *, num_hypotheses: int = 1,
+                        fingerprints: Sequence[Sequence[str]] | None = None,
+                        announce: Callable[[int], None] | None = None) -> list[list[Hypothesis]]:
+        keys = self._keys(sources, target, num_hypotheses, fingerprints)
+        cached = self.memory.get_many(keys) if self.memory is not None else {}
+        todo = [i for i, k in enumerate(keys) if k not in cached]
+        if announce:
+            announce(len(todo))
+        if todo:   # one batch: the engine sorts it by length for its own sub-batches
+            outputs = self.engine.translate_batch([sources[i] for i in todo], target, num_hypotheses=num_hypotheses)
+            fresh = {keys[i]: hyps for i, hyps in zip(todo, outputs, strict=True)}
+            if self.memory is not None:
+                self.memory.put_many(fresh.items())
+            cached.update(fresh)
+        return [cached[k] for k in keys]
