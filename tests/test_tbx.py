@@ -5,7 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from toolkit import glossary as glossary_mod, tbx
+from toolkit import glossary as glossary_mod
+from toolkit.glossary import tbx
 from toolkit.errors import GlossaryError
 
 from .conftest import ROOT

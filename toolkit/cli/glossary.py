@@ -94,7 +94,8 @@ def import_tbx(
 
     Example:  toolkit glossary import termbase.tbx --out glossaries/50-termbase.tsv
     """
-    from .. import glossary as glossary_mod, tbx
+    from .. import glossary as glossary_mod
+    from ..glossary import tbx
 
     concepts = tbx.read(file)
     text = glossary_mod.write_tsv(concepts, out, ("ru", "az", "hy"))
@@ -113,7 +114,8 @@ def export_tbx(
 
     Example:  toolkit glossary export --glossary glossaries/ --out names.tbx
     """
-    from .. import glossary as glossary_mod, tbx
+    from .. import glossary as glossary_mod
+    from ..glossary import tbx
 
     loaded = glossary_mod.load(glossary)
     text = tbx.write(loaded.concepts, out)

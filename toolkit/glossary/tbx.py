@@ -17,8 +17,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from xml.parsers import expat
 
-from .errors import GlossaryError
-from .glossary import Concept, Term
+from ..errors import GlossaryError
+from .model import Concept, Term
 
 STATUS_TO_TBX = {"preferred": "preferredTerm-admn-sts", "admitted": "admittedTerm-admn-sts",
                  "forbidden": "deprecatedTerm-admn-sts"}
@@ -173,7 +173,7 @@ def write(concepts: Sequence[Concept], path: str | Path | None = None) -> str:
     ET.indent(root)
     text = '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
     if path is not None:
-        from . import fsutil
+        from .. import fsutil
 
         fsutil.atomic_write(Path(path), text.encode("utf-8"))
     return text

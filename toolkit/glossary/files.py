@@ -1,0 +1,45 @@
+"""Which glossary files load, in which order (a later file wins), each read by its format."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from ..errors import GlossaryError
+from .matching import Glossary
+from .model import Concept
+
+GLOSSARY_SUFFIXES = (".tsv", ".csv", ".tbx")
+
+
+def glossary_files(paths: str | Path | Sequence[str | Path]) -> list[Path]:
+    """The files `load` reads, in precedence order (last wins)."""
+    files: list[Path] = []
+    for p in [paths] if isinstance(paths, (str, Path)) else paths:
+        p = Path(p)
+        if p.is_dir():
+            files.extend(sorted(f for f in p.iterdir() if f.suffix.lower() in GLOSSARY_SUFFIXES and f.is_file()))
+        elif p.is_file():
+            files.append(p)
+        else:
+            raise GlossaryError("no such glossary file or directory", path=p, hint="check --glossary")
+    return files
+
+
+def load(paths: str | Path | Sequence[str | Path]) -> Glossary:
+    """Load glossary directories and files; later ones take precedence (see the module docstring)."""
+    files = glossary_files(paths)
+    concepts: list[Concept] = []
+    for f in files:
+        concepts.extend(read_file(f))
+    return Glossary(concepts, [str(f) for f in files])
+
+
+def read_file(path: str | Path) -> list[Concept]:
+    path = Path(path)
+    if path.suffix.lower() == ".tbx":
+        from . import tbx
+
+        return tbx.read(path)
+    from . import tsv
+
+    return tsv.read(path)
