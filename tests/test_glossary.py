@@ -180,7 +180,7 @@ EXPECTED_LINT = [
     ("source-conflict", "error", "ru", "Baku", [(BASE, 2), (PROJECT, 2)]),
     ("overlap", "warning", "en", "Lachin", [(BASE, 3), (BASE, 4)]),
     ("shared-target", "error", "az", "Xarici İşlər Nazirliyi", [(BASE, 7), (BASE, 8)]),
-    ("untranslated", "warning", "hy", "NATO", [(PROJECT, 5)]),
+    ("target-is-english", "warning", "hy", "NATO", [(PROJECT, 5)]),
     ("preferred-forbidden", "error", "ru", "Ханкенди", [(BASE, 5), (BASE, 6)]),
     ("shared-target", "error", "ru", "МИД", [(BASE, 7), (BASE, 8)]),
 ]

@@ -110,10 +110,7 @@ def compile_catalogs(locales: str | Path, *, targets: tuple[str, ...] = ()) -> l
 
     from . import catalog, fsutil, pofile
 
-    found = catalog.catalogs(Path(locales), targets=targets)
-    if not found:
-        raise CatalogError(f"no catalogs under {locales}", path=locales,
-                           hint="run `toolkit translate FILE --to LANG` first")
+    found = catalog.catalogs(locales, targets=targets)
     msgfmt = shutil.which("msgfmt")
     out = []
     for lang, po_path in found:

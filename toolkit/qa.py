@@ -19,42 +19,27 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from .findings import Finding, blocking, summary
 
 if TYPE_CHECKING:
     import polib
 
     from .glossary import Glossary
 
-SEVERITIES = ("error", "warning", "info")
+__all__ = ["Finding", "Fix", "blocking", "check_catalog", "check_entry", "glossary_conflicts", "run", "summary"]
 #: target/source length ratio outside this range is suspicious (sources of 20+ characters only)
 LENGTH_RATIO = (0.4, 2.6)
 MIN_LENGTH_CHECKED = 20
 _NUMBER = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)*")
 _SPACES = ("\u00a0", "\u202f", " ", "\u2009")
 _REPEAT = re.compile(r"(?<!\w)(\w+(?:\W+\w+){0,2}?)(?:\W+\1(?!\w)){3,}", re.IGNORECASE)
-
-
-@dataclass(frozen=True, slots=True)
-class Finding:
-    lang: str
-    msgctxt: str
-    code: str          # "term-missing", "term-forbidden", "number", "untranslated", "fuzzy", "repetition", ...
-    severity: str      # "error" (blocking), "warning", "info"
-    message: str
-    catalog: str = ""
-
-    @property
-    def is_blocking(self) -> bool:
-        return self.severity == "error"
-
-    def as_dict(self) -> dict:
-        return asdict(self)
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,20 +57,13 @@ def term_findings(source: str, target: str, glossary: Glossary, lang: str, *, ap
                   msgctxt: str = "") -> list[Finding]:
     """Glossary terms of `source` missing from `target` (no accepted form), or present in a forbidden form.
 
-    The verdict is the terminology module's (`terms.check_entry`, inflection-aware); a glossary without a
-    target for the language is `info`, not the translation's fault.
+    The verdict and its code are the terminology module's (`terms.check_entry`, inflection-aware); a
+    glossary without a target for the language is `info`, not the translation's fault.
     """
     from . import terms
 
-    severity = "error" if approved else "warning"
-    out = []
-    for problem in terms.check_entry(source, target, glossary, lang).problems:
-        if "target in the glossary" in problem:
-            out.append(Finding(lang, msgctxt, "term-no-target", "info", problem))
-        else:
-            code = "term-forbidden" if "forbidden" in problem else "term-missing"
-            out.append(Finding(lang, msgctxt, code, severity, problem))
-    return out
+    return [replace(p, entry=msgctxt, fuzzy=not approved)
+            for p in terms.check_entry(source, target, glossary, lang).problems]
 
 
 def _repair(source: str, target: str, glossary: Glossary, lang: str) -> tuple[str, tuple[str, ...]]:
@@ -93,7 +71,7 @@ def _repair(source: str, target: str, glossary: Glossary, lang: str) -> tuple[st
     from . import terms
 
     done = terms.check_entry(source, target, glossary, lang, fix=True)
-    return done.text, tuple(n for n in done.notes if "repaired" in n)
+    return done.text, done.repairs
 
 
 # -- numbers ----------------------------------------------------------------------------------------------
@@ -135,8 +113,8 @@ def number_findings(source: str, target: str, lang: str, *, approved: bool = Tru
     out = []
     for token in dict.fromkeys(numbers(source)):
         if not any(re.search(rf"(?<!\d){re.escape(f)}(?!\d)", target) for f in _forms(token, lang)):
-            out.append(Finding(lang, msgctxt, "number", "error" if approved else "warning",
-                               f"number {token!r} of the source is not in the translation"))
+            out.append(Finding("number", f"number {token!r} of the source is not in the translation", lang,
+                               entry=msgctxt, fuzzy=not approved))
     return out
 
 
@@ -185,8 +163,8 @@ def date_findings(source: str, target: str, lang: str, *, approved: bool = True,
             continue
         if re.search(rf"(?<!\d)\d{{1,2}}[./-]0?{month}(?:[./-]\d{{2,4}})?(?!\d)", target):
             continue
-        out.append(Finding(lang, msgctxt, "date", "error" if approved else "warning",
-                           f"month {word!r} of the source is not in the translation (expected {names[0]!r})"))
+        out.append(Finding("date", f"month {word!r} of the source is not in the translation (expected "
+                           f"{names[0]!r})", lang, entry=msgctxt, fuzzy=not approved))
     return out
 
 
@@ -196,20 +174,19 @@ def suspicious_findings(source: str, target: str, lang: str, *, msgctxt: str = "
     out = []
     m = _REPEAT.search(target)
     if m:
-        out.append(Finding(lang, msgctxt, "repetition", "error",
-                           f"{m.group(1)!r} repeated {len(re.findall(re.escape(m.group(1)), m.group(0)))} times"))
+        out.append(Finding("repetition", f"{m.group(1)!r} repeated "
+                           f"{len(re.findall(re.escape(m.group(1)), m.group(0)))} times", lang, entry=msgctxt))
     else:
         words = Counter(w.casefold() for w in re.findall(r"\w{3,}", target))
         source_max = max(Counter(w.casefold() for w in re.findall(r"\w{3,}", source)).values(), default=0)
         if words:
             word, n = words.most_common(1)[0]
             if n >= 6 and n > 2 * max(source_max, 1):
-                out.append(Finding(lang, msgctxt, "repetition", "error", f"{word!r} occurs {n} times"))
+                out.append(Finding("repetition", f"{word!r} occurs {n} times", lang, entry=msgctxt))
     if len(source) >= MIN_LENGTH_CHECKED:
         ratio = len(target) / len(source)
         if not LENGTH_RATIO[0] <= ratio <= LENGTH_RATIO[1]:
-            out.append(Finding(lang, msgctxt, "length", "warning",
-                               f"translation is {ratio:.1f}× the source's length"))
+            out.append(Finding("length", f"translation is {ratio:.1f}× the source's length", lang, entry=msgctxt))
     return out
 
 
@@ -218,10 +195,10 @@ def punctuation_findings(source: str, target: str, lang: str, *, msgctxt: str = 
     end = target.rstrip().rstrip("»\"”’)")
     if lang == "hy" and source.rstrip().rstrip("\"”’)").endswith(".") and end.endswith(".") \
             and not end.endswith("..."):
-        out.append(Finding(lang, msgctxt, "punctuation", "warning",
-                           "Armenian sentences end with the full stop ։ (U+0589), not '.'"))
+        out.append(Finding("punctuation", "Armenian sentences end with the full stop ։ (U+0589), not '.'", lang,
+                           entry=msgctxt))
     if lang == "ru" and re.search(r"\"[^\"]+\"|“[^”]+”", target):
-        out.append(Finding(lang, msgctxt, "punctuation", "warning", "Russian quotes are «…», not \"…\""))
+        out.append(Finding("punctuation", "Russian quotes are «…», not \"…\"", lang, entry=msgctxt))
     return out
 
 
@@ -230,9 +207,9 @@ def punctuation_findings(source: str, target: str, lang: str, *, msgctxt: str = 
 def check_entry(entry: polib.POEntry, lang: str, glossary: Glossary | None = None) -> list[Finding]:
     ctxt = entry.msgctxt or ""
     if not entry.msgstr:
-        return [Finding(lang, ctxt, "untranslated", "error", "no translation: the source text would be published")]
+        return [Finding("untranslated", "no translation: the source text would be published", lang, entry=ctxt)]
     approved = not entry.fuzzy
-    out = [] if approved else [Finding(lang, ctxt, "fuzzy", "warning", "not reviewed (fuzzy)")]
+    out = [] if approved else [Finding("fuzzy", "not reviewed (fuzzy)", lang, entry=ctxt, fuzzy=True)]
     if glossary is not None:
         out += term_findings(entry.msgid, entry.msgstr, glossary, lang, approved=approved, msgctxt=ctxt)
     out += number_findings(entry.msgid, entry.msgstr, lang, approved=approved, msgctxt=ctxt)
@@ -249,7 +226,7 @@ def check_catalog(po: polib.POFile, lang: str, glossary: Glossary | None = None,
         if entry.obsolete or not entry.msgid:
             continue
         for f in check_entry(entry, lang, glossary):
-            out.append(Finding(f.lang, f.msgctxt, f.code, f.severity, f.message, catalog))
+            out.append(replace(f, catalog=catalog, places=((catalog, entry.linenum),) if catalog else ()))
     return out
 
 
@@ -269,26 +246,12 @@ def fix_catalog(po: polib.POFile, lang: str, glossary: Glossary, *, catalog: str
     return fixes
 
 
-def blocking(findings: Iterable[Finding]) -> list[Finding]:
-    return [f for f in findings if f.is_blocking]
-
-
-def summary(findings: Sequence[Finding]) -> dict[str, int]:
-    counts = Counter(f.severity for f in findings)
-    return {s: counts.get(s, 0) for s in SEVERITIES}
-
-
 def run(locales: Path, *, name: str | None = None, targets: Sequence[str] = (), glossary: Glossary | None = None,
         fix: bool = False) -> tuple[list[Finding], list[Fix]]:
     """Check (and with `fix`, repair fuzzy terms in) every catalog under `locales`."""
     from . import catalog as catalog_mod, fsutil, pofile
-    from .errors import CatalogError
 
     found = catalog_mod.catalogs(locales, name=name, targets=targets)
-    if not found:
-        what = f"no catalogs for {name!r}" if name else "no catalogs"
-        raise CatalogError(f"{what} under {locales}", path=locales,
-                           hint="run `toolkit translate FILE --to LANG` first")
     findings: list[Finding] = []
     fixes: list[Fix] = []
     for lang, path in found:
@@ -303,3 +266,22 @@ def run(locales: Path, *, name: str | None = None, targets: Sequence[str] = (), 
             po = pofile.read(path, lang=lang)
         findings += check_catalog(po, lang, glossary, catalog=str(path))
     return findings, fixes
+
+
+def glossary_conflicts(glossary: Glossary, locales: str | Path, langs: Sequence[str] = ()) -> list[Finding]:
+    """Catalog entries whose translation breaks the glossary, for `toolkit glossary conflicts`: an approved
+    entry is an error (it is never rewritten), a fuzzy one a warning. No catalogs yet is not an error here."""
+    from . import catalog as catalog_mod, pofile, terms
+
+    out: list[Finding] = []
+    for lang, path in catalog_mod.catalogs(locales, targets=langs, missing_ok=True):
+        for entry in pofile.read(path, lang=lang):
+            if entry.obsolete or not entry.msgstr:
+                continue
+            state = "fuzzy" if entry.fuzzy else "approved"
+            where = entry.msgctxt or entry.msgid[:30]
+            for problem in terms.check_entry(entry.msgid, entry.msgstr, glossary, lang).problems:
+                out.append(Finding("catalog-term", f"{where} ({state}): {problem.message}", lang,
+                                   entry=entry.msgctxt or "", term=problem.term, span=problem.span,
+                                   places=((str(path), entry.linenum),), fuzzy=entry.fuzzy, catalog=str(path)))
+    return out

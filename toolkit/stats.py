@@ -40,12 +40,8 @@ class LanguageStats:
 
 def collect(locales: Path, *, glossary: Glossary | None = None, targets: Sequence[str] = ()) -> list[LanguageStats]:
     from . import catalog, pofile, qa
-    from .errors import CatalogError
 
-    found = catalog.catalogs(Path(locales), targets=targets)
-    if not found:
-        raise CatalogError(f"no catalogs under {locales}", path=locales,
-                           hint="run `toolkit translate FILE --to LANG` first")
+    found = catalog.catalogs(locales, targets=targets)
     by_lang: dict[str, list[Path]] = {}
     for lang, path in found:
         by_lang.setdefault(lang, []).append(path)

@@ -19,10 +19,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import morph
+from .findings import Finding
 from .glossary import Concept, Glossary, TermHit
 
 if TYPE_CHECKING:
@@ -47,12 +47,13 @@ class Masked:
 class Enforced:
     text: str
     notes: tuple[str, ...]            # what was done, one line per term, for the PO extracted comments
-    problems: tuple[str, ...]         # terms that could not be verified or repaired: the entry stays fuzzy
+    problems: tuple[Finding, ...]     # terms that could not be verified or repaired: the entry stays fuzzy
     terms_total: int
     terms_ok: int
     dropped: tuple[int, ...] = ()     # placeholders the engine lost in the chosen hypothesis (hit indexes)
     hypothesis: int = 0               # which of the n-best was chosen (0 = the engine's best)
     changed: bool = False             # check_entry: the target was repaired
+    repairs: tuple[str, ...] = ()     # the notes that say what was repaired (also in `notes`)
 
     @property
     def needs_retry(self) -> bool:
@@ -131,8 +132,9 @@ def enforce(masked: Masked, hypotheses: Sequence[Hypothesis], lang: str, *,
     for i in done.dropped:
         hit = masked.hits[i]
         target = hit.concept.preferred(lang) or hit.text
-        problems.append(f"term {hit.text!r} → {target!r} ({hit.concept.id}): the engine dropped it; "
-                        "put back near its source position, check the placement")
+        problems.append(Finding("term-dropped", f"term {hit.text!r} → {target!r} ({hit.concept.id}): the engine "
+                                "dropped it; put back near its source position, check the placement", lang,
+                                term=target))
     return replace(done, notes=tuple(notes), problems=tuple(problems))
 
 
@@ -209,7 +211,8 @@ def _verify(hits: Sequence[TermHit], target: str, lang: str, *, fix: bool, admit
     if admitted not in ADMITTED:
         raise ValueError(f"admitted must be one of {', '.join(ADMITTED)}, not {admitted!r}")
     notes: list[str] = []
-    problems: list[str] = []
+    repairs: list[str] = []
+    problems: list[Finding] = []
     concepts: dict[str, Concept] = {}
     needed: dict[str, list[int]] = {}
     for i, hit in enumerate(hits):
@@ -223,7 +226,8 @@ def _verify(hits: Sequence[TermHit], target: str, lang: str, *, fix: bool, admit
         source = hits[indexes[0]].text
         preferred = concept.preferred(lang)
         if preferred is None:
-            problems.append(f"term {source!r} ({cid}): no {lang} target in the glossary")
+            problems.append(Finding("term-no-target", f"term {source!r} ({cid}): no {lang} target in the glossary",
+                                    lang, term=source))
             continue
         mine = [f for f in found if f.concept.id == cid]
         good = 0
@@ -242,12 +246,14 @@ def _verify(hits: Sequence[TermHit], target: str, lang: str, *, fix: bool, admit
             if new is not None:
                 edits.append((f.occ.start, f.occ.end, new))
                 good += 1
-                notes.append(f"term: {source} → {preferred} ({cid}): repaired {what} {f.occ.text!r} → {new!r}")
-            elif fix:
-                problems.append(f"term {source!r} → {preferred!r} ({cid}): {what} variant {f.occ.text!r}, "
-                                "its grammatical form is unclear; replace it by hand")
-            else:
-                problems.append(f"term {source!r} → {preferred!r} ({cid}): {what} variant {f.occ.text!r}")
+                repairs.append(f"term: {source} → {preferred} ({cid}): repaired {what} {f.occ.text!r} → {new!r}")
+                notes.append(repairs[-1])
+                continue
+            code = "term-forbidden" if f.status == "forbidden" else "term-variant"
+            message = f"term {source!r} → {preferred!r} ({cid}): {what} variant {f.occ.text!r}"
+            if fix:
+                message += ", its grammatical form is unclear; replace it by hand"
+            problems.append(Finding(code, message, lang, term=preferred, span=(f.occ.start, f.occ.end)))
         count = len(indexes)
         held = min(count, good)
         ok += held
@@ -257,46 +263,18 @@ def _verify(hits: Sequence[TermHit], target: str, lang: str, *, fix: bool, admit
         elif len(problems) == flagged:        # a variant already reported explains the gap
             missing = count - held
             times = f" ({missing} of {count} occurrences)" if count > 1 else ""
-            problems.append(f"term {source!r} → {preferred!r} ({cid}): not found in the translation{times}")
+            problems.append(Finding("term-missing", f"term {source!r} → {preferred!r} ({cid}): not found in the "
+                                    f"translation{times}", lang, term=preferred))
     text = target
     for start, end, new in sorted(edits, reverse=True):
         text = text[:start] + new + text[end:]
-    return Enforced(text, tuple(dict.fromkeys(notes)), tuple(problems), len(hits), ok)
+    if edits:
+        problems = [replace(p, span=_shifted(p.span, edits)) if p.span else p for p in problems]
+    return Enforced(text, tuple(dict.fromkeys(notes)), tuple(problems), len(hits), ok,
+                    repairs=tuple(dict.fromkeys(repairs)))
 
 
-# --- catalogs --------------------------------------------------------------------------------------
-
-def catalog_findings(glossary: Glossary, locales: str | Path, langs: Sequence[str] = ()) -> list:
-    """Entries in locales/<lang>/LC_MESSAGES/*.po whose translation breaks the glossary, as lint findings.
-
-    An approved (non-fuzzy) entry is an error and is never rewritten; a fuzzy one is a warning.
-    """
-    import polib
-
-    from .errors import CatalogError
-    from .glossary import Finding
-
-    out: list[Finding] = []
-    root = Path(locales)
-    if not root.is_dir():
-        return out
-    for lang_dir in sorted(p for p in root.iterdir() if p.is_dir()):
-        lang = lang_dir.name
-        if langs and lang not in langs:
-            continue
-        for path in sorted((lang_dir / "LC_MESSAGES").glob("*.po")):
-            try:
-                po = polib.pofile(str(path))
-            except (OSError, ValueError, UnicodeDecodeError) as exc:
-                raise CatalogError(f"cannot parse: {exc}", path=path) from None
-            for entry in po:
-                if entry.obsolete or not entry.msgstr:
-                    continue
-                done = check_entry(entry.msgid, entry.msgstr, glossary, lang)
-                approved = not entry.fuzzy
-                for problem in done.problems:
-                    state = "approved" if approved else "fuzzy"
-                    out.append(Finding("catalog-term", "error" if approved else "warning",
-                                       f"{entry.msgctxt or entry.msgid[:30]} ({state}): {problem}",
-                                       ((str(path), entry.linenum),), lang, ""))
-    return out
+def _shifted(span: tuple[int, int], edits: Sequence[tuple[int, int, str]]) -> tuple[int, int]:
+    """A span of the target before `edits`, in the target after them (edits never overlap it)."""
+    delta = sum(len(new) - (end - start) for start, end, new in edits if end <= span[0])
+    return span[0] + delta, span[1] + delta

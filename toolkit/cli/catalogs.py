@@ -115,14 +115,14 @@ def check(
             for col in ("lang", "entry", "severity", "check", "message"):
                 table.add_column(col)
             for f in findings:
-                table.add_row(f.lang, f.msgctxt, f.severity, f.code, f.message)
+                table.add_row(f.lang, f.entry, f.severity, f.code, f.message)
             console.print(table)
         for x in fixes:
             typer.echo(f"fixed {x.catalog} {x.msgctxt}: {'; '.join(x.notes)}")
         typer.echo(f"{counts['error']} error(s), {counts['warning']} warning(s), {len(fixes)} fix(es)")
     blocking = qa.blocking(findings)
     if blocking:
-        raise ConflictFound(f"{len(blocking)} blocking finding(s), first {blocking[0].lang} {blocking[0].msgctxt}: "
+        raise ConflictFound(f"{len(blocking)} blocking finding(s), first {blocking[0].lang} {blocking[0].entry}: "
                             f"{blocking[0].message}", hint="fix them in the catalogs, then run check again")
 
 

@@ -75,13 +75,13 @@ def conflicts(
 
     Example:  toolkit glossary conflicts --locales locales --format json
     """
-    from .. import glossary as glossary_mod, terms
+    from .. import glossary as glossary_mod, qa
 
     _format(fmt)
     findings = glossary_mod.lint(glossary)
     loaded = glossary_mod.load(glossary)
     findings += glossary_mod.contested(loaded.concepts)
-    findings += terms.catalog_findings(loaded, locales)
+    findings += qa.glossary_conflicts(loaded, locales)
     _report(findings, fmt, "glossary conflicts")
 
 

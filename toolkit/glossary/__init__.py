@@ -15,13 +15,14 @@ So pass `[base, project]`, or number the files, to put a project glossary over a
 
 This package, by layer: `model` (terms and concepts), `matching` (the Glossary and its matcher),
 `tsv` (TSV/CSV cells and rows), `tbx` (TBX in and out), `files` (which files load in which order),
-`lint` (what a reviewer must decide), `cldr` (proposals from CLDR). Import from `toolkit.glossary`.
+`checks` (lint: what a reviewer must decide), `cldr` (proposals from CLDR). Import from `toolkit.glossary`.
 """
 from __future__ import annotations
 
+from ..findings import Finding
 from .cldr import seed_from_cldr
 from .files import GLOSSARY_SUFFIXES, glossary_files, load, read_file
-from .lint import LOOKALIKES, SCRIPTS, Finding, contested, lint, lint_concepts
+from .checks import LOOKALIKES, SCRIPTS, contested, lint, lint_concepts
 from .matching import Glossary, TermHit, match_key, tokens
 from .model import PROTECTED_KINDS, STATUSES, Concept, Term, in_capitals
 from .tsv import META_COLUMNS, REQUIRED_COLUMNS, Cell, Row, format_cell, parse_cell, read_rows, write_tsv

@@ -5,33 +5,17 @@ import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
+from ..findings import Finding
 from .files import glossary_files, read_file
 from .matching import Glossary, match_key
 from .model import PROTECTED_KINDS, Concept
 from .tsv import parse_cell, read_rows
 
 
-@dataclass(frozen=True, slots=True)
-class Finding:
-    """One place where a reviewer must decide something."""
-
-    code: str        # "source-conflict", "overlap", "preferred-forbidden", "shared-target", "empty-cell", ...
-    severity: str    # "error" blocks publishing; "warning" asks for a look
-    message: str
-    places: tuple[tuple[str, int], ...]   # (file, line)
-    lang: str = ""
-    term: str = ""
-
-    @property
-    def is_blocking(self) -> bool:
-        return self.severity == "error"
-
-    def as_dict(self) -> dict:
-        return {"code": self.code, "severity": self.severity, "lang": self.lang, "term": self.term,
-                "message": self.message, "places": [{"file": f, "line": n} for f, n in self.places]}
+def _finding(code: str, message: str, places: tuple[tuple[str, int], ...], lang: str, term: str) -> Finding:
+    return Finding(code, message, lang, term=term, places=places)
 
 
 # Letters typed from the wrong keyboard layout that look like the right ones.
@@ -67,21 +51,21 @@ def _lint_cells(path: Path) -> Iterator[Finding]:
             place = ((str(path), row.line),)
             raw = cell.raw
             if unicodedata.normalize("NFC", raw) != raw:
-                yield Finding("not-nfc", "warning", f"column {col} is not in Unicode NFC (read as NFC)", place,
+                yield _finding("not-nfc", f"column {col} is not in Unicode NFC (read as NFC)", place,
                               col, unicodedata.normalize("NFC", raw.strip()))
             if _INVISIBLE.search(raw) or "\u00a0" in raw:
-                yield Finding("invisible", "warning", f"column {col} holds an invisible character or NBSP", place,
+                yield _finding("invisible", f"column {col} holds an invisible character or NBSP", place,
                               col, raw.strip())
             if col == "note" or col == "en":
                 continue
             if not raw.strip() and kind != "dnt":
-                yield Finding("empty-cell", "warning", f"no {col} term for {row.cells['en'].raw.strip()!r}",
+                yield _finding("empty-cell", f"no {col} term for {row.cells['en'].raw.strip()!r}",
                               place, col, row.cells["en"].raw.strip())
             for term in parse_cell(unicodedata.normalize("NFC", raw.strip()), path=path, line=row.line,
                                    column=cell.column):
                 bad = _wrong_letters(term.text, col)
                 if bad:
-                    yield Finding("lookalike", "error", f"{col} term {term.text!r} contains {bad}", place, col,
+                    yield _finding("lookalike", f"{col} term {term.text!r} contains {bad}", place, col,
                                   term.text)
 
 
@@ -104,25 +88,34 @@ def _wrong_letters(term: str, lang: str) -> str:
 
 def lint_concepts(concepts: Sequence[Concept]) -> list[Finding]:
     """Disagreements between concepts (across files too): what `toolkit glossary check` reports."""
-    out: list[Finding] = []
     langs = sorted({code for c in concepts for code in c.languages} - {"en"})
-    # The same source term with different preferred targets.
+    out = [*_source_conflicts(concepts, langs), *_overlaps(concepts)]
+    for lang in langs:
+        out += _target_clashes(concepts, lang)
+        out += _english_targets(concepts, lang)
+    return out
+
+
+def _source_conflicts(concepts: Sequence[Concept], langs: Sequence[str]) -> Iterator[Finding]:
+    """The same source term with different preferred targets."""
     by_source: dict[str, list[Concept]] = defaultdict(list)
     for c in concepts:
         for t in c.terms_for("en"):
             if t.status != "forbidden":
                 by_source[match_key(t.text)].append(c)
-    for source, group in by_source.items():
+    for group in by_source.values():
         if len(group) < 2:
             continue
         for lang in langs:
             targets = {c.preferred(lang) for c in group if c.preferred(lang)}
             if len(targets) > 1:
-                out.append(Finding("source-conflict", "error",
-                                   f"{group[0].preferred('en')!r} has different preferred {lang} targets: "
-                                   + ", ".join(f"{c.preferred(lang)!r} ({c.origin})" for c in group),
-                                   tuple((c.path, c.line) for c in group), lang, group[0].preferred("en") or ""))
-    # A source term inside a longer one: the longer wins when both occur; worth knowing.
+                yield _finding("source-conflict", f"{group[0].preferred('en')!r} has different preferred {lang} "
+                               "targets: " + ", ".join(f"{c.preferred(lang)!r} ({c.origin})" for c in group),
+                               tuple((c.path, c.line) for c in group), lang, group[0].preferred("en") or "")
+
+
+def _overlaps(concepts: Sequence[Concept]) -> Iterator[Finding]:
+    """A source term inside a longer one: the longer wins when both occur; worth knowing."""
     layered = Glossary(concepts)
     for c in layered.concepts:
         for t in c.terms_for("en"):
@@ -130,43 +123,45 @@ def lint_concepts(concepts: Sequence[Concept]) -> list[Finding]:
                 continue
             for hit in layered.every_match(t.text):
                 if hit.concept.id != c.id and (hit.start, hit.end) != (0, len(t.text)):
-                    out.append(Finding("overlap", "warning",
-                                       f"{hit.text!r} ({hit.concept.id}) is part of {t.text!r} ({c.id}); "
-                                       "the longer term wins where both match",
-                                       ((hit.concept.path, hit.concept.line), (c.path, c.line)), "en", hit.text))
-    for lang in langs:
-        preferred: dict[str, list[Concept]] = defaultdict(list)
-        forbidden: dict[str, list[Concept]] = defaultdict(list)
-        for c in concepts:
-            if c.kind == "dnt":
-                continue
-            for t in c.terms_for(lang):
-                if t.status == "forbidden":
-                    forbidden[match_key(t.text)].append(c)
-                elif t.status == "preferred":
-                    preferred[match_key(t.text)].append(c)
-        for key, users in preferred.items():
-            for bad in forbidden.get(key, []):
-                for good in users:
-                    out.append(Finding("preferred-forbidden", "error",
-                                       f"{lang} {good.preferred(lang)!r} is preferred for {good.id} ({good.origin}) "
-                                       f"but forbidden in {bad.id} ({bad.origin})",
-                                       ((good.path, good.line), (bad.path, bad.line)), lang, good.preferred(lang) or ""))
-            sources = {match_key(c.preferred("en") or ""): c for c in users}
-            if len(sources) > 1:
-                group = list(sources.values())
-                out.append(Finding("shared-target", "error",
-                                   f"{lang} {group[0].preferred(lang)!r} is the preferred target of different "
-                                   "sources: " + ", ".join(f"{c.preferred('en')!r} ({c.origin})" for c in group),
-                                   tuple((c.path, c.line) for c in group), lang, group[0].preferred(lang) or ""))
-        for c in concepts:
-            target = c.preferred(lang)
-            if (target and c.kind not in PROTECTED_KINDS and c.kind != "dnt"
-                    and target == c.preferred("en") and SCRIPTS.get(lang) != "LATIN"):
-                out.append(Finding("untranslated", "warning", f"{lang} term of {c.id} is the English text "
-                                   f"{target!r}; mark the concept kind dnt if that is intended",
-                                   ((c.path, c.line),), lang, target))
-    return out
+                    yield _finding("overlap", f"{hit.text!r} ({hit.concept.id}) is part of {t.text!r} ({c.id}); "
+                                   "the longer term wins where both match",
+                                   ((hit.concept.path, hit.concept.line), (c.path, c.line)), "en", hit.text)
+
+
+def _target_clashes(concepts: Sequence[Concept], lang: str) -> Iterator[Finding]:
+    """A `lang` term preferred in one concept and forbidden in another, or preferred for different sources."""
+    preferred: dict[str, list[Concept]] = defaultdict(list)
+    forbidden: dict[str, list[Concept]] = defaultdict(list)
+    for c in concepts:
+        if c.kind == "dnt":
+            continue
+        for t in c.terms_for(lang):
+            if t.status == "forbidden":
+                forbidden[match_key(t.text)].append(c)
+            elif t.status == "preferred":
+                preferred[match_key(t.text)].append(c)
+    for key, users in preferred.items():
+        for bad in forbidden.get(key, []):
+            for good in users:
+                yield _finding("preferred-forbidden", f"{lang} {good.preferred(lang)!r} is preferred for {good.id} "
+                               f"({good.origin}) but forbidden in {bad.id} ({bad.origin})",
+                               ((good.path, good.line), (bad.path, bad.line)), lang, good.preferred(lang) or "")
+        sources = {match_key(c.preferred("en") or ""): c for c in users}
+        if len(sources) > 1:
+            group = list(sources.values())
+            yield _finding("shared-target", f"{lang} {group[0].preferred(lang)!r} is the preferred target of "
+                           "different sources: " + ", ".join(f"{c.preferred('en')!r} ({c.origin})" for c in group),
+                           tuple((c.path, c.line) for c in group), lang, group[0].preferred(lang) or "")
+
+
+def _english_targets(concepts: Sequence[Concept], lang: str) -> Iterator[Finding]:
+    """A `lang` term in another script that is just the English text: untranslated, unless kind dnt."""
+    for c in concepts:
+        target = c.preferred(lang)
+        if (target and c.kind not in PROTECTED_KINDS and c.kind != "dnt"
+                and target == c.preferred("en") and SCRIPTS.get(lang) != "LATIN"):
+            yield _finding("target-is-english", f"{lang} term of {c.id} is the English text {target!r}; mark the "
+                           "concept kind dnt if that is intended", ((c.path, c.line),), lang, target)
 
 
 def contested(concepts: Sequence[Concept]) -> list[Finding]:
@@ -178,8 +173,7 @@ def contested(concepts: Sequence[Concept]) -> list[Finding]:
                 continue
             accepted = c.accepted(lang)
             if len(accepted) > 1:
-                out.append(Finding("contested", "warning",
-                                   f"{c.preferred('en')!r} in {lang}: preferred {accepted[0]!r}, also admitted "
+                out.append(_finding("contested", f"{c.preferred('en')!r} in {lang}: preferred {accepted[0]!r}, also admitted "
                                    + ", ".join(repr(a) for a in accepted[1:]),
                                    ((c.path, c.line),), lang, accepted[0]))
     return out

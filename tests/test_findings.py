@@ -1,0 +1,82 @@
+"""Findings are data: severity and exit status come from a finding's code (and its entry's state), never
+from the words of its message."""
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import polib
+import pytest
+from hypothesis import given, strategies as st
+from typer.testing import CliRunner
+
+from toolkit import findings, pofile, qa
+from toolkit.cli import app
+from toolkit.findings import CODES, Finding
+
+from .conftest import ROOT
+
+runner = CliRunner()
+# Words the old code sorted findings by, and words that would mislead anyone doing so again.
+MISLEADING = "reworded: no target in the glossary; forbidden; repaired; fine; warning; info"
+
+
+@given(code=st.sampled_from(sorted(CODES)), message=st.text(), fuzzy=st.booleans())
+def test_severity_is_a_function_of_the_code_and_the_entry_state(code: str, message: str, fuzzy: bool):
+    f = Finding(code, message, "ru", entry="b1.s1", fuzzy=fuzzy)
+    assert f.severity == findings.severity_of(code, fuzzy=fuzzy) == Finding(code, "", fuzzy=fuzzy).severity
+
+
+def test_an_unknown_code_fails_where_the_finding_is_made():
+    with pytest.raises(ValueError, match="add it to toolkit.findings.CODES"):
+        Finding("no-such-check", "anything")
+
+
+def _catalog(tmp_path: Path) -> Path:
+    po = polib.POFile()
+    po.metadata = {"Content-Type": "text/plain; charset=UTF-8", "Language": "ru",
+                   "Plural-Forms": "nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n%10>=2 && n%10<=4 && "
+                                   "(n%100<10 || n%100>=20) ? 1 : 2);"}
+    rows = [("b1.s1", "Kyzylbulag had 6,500 workers.", "В Гызылбулаге 6500 рабочих.", []),       # approved: blocks
+            ("b2.s1", "Talks in Yerevan.", "Переговоры в Москве.", ["fuzzy"]),                   # fuzzy: warns
+            ("b3.s1", "Over 2,000 left.", "Ушли 200.", ["fuzzy"])]
+    for ctxt, source, target, flags in rows:
+        po.append(polib.POEntry(msgctxt=ctxt, msgid=source, msgstr=target, flags=flags))
+    path = tmp_path / "loc" / "ru" / "LC_MESSAGES" / "a.po"
+    path.parent.mkdir(parents=True)
+    pofile.write(po, path)
+    return path
+
+
+def _run(*args: str):
+    result = runner.invoke(app, list(args))
+    return result.exit_code, result.stdout
+
+
+def test_a_reworded_message_changes_no_code_severity_or_exit_code(tmp_path: Path, monkeypatch):
+    _catalog(tmp_path)
+    gl = str(ROOT / "glossaries")
+    check = ("check", "--locales", str(tmp_path / "loc"), "--glossary", gl, "--format", "json")
+    conflicts = ("glossary", "conflicts", "--locales", str(tmp_path / "loc"), "--glossary", gl, "--format", "json")
+    stats = ("stats", "--locales", str(tmp_path / "loc"), "--glossary", gl, "--format", "json")
+
+    def verdicts(code: int, out: str, key) -> tuple:
+        data = json.loads(out.partition("\ntoolkit: error:")[0])
+        return code, sorted((f["msgctxt"], f["code"], f["severity"]) for f in key(data))
+
+    before = [verdicts(*_run(*check), lambda d: d["findings"]), verdicts(*_run(*conflicts), lambda d: d)]
+    stats_before = _run(*stats)
+    assert before[0][0] == 7 and before[1][0] == 7         # the approved forbidden variant blocks, in both
+
+    reword = lambda f: replace(f, message=MISLEADING)     # noqa: E731
+    from toolkit import terms
+    real_check_entry, real_qa_entry = terms.check_entry, qa.check_entry
+    monkeypatch.setattr(terms, "check_entry", lambda *a, **k: replace(
+        real_check_entry(*a, **k), problems=tuple(reword(p) for p in real_check_entry(*a, **k).problems)))
+    monkeypatch.setattr(qa, "check_entry", lambda *a, **k: [reword(f) for f in real_qa_entry(*a, **k)])
+
+    after = [verdicts(*_run(*check), lambda d: d["findings"]), verdicts(*_run(*conflicts), lambda d: d)]
+    assert after == before
+    assert MISLEADING in _run(*check)[1]                   # the rewording did reach the report
+    assert _run(*stats) == stats_before
