@@ -71,10 +71,10 @@ def test_a_reworded_message_changes_no_code_severity_or_exit_code(tmp_path: Path
 
     reword = lambda f: replace(f, message=MISLEADING)     # noqa: E731
     from toolkit import terms
-    real_check_entry, real_qa_entry = terms.check_entry, qa.check_entry
+    real_check_entry, real_entry_findings = terms.check_entry, qa.entry_findings
     monkeypatch.setattr(terms, "check_entry", lambda *a, **k: replace(
         real_check_entry(*a, **k), problems=tuple(reword(p) for p in real_check_entry(*a, **k).problems)))
-    monkeypatch.setattr(qa, "check_entry", lambda *a, **k: [reword(f) for f in real_qa_entry(*a, **k)])
+    monkeypatch.setattr(qa, "entry_findings", lambda *a, **k: [reword(f) for f in real_entry_findings(*a, **k)])
 
     after = [verdicts(*_run(*check), lambda d: d["findings"]), verdicts(*_run(*conflicts), lambda d: d)]
     assert after == before

@@ -19,10 +19,10 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .engines import ENGINE_NAMES
 from .errors import UsageError
 
 DEFAULT_ENGINES = {"ru": "argos", "az": "argos", "hy": "ctranslate2"}
-ENGINES = ("argos", "ctranslate2", "pseudo")
 DECODING_KEYS = {"beam_size": int, "num_hypotheses": int, "compute_type": str, "device": str,
                  "inter_threads": int, "intra_threads": int, "max_batch_size": int}
 
@@ -64,8 +64,8 @@ def _parse(data: dict, path: Path, *, prefix: str) -> Config:
     section = data.get("toolkit", {})
     engines = dict(DEFAULT_ENGINES)
     for lang, name in section.get("engines", {}).items():
-        if name not in ENGINES:
-            raise UsageError(f"[{prefix}toolkit.engines] {lang} = {name!r}: choose one of {', '.join(ENGINES)}",
+        if name not in ENGINE_NAMES:
+            raise UsageError(f"[{prefix}toolkit.engines] {lang} = {name!r}: choose one of {', '.join(ENGINE_NAMES)}",
                              path=path)
         engines[lang] = name
     decoding: dict[str, object] = {}

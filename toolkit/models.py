@@ -29,15 +29,13 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from .errors import InputError, ModelError, UsageError, WriteError
-from .langs import SOURCE_LANGUAGE, check_language, english_name
+from .langs import NLLB_CODES, SOURCE_LANGUAGE, check_language, english_name
 
 MODELS_DIR_ENV = "TOOLKIT_MODELS_DIR"
 PACKAGE_INDEX_ENV = "TOOLKIT_PACKAGE_INDEX"
 ARGOS_INDEX_URL = "https://raw.githubusercontent.com/argosopentech/argospm-index/main/index.json"
 #: The English→Armenian route: the Tatoeba-Challenge Marian release, converted here to CTranslate2.
 OPUS_MT_URLS = {"hy": "https://object.pouta.csc.fi/Tatoeba-MT-models/eng-hye/opus-2020-06-16.zip"}
-#: NLLB-200 language tokens, used when a CTranslate2 model's vocabulary shows it is NLLB-style.
-NLLB_CODES = {"en": "eng_Latn", "ru": "rus_Cyrl", "az": "azj_Latn", "hy": "hye_Armn"}
 
 SIDECAR = "toolkit.json"
 NO_NETWORK_HINT = "no network; download the file elsewhere and run `toolkit models install FILE`"

@@ -14,7 +14,7 @@ from .glossary import Glossary
 from .tm import Memory
 
 #: progress(lang, done, total, message)
-Progress = Callable[[str, int, int, str], None]
+TranslateProgress = Callable[[str, int, int, str], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +43,7 @@ def load(path: str | Path, glossary: Glossary | None, *, encoding: str | None = 
 def translate_file(path: str | Path, targets: Sequence[str], *, engine: str | Engine = "auto",
                    glossary_dir: str | Path | None = "glossaries", locales: str | Path = "locales",
                    encoding: str | None = None, allow_download: bool = True, num_hypotheses: int | None = None,
-                   progress: Progress | None = None, engine_options: dict | None = None,
+                   progress: TranslateProgress | None = None, engine_options: dict | None = None,
                    memory: Memory | None = None, config: Config | None = None) -> Report:
     document.check_path(path)   # a missing article is the first thing to say, before any glossary problem
     glossary = glossary_mod.load(glossary_dir) if glossary_dir is not None else None
@@ -56,7 +56,7 @@ def translate_file(path: str | Path, targets: Sequence[str], *, engine: str | En
 def translate_document(doc: Document, targets: Sequence[str], *, engine: str | Engine = "auto",
                        glossary: Glossary | None = None, locales: Path = Path("locales"),
                        allow_download: bool = True, num_hypotheses: int | None = None,
-                       progress: Progress | None = None, engine_options: dict | None = None,
+                       progress: TranslateProgress | None = None, engine_options: dict | None = None,
                        memory: Memory | None = None, config: Config | None = None) -> Report:
     """Translate `doc` into each target and merge into its catalogs, all under one lock on `locales`.
 
@@ -99,7 +99,7 @@ def translate_document(doc: Document, targets: Sequence[str], *, engine: str | E
 
 
 def _engine_for(name: str, lang: str, engines: dict[str, Engine], *, allow_download: bool,
-                progress: Progress | None, options: dict, config: Config) -> Engine:
+                progress: TranslateProgress | None, options: dict, config: Config) -> Engine:
     """The engine for one language: `auto` asks the project config; a model is fetched on first use."""
     if name == "auto":
         name = config.engine_for(lang)
@@ -119,7 +119,7 @@ def _engine_for(name: str, lang: str, engines: dict[str, Engine], *, allow_downl
 
 def translate_segments(segments: Sequence[document.Segment], lang: str, engine: Engine,
                        glossary: Glossary | None, *, num_hypotheses: int = 4,
-                       progress: Progress | None = None, memory: Memory | None = None) -> list[Translation]:
+                       progress: TranslateProgress | None = None, memory: Memory | None = None) -> list[Translation]:
     """Translate in one batch: the engine sees every uncached segment at once and sorts them for its own
     batching; what the translation memory already holds is not sent again. Every engine call of a run is
     made here (the term logic only masks, chooses and verifies)."""
@@ -146,8 +146,8 @@ def translate_segments(segments: Sequence[document.Segment], lang: str, engine: 
     return out
 
 
-def _retry_dropped(engine: tm.CachedEngine, masked: Sequence[terms.Masked], done: Sequence[terms.Enforced],
-                   lang: str, *, num_hypotheses: int) -> list[terms.Enforced]:
+def _retry_dropped(engine: tm.CachedEngine, masked: Sequence[terms.Masked], done: Sequence[terms.TermOutcome],
+                   lang: str, *, num_hypotheses: int) -> list[terms.TermOutcome]:
     """Segments whose protected-term placeholder the engine lost go to it again unmasked, in one batch;
     the term logic keeps the better of the two results."""
     out = list(done)

@@ -33,7 +33,8 @@ if TYPE_CHECKING:
 
     from .glossary import Glossary
 
-__all__ = ["Finding", "Fix", "blocking", "check_catalog", "check_entry", "glossary_conflicts", "run", "summary"]
+__all__ = ["Finding", "Fix", "blocking", "check_catalog", "entry_findings", "glossary_conflicts", "run",
+           "summary"]
 #: target/source length ratio outside this range is suspicious (sources of 20+ characters only)
 LENGTH_RATIO = (0.4, 2.6)
 MIN_LENGTH_CHECKED = 20
@@ -204,7 +205,7 @@ def punctuation_findings(source: str, target: str, lang: str, *, msgctxt: str = 
 
 # -- whole entries and catalogs ---------------------------------------------------------------------------
 
-def check_entry(entry: polib.POEntry, lang: str, glossary: Glossary | None = None) -> list[Finding]:
+def entry_findings(entry: polib.POEntry, lang: str, glossary: Glossary | None = None) -> list[Finding]:
     ctxt = entry.msgctxt or ""
     if not entry.msgstr:
         return [Finding("untranslated", "no translation: the source text would be published", lang, entry=ctxt)]
@@ -225,7 +226,7 @@ def check_catalog(po: polib.POFile, lang: str, glossary: Glossary | None = None,
     for entry in po:
         if entry.obsolete or not entry.msgid:
             continue
-        for f in check_entry(entry, lang, glossary):
+        for f in entry_findings(entry, lang, glossary):
             out.append(replace(f, catalog=catalog, places=((catalog, entry.linenum),) if catalog else ()))
     return out
 

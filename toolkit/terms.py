@@ -28,7 +28,7 @@ from .glossary import Concept, Glossary, TermHit
 if TYPE_CHECKING:
     from .engines import Hypothesis
 
-POLICIES = ("all", "protected", "none")
+MASK_POLICIES = ("all", "protected", "none")
 ADMITTED = ("accept", "repair")
 _PLACEHOLDER = "Xq{}"
 _PLACEHOLDER_RE = re.compile(r"(?<![A-Za-z0-9])Xq(\d+)(?!\d)")
@@ -39,12 +39,12 @@ class Masked:
     source: str                       # the segment as written
     text: str                         # what the engine sees
     hits: tuple[TermHit, ...]
-    masked: tuple[int, ...]           # indexes into hits that were replaced by placeholders (number = index + 1)
+    masked_hits: tuple[int, ...]      # indexes into hits that were replaced by placeholders (number = index + 1)
     policy: str = "protected"
 
 
 @dataclass(frozen=True, slots=True)
-class Enforced:
+class TermOutcome:
     text: str
     notes: tuple[str, ...]            # what was done, one line per term, for the PO extracted comments
     problems: tuple[Finding, ...]     # terms that could not be verified or repaired: the entry stays fuzzy
@@ -66,8 +66,8 @@ def policy_for(engine: object) -> str:
 
 
 def mask(source: str, hits: Sequence[TermHit], lang: str, policy: str = "protected") -> Masked:
-    if policy not in POLICIES:
-        raise ValueError(f"policy must be one of {', '.join(POLICIES)}, not {policy!r}")
+    if policy not in MASK_POLICIES:
+        raise ValueError(f"policy must be one of {', '.join(MASK_POLICIES)}, not {policy!r}")
     parts: list[str] = []
     masked: list[int] = []
     last = 0
@@ -86,7 +86,7 @@ def mask(source: str, hits: Sequence[TermHit], lang: str, policy: str = "protect
 
 def unmask(text: str, masked: Masked, lang: str) -> tuple[str, tuple[int, ...]]:
     """Placeholders replaced by their target terms; also the masked hit indexes that did not come back."""
-    wanted = {i + 1: masked.hits[i] for i in masked.masked}
+    wanted = {i + 1: masked.hits[i] for i in masked.masked_hits}
     seen: set[int] = set()
 
     def put_back(m: re.Match[str]) -> str:
@@ -102,14 +102,14 @@ def unmask(text: str, masked: Masked, lang: str) -> tuple[str, tuple[int, ...]]:
 
 
 def enforce(masked: Masked, hypotheses: Sequence[Hypothesis], lang: str, *,
-            admitted: str = "accept") -> Enforced:
+            admitted: str = "accept") -> TermOutcome:
     """Choose the best hypothesis that keeps the glossary, restore protected terms, verify and repair the rest."""
     texts = [h.text for h in hypotheses] or [""]
-    best: tuple[tuple, Enforced] | None = None
+    best: tuple[tuple, TermOutcome] | None = None
     for rank, text in enumerate(texts):
         restored, dropped = unmask(text, masked, lang)
         done = _verify(masked.hits, restored, lang, fix=True, admitted=admitted,
-                       protected={i for i in masked.masked if i not in dropped})
+                       protected={i for i in masked.masked_hits if i not in dropped})
         done = replace(done, dropped=dropped, hypothesis=rank)
         quality = (not dropped and not done.problems, -len(dropped), done.terms_ok, -len(done.problems), -rank)
         if best is None or quality > best[0]:
@@ -154,10 +154,10 @@ def _put_near(text: str, term: str, ratio: float) -> str:
 
 def unprotected(masked: Masked) -> Masked:
     """The same segment with nothing masked: what the engine gets again when it lost a placeholder."""
-    return replace(masked, text=masked.source, masked=(), policy="none")
+    return replace(masked, text=masked.source, masked_hits=(), policy="none")
 
 
-def after_retry(first: Enforced, again: Enforced, masked: Masked) -> Enforced:
+def after_retry(first: TermOutcome, again: TermOutcome, masked: Masked) -> TermOutcome:
     """The better of the masked result that lost placeholders and the unmasked second try (a note says so)."""
     lost = ", ".join(masked.hits[k].text for k in first.dropped)
     if len(again.problems) <= len(first.problems) - len(first.dropped):
@@ -167,7 +167,7 @@ def after_retry(first: Enforced, again: Enforced, masked: Masked) -> Enforced:
 
 
 def check_entry(source: str, target: str, glossary: Glossary, lang: str, *, fix: bool = False,
-                admitted: str = "accept") -> Enforced:
+                admitted: str = "accept") -> TermOutcome:
     """Verify (and with `fix`, repair) the glossary terms of an existing translation: for `toolkit check`.
 
     The caller decides which entries may be fixed: approved (non-fuzzy) ones never are.
@@ -207,7 +207,7 @@ def find_terms(target: str, concepts: Sequence[Concept], lang: str) -> list[_Fou
 
 
 def _verify(hits: Sequence[TermHit], target: str, lang: str, *, fix: bool, admitted: str,
-            protected: set[int]) -> Enforced:
+            protected: set[int]) -> TermOutcome:
     if admitted not in ADMITTED:
         raise ValueError(f"admitted must be one of {', '.join(ADMITTED)}, not {admitted!r}")
     notes: list[str] = []
@@ -270,7 +270,7 @@ def _verify(hits: Sequence[TermHit], target: str, lang: str, *, fix: bool, admit
         text = text[:start] + new + text[end:]
     if edits:
         problems = [replace(p, span=_shifted(p.span, edits)) if p.span else p for p in problems]
-    return Enforced(text, tuple(dict.fromkeys(notes)), tuple(problems), len(hits), ok,
+    return TermOutcome(text, tuple(dict.fromkeys(notes)), tuple(problems), len(hits), ok,
                     repairs=tuple(dict.fromkeys(repairs)))
 
 

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -11,6 +13,8 @@ from typer.core import TyperGroup
 
 from .. import __version__
 from ..errors import ToolkitError
+from .options import EncodingOpt, GlossaryOpt, LocalesOpt, NoGlossaryOpt, choose_glossary, load_glossary, \
+    note_missing_glossary
 
 
 class ToolkitGroup(TyperGroup):
@@ -49,19 +53,14 @@ def main_options(
     ctx.obj = {"debug": debug}
 
 
-GlossaryOpt = Annotated[Path, typer.Option("--glossary", "-g", help="Glossary directory or file.")]
-EncodingOpt = Annotated[Optional[str], typer.Option("--encoding", help="Encoding of the article (default UTF-8).")]
-
-
 @app.command()
 def translate(
     file: Annotated[Path, typer.Argument(help="The English article, plain text, one block per line.")],
     to: Annotated[list[str], typer.Option("--to", "-t", help="Target language: ru, az, hy or all; repeatable.")],
     engine: Annotated[str, typer.Option("--engine", "-e", help="auto, argos, ctranslate2 or pseudo.")] = "auto",
-    glossary: Annotated[Optional[Path], typer.Option(
-        "--glossary", "-g", help="Glossary directory or file (default: glossaries/, if there is one).")] = None,
-    no_glossary: Annotated[bool, typer.Option("--no-glossary", help="Translate without terminology.")] = False,
-    locales: Annotated[Path, typer.Option("--locales", "-l", help="Where the catalogs live.")] = Path("locales"),
+    glossary: GlossaryOpt = None,
+    no_glossary: NoGlossaryOpt = False,
+    locales: LocalesOpt = Path("locales"),
     encoding: EncodingOpt = None,
     no_download: Annotated[bool, typer.Option("--no-download", help="Never fetch a missing model.")] = False,
     device: Annotated[Optional[str], typer.Option("--device", help="cpu or cuda (passed to CTranslate2).")] = None,
@@ -74,24 +73,35 @@ def translate(
 
     Example:  toolkit translate seeds/karabakh-mining.txt --to all --engine pseudo
     """
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-    from rich.table import Table
-
-    from .. import config, langs, pipeline
-    from ..engines import ENGINE_NAMES
+    from .. import config, document, langs, pipeline
+    from ..engines import check_engine_name
     from ..tm import Memory
-    from ..errors import UsageError
 
     targets = langs.expand_targets(to)
-    # Only the default may be missing (said after the run, so an error stays the only line); a --glossary
-    # given must exist.
-    default_missing = glossary is None and not no_glossary and not Path("glossaries").exists()
-    if glossary is None:
-        glossary = Path("glossaries")
-    no_glossary = no_glossary or default_missing
-    if engine not in ("auto", *ENGINE_NAMES):
-        raise UsageError(f"unknown engine {engine!r}; choose one of: auto, {', '.join(ENGINE_NAMES)}")
+    check_engine_name(engine)
+    document.check_path(file)   # a missing article is the first thing to say, before any glossary problem
+    choice = choose_glossary(glossary, no_glossary)
+    with _progress_bar() as progress:
+        report = pipeline.translate_file(
+            file, targets, engine=engine, glossary_dir=choice.path, locales=locales, encoding=encoding,
+            allow_download=not no_download, num_hypotheses=hypotheses, progress=progress,
+            engine_options={"device": device} if device else {}, memory=None if no_cache else Memory(),
+            config=config.load(),
+        )
+    _print_report(report)
+    note_missing_glossary(choice, "translated")
+    for r in report.languages:
+        if r.changes.conflicts:
+            typer.echo(f"{r.lang}: warning: {len(r.changes.conflicts)} approved translation(s) break the glossary "
+                       f"({', '.join(r.changes.conflicts)}); kept as they are, see `toolkit check`", err=True)
+
+
+@contextmanager
+def _progress_bar() -> Iterator[Callable[[str, int, int, str], None]]:
+    """A progress callback for the pipeline: one bar per language on a terminal, nothing otherwise."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     console = Console(stderr=True)
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=console, transient=True, disable=not console.is_terminal) as bar:
@@ -102,11 +112,15 @@ def translate(
                 tasks[lang] = bar.add_task(f"{lang}: {message}", total=max(total, 1))
             bar.update(tasks[lang], completed=done, total=max(total, 1), description=f"{lang}: {message}")
 
-        report = pipeline.translate_file(
-            file, targets, engine=engine, glossary_dir=None if no_glossary else glossary, locales=locales,
-            encoding=encoding, allow_download=not no_download, num_hypotheses=hypotheses, progress=progress,
-            engine_options={"device": device} if device else {}, memory=None if no_cache else Memory(), config=config.load(),
-        )
+        yield progress
+
+
+def _print_report(report) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    from .. import langs
+
     table = Table(title=f"{report.document.source}: {len(report.document.segments)} segments")
     for col in ("language", "translated", "terms applied", "changes", "catalog"):
         table.add_column(col)
@@ -116,29 +130,24 @@ def translate(
         table.add_row(f"{r.lang} ({langs.english_name(r.lang)})", str(r.sent), terms, changes, str(r.catalog))
     Console().print(table)
     typer.echo(f"template: {report.pot}")
-    if default_missing:
-        typer.echo("toolkit: note: no glossaries/ here, translated without terminology "
-                   "(pass --glossary DIR, or --no-glossary to silence this)", err=True)
-    for r in report.languages:
-        if r.changes.conflicts:
-            typer.echo(f"{r.lang}: warning: {len(r.changes.conflicts)} approved translation(s) break the glossary "
-                       f"({', '.join(r.changes.conflicts)}); kept as they are, see `toolkit check`", err=True)
 
 
 @app.command()
 def segment(
     file: Annotated[Path, typer.Argument(help="The English article.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON list of blocks of sentences.")] = False,
-    glossary: GlossaryOpt = Path("glossaries"),
+    glossary: GlossaryOpt = None,
+    no_glossary: NoGlossaryOpt = False,
     encoding: EncodingOpt = None,
 ) -> None:
     """Show how FILE is split into blocks and sentences (segment ids become PO msgctxt).
 
     Example:  toolkit segment seeds/karabakh-mining.txt --json
     """
-    from .. import glossary as glossary_mod, pipeline
+    from .. import document, pipeline
 
-    gl = glossary_mod.load(glossary) if glossary.exists() else None
+    document.check_path(file)
+    gl, choice = load_glossary(glossary, no_glossary)
     doc = pipeline.load(file, gl, encoding=encoding)
     if as_json:
         blocks = [[s.text for s in b.segments] for b in doc.blocks]
@@ -146,6 +155,7 @@ def segment(
     else:
         for s in doc.segments:
             typer.echo(f"{s.id}\t{s.text}")
+    note_missing_glossary(choice, "segmented")
 
 
 def _mount() -> None:

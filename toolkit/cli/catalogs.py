@@ -7,23 +7,8 @@ from typing import Annotated, Optional
 
 import typer
 
-LocalesOpt = Annotated[Path, typer.Option("--locales", "-l", help="Where the catalogs live.")]
-GlossaryOpt = Annotated[Path, typer.Option("--glossary", "-g", help="Glossary directory or file (skipped if absent).")]
-FormatOpt = Annotated[str, typer.Option("--format", help="table or json.")]
-
-
-def _glossary(path: Path):
-    from .. import glossary
-
-    return glossary.load(path) if path.exists() else None
-
-
-def _format(fmt: str) -> str:
-    from ..errors import UsageError
-
-    if fmt not in ("table", "json"):
-        raise UsageError(f"unknown format {fmt!r}; use table or json")
-    return fmt
+from .options import EncodingOpt, FormatOpt, GlossaryOpt, LocalesOpt, NoGlossaryOpt, check_format, choose_glossary, \
+    load_glossary, note_missing_glossary
 
 
 def build(
@@ -33,8 +18,9 @@ def build(
         "--out", "-o", help="Output file; '-' for stdout. Default: next to FILE as NAME.<lang>.txt.")] = None,
     fuzzy: Annotated[str, typer.Option("--fuzzy", help="use (default), source or fail.")] = "use",
     locales: LocalesOpt = Path("locales"),
-    glossary: GlossaryOpt = Path("glossaries"),
-    encoding: Annotated[Optional[str], typer.Option("--encoding", help="Encoding of the article.")] = None,
+    glossary: GlossaryOpt = None,
+    no_glossary: NoGlossaryOpt = False,
+    encoding: EncodingOpt = None,
 ) -> None:
     """Write the translated article from its catalog: original blocks, spacing, line endings.
 
@@ -42,15 +28,17 @@ def build(
     """
     import sys
 
-    from .. import build as build_mod, langs
+    from .. import build as build_mod, document, langs
     from ..errors import UsageError
 
     targets = langs.expand_targets(to)
     if out is not None and len(targets) > 1:
         raise UsageError("--out takes one language; give a single --to")
+    document.check_path(file)
+    choice = choose_glossary(glossary, no_glossary)
     for lang in targets:
         built = build_mod.build_file(file, lang, locales=locales, out=out, fuzzy=fuzzy,
-                                     glossary_dir=glossary, encoding=encoding)
+                                     glossary_dir=choice.path, encoding=encoding)
         if built.out is None:
             sys.stdout.buffer.write(built.data)
             sys.stdout.flush()
@@ -61,6 +49,7 @@ def build(
             typer.echo(f"{lang}: warning: {built.fuzzy} fuzzy (unreviewed) translation(s) {how}", err=True)
         if built.untranslated:
             typer.echo(f"{lang}: warning: {built.untranslated} untranslated sentence(s) left in English", err=True)
+    note_missing_glossary(choice, "built")
 
 
 def compile_(
@@ -81,7 +70,8 @@ def compile_(
 def check(
     file: Annotated[Optional[Path], typer.Argument(help="Only this article's catalogs.")] = None,
     to: Annotated[Optional[list[str]], typer.Option("--to", "-t", help="Only these languages.")] = None,
-    glossary: GlossaryOpt = Path("glossaries"),
+    glossary: GlossaryOpt = None,
+    no_glossary: NoGlossaryOpt = False,
     locales: LocalesOpt = Path("locales"),
     fmt: FormatOpt = "table",
     fix: Annotated[bool, typer.Option("--fix", help="Repair glossary terms in fuzzy entries (never approved ones).")
@@ -98,10 +88,10 @@ def check(
     from .. import langs, qa
     from ..errors import ConflictFound
 
-    _format(fmt)
+    check_format(fmt)
     targets = langs.expand_targets(to) if to else ()
-    findings, fixes = qa.run(locales, name=file.stem if file else None, targets=targets,
-                             glossary=_glossary(glossary), fix=fix)
+    gl, choice = load_glossary(glossary, no_glossary)
+    findings, fixes = qa.run(locales, name=file.stem if file else None, targets=targets, glossary=gl, fix=fix)
     counts = qa.summary(findings)
     if fmt == "json":
         typer.echo(json.dumps({"findings": [f.as_dict() for f in findings], "summary": counts,
@@ -120,6 +110,7 @@ def check(
         for x in fixes:
             typer.echo(f"fixed {x.catalog} {x.msgctxt}: {'; '.join(x.notes)}")
         typer.echo(f"{counts['error']} error(s), {counts['warning']} warning(s), {len(fixes)} fix(es)")
+    note_missing_glossary(choice, "checked")
     blocking = qa.blocking(findings)
     if blocking:
         raise ConflictFound(f"{len(blocking)} blocking finding(s), first {blocking[0].lang} {blocking[0].entry}: "
@@ -128,7 +119,8 @@ def check(
 
 def stats(
     locales: LocalesOpt = Path("locales"),
-    glossary: GlossaryOpt = Path("glossaries"),
+    glossary: GlossaryOpt = None,
+    no_glossary: NoGlossaryOpt = False,
     fmt: FormatOpt = "table",
 ) -> None:
     """Per language: segments, words, approved / fuzzy / untranslated, term success rate, open conflicts.
@@ -137,10 +129,12 @@ def stats(
     """
     from .. import stats as stats_mod
 
-    _format(fmt)
-    rows = stats_mod.collect(locales, glossary=_glossary(glossary))
+    check_format(fmt)
+    gl, choice = load_glossary(glossary, no_glossary)
+    rows = stats_mod.collect(locales, glossary=gl)
     if fmt == "json":
         typer.echo(json.dumps([r.as_dict() for r in rows], ensure_ascii=False, indent=2))
+        note_missing_glossary(choice, "counted")
         return
     from rich.console import Console
     from rich.table import Table
@@ -154,6 +148,7 @@ def stats(
                       f"{r.fuzzy} ({r.percent(r.fuzzy)}%)", f"{r.untranslated} ({r.percent(r.untranslated)}%)",
                       rate, str(r.conflicts))
     Console().print(table)
+    note_missing_glossary(choice, "counted")
 
 
 def register(app: typer.Typer) -> None:

@@ -7,20 +7,21 @@ from typing import Annotated, Optional
 
 import typer
 
+from .options import FormatOpt, check_format
+
 app = typer.Typer(no_args_is_help=True, rich_markup_mode=None,
                   help="Review and exchange the terminology glossaries (glossaries/*.tsv).\n\n"
                        "Example:  toolkit glossary conflicts --format json")
 
-GlossaryOpt = Annotated[Path, typer.Option("--glossary", "-g", help="Glossary directory or file.")]
-FormatOpt = Annotated[str, typer.Option("--format", help="table or json.")]
+GlossaryOpt = Annotated[Optional[Path], typer.Option("--glossary", "-g", help="Glossary directory or file "
+                                                     "(default: glossaries/).")]
 
 
-def _format(fmt: str) -> str:
-    from ..errors import UsageError
+def _required(named: Path | None) -> Path:
+    """The glossary these commands work on: it must exist (the one rule, `glossary.choose`, with required)."""
+    from .. import glossary as glossary_mod
 
-    if fmt not in ("table", "json"):
-        raise UsageError(f"unknown format {fmt!r}; use table or json")
-    return fmt
+    return glossary_mod.choose(named, required=True).path
 
 
 def _report(findings: list, fmt: str, title: str) -> None:
@@ -49,7 +50,7 @@ def _report(findings: list, fmt: str, title: str) -> None:
 
 @app.command()
 def check(
-    glossary: GlossaryOpt = Path("glossaries"),
+    glossary: GlossaryOpt = None,
     fmt: FormatOpt = "table",
 ) -> None:
     """Lint the glossary files: conflicting targets, overlaps, preferred-vs-forbidden, shared targets,
@@ -59,13 +60,14 @@ def check(
     """
     from .. import glossary as glossary_mod
 
-    _format(fmt)
-    _report(glossary_mod.lint(glossary), fmt, f"glossary check {glossary}")
+    check_format(fmt)
+    path = _required(glossary)
+    _report(glossary_mod.lint(path), fmt, f"glossary check {path}")
 
 
 @app.command()
 def conflicts(
-    glossary: GlossaryOpt = Path("glossaries"),
+    glossary: GlossaryOpt = None,
     locales: Annotated[Path, typer.Option("--locales", "-l", help="Catalogs to check against the glossary.")]
     = Path("locales"),
     fmt: FormatOpt = "table",
@@ -77,9 +79,10 @@ def conflicts(
     """
     from .. import glossary as glossary_mod, qa
 
-    _format(fmt)
-    findings = glossary_mod.lint(glossary)
-    loaded = glossary_mod.load(glossary)
+    check_format(fmt)
+    path = _required(glossary)
+    findings = glossary_mod.lint(path)
+    loaded = glossary_mod.load(path)
     findings += glossary_mod.contested(loaded.concepts)
     findings += qa.glossary_conflicts(loaded, locales)
     _report(findings, fmt, "glossary conflicts")
@@ -107,7 +110,7 @@ def import_tbx(
 
 @app.command("export")
 def export_tbx(
-    glossary: GlossaryOpt = Path("glossaries"),
+    glossary: GlossaryOpt = None,
     out: Annotated[Optional[Path], typer.Option("--out", "-o", help="TBX file to write (default: stdout).")] = None,
 ) -> None:
     """Write the layered glossary as TBX-Basic (TBX v3), with administrativeStatus for every term.
@@ -117,7 +120,7 @@ def export_tbx(
     from .. import glossary as glossary_mod
     from ..glossary import tbx
 
-    loaded = glossary_mod.load(glossary)
+    loaded = glossary_mod.load(_required(glossary))
     text = tbx.write(loaded.concepts, out)
     if out is None:
         typer.echo(text, nl=False)
@@ -142,7 +145,7 @@ def seed(
     from .. import glossary as glossary_mod, langs
     from ..errors import UsageError
 
-    _format(fmt)
+    check_format(fmt)
     if not from_cldr:
         raise UsageError("say where to seed from: --from-cldr")
     targets = langs.expand_targets(to)

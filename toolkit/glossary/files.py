@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import GlossaryError
@@ -9,6 +10,30 @@ from .matching import Glossary
 from .model import Concept
 
 GLOSSARY_SUFFIXES = (".tsv", ".csv", ".tbx")
+DEFAULT_DIR = Path("glossaries")
+
+
+@dataclass(frozen=True, slots=True)
+class GlossaryChoice:
+    path: Path | None              # what to load; None: work without terminology
+    default_missing: bool = False  # nothing was named and there is no glossaries/ here: say so, then go on
+
+    def load(self) -> Glossary | None:
+        return load(self.path) if self.path is not None else None
+
+
+def choose(named: str | Path | None, *, off: bool = False, required: bool = False) -> GlossaryChoice:
+    """The one rule every command follows: a glossary named must exist; none named means `glossaries/`
+    if there is one, else no terminology (the caller notes it), or an error when the command needs one
+    (`required`, the glossary commands); `off` (--no-glossary) means none."""
+    if off:
+        return GlossaryChoice(None)
+    path = Path(named) if named is not None else DEFAULT_DIR
+    if path.exists():
+        return GlossaryChoice(path)
+    if named is not None or required:
+        raise GlossaryError("no such glossary file or directory", path=path, hint="check --glossary")
+    return GlossaryChoice(None, default_missing=True)
 
 
 def glossary_files(paths: str | Path | Sequence[str | Path]) -> list[Path]:
