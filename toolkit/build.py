@@ -108,9 +108,9 @@ def compile_catalogs(locales: str | Path, *, targets: tuple[str, ...] = ()) -> l
     import subprocess
     import tempfile
 
-    from . import catalog, fsutil, pofile
+    from . import fsutil, locales as locales_mod, pofile
 
-    found = catalog.catalogs(locales, targets=targets)
+    found = locales_mod.catalogs(locales, targets=targets)
     msgfmt = shutil.which("msgfmt")
     out = []
     for lang, po_path in found:

@@ -250,9 +250,9 @@ def fix_catalog(po: polib.POFile, lang: str, glossary: Glossary, *, catalog: str
 def run(locales: Path, *, name: str | None = None, targets: Sequence[str] = (), glossary: Glossary | None = None,
         fix: bool = False) -> tuple[list[Finding], list[Fix]]:
     """Check (and with `fix`, repair fuzzy terms in) every catalog under `locales`."""
-    from . import catalog as catalog_mod, fsutil, pofile
+    from . import fsutil, locales as locales_mod, pofile
 
-    found = catalog_mod.catalogs(locales, name=name, targets=targets)
+    found = locales_mod.catalogs(locales, name=name, targets=targets)
     findings: list[Finding] = []
     fixes: list[Fix] = []
     for lang, path in found:
@@ -272,10 +272,10 @@ def run(locales: Path, *, name: str | None = None, targets: Sequence[str] = (), 
 def glossary_conflicts(glossary: Glossary, locales: str | Path, langs: Sequence[str] = ()) -> list[Finding]:
     """Catalog entries whose translation breaks the glossary, for `toolkit glossary conflicts`: an approved
     entry is an error (it is never rewritten), a fuzzy one a warning. No catalogs yet is not an error here."""
-    from . import catalog as catalog_mod, pofile, terms
+    from . import locales as locales_mod, pofile, terms
 
     out: list[Finding] = []
-    for lang, path in catalog_mod.catalogs(locales, targets=langs, missing_ok=True):
+    for lang, path in locales_mod.catalogs(locales, targets=langs, missing_ok=True):
         for entry in pofile.read(path, lang=lang):
             if entry.obsolete or not entry.msgstr:
                 continue

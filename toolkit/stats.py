@@ -39,9 +39,9 @@ class LanguageStats:
 
 
 def collect(locales: Path, *, glossary: Glossary | None = None, targets: Sequence[str] = ()) -> list[LanguageStats]:
-    from . import catalog, pofile, qa
+    from . import locales as locales_mod, pofile, qa
 
-    found = catalog.catalogs(locales, targets=targets)
+    found = locales_mod.catalogs(locales, targets=targets)
     by_lang: dict[str, list[Path]] = {}
     for lang, path in found:
         by_lang.setdefault(lang, []).append(path)

@@ -19,14 +19,17 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from . import morph
 from .findings import Finding
 from .glossary import Concept, Glossary, TermHit
 
-if TYPE_CHECKING:
-    from .engines import Hypothesis
+
+class Hypothesis(Protocol):
+    """What the term logic reads of an engine's hypothesis (`toolkit.engines.Hypothesis`): its text."""
+
+    text: str
 
 MASK_POLICIES = ("all", "protected", "none")
 ADMITTED = ("accept", "repair")

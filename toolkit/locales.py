@@ -1,0 +1,25 @@
+"""The locales folder: where a document's catalogs live, and the one walk over them."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from .errors import CatalogError
+
+
+def catalogs(locales: str | Path, *, name: str | None = None, targets: Sequence[str] = (),
+             missing_ok: bool = False) -> list[tuple[str, Path]]:
+    """(lang, path) of every catalog under `locales`, sorted; optionally one document and some languages.
+
+    The one walk over a locales folder (check, stats, compile, glossary conflicts): read each catalog with
+    `pofile.read`. Finding none is an error unless `missing_ok`.
+    """
+    found = []
+    for path in sorted(Path(locales).glob("*/LC_MESSAGES/*.po")):
+        lang = path.parent.parent.name
+        if (name is None or path.stem == name) and (not targets or lang in targets):
+            found.append((lang, path))
+    if not found and not missing_ok:
+        what = f"no catalogs for {name!r}" if name else "no catalogs"
+        raise CatalogError(f"{what} under {locales}", path=locales, hint="run `toolkit translate FILE --to LANG` first")
+    return found
