@@ -6,16 +6,16 @@ import json
 from dataclasses import replace
 from pathlib import Path
 
-import polib
 import pytest
 from hypothesis import given, strategies as st
 from typer.testing import CliRunner
 
-from toolkit import findings, pofile, qa
+from toolkit import findings, qa
 from toolkit.cli import app
 from toolkit.findings import CODES, Finding
 
 from .conftest import ROOT
+from .test_qa import _catalog as catalog_with, entry
 
 runner = CliRunner()
 # Words the old code sorted findings by, and words that would mislead anyone doing so again.
@@ -34,19 +34,10 @@ def test_an_unknown_code_fails_where_the_finding_is_made():
 
 
 def _catalog(tmp_path: Path) -> Path:
-    po = polib.POFile()
-    po.metadata = {"Content-Type": "text/plain; charset=UTF-8", "Language": "ru",
-                   "Plural-Forms": "nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n%10>=2 && n%10<=4 && "
-                                   "(n%100<10 || n%100>=20) ? 1 : 2);"}
-    rows = [("b1.s1", "Kyzylbulag had 6,500 workers.", "В Гызылбулаге 6500 рабочих.", []),       # approved: blocks
-            ("b2.s1", "Talks in Yerevan.", "Переговоры в Москве.", ["fuzzy"]),                   # fuzzy: warns
-            ("b3.s1", "Over 2,000 left.", "Ушли 200.", ["fuzzy"])]
-    for ctxt, source, target, flags in rows:
-        po.append(polib.POEntry(msgctxt=ctxt, msgid=source, msgstr=target, flags=flags))
-    path = tmp_path / "loc" / "ru" / "LC_MESSAGES" / "a.po"
-    path.parent.mkdir(parents=True)
-    pofile.write(po, path)
-    return path
+    return catalog_with(tmp_path, [
+        entry("Kyzylbulag had 6,500 workers.", "В Гызылбулаге 6500 рабочих."),              # approved: blocks
+        entry("Talks in Yerevan.", "Переговоры в Москве.", fuzzy=True, ctxt="b2.s1"),      # fuzzy: warns
+        entry("Over 2,000 left.", "Ушли 200.", fuzzy=True, ctxt="b3.s1")])
 
 
 def _run(*args: str):

@@ -24,6 +24,14 @@ def _required(named: Path | None) -> Path:
     return glossary_mod.choose(named, required=True).path
 
 
+def _written(text: str, out: Path | None, what: str) -> None:
+    """The file's text on stdout when there is no --out (the library wrote it otherwise): say what went where."""
+    if out is None:
+        typer.echo(text, nl=False)
+    else:
+        typer.echo(f"{out}: {what}", err=True)
+
+
 def _report(findings: list, fmt: str, title: str) -> None:
     """Print findings; exit 7 (ConflictFound) when any is blocking."""
     from ..errors import ConflictFound
@@ -102,10 +110,7 @@ def import_tbx(
 
     concepts = tbx.read(file)
     text = glossary_mod.write_tsv(concepts, out, ("ru", "az", "hy"))
-    if out is None:
-        typer.echo(text, nl=False)
-    else:
-        typer.echo(f"{out}: {len(concepts)} concepts", err=True)
+    _written(text, out, f"{len(concepts)} concepts")
 
 
 @app.command("export")
@@ -122,10 +127,7 @@ def export_tbx(
 
     loaded = glossary_mod.load(_required(glossary))
     text = tbx.write(loaded.concepts, out)
-    if out is None:
-        typer.echo(text, nl=False)
-    else:
-        typer.echo(f"{out}: {len(loaded)} concepts", err=True)
+    _written(text, out, f"{len(loaded)} concepts")
 
 
 @app.command()
@@ -157,7 +159,4 @@ def seed(
         typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
     text = glossary_mod.write_tsv(concepts, out, targets)
-    if out is None:
-        typer.echo(text, nl=False)
-    else:
-        typer.echo(f"{out}: {len(concepts)} proposed concepts", err=True)
+    _written(text, out, f"{len(concepts)} proposed concepts")
