@@ -31,6 +31,7 @@ class Hypothesis(Protocol):
 
     text: str
 
+
 MASK_POLICIES = ("all", "protected", "none")
 ADMITTED = ("accept", "repair")
 _PLACEHOLDER = "Xq{}"
@@ -48,6 +49,8 @@ class Masked:
 
 @dataclass(frozen=True, slots=True)
 class TermOutcome:
+    """What the term step made of one target: the text to keep, and what it did and could not do."""
+
     text: str
     notes: tuple[str, ...]            # what was done, one line per term, for the PO extracted comments
     problems: tuple[Finding, ...]     # terms that could not be verified or repaired: the entry stays fuzzy
