@@ -67,7 +67,7 @@ REPAIRED = [
 @pytest.mark.parametrize("lang, source, target, repaired, reason", REPAIRED)
 def test_forbidden_variants_are_repaired_keeping_the_inflection(lang, source, target, repaired, reason):
     flagged = terms.check_entry(source, target, GLOSSARY, lang, fix=False)
-    assert flagged.problems and "forbidden variant" in flagged.problems[0].message and not flagged.changed, reason
+    assert flagged.problems and "forbidden variant" in flagged.problems[0] and not flagged.changed, reason
     done = terms.check_entry(source, target, GLOSSARY, lang, fix=True)
     assert (done.text, done.problems, done.changed) == (repaired, (), True), reason
     assert any("repaired forbidden" in n for n in done.notes)
@@ -87,8 +87,8 @@ LEFT_FUZZY = [
 @pytest.mark.parametrize("lang, source, target, reason", LEFT_FUZZY)
 def test_missing_terms_are_problems_naming_the_term(lang, source, target, reason):
     done = terms.check_entry(source, target, GLOSSARY, lang, fix=True)
-    assert done.problems and "not found" in done.problems[0].message, reason
-    assert done.problems[0].code == "term-missing", reason
+    assert done.problems and "not found" in done.problems[0], reason
+    assert done.issues[0].code == "term-missing", reason
     assert done.text == target and done.terms_ok < done.terms_total
 
 
@@ -138,7 +138,7 @@ def test_a_dropped_placeholder_is_put_back_and_reported():
     m = terms.mask(source, GLOSSARY.match(source), "ru", "protected")
     done = terms.enforce(m, [Hypothesis("Сообщило об этом.", 0.0)], "ru")
     assert done.needs_retry and done.text.startswith("АЗЕРТАДЖ ")
-    assert "dropped it; put back" in done.problems[0].message and done.problems[0].code == "term-dropped"
+    assert "dropped it; put back" in done.problems[0] and done.issues[0].code == "term-dropped"
 
 
 def test_lost_protection_is_retried_unmasked_and_said_in_a_note():

@@ -28,7 +28,9 @@ CODES: dict[str, tuple[str, str]] = {
     # glossary terms in translations (`toolkit check`, `stats`, `translate`)
     "term-missing": (BY_ENTRY, "a glossary term of the source has no accepted form in the translation"),
     "term-forbidden": (BY_ENTRY, "a forbidden variant of a glossary term is in the translation"),
-    "term-variant": (BY_ENTRY, "an admitted variant that policy wants repaired could not be"),
+    "term-admitted": (BY_ENTRY, "an admitted variant that policy wants repaired could not be"),
+    "term-variant": (BY_ENTRY, "a misspelt or other-language variant of a glossary term"),
+    "term-source-copy": (BY_ENTRY, "the English form of a term was left in the translation"),
     "term-dropped": (BY_ENTRY, "the engine dropped a protected term; it was put back near its position"),
     "term-no-target": ("info", "the glossary has no term for this language: not the translation's fault"),
     "catalog-term": (BY_ENTRY, "a catalog entry breaks the glossary (`toolkit glossary conflicts`)"),
@@ -61,6 +63,7 @@ class Finding:
     lang: str = ""
     entry: str = ""                            # the catalog entry's msgctxt; "" for a glossary file's finding
     term: str = ""                             # the glossary term concerned, in `lang` when it has one
+    concept: str = ""                          # the glossary concept's id, when the finding is about one
     span: tuple[int, int] | None = None        # where in the entry's translation, when known
     places: tuple[tuple[str, int], ...] = ()   # (file, line): glossary rows, or the catalog entry
     fuzzy: bool = False                        # the entry is unreviewed (see BY_ENTRY)
@@ -82,7 +85,7 @@ class Finding:
 
     def as_dict(self) -> dict:
         return {"code": self.code, "severity": self.severity, "lang": self.lang, "msgctxt": self.entry,
-                "term": self.term, "message": self.message, "catalog": self.catalog,
+                "term": self.term, "concept": self.concept, "message": self.message, "catalog": self.catalog,
                 "span": list(self.span) if self.span else None,
                 "places": [{"file": f, "line": n} for f, n in self.places]}
 

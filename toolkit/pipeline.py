@@ -139,8 +139,8 @@ def translate_segments(segments: Sequence[document.Segment], lang: str, engine: 
     enforced = _retry_dropped(cached, masked, enforced, lang, num_hypotheses=num_hypotheses)
     out = []
     for seg, done in zip(segments, enforced, strict=True):
-        out.append(Translation(seg, lang, done.text, identity, done.notes,
-                               tuple(p.message for p in done.problems), done.terms_total, done.terms_ok))
+        out.append(Translation(seg, lang, done.text, identity, done.notes, done.problems, done.terms_total,
+                               done.terms_ok))
     if progress:
         progress(lang, len(segments), len(segments), "done")
     return out

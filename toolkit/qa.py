@@ -31,6 +31,7 @@ from .findings import Finding, blocking, summary
 if TYPE_CHECKING:
     import polib
 
+    from . import terms
     from .glossary import Glossary
 
 __all__ = ["Finding", "Fix", "blocking", "check_catalog", "entry_findings", "glossary_conflicts", "run",
@@ -63,8 +64,14 @@ def term_findings(source: str, target: str, glossary: Glossary, lang: str, *, ap
     """
     from . import terms
 
-    return [replace(p, entry=msgctxt, fuzzy=not approved)
-            for p in terms.check_entry(source, target, glossary, lang).problems]
+    return [_term_finding(issue, glossary, lang, entry=msgctxt, fuzzy=not approved)
+            for issue in terms.check_entry(source, target, glossary, lang).issues]
+
+
+def _term_finding(issue: terms.TermIssue, glossary: Glossary, lang: str, **where) -> Finding:
+    concept = glossary.get(issue.concept)
+    term = (concept.preferred(lang) or concept.preferred("en") or "") if concept is not None else ""
+    return Finding(issue.code, issue.message, lang, term=term, concept=issue.concept, span=issue.span, **where)
 
 
 def _repair(source: str, target: str, glossary: Glossary, lang: str) -> tuple[str, tuple[str, ...]]:
@@ -281,8 +288,8 @@ def glossary_conflicts(glossary: Glossary, locales: str | Path, langs: Sequence[
                 continue
             state = "fuzzy" if entry.fuzzy else "approved"
             where = entry.msgctxt or entry.msgid[:30]
-            for problem in terms.check_entry(entry.msgid, entry.msgstr, glossary, lang).problems:
-                out.append(Finding("catalog-term", f"{where} ({state}): {problem.message}", lang,
-                                   entry=entry.msgctxt or "", term=problem.term, span=problem.span,
-                                   places=((str(path), entry.linenum),), fuzzy=entry.fuzzy, catalog=str(path)))
+            for issue in terms.check_entry(entry.msgid, entry.msgstr, glossary, lang).issues:
+                found = _term_finding(issue, glossary, lang, entry=entry.msgctxt or "", fuzzy=entry.fuzzy,
+                                      places=((str(path), entry.linenum),), catalog=str(path))
+                out.append(replace(found, code="catalog-term", message=f"{where} ({state}): {issue.message}"))
     return out

@@ -22,7 +22,6 @@ from dataclasses import dataclass, replace
 from typing import Protocol
 
 from . import morph
-from .findings import Finding
 from .glossary import Concept, Glossary, TermHit
 
 
@@ -48,18 +47,29 @@ class Masked:
 
 
 @dataclass(frozen=True, slots=True)
+class TermIssue:
+    """One term problem as data; `code` decides severity (toolkit.findings.CODES), never the message's words."""
+
+    code: str                          # term-missing | term-forbidden | term-admitted | term-dropped | term-no-target
+    concept: str                       # concept id
+    message: str
+    span: tuple[int, int] | None = None  # where in the target the suspect text is
+
+
+@dataclass(frozen=True, slots=True)
 class TermOutcome:
     """What the term step made of one target: the text to keep, and what it did and could not do."""
 
     text: str
     notes: tuple[str, ...]            # what was done, one line per term, for the PO extracted comments
-    problems: tuple[Finding, ...]     # terms that could not be verified or repaired: the entry stays fuzzy
+    problems: tuple[str, ...]         # terms that could not be verified or repaired: the entry stays fuzzy
     terms_total: int
     terms_ok: int
     dropped: tuple[int, ...] = ()     # placeholders the engine lost in the chosen hypothesis (hit indexes)
     hypothesis: int = 0               # which of the n-best was chosen (0 = the engine's best)
     changed: bool = False             # check_entry: the target was repaired
     repairs: tuple[str, ...] = ()     # the notes that say what was repaired (also in `notes`)
+    issues: tuple[TermIssue, ...] = ()  # the problems as data: code, concept, span (same order as problems)
 
     @property
     def needs_retry(self) -> bool:
@@ -132,16 +142,17 @@ def enforce(masked: Masked, hypotheses: Sequence[Hypothesis], lang: str, *,
         done = replace(again, dropped=done.dropped, hypothesis=done.hypothesis)
     notes = list(done.notes)
     problems = list(done.problems)
+    issues = list(done.issues)
     if done.hypothesis:
         notes.append(f"terminology: chose hypothesis {done.hypothesis + 1} of {len(texts)} "
                      "(the engine's best broke a glossary term)")
     for i in done.dropped:
         hit = masked.hits[i]
         target = hit.concept.preferred(lang) or hit.text
-        problems.append(Finding("term-dropped", f"term {hit.text!r} → {target!r} ({hit.concept.id}): the engine "
-                                "dropped it; put back near its source position, check the placement", lang,
-                                term=target))
-    return replace(done, notes=tuple(notes), problems=tuple(problems))
+        problems.append(f"term {hit.text!r} → {target!r} ({hit.concept.id}): the engine dropped it; "
+                        "put back near its source position, check the placement")
+        issues.append(TermIssue("term-dropped", hit.concept.id, problems[-1]))
+    return replace(done, notes=tuple(notes), problems=tuple(problems), issues=tuple(issues))
 
 
 def _put_near(text: str, term: str, ratio: float) -> str:
@@ -218,7 +229,7 @@ def _verify(hits: Sequence[TermHit], target: str, lang: str, *, fix: bool, admit
         raise ValueError(f"admitted must be one of {', '.join(ADMITTED)}, not {admitted!r}")
     notes: list[str] = []
     repairs: list[str] = []
-    problems: list[Finding] = []
+    issues: list[TermIssue] = []
     concepts: dict[str, Concept] = {}
     needed: dict[str, list[int]] = {}
     for i, hit in enumerate(hits):
@@ -232,12 +243,11 @@ def _verify(hits: Sequence[TermHit], target: str, lang: str, *, fix: bool, admit
         source = hits[indexes[0]].text
         preferred = concept.preferred(lang)
         if preferred is None:
-            problems.append(Finding("term-no-target", f"term {source!r} ({cid}): no {lang} target in the glossary",
-                                    lang, term=source))
+            issues.append(TermIssue("term-no-target", cid, f"term {source!r} ({cid}): no {lang} target in the glossary"))
             continue
         mine = [f for f in found if f.concept.id == cid]
         good = 0
-        flagged = len(problems)
+        flagged = len(issues)
         shielded = sum(1 for i in indexes if i in protected)
         for f in mine:
             if f.status == "preferred":
@@ -255,29 +265,29 @@ def _verify(hits: Sequence[TermHit], target: str, lang: str, *, fix: bool, admit
                 repairs.append(f"term: {source} → {preferred} ({cid}): repaired {what} {f.occ.text!r} → {new!r}")
                 notes.append(repairs[-1])
                 continue
-            code = "term-forbidden" if f.status == "forbidden" else "term-variant"
+            code = "term-forbidden" if f.status == "forbidden" else "term-admitted"
             message = f"term {source!r} → {preferred!r} ({cid}): {what} variant {f.occ.text!r}"
             if fix:
                 message += ", its grammatical form is unclear; replace it by hand"
-            problems.append(Finding(code, message, lang, term=preferred, span=(f.occ.start, f.occ.end)))
+            issues.append(TermIssue(code, cid, message, (f.occ.start, f.occ.end)))
         count = len(indexes)
         held = min(count, good)
         ok += held
         if held == count:
             how = "protected" if shielded == count else "verified"
             notes.append(f"term: {source} → {preferred} ({cid}, {how})")
-        elif len(problems) == flagged:        # a variant already reported explains the gap
+        elif len(issues) == flagged:        # a variant already reported explains the gap
             missing = count - held
             times = f" ({missing} of {count} occurrences)" if count > 1 else ""
-            problems.append(Finding("term-missing", f"term {source!r} → {preferred!r} ({cid}): not found in the "
-                                    f"translation{times}", lang, term=preferred))
+            issues.append(TermIssue("term-missing", cid, f"term {source!r} → {preferred!r} ({cid}): not found in the "
+                                    f"translation{times}"))
     text = target
     for start, end, new in sorted(edits, reverse=True):
         text = text[:start] + new + text[end:]
     if edits:
-        problems = [replace(p, span=_shifted(p.span, edits)) if p.span else p for p in problems]
-    return TermOutcome(text, tuple(dict.fromkeys(notes)), tuple(problems), len(hits), ok,
-                    repairs=tuple(dict.fromkeys(repairs)))
+        issues = [replace(i, span=_shifted(i.span, edits)) if i.span else i for i in issues]
+    return TermOutcome(text, tuple(dict.fromkeys(notes)), tuple(i.message for i in issues), len(hits), ok,
+                       repairs=tuple(dict.fromkeys(repairs)), issues=tuple(issues))
 
 
 def _shifted(span: tuple[int, int], edits: Sequence[tuple[int, int, str]]) -> tuple[int, int]:
