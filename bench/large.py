@@ -94,7 +94,8 @@ def stage_catalog(work: Path, n: int) -> dict:
     pofile.write(po, out)
     times["write"] = time.perf_counter() - t
     t = time.perf_counter()
-    old = pofile.read(out, lang="ru")
+    snap = pofile.snapshot(out, lang="ru")
+    old = snap.po
     times["read"] = time.perf_counter() - t
     # 1% of sentences edited, one paragraph added: a realistic re-run.
     lines = text.splitlines()
@@ -110,7 +111,7 @@ def stage_catalog(work: Path, n: int) -> dict:
     po, changes = catalog.merge(edited, "ru", old, trs)
     times["merge"] = time.perf_counter() - t
     t = time.perf_counter()
-    pofile.write(po, out, previous=old)
+    pofile.write(po, out, previous=snap)
     times["rewrite"] = time.perf_counter() - t
     return {"seconds": sum(times.values()), **times, "items": len(po), "changed": changes.count}
 

@@ -8,7 +8,7 @@ import argparse
 import time
 from pathlib import Path
 
-from toolkit.modelgen import build_argos_package, build_opus_mt_release
+from toolkit.modelgen import LAYOUTS, build_argos_package, build_opus_mt_release
 
 
 def main() -> None:
@@ -19,6 +19,9 @@ def main() -> None:
     parser.add_argument("--to", dest="target", default="ru")
     parser.add_argument("--multilingual", action="store_true", help="NLLB-style language tokens and prefixes")
     parser.add_argument("--opus-mt", action="store_true", help="write a tiny Marian/OPUS-MT release zip instead")
+    parser.add_argument("--layout", choices=LAYOUTS, default="locomotive",
+                        help="locomotive (en→ru 1.9 style), argos-train-2x (en→az 1.5 style: CTranslate2 2.x, "
+                             "no config.json), toolkit (with type and license fields)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args()
@@ -27,7 +30,7 @@ def main() -> None:
         out = build_opus_mt_release(args.out, target=args.target, seed=args.seed)
     else:
         out = build_argos_package(args.out, size=args.size, source=args.source, target=args.target,
-                                  multilingual=args.multilingual, seed=args.seed)
+                                  multilingual=args.multilingual, seed=args.seed, layout=args.layout)
     print(f"{out}: {out.stat().st_size / 1e6:.1f} MB in {time.perf_counter() - start:.1f} s")
 
 

@@ -38,6 +38,19 @@ def msgfmt_check(path: Path) -> None:
     result = subprocess.run([msgfmt, "--check-format", "--check-header", "-o", os.devnull, str(path)],
                             capture_output=True, text=True)
     assert result.returncode == 0, f"msgfmt rejected {path}:\n{result.stderr}"
+    msgcat_check(path)
+
+
+def msgcat_check(path: Path) -> None:
+    """GNU msgcat rewrites a catalog in gettext's canonical form: ours must already be in it, byte for byte,
+    so a translator's GNU tools and editors make minimal diffs."""
+    msgcat = shutil.which("msgcat")
+    if msgcat is None:
+        pytest.skip("GNU gettext's msgcat is not installed (the CI script installs it)")
+    data = Path(path).read_bytes()
+    result = subprocess.run([msgcat, "-"], input=data, capture_output=True)
+    assert result.returncode == 0, f"msgcat rejected {path}:\n{result.stderr.decode(errors='replace')}"
+    assert result.stdout == data, f"msgcat rewrites {path}: not in GNU gettext's form"
 
 
 @pytest.fixture

@@ -21,11 +21,30 @@ def fixed_clock(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_pot_has_one_entry_per_segment_and_passes_msgfmt(tmp_path: Path):
     pot = catalog.build_pot(doc("One. Two.\nThree.\n"))
-    assert [(e.msgctxt, e.msgid, e.occurrences) for e in pot] == [
-        ("b1.s1", "One.", [("a.txt", "1")]), ("b1.s2", "Two.", [("a.txt", "1")]), ("b2.s1", "Three.", [("a.txt", "2")])]
+    assert [(e.msgctxt, e.msgid, e.occurrences, e.comment) for e in pot] == [
+        (None, "One.", [("a.txt", "1")], "segment b1.s1"), (None, "Two.", [("a.txt", "1")], "segment b1.s2"),
+        (None, "Three.", [("a.txt", "2")], "segment b2.s1")]
     assert pot.metadata["POT-Creation-Date"] == "2023-11-14 22:13+0000"
-    pot.save(str(tmp_path / "a.pot"))
+    pofile.write(pot, tmp_path / "a.pot")
     msgfmt_check(tmp_path / "a.pot")
+
+
+KEY_CASES = [
+    ("One. Two.\n", [None, None]),                                  # msgctxt only where needed: nowhere
+    ("No. No.\nNo.\n", [None, "occurrence 2", "occurrence 3"]),    # the same sentence thrice in one article
+    ("Intro. No.\nNo.\n", [None, None, "occurrence 2"]),           # numbered by occurrence, not position
+]
+
+
+@pytest.mark.parametrize("text, contexts", KEY_CASES)
+def test_msgctxt_tells_apart_repeats_only(text: str, contexts: list):
+    assert [ctxt for ctxt, _ in catalog.keys(doc(text)).values()] == contexts
+
+
+def test_repeat_context_survives_an_insertion_elsewhere():
+    before = list(catalog.keys(doc("No. Yes.\nNo.\n")).values())
+    after = list(catalog.keys(doc("A new lead.\nNo. Yes.\nNo.\n")).values())[1:]
+    assert before == after
 
 
 def test_pot_date_changes_only_with_content(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):

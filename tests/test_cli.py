@@ -81,10 +81,12 @@ def test_python_dash_m_works():
 
 @pytest.mark.parametrize("args", [["--help"], ["segment", "SEED"], ["segment", "SEED", "--json"]])
 def test_help_and_segment_load_no_model_code(args):
-    """Start-up stays light: no CTranslate2, SentencePiece, argostranslate or pymorphy3 for these commands."""
+    """Start-up stays light: no CTranslate2, SentencePiece, argostranslate or pymorphy3 for these commands, and
+    not the review page's web stack (Starlette, uvicorn, Jinja2)."""
     args = [str(SEED) if a == "SEED" else a for a in args]
     code = ("import sys, atexit\n"
-            "heavy = {'ctranslate2', 'sentencepiece', 'argostranslate', 'pymorphy3', 'torch', 'stanza'}\n"
+            "heavy = {'ctranslate2', 'sentencepiece', 'argostranslate', 'pymorphy3', 'torch', 'stanza', "
+            "'starlette', 'uvicorn', 'jinja2'}\n"
             "atexit.register(lambda: print('HEAVY', sorted({m.split('.')[0] for m in sys.modules} & heavy), "
             "file=sys.stderr))\n"
             f"sys.argv = ['toolkit', *{args!r}]\n"

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from toolkit import fsutil, pofile
+from toolkit import catalog, fsutil, pofile
 
 from .conftest import ROOT
 
@@ -107,10 +107,10 @@ def test_two_runs_at_once_do_not_interleave(states, tmp_path):
     po = pofile.read(ru, lang="ru")
     approved = {}
     for e in [e for e in po if not e.obsolete][:50]:
-        e.msgstr = f"ОДОБРЕНО {e.msgctxt}"
+        e.msgstr = f"ОДОБРЕНО {catalog.position(e)}"
         if "fuzzy" in e.flags:
             e.flags.remove("fuzzy")
-        approved[e.msgctxt] = e.msgstr
+        approved[catalog.position(e)] = e.msgstr
     pofile.write(po, ru)
     codes = set()
     for attempt in range(2):
@@ -124,7 +124,7 @@ def test_two_runs_at_once_do_not_interleave(states, tmp_path):
         assert any(code == 0 for code, _ in results)
         for lang in LANGS:
             pofile.read(project / "locales" / lang / "LC_MESSAGES" / "story.po", lang=lang)
-        kept = {e.msgctxt: e.msgstr for e in pofile.read(ru, lang="ru") if e.msgctxt in approved}
+        kept = {catalog.position(e): e.msgstr for e in pofile.read(ru, lang="ru") if catalog.position(e) in approved}
         assert kept == approved
         (project / "story.txt").write_text(article(300, 7, edit_every=50 + attempt), encoding="utf-8")
     print("exit codes seen:", sorted(codes))

@@ -130,14 +130,64 @@ def test_crlf_is_read_without_carriage_returns(tmp_path):   # A6
     assert b"\r" not in out.read_bytes()
 
 
-def test_cp1251_catalog_is_written_back_as_utf8(tmp_path):   # A8
+def test_cp1251_catalog_keeps_its_charset(tmp_path):   # A8; issue 16: never change a charset silently
     src = pofile.read(PO / "cp1251_declared_cp1251.po")
     out = tmp_path / "ru.po"
     pofile.write(src, out)
     again = pofile.read(out)
-    assert "charset=UTF-8" in again.metadata["Content-Type"]
+    assert "charset=CP1251" in again.metadata["Content-Type"]
     assert [(e.msgid, e.msgstr) for e in again] == [(e.msgid, e.msgstr) for e in src]
+    out.read_bytes().decode("cp1251")
     msgfmt_check(out)
+
+
+# Files a desk really meets: the header names a single-byte charset, the bytes are UTF-8 (an editor
+# re-saved it). Latin-1 and KOI8-R decode any bytes, so only looking at the bytes can tell.
+MISLABELED = [
+    ("ISO-8859-1", "Баку — столица."),     # Cyrillic UTF-8 read as Latin-1 would be double-encoded
+    ("KOI8-R", "Bakı paytaxtdır."),        # Azerbaijani ı in UTF-8 under a KOI8-R header
+    ("CP1251", "Երևանը մայրաքաղաքն է։"),   # Armenian UTF-8 under a CP1251 header
+]
+
+
+@pytest.mark.parametrize("charset, msgstr", MISLABELED, ids=[c[0] for c in MISLABELED])
+def test_utf8_file_under_a_legacy_charset_header_is_refused(charset, msgstr, tmp_path):
+    path = tmp_path / "ru.po"
+    path.write_bytes((f'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset={charset}\\n"\n'
+                      f'"Language: ru\\n"\n\nmsgid "Baku is the capital."\nmsgstr "{msgstr}"\n').encode())
+    before = path.read_bytes()
+    with pytest.raises(CatalogError) as info:
+        pofile.read(path)
+    text = str(info.value)
+    assert text.startswith(f"{path}:7: the header (line 3) declares charset {charset}, but the file is UTF-8")
+    assert "charset=UTF-8" in text and "\n" not in text
+    assert path.read_bytes() == before
+
+
+def test_a_character_the_declared_charset_cannot_hold_is_an_error_not_a_new_charset(tmp_path):
+    src = pofile.snapshot(PO / "cp1251_declared_cp1251.po")
+    out = tmp_path / "ru.po"
+    out.write_bytes((PO / "cp1251_declared_cp1251.po").read_bytes())
+    src = pofile.snapshot(out)
+    src.po[0].msgstr = "Երևան"
+    with pytest.raises(CatalogError) as info:
+        pofile.write(src.po, out, previous=src)
+    assert str(info.value).startswith(f"{out}: ") and "CP1251" in str(info.value)
+    assert out.read_bytes() == (PO / "cp1251_declared_cp1251.po").read_bytes()
+
+
+def test_a_multi_megabyte_entry_is_read_and_written(tmp_path):
+    """Issue 16: strings were built in quadratic time (1 MB: 4 s, 20 MB: never). 2 million characters
+    (4 MB on disk) through render, strict scan and parse. No timing assertion: it must simply finish."""
+    po = polib.POFile(wrapwidth=pofile.WRAP_WIDTH)
+    po.metadata = {"Content-Type": "text/plain; charset=UTF-8", "Language": "ru"}
+    big = ("Баку и Ереван, " * 150_000)[:2_000_000]
+    po.append(polib.POEntry(msgid="Baku. " * 50_000, msgstr=big))
+    path = tmp_path / "ru.po"
+    assert pofile.write(po, path)
+    back = pofile.read(path)
+    assert back[0].msgstr == big
+    assert pofile.render(back) == path.read_bytes()
 
 
 @pytest.mark.parametrize("name", ["baseline.canon.po", "escapes.canon.po", "hy_az_chars.canon.po",
@@ -160,13 +210,13 @@ def test_language_header_must_match_its_folder(tmp_path):
 def test_write_skips_when_nothing_changed_and_refuses_an_editors_save(tmp_path):
     path = tmp_path / "ru.po"
     shutil.copyfile(PO / "ok.po", path)
-    po = pofile.read(path)
-    assert pofile.write(po, path, previous=po) is False
+    snap = pofile.snapshot(path)
+    assert pofile.write(snap.po, path, previous=snap) is False
     path.write_bytes(path.read_bytes().replace("столица".encode(), "столица!".encode()))
     edited = path.read_bytes()
-    po[0].msgstr = "MT overwrite"
+    snap.po[0].msgstr = "MT overwrite"
     with pytest.raises(ChangedOnDisk) as info:
-        pofile.write(po, path, previous=po)
+        pofile.write(snap.po, path, previous=snap)
     assert info.value.exit_code == 5 and str(path) in str(info.value)
     assert path.read_bytes() == edited
 
@@ -202,7 +252,7 @@ def test_lexer_is_linear():
 # Any Unicode but NUL, EOT (gettext's context separator) and surrogates, with the characters that broke polib and babel made likely.
 _HOSTILE = st.sampled_from(["\u2028", "\u2029", "\u0085", "\u001e", "\u001c", "\x0b", "\x0c", "\r", "\t", '"',
                             "\\", "%", "%s", "{", "}", "{city}", "#", "\n", "msgid ", "ə", "և", "Ё", " "])
-_TEXT = st.lists(st.one_of(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00\x04"), _HOSTILE),
+_TEXT = st.lists(st.one_of(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00\x04\x07"), _HOSTILE),
                  max_size=30).map("".join)
 
 
@@ -233,7 +283,7 @@ def test_round_trip_of_hostile_strings(tmp_path_factory, entries):
     assert pofile.render(back) == path.read_bytes()     # and it is stable
 
 
-@pytest.mark.parametrize("bad", ["\x00", "\x04"])
+@pytest.mark.parametrize("bad", ["\x00", "\x04", "\x07"])
 def test_writer_refuses_what_gettext_cannot_carry(bad, tmp_path):
     """Found by the round-trip property: msgfmt rejects U+0004 (its context separator) in any string."""
     po = polib.POFile(wrapwidth=pofile.WRAP_WIDTH)
@@ -244,3 +294,26 @@ def test_writer_refuses_what_gettext_cannot_carry(bad, tmp_path):
         pofile.write(po, path)
     assert str(info.value).startswith(f"{path}:")
     assert not path.exists() and list(tmp_path.iterdir()) == []
+
+
+_REAL = [PO / "obsolete.canon.po", PO / "escapes.canon.po", FIXTURES / "poedit" / "ru.po",
+         FIXTURES / "migration" / "session.positions.ru.po"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.sampled_from(_REAL), st.lists(st.tuples(st.integers(0, 10**6), st.binary(max_size=4)), max_size=4))
+def test_mutated_real_catalogs_are_read_or_refused_never_a_traceback(tmp_path_factory, source, edits):
+    """Our parser builds the entries now: whatever the strict lexer lets through, it must read."""
+    data = bytearray(source.read_bytes())
+    for at, junk in edits:
+        at %= len(data) + 1
+        data[at:at + len(junk)] = junk
+    path = tmp_path_factory.mktemp("fuzz") / "ru.po"
+    path.write_bytes(bytes(data))
+    try:
+        po = pofile.read(path)
+        data = pofile.render(po)
+    except CatalogError as exc:
+        assert "\n" not in str(exc)
+        return
+    assert data.count(b"msgid ") >= len(po)

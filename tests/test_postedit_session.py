@@ -17,7 +17,7 @@ import polib
 import pytest
 from typer.testing import CliRunner
 
-from toolkit import pofile
+from toolkit import catalog, pofile
 from toolkit.cli import app
 
 from .conftest import ROOT, msgfmt_check
@@ -51,7 +51,8 @@ def translate():
 
 
 def entries(po: polib.POFile, obsolete: bool = False) -> dict[str, polib.POEntry]:
-    return {e.msgctxt: e for e in po if e.obsolete == obsolete}
+    """By position (the `#. segment` note), for active entries; by msgid for obsolete ones."""
+    return {(e.msgid if obsolete else catalog.position(e)): e for e in po if e.obsolete == obsolete}
 
 
 def golden(name: str, text: str) -> None:
@@ -110,14 +111,18 @@ def test_post_editing_session(workdir: Path):
     # shifted sentence: same text, so same approved translation
     assert now["b2.s2"].msgid.startswith("Over 6,500")
     assert (now["b2.s2"].msgstr, now["b2.s2"].fuzzy) == ("4 декабря пришли более 6\u00a0500 человек.", False)
-    # edited sentence: fuzzy, previous source marked, new suggestion, the human text kept as #~
+    # edited approved sentence: fuzzy, previous source marked, the approved text kept as the suggestion
+    # (as msgmerge --previous), the new machine output in a note
     edited = now["b2.s3"]
-    assert edited.fuzzy and edited.msgstr.startswith("[ru:")
-    assert (edited.previous_msgctxt, edited.previous_msgid) == ("b2.s2", "The talks lasted 20 years.")
-    assert (gone["b2.s2"].msgid, gone["b2.s2"].msgstr) == ("The talks lasted 20 years.", "Переговоры длились 20 лет.")
+    assert edited.fuzzy and edited.msgstr == "Переговоры длились 20 лет."
+    assert (edited.previous_msgctxt, edited.previous_msgid) == (None, "The talks lasted 20 years.")
+    assert any(n.startswith("new machine suggestion: [ru:") for n in edited.comment.split("\n"))
     # deleted sentence: obsolete, its machine text intact; new sentence in its place is a new entry
-    assert gone["b3.s1"].msgid == "Russia sent 2,000 peacekeepers." and gone["b3.s1"].msgstr.startswith("[ru:")
+    assert gone["Russia sent 2,000 peacekeepers."].msgstr.startswith("[ru:")
     assert now["b3.s1"].msgid == "The EU said nothing." and now["b3.s1"].previous_msgid is None
+    # no msgctxt anywhere (no sentence repeats), positions in #: and #. segment, approved entries lean
+    assert all(e.msgctxt is None for e in po2)
+    assert now["b2.s2"].comment == "segment b2.s2" and now["b2.s2"].previous_msgid is None
     golden("session.ru.po", normalised(PO))
 
     built = cli("build", "article.txt", "--to", "ru", "--locales", "loc", "--glossary", "gl")

@@ -1,46 +1,46 @@
 """Gettext catalogs: the .pot of a document, one .po per language, merged without losing human work.
 
-Read and written with polib only, always from and to paths, with a fixed wrap width; babel serves
-locale facts (plural forms) only. Why: babel's reader turns `#| msgid` into a translator comment and
-rewrites the header, mixing the two writers re-wraps every long line, and both accept a truncated
-string without a word, so `pofile.read` lexes strictly first (tests/fixtures/po/ holds the cases).
+Keys are gettext's own: msgid, and a msgctxt only where one article has the same sentence twice (the
+second is `msgctxt "occurrence 2"`, which no insertion elsewhere changes). The position (`b3.s1`) is in
+the `#:` reference's line and in a `#. segment b3.s1` note, so `msgmerge`, Weblate and Poedit update
+our catalogs as they update any other. Catalogs written with position contexts (`msgctxt "b3.s1"`)
+are migrated on the next run without losing an approval.
 
-Merge policy (msgmerge's contract, plus what positional msgctxt ids need):
+Merge policy (`msgmerge --previous`'s contract, one-to-one):
 
-1. An entry whose (msgctxt, msgid) is unchanged is carried over as it is: msgstr, fuzzy flag,
-   translator comments (`#`), `#|` previous source.
-2. Then, over the whole document, a sentence whose text is an existing entry's msgid is that entry
-   *moved* (an insertion or deletion earlier in the block shifts every later id): it keeps its
-   translation and its state. msgmerge would mark it fuzzy because the context changed; we don't,
-   because the source sentence is identical. Obsolete `#~` entries count too (a deleted sentence that
-   comes back gets its old translation back), and a sentence that occurs twice shares a translation.
-3. What is left on both sides is paired as *edited* sentences: the most similar pairs first
-   (difflib ratio, +0.15 when the msgctxt is the same, accepted from 0.6). An edited sentence becomes
-   fuzzy with `#|` previous msgctxt/msgid and keeps its translator comments. Its msgstr is the new
-   machine suggestion; the old translation is kept as an obsolete `#~` entry under the old source
-   (and named in a `#.` line), so it is recoverable and comes back by itself if the edit is reverted.
-   Without a machine suggestion the old translation stays as the fuzzy msgstr, exactly as
-   `msgmerge --previous` does.
-4. New sentences get new entries (machine suggestion, fuzzy); old entries left over become obsolete.
+1. A sentence whose key is an entry's key keeps that entry: msgstr, state, translator comments. A
+   sentence whose text is an entry's msgid under another context, or an obsolete `#~` entry's, gets it
+   back too (a deleted sentence that returns gets its translation back; a sentence that occurs twice
+   shares one). An entry that is approved loses `#|` and the notes that only served the first review
+   (engine, hypotheses, term choices): approved entries carry their position and what still matters.
+2. What is left on both sides is paired as *edited* sentences, most similar first, when msgmerge
+   would pair them: the similarity of its fuzzy search (gnulib fstrcmp: 2·LCS / total length, in bytes)
+   above 0.6. An edited sentence turns fuzzy with `#|` the old source and keeps its translator
+   comments. When the old entry was approved (or a translator's fuzzy draft), its msgstr stays as the
+   suggestion, as `msgmerge --previous` does, and the engine's new output goes into a `#.` note; when
+   it was untouched machine output (`is_machine`), the new machine output replaces it.
+3. New sentences get new entries (machine suggestion, fuzzy); old entries left over become obsolete.
 
-Only sentences without a usable msgid match (`pending`) go to the engine, plus, when a real engine runs,
-entries that still hold an untouched pseudo-translation. Approved entries whose
-translation breaks the current glossary get a `#. glossary:` line and are listed in
-`Changes.conflicts`; their msgstr is never touched.
+Only sentences without a usable entry (`pending`) go to the engine, plus, when a real engine runs,
+untouched pseudo-translations, and whatever the pipeline asks to re-enforce (fuzzy machine entries a
+changed glossary contradicts). Glossary conflicts of approved entries are annotated by the pipeline
+(through qa) after the merge; this module knows nothing of glossaries.
 
 Timestamps: POT-Creation-Date and PO-Revision-Date change only when the entries change (the clock is
-`SOURCE_DATE_EPOCH` when set), so a re-run with the same inputs writes the same bytes.
+`SOURCE_DATE_EPOCH` when set), so a re-run with the same inputs writes the same bytes. A translator's
+header (Last-Translator, Language-Team, X-Generator, their own fields and order) is kept as written.
 """
 from __future__ import annotations
 
-import difflib
+import hashlib
 import heapq
 import os
+import re
 import time
-from collections.abc import Mapping, Sequence
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import polib
 
@@ -48,19 +48,21 @@ from . import __version__, langs
 from .document import Document, Segment
 from .pofile import WRAP_WIDTH, entry_key
 
-if TYPE_CHECKING:
-    from .glossary import Glossary
-
 PROJECT = f"toolkit {__version__}"
-#: Similarity (difflib ratio, + SAME_CONTEXT_BONUS for the same msgctxt) from which a removed and an added
-#: sentence are taken to be one edited sentence.
+#: msgmerge's FUZZY_THRESHOLD: an old entry is the same sentence edited when the similarity of its
+#: msgid to the new one (+ a 0.00001 bonus for the same or no context) is above this.
 EDIT_THRESHOLD = 0.6
-SAME_CONTEXT_BONUS = 0.15
-#: Above this many candidate pairs only same-msgctxt pairs are compared (keeps huge merges linear).
+_SAME_CONTEXT_BONUS = 0.00001
+#: Above this many candidate pairs only sentences of the same block are compared (keeps huge merges fast).
 MAX_PAIRS = 250_000
+POSITION_NOTE = "segment "
 GLOSSARY_NOTE = "glossary: "
 MACHINE_NOTE = "machine translation: "
-PREVIOUS_NOTE = "previous translation (kept as an obsolete entry): "
+SUGGESTION_NOTE = "new machine suggestion: "
+REPEAT_CONTEXT = "occurrence {n}"
+#: Notes that stay on an approved entry; every other `#.` line served the first review only.
+_LASTING_NOTES = (POSITION_NOTE, GLOSSARY_NOTE)
+_LEGACY_CONTEXT = re.compile(r"(b\d+\.s\d+)(?: \(earlier\))*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +81,9 @@ class Translation:
 
 @dataclass(slots=True)
 class Changes:
-    added: list[str] = field(default_factory=list)        # msgctxt of new entries
+    """What a merge did, as lists of segment ids ("b3.s1")."""
+
+    added: list[str] = field(default_factory=list)        # new entries
     updated: list[str] = field(default_factory=list)      # source changed: fuzzy with #| previous msgid
     moved: list[str] = field(default_factory=list)        # same sentence, new position (or back from #~)
     kept: list[str] = field(default_factory=list)         # unchanged
@@ -114,15 +118,26 @@ def now_stamp() -> str:
 
 
 def header(lang: str | None, previous: Mapping[str, str] | None = None) -> dict[str, str]:
-    """Header fields in a fixed order; fields a translator or editor added are kept after ours."""
-    prev = dict(previous or {})
+    """Header fields. A catalog's existing header is kept as written (fields, order, spelling: a
+    translator's Last-Translator, Language-Team, X-Generator and charset stay); only missing fields are
+    added. A new catalog gets ours, in gettext's order."""
+    if previous:
+        meta = dict(previous)
+        if lang and not meta.get("Language"):
+            meta["Language"] = lang
+        if lang and not meta.get("Plural-Forms"):
+            meta["Plural-Forms"] = langs.plural_forms(lang)
+        for key, value in (("MIME-Version", "1.0"), ("Content-Type", "text/plain; charset=UTF-8"),
+                           ("Content-Transfer-Encoding", "8bit")):
+            meta.setdefault(key, value)
+        return meta
     meta = {
-        "Project-Id-Version": prev.get("Project-Id-Version") or PROJECT,
-        "Report-Msgid-Bugs-To": prev.get("Report-Msgid-Bugs-To", ""),
-        "POT-Creation-Date": prev.get("POT-Creation-Date", ""),
-        "PO-Revision-Date": prev.get("PO-Revision-Date", ""),
-        "Last-Translator": prev.get("Last-Translator", ""),
-        "Language-Team": prev.get("Language-Team", ""),
+        "Project-Id-Version": PROJECT,
+        "Report-Msgid-Bugs-To": "",
+        "POT-Creation-Date": "",
+        "PO-Revision-Date": "",
+        "Last-Translator": "",
+        "Language-Team": "",
         "Language": lang or "",
         "MIME-Version": "1.0",
         "Content-Type": "text/plain; charset=UTF-8",
@@ -131,21 +146,76 @@ def header(lang: str | None, previous: Mapping[str, str] | None = None) -> dict[
     if lang:
         meta["Plural-Forms"] = langs.plural_forms(lang)
     meta["X-Generator"] = PROJECT
-    for key, value in prev.items():
-        meta.setdefault(key, value)
     return meta
+
+
+# -- keys and positions -----------------------------------------------------------------------------------
+
+def keys(doc: Document) -> dict[str, tuple[str | None, str]]:
+    """(msgctxt, msgid) of every segment id: a msgctxt only for the second and later occurrences of a
+    sentence in the article, numbered by occurrence (an insertion elsewhere changes nothing)."""
+    seen: Counter[str] = Counter()
+    out = {}
+    for s in doc.segments:
+        seen[s.text] += 1
+        n = seen[s.text]
+        out[s.id] = (None if n == 1 else REPEAT_CONTEXT.format(n=n), s.text)
+    return out
+
+
+def position(e: polib.POEntry) -> str:
+    """The segment id an entry was at ("b3.s1"), from its `#. segment` note or an old position msgctxt;
+    "" when neither says (an entry another tool added)."""
+    for line in e.comment.split("\n"):
+        if line.startswith(POSITION_NOTE):
+            return line[len(POSITION_NOTE):].strip()
+    m = _LEGACY_CONTEXT.fullmatch(e.msgctxt or "")
+    return m.group(1) if m else ""
+
+
+def label(e: polib.POEntry) -> str:
+    """How reports name an entry: its position ("b3.s1"), else its msgctxt ("" when neither says)."""
+    return position(e) or e.msgctxt or ""
+
+
+def _migrated_keys(entries: Sequence[polib.POEntry]) -> dict[int, tuple[str | None, str]]:
+    """Entries written with position contexts (`msgctxt "b3.s1"`), keyed as this version keys them:
+    the first of a msgid in article order has no context, the next ones `occurrence N`."""
+    legacy = [e for e in entries if e.msgctxt is not None and _LEGACY_CONTEXT.fullmatch(e.msgctxt)]
+    if not legacy:
+        return {}
+
+    def order(e: polib.POEntry) -> tuple[int, int, bool]:
+        b, s = position(e)[1:].split(".s")
+        return int(b), int(s), "(earlier)" in (e.msgctxt or "")
+
+    out: dict[int, tuple[str | None, str]] = {}
+    seen: Counter[str] = Counter()
+    for e in sorted((e for e in legacy if not e.obsolete), key=order):
+        seen[e.msgid] += 1
+        n = seen[e.msgid]
+        out[id(e)] = (None if n == 1 else REPEAT_CONTEXT.format(n=n), e.msgid)
+    for e in legacy:
+        if e.obsolete:
+            out[id(e)] = (None, e.msgid)
+    return out
 
 
 def _reference(doc: Document, seg: Segment) -> tuple[str, str]:
     return (doc.source, str(seg.line))
 
 
+def _position_note(seg: Segment) -> str:
+    return POSITION_NOTE + seg.id
+
+
 def build_pot(doc: Document, previous: polib.POFile | Path | None = None) -> polib.POFile:
     """The template; its POT-Creation-Date is the previous one's unless the entries changed."""
     pot = polib.POFile(wrapwidth=WRAP_WIDTH)
     pot.header = f"Translation template for {doc.source}."
-    for seg in doc.segments:
-        pot.append(polib.POEntry(msgctxt=seg.id, msgid=seg.text, msgstr="", occurrences=[_reference(doc, seg)]))
+    for seg, (ctxt, msgid) in zip(doc.segments, keys(doc).values(), strict=True):
+        pot.append(polib.POEntry(msgctxt=ctxt, msgid=msgid, msgstr="", occurrences=[_reference(doc, seg)],
+                                 comment=_position_note(seg)))
     if isinstance(previous, Path):
         from . import pofile
 
@@ -168,24 +238,46 @@ def plan(doc: Document, existing: polib.POFile | None) -> dict[str, Match]:
     segs = doc.segments
     if existing is None:
         return {s.id: Match("added", None) for s in segs}
+    new_keys = keys(doc)
+    migrated = _migrated_keys(list(existing))
+
+    def key_of(e: polib.POEntry) -> tuple[str | None, str]:
+        return migrated.get(id(e), (e.msgctxt, e.msgid))
+
     active = [e for e in existing if not e.obsolete]
-    obsolete = [e for e in existing if e.obsolete]
-    used: set[int] = set()
-    out: dict[str, Match] = {}
-
-    by_key = {(e.msgctxt, e.msgid): e for e in active}
+    out = _same_sentences(segs, new_keys, active, [e for e in existing if e.obsolete], key_of)
+    used = {id(m.old) for m in out.values() if m.old is not None}
+    new = [s for s in segs if s.id not in out]
+    gone = [e for e in active if id(e) not in used and e.msgstr]   # msgmerge pairs translated entries only
+    if new and gone:
+        for i, j in _pair_edits(new, gone, [new_keys[s.id][0] for s in new], [key_of(e)[0] for e in gone]):
+            out[new[i].id] = Match("updated", gone[j])
     for s in segs:
-        old = by_key.get((s.id, s.text))
-        if old is not None and id(old) not in used:
-            out[s.id] = Match("kept", old)
-            used.add(id(old))
+        out.setdefault(s.id, Match("added", None))
+    return out
 
+
+def _same_sentences(segs: Sequence[Segment], new_keys: Mapping[str, tuple[str | None, str]],
+                    active: Sequence[polib.POEntry], obsolete: Sequence[polib.POEntry],
+                    key_of) -> dict[str, Match]:
+    """Step 1 of the policy: sentences whose text already has an entry (same key first)."""
+    out: dict[str, Match] = {}
+    used: set[int] = set()
+    by_key: dict[tuple[str | None, str], polib.POEntry] = {}
+    for e in active:
+        by_key.setdefault(key_of(e), e)
+    for s in segs:
+        old = by_key.get(new_keys[s.id])
+        if old is not None and id(old) not in used:
+            out[s.id] = Match("kept" if position(old) == s.id else "moved", old)
+            used.add(id(old))
     by_msgid: dict[str, list[polib.POEntry]] = {}
     for e in active:
         by_msgid.setdefault(e.msgid, []).append(e)
-    obsolete_by_key = {(e.msgctxt, e.msgid): e for e in obsolete}
+    obsolete_by_key: dict[tuple[str | None, str], polib.POEntry] = {}
     obsolete_by_msgid: dict[str, polib.POEntry] = {}
     for e in obsolete:
+        obsolete_by_key.setdefault(key_of(e), e)
         if e.msgstr or e.msgid not in obsolete_by_msgid:
             obsolete_by_msgid[e.msgid] = e
     for s in segs:
@@ -193,48 +285,67 @@ def plan(doc: Document, existing: polib.POFile | None) -> dict[str, Match]:
             continue
         same = by_msgid.get(s.text, [])
         old = next((e for e in same if id(e) not in used), None) \
-            or obsolete_by_key.get((s.id, s.text)) or obsolete_by_msgid.get(s.text) \
+            or obsolete_by_key.get(new_keys[s.id]) or obsolete_by_msgid.get(s.text) \
             or next(iter(same), None)  # the sentence occurs twice: share the translation
         if old is not None:
             out[s.id] = Match("moved", old)
             used.add(id(old))
-
-    new = [s for s in segs if s.id not in out]
-    gone = [e for e in active if id(e) not in used]
-    if new and gone:
-        for i, j in _pair_edits(new, gone):
-            out[new[i].id] = Match("updated", gone[j])
-    for s in segs:
-        out.setdefault(s.id, Match("added", None))
     return out
 
 
-def _pair_edits(new: Sequence[Segment], gone: Sequence[polib.POEntry]) -> list[tuple[int, int]]:
-    """Greedy pairing, most similar first, of added sentences with entries left over (edited sentences).
+def similarity(a: str, b: str) -> float:
+    """msgmerge's fuzzy-match measure (gnulib fstrcmp): 2·LCS / (len a + len b), over UTF-8 bytes.
+    LCS by the bit-parallel algorithm (Allison–Dix / Hyyrö): one pass over `b`, len(a)-bit integers."""
+    x, y = a.encode("utf-8"), b.encode("utf-8")
+    if not x and not y:
+        return 1.0
+    if not x or not y:
+        return 0.0
+    masks: dict[int, int] = {}
+    for i, byte in enumerate(x):
+        masks[byte] = masks.get(byte, 0) | (1 << i)
+    full = (1 << len(x)) - 1
+    v = full
+    for byte in y:
+        u = v & masks.get(byte, 0)
+        v = ((v + u) | (v - u)) & full
+    lcs = len(x) - v.bit_count()
+    return 2.0 * lcs / (len(x) + len(y))
 
-    Same result as scoring every pair with difflib and taking the pairs in order of (-score, i, j), but
-    lazy: every pair goes on a heap under quick_ratio (an upper bound of ratio); the exact ratio is
-    computed only when a pair reaches the top with both sides still free, and pushed back. The edited-in-
-    place pair usually wins at once and the other pairs of its sentences are never scored, so k edits cost
-    about k ratio calls instead of k² (81 edits in 10,000 sentences: 4.3 s → 0.4 s).
-    """
+
+def _bound(a: str, b: str) -> float:
+    """An upper bound of `similarity` from byte counts alone (LCS <= the multiset intersection)."""
+    ca, cb = Counter(a.encode("utf-8")), Counter(b.encode("utf-8"))
+    common = sum(min(n, cb[k]) for k, n in ca.items())
+    total = sum(ca.values()) + sum(cb.values())
+    return 2.0 * common / total if total else 1.0
+
+
+def _pair_edits(new: Sequence[Segment], gone: Sequence[polib.POEntry], new_ctxts: Sequence[str | None],
+                gone_ctxts: Sequence[str | None]) -> list[tuple[int, int]]:
+    """Greedy one-to-one pairing, most similar first, of added sentences with entries left over.
+
+    Same result as scoring every pair and taking them in order of (-score, i, j), but lazy: every pair
+    goes on a heap under a cheap upper bound; the exact similarity is computed only when a pair reaches
+    the top with both sides still free, and pushed back. The edited pair usually wins at once and the
+    other pairs of its sentences are never scored."""
     crowded = len(new) * len(gone) > MAX_PAIRS
-    gone_by_ctxt = {e.msgctxt: j for j, e in enumerate(gone)}
+    gone_by_block: dict[str, list[int]] = {}
+    if crowded:
+        for j, e in enumerate(gone):
+            gone_by_block.setdefault(position(e).split(".")[0], []).append(j)
     heap: list[tuple[float, int, int, bool]] = []
-    sm = difflib.SequenceMatcher(None, autojunk=False)
     for i, s in enumerate(new):
-        sm.set_seq2(s.text)             # the matcher indexes seq2: once per new sentence
-        lb = len(s.text)
-        candidates = ([gone_by_ctxt[s.id]] if s.id in gone_by_ctxt else []) if crowded else range(len(gone))
+        lb = len(s.text.encode("utf-8"))
+        candidates = gone_by_block.get(s.id.split(".")[0], []) if crowded else range(len(gone))
         for j in candidates:
             e = gone[j]
-            bonus = SAME_CONTEXT_BONUS if e.msgctxt == s.id else 0.0
-            la = len(e.msgid)
-            if la + lb == 0 or 2.0 * min(la, lb) / (la + lb) + bonus < EDIT_THRESHOLD:
-                continue                # real_quick_ratio, without touching the matcher
-            sm.set_seq1(e.msgid)
-            bound = sm.quick_ratio() + bonus
-            if bound >= EDIT_THRESHOLD:
+            bonus = _bonus(new_ctxts[i], gone_ctxts[j])
+            la = len(e.msgid.encode("utf-8"))
+            if la + lb == 0 or 2.0 * min(la, lb) / (la + lb) + bonus <= EDIT_THRESHOLD:
+                continue
+            bound = _bound(e.msgid, s.text) + bonus
+            if bound > EDIT_THRESHOLD:
                 heap.append((-bound, i, j, True))
     heapq.heapify(heap)
     taken_new: set[int] = set()
@@ -245,9 +356,8 @@ def _pair_edits(new: Sequence[Segment], gone: Sequence[polib.POEntry]) -> list[t
         if i in taken_new or j in taken_old:
             continue
         if is_bound:
-            bonus = SAME_CONTEXT_BONUS if gone[j].msgctxt == new[i].id else 0.0
-            score = difflib.SequenceMatcher(None, gone[j].msgid, new[i].text, autojunk=False).ratio() + bonus
-            if score >= EDIT_THRESHOLD:
+            score = similarity(new[i].text, gone[j].msgid) + _bonus(new_ctxts[i], gone_ctxts[j])
+            if score > EDIT_THRESHOLD:
                 heapq.heappush(heap, (-score, i, j, False))
             continue
         taken_new.add(i)
@@ -256,14 +366,22 @@ def _pair_edits(new: Sequence[Segment], gone: Sequence[polib.POEntry]) -> list[t
     return pairs
 
 
+def _bonus(new_ctxt: str | None, old_ctxt: str | None) -> float:
+    """msgmerge prefers, by a hair, an old entry with no context or the same one."""
+    return _SAME_CONTEXT_BONUS if old_ctxt is None or old_ctxt == new_ctxt else 0.0
+
+
 def pending(doc: Document, existing: polib.POFile | None,
-            matches: Mapping[str, Match] | None = None, *, refresh_pseudo: bool = False) -> list[Segment]:
+            matches: Mapping[str, Match] | None = None, *, refresh_pseudo: bool = False,
+            stale: frozenset[str] | set[str] = frozenset()) -> list[Segment]:
     """Segments the engine must translate: new and edited sentences, and entries still empty; with
-    `refresh_pseudo` (a real engine is translating), also untouched pseudo-translations.
+    `refresh_pseudo` (a real engine is translating), also untouched pseudo-translations; and the segment
+    ids in `stale` (fuzzy machine entries the pipeline wants enforced again).
     Pass the `plan` you will give `merge` to compute it once."""
     matches = matches if matches is not None else plan(doc, existing)
     return [s for s in doc.segments if matches[s.id].old is None or matches[s.id].kind == "updated"
-            or not matches[s.id].old.msgstr or (refresh_pseudo and is_untouched_pseudo(matches[s.id].old))]
+            or not matches[s.id].old.msgstr or (refresh_pseudo and is_untouched_pseudo(matches[s.id].old))
+            or s.id in stale]
 
 
 def is_untouched_pseudo(e: polib.POEntry) -> bool:
@@ -274,82 +392,50 @@ def is_untouched_pseudo(e: polib.POEntry) -> bool:
             and any(line.startswith(MACHINE_NOTE + "pseudo") for line in e.comment.split("\n")))
 
 
+def is_machine(e: polib.POEntry) -> bool:
+    """Untouched machine output: fuzzy, and its msgstr is still what the engine wrote (the machine note
+    ends with a digest of that text). A translator's draft, or an entry from before digests, is not."""
+    if not (e.fuzzy and e.msgstr):
+        return False
+    mark = f"[{_digest(e.msgstr)}]"
+    return any(line.startswith(MACHINE_NOTE) and line.endswith(mark) for line in e.comment.split("\n"))
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:8]
+
+
+def is_approved(e: polib.POEntry) -> bool:
+    return bool(e.msgstr) and not e.fuzzy
+
+
 # -- merging ----------------------------------------------------------------------------------------------
 
 def merge(doc: Document, lang: str, existing: polib.POFile | None, translations: Mapping[str, Translation],
-          *, glossary: Glossary | None = None,
-          matches: Mapping[str, Match] | None = None) -> tuple[polib.POFile, Changes]:
+          *, matches: Mapping[str, Match] | None = None,
+          annotate: Callable[[polib.POFile, Changes], None] | None = None) -> tuple[polib.POFile, Changes]:
     """msgmerge semantics: approved text is never replaced, changed sources turn fuzzy with `#|`.
-    `matches` is `plan(doc, existing)` if the caller has it already."""
+    `matches` is `plan(doc, existing)` if the caller has it already; `annotate` may add notes (the
+    pipeline's glossary conflicts) before the dates are settled."""
     changes = Changes()
     matches = matches if matches is not None else plan(doc, existing)
     po = polib.POFile(wrapwidth=WRAP_WIDTH)
     po.header = existing.header if existing is not None and existing.header else \
         f"{langs.english_name(lang)} translation of {doc.source}."
     po.metadata = header(lang, existing.metadata if existing is not None else None)
+    po.metadata_is_fuzzy = existing.metadata_is_fuzzy if existing is not None else []
 
-    displaced: list[polib.POEntry] = []      # human text of edited sentences, to keep as #~
-    used: set[int] = set()
-    for seg in doc.segments:
+    for seg, key in zip(doc.segments, keys(doc).values(), strict=True):
         match = matches[seg.id]
-        tr = translations.get(seg.id)
-        old = match.old
-        if old is not None:
-            used.add(id(old))
-        if match.kind in ("kept", "moved"):
-            entry = _carry(old, doc, seg)
-            (changes.kept if match.kind == "kept" else changes.moved).append(seg.id)
-            if tr is not None and (not entry.msgstr or is_untouched_pseudo(entry)):
-                entry.msgstr = tr.text
-                entry.comment = _machine_comment(tr)
-                if "fuzzy" not in entry.flags:
-                    entry.flags.append("fuzzy")
-                changes.filled.append(seg.id)
-        elif match.kind == "updated":
-            assert old is not None
-            if tr is not None:
-                entry = _machine(doc, seg, tr)
-                if old.msgstr and old.msgstr != tr.text:
-                    entry.comment += "\n" + PREVIOUS_NOTE + old.msgstr
-                    keep = _copy(old)
-                    keep.obsolete = True
-                    keep.occurrences = []
-                    displaced.append(keep)
-            else:
-                entry = _carry(old, doc, seg)
-                if "fuzzy" not in entry.flags:
-                    entry.flags.append("fuzzy")
-            entry.tcomment = old.tcomment
-            entry.previous_msgid = old.msgid
-            entry.previous_msgctxt = old.msgctxt if old.msgctxt != seg.id else None
-            changes.updated.append(seg.id)
-        else:
-            entry = _machine(doc, seg, tr) if tr is not None else \
-                polib.POEntry(msgctxt=seg.id, msgid=seg.text, msgstr="", occurrences=[_reference(doc, seg)])
-            changes.added.append(seg.id)
-        _recheck(entry, glossary, lang, changes)
+        entry = _merge_one(doc, seg, key, match, translations.get(seg.id), changes)
+        _tidy(entry)
         po.append(entry)
-
-    obsolete: dict[tuple[str | None, str], polib.POEntry] = {}
-    if existing is not None:
-        for e in existing:
-            if e.obsolete and id(e) not in used:
-                obsolete[(e.msgctxt, e.msgid)] = e
-        for e in existing:
-            if not e.obsolete and id(e) not in used:
-                gone = _copy(e)
-                gone.obsolete = True
-                gone.occurrences = []
-                obsolete.pop((gone.msgctxt, gone.msgid), None)
-                obsolete[(gone.msgctxt, gone.msgid)] = gone
-                changes.obsoleted.append(e.msgctxt or e.msgid)
-    for keep in displaced:
-        obsolete.pop((keep.msgctxt, keep.msgid), None)   # a newer human text for the same old source wins
-        obsolete[(keep.msgctxt, keep.msgid)] = keep
-    active_by_key = {(e.msgctxt, e.msgid): e for e in po}
-    for e in obsolete.values():
-        if not _settle_collision(e, active_by_key.get((e.msgctxt, e.msgid))):
-            po.append(e)
+    used = {id(m.old) for m in matches.values() if m.old is not None}
+    for e in _obsolete(existing, used, changes):
+        po.append(e)
+    settle_collisions(po)
+    if annotate is not None:
+        annotate(po, changes)
 
     if existing is None or _body(po) != _body(existing):
         po.metadata["PO-Revision-Date"] = now_stamp()
@@ -358,51 +444,129 @@ def merge(doc: Document, lang: str, existing: polib.POFile | None, translations:
     return po, changes
 
 
-def _settle_collision(obsolete: polib.POEntry, active: polib.POEntry | None) -> bool:
-    """An obsolete entry with the key of an active one (the same sentence came back in the same slot while
-    another entry was carried there) is a duplicate definition for msgfmt. Settle it without losing human
-    text: drop it when it adds nothing, give its approved text to a fuzzy or empty active entry, and
-    otherwise keep it under a context that no longer collides. True when it must not be written as is."""
-    if active is None:
-        return False
-    if not obsolete.msgstr or obsolete.msgstr == active.msgstr or obsolete.fuzzy:
-        return True
-    if active.fuzzy or not active.msgstr:
-        active.msgstr, active.flags = obsolete.msgstr, [f for f in active.flags if f != "fuzzy"]
-        active.tcomment = active.tcomment or obsolete.tcomment
-        return True
-    obsolete.msgctxt = f"{obsolete.msgctxt} (earlier)"
-    return False
+def _merge_one(doc: Document, seg: Segment, key: tuple[str | None, str], match: Match, tr: Translation | None,
+               changes: Changes) -> polib.POEntry:
+    """The entry of one segment, from its match (step 1, 2 or 3 of the policy)."""
+    old = match.old
+    if match.kind in ("kept", "moved"):
+        assert old is not None
+        entry = _carry(old, doc, seg, key)
+        (changes.kept if match.kind == "kept" else changes.moved).append(seg.id)
+        if tr is not None and not is_approved(entry):
+            entry.msgstr = tr.text
+            entry.comment = _machine_comment(seg, tr)
+            entry.flags = ["fuzzy"]
+            entry.previous_msgid = entry.previous_msgctxt = None
+            changes.filled.append(seg.id)
+        return entry
+    if match.kind == "updated":
+        assert old is not None
+        changes.updated.append(seg.id)
+        if tr is not None and (is_machine(old) or is_untouched_pseudo(old)):
+            entry = _machine(doc, seg, key, tr)   # it was only machine output: the new output replaces it
+        else:   # approved, or a translator's draft: it stays the suggestion, as msgmerge --previous keeps it
+            entry = _carry(old, doc, seg, key)
+            entry.flags = ["fuzzy", *(f for f in entry.flags if f != "fuzzy")]
+            lines = [_position_note(seg)]
+            if tr is not None:
+                lines.append(f"{SUGGESTION_NOTE}{_one_line(tr.text)}")
+            entry.comment = "\n".join(lines)
+        entry.tcomment = old.tcomment
+        entry.previous_msgctxt, entry.previous_msgid = old.msgctxt, old.msgid
+        return entry
+    changes.added.append(seg.id)
+    if tr is not None:
+        return _machine(doc, seg, key, tr)
+    return polib.POEntry(msgctxt=key[0], msgid=key[1], msgstr="", occurrences=[_reference(doc, seg)],
+                         comment=_position_note(seg))
 
 
-def _recheck(entry: polib.POEntry, glossary: Glossary | None, lang: str, changes: Changes) -> None:
-    """Regenerate the `#. glossary:` lines of an approved entry; never touch its msgstr."""
-    lines = [ln for ln in entry.comment.split("\n") if ln and not ln.startswith(GLOSSARY_NOTE)]
-    if glossary is not None and entry.msgstr and not entry.fuzzy:
-        from . import qa
-
-        problems = [f.message for f in qa.term_findings(entry.msgid, entry.msgstr, glossary, lang)]
-        if problems:
-            lines.extend(GLOSSARY_NOTE + p for p in problems)
-            changes.conflicts.append(entry.msgctxt or entry.msgid)
-    entry.comment = "\n".join(lines)
+def _tidy(entry: polib.POEntry) -> None:
+    """What msgmerge and every editor agree on: an approved entry has no `#|` and no first-review notes;
+    an empty one is not fuzzy (GNU does not even write the flag)."""
+    if is_approved(entry):
+        entry.previous_msgctxt = entry.previous_msgid = entry.previous_msgid_plural = None
+        entry.comment = "\n".join(ln for ln in entry.comment.split("\n") if ln.startswith(_LASTING_NOTES))
+    if not entry.msgstr and "fuzzy" in entry.flags:
+        entry.flags = [f for f in entry.flags if f != "fuzzy"]
 
 
-def _machine_comment(tr: Translation) -> str:
-    return "\n".join([f"{MACHINE_NOTE}{tr.engine}", *tr.notes, *(f"check: {p}" for p in tr.problems)])
+def _obsolete(existing: polib.POFile | None, used: set[int], changes: Changes) -> list[polib.POEntry]:
+    """The `#~` entries to write: old ones still unused and entries that left the article.
+    Keys are migrated; one key is written once (msgfmt rejects duplicates), an untranslated one never
+    (GNU drops it)."""
+    if existing is None:
+        return []
+    migrated = _migrated_keys(list(existing))
+    out: dict[tuple[str | None, str], polib.POEntry] = {}
+
+    def put(e: polib.POEntry) -> None:
+        gone = _copy(e)
+        gone.obsolete, gone.occurrences, gone.comment = True, [], ""   # as msgmerge: translator comments only
+        gone.msgctxt, gone.msgid = migrated.get(id(e), (e.msgctxt, e.msgid))
+        gone.flags = [f for f in gone.flags if f == "fuzzy" or f.endswith("-format")]
+        gone.previous_msgctxt = gone.previous_msgid = None
+        if gone.msgstr:
+            out.pop((gone.msgctxt, gone.msgid), None)
+            out[(gone.msgctxt, gone.msgid)] = gone
+
+    for e in existing:
+        if e.obsolete and id(e) not in used:
+            put(e)
+    for e in existing:
+        if not e.obsolete and id(e) not in used:
+            put(e)
+            changes.obsoleted.append(position(e) or e.msgctxt or e.msgid)
+    return list(out.values())
 
 
-def _machine(doc: Document, seg: Segment, tr: Translation) -> polib.POEntry:
-    return polib.POEntry(msgctxt=seg.id, msgid=seg.text, msgstr=tr.text, occurrences=[_reference(doc, seg)],
-                         comment=_machine_comment(tr), flags=["fuzzy"])
+def settle_collisions(po: polib.POFile) -> None:
+    """An obsolete entry with the key of an active one (the same sentence came back while another entry
+    was carried to it) is a duplicate definition for msgfmt. Settle it without losing human text: drop it
+    when it adds nothing, give its approved text to a fuzzy or empty active entry, and otherwise keep it
+    under a context that no longer collides."""
+    active = {(e.msgctxt, e.msgid): e for e in po if not e.obsolete}
+    keep = []
+    for e in po:
+        if not e.obsolete:
+            keep.append(e)
+            continue
+        hit = active.get((e.msgctxt, e.msgid))
+        if hit is None:
+            keep.append(e)
+        elif not e.msgstr or e.msgstr == hit.msgstr or e.fuzzy:
+            continue
+        elif hit.fuzzy or not hit.msgstr:
+            hit.msgstr, hit.flags = e.msgstr, [f for f in hit.flags if f != "fuzzy"]
+            hit.tcomment = hit.tcomment or e.tcomment
+            _tidy(hit)
+        else:
+            e.msgctxt = f"{e.msgctxt} (earlier)" if e.msgctxt else "earlier"
+            keep.append(e)
+    po[:] = keep
 
 
-def _carry(old: polib.POEntry, doc: Document, seg: Segment) -> polib.POEntry:
+def _one_line(text: str) -> str:
+    return " ".join(text.split("\n"))
+
+
+def _machine_comment(seg: Segment, tr: Translation) -> str:
+    return "\n".join([_position_note(seg), f"{MACHINE_NOTE}{tr.engine} [{_digest(tr.text)}]", *map(_one_line, tr.notes),
+                      *(f"check: {_one_line(p)}" for p in tr.problems)])
+
+
+def _machine(doc: Document, seg: Segment, key: tuple[str | None, str], tr: Translation) -> polib.POEntry:
+    return polib.POEntry(msgctxt=key[0], msgid=key[1], msgstr=tr.text, occurrences=[_reference(doc, seg)],
+                         comment=_machine_comment(seg, tr), flags=["fuzzy"])
+
+
+def _carry(old: polib.POEntry, doc: Document, seg: Segment, key: tuple[str | None, str]) -> polib.POEntry:
     entry = _copy(old)
     entry.obsolete = False
-    entry.msgctxt = seg.id
-    entry.msgid = seg.text
+    entry.msgctxt, entry.msgid = key
     entry.occurrences = [_reference(doc, seg)]
+    lines = [ln for ln in old.comment.split("\n") if ln and not ln.startswith((POSITION_NOTE, GLOSSARY_NOTE))]
+    entry.comment = "\n".join([_position_note(seg), *lines])
     return entry
 
 

@@ -19,7 +19,7 @@ Spans = Callable[[str], Sequence[tuple[int, int]]]
 
 @dataclass(frozen=True, slots=True)
 class Segment:
-    id: str          # "b3.s1": block 3, sentence 1 (both 1-based); becomes the PO msgctxt
+    id: str          # "b3.s1": block 3, sentence 1 (both 1-based); a position, in the PO `#. segment` note
     block: int       # 1-based block number
     index: int       # 1-based sentence number inside the block
     text: str

@@ -63,6 +63,15 @@ class ModelError(ToolkitError):
     exit_code = 4
 
 
+class NoNetwork(ModelError):
+    """A download could not reach its server at all (no route, DNS, refused, timed out): the offline route
+    (download elsewhere, install the file) is the way forward. HTTP errors are not this: the server answered."""
+
+
+class DownloadError(ModelError):
+    """The server answered but the download failed: HTTP 403/404/500, cut short, too big, malformed headers."""
+
+
 class WriteError(ToolkitError):
     """A file could not be written (read-only directory, disk full); nothing on disk was changed."""
 

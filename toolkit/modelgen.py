@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
+import shutil
 import tempfile
+import time
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -203,18 +206,36 @@ def _write_zip(out_path: Path, root: Path, top: str) -> None:
     tmp.replace(out_path)
 
 
+#: Package layouts met in the wild (see build_argos_package).
+LAYOUTS = ("locomotive", "argos-train-2x", "toolkit")
+
+
 def build_argos_package(out_path: str | Path, *, size: str = "tiny", source: str = "en", target: str = "ru",
-                        multilingual: bool = False, seed: int = 0) -> Path:
+                        multilingual: bool = False, seed: int = 0, layout: str = "locomotive") -> Path:
     """Write a random-weight `.argosmodel` for `source`→`target` to `out_path` and return its path.
 
-    `multilingual` adds language tokens to the vocabulary (`__ru__` and `rus_Cyrl` styles) and makes the
-    package NLLB-like: metadata `source_prefix` `eng_Latn` and `target_prefix` the target's NLLB code.
+    `layout` mirrors a real packager (read from the public sources):
+    * "locomotive" (LibreTranslate/Locomotive `train.py`, e.g. translate-en_ru 1.9): metadata.json with the six
+      keys written by `json.dumps(metadata)`, README "# English - Russian version 1.9", sentencepiece.model,
+      model/{config.json, model.bin, shared_vocabulary.json}, stanza/; a zip of file entries only (ZIP_STORED).
+    * "argos-train-2x" (argosopentech/argos-train `bin/argos-train` with CTranslate2 2.x, e.g. translate-en_az
+      1.5): metadata with `indent=4` and argos_version "1.5", README from MODEL_README.md (credits, no licence),
+      model/{model.bin, shared_vocabulary.txt} and no config.json (CTranslate2 writes it only since 3.0), stanza/;
+      zipped by `shutil.make_archive`, so folder entries are present and members are deflated. The model.bin
+      itself is a current one (binary version 6): CTranslate2 4 reads a real 2.x one (version 5) with the same
+      built-in defaults the installer writes into config.json.
+    * "toolkit": the Locomotive layout plus `type` and `license` (CC0-1.0) in metadata, as this project's
+      own packages are written.
+    Neither real layout has a `type` or `license` field. `multilingual` adds language tokens to the vocabulary
+    (`__ru__` and `rus_Cyrl` styles) and metadata `source_prefix`/`target_prefix` (NLLB-like).
     """
     import ctranslate2
     from ctranslate2.specs import transformer_spec
 
     if size not in SHAPES:
         raise ValueError(f"size must be one of {', '.join(SHAPES)}, not {size!r}")
+    if layout not in LAYOUTS:
+        raise ValueError(f"layout must be one of {', '.join(LAYOUTS)}, not {layout!r}")
     shape = SHAPES[size]
     out_path = Path(out_path)
     languages = sorted(set(NLLB_CODES) | {source, target})
@@ -233,30 +254,60 @@ def build_argos_package(out_path: str | Path, *, size: str = "tiny", source: str
 
     version = f"0.{seed}"
     top = f"translate-{source}_{target}-{version.replace('.', '_')}"
+    legacy = layout == "argos-train-2x"
     metadata = {
-        "package_version": version, "argos_version": "1.9.0",
+        "package_version": version, "argos_version": "1.5" if legacy else "1.9.0",
         "from_code": source, "from_name": _language_name(source),
         "to_code": target, "to_name": _language_name(target),
-        "type": "translate", "license": "CC0-1.0",
-        "generator": {"tool": "toolkit.modelgen", "size": size, "seed": seed, "multilingual": multilingual,
-                      "ctranslate2": ctranslate2.__version__},
     }
+    if layout == "toolkit":
+        metadata |= {"type": "translate", "license": "CC0-1.0"}
     if multilingual:
         metadata["source_prefix"] = NLLB_CODES.get(source, f"__{source}__")
         metadata["target_prefix"] = NLLB_CODES.get(target, f"__{target}__")
         metadata["language_tokens"] = lang_tokens
+    note = (f"Synthetic {size} model with random weights (seed {seed}, CTranslate2 {ctranslate2.__version__}), "
+            "built by toolkit.modelgen for tests and benchmarks. It produces nonsense.\n")
     with tempfile.TemporaryDirectory(prefix="modelgen-") as tmp:
-        root = Path(tmp)
-        (root / "model").mkdir()
+        root = Path(tmp) / top
+        (root / "model").mkdir(parents=True)
         spec.save(str(root / "model"))
         (root / "sentencepiece.model").write_bytes(spm_bytes)
-        (root / "metadata.json").write_text(json.dumps(metadata, ensure_ascii=False, indent=2) + "\n",
-                                            encoding="utf-8")
-        (root / "README.md").write_text(
-            f"# {top}\n\nSynthetic {size} {source}→{target} model with random weights (seed {seed}), built by "
-            "toolkit.modelgen for tests and benchmarks. It produces nonsense.\n", encoding="utf-8")
-        _write_zip(out_path, root, top)
+        stanza = root / "stanza" / source / "tokenize"        # what stanza.download(..., dir="stanza") leaves
+        stanza.mkdir(parents=True)
+        (stanza / "combined.pt").write_bytes(b"synthetic stanza tokenizer placeholder")
+        (root / "stanza" / "resources.json").write_text("{}\n", encoding="utf-8")
+        if legacy:
+            model = root / "model"
+            tokens = json.loads((model / "shared_vocabulary.json").read_text(encoding="utf-8"))
+            (model / "shared_vocabulary.json").unlink()
+            (model / "config.json").unlink()
+            (model / "shared_vocabulary.txt").write_text("".join(t + "\n" for t in tokens), encoding="utf-8")
+            (root / "metadata.json").write_text(json.dumps(metadata, indent=4), encoding="utf-8")
+            (root / "README.md").write_text(
+                f"# {_language_name(source)}-{_language_name(target)}\n\nData compiled by "
+                "[Opus](https://opus.nlpl.eu/).\n\nIncludes pretrained models from "
+                f"[Stanza](https://github.com/stanfordnlp/stanza/).\n\nCredits:\n\n{note}", encoding="utf-8")
+            _make_archive(out_path, Path(tmp), top)
+        else:
+            (root / "metadata.json").write_text(json.dumps(metadata, ensure_ascii=False), encoding="utf-8")
+            (root / "README.md").write_text(
+                f"# {_language_name(source)} - {_language_name(target)} version {version}\n\n{note}",
+                encoding="utf-8")
+            _write_zip(out_path, root, top)
     return out_path
+
+
+def _make_archive(out_path: Path, run_dir: Path, top: str) -> None:
+    """What argos-train does: `shutil.make_archive(model_dir, "zip", root_dir="run", base_dir=model_dir)`, with
+    fixed timestamps so rebuilds are byte-identical."""
+    stamp = time.mktime((*_ZIP_DATE, 0, 0, -1))
+    for path in (run_dir / top).rglob("*"):
+        os.utime(path, (stamp, stamp))
+    os.utime(run_dir / top, (stamp, stamp))
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    made = shutil.make_archive(str(run_dir / top), "zip", root_dir=run_dir, base_dir=top)
+    shutil.move(made, out_path)
 
 
 def _language_name(code: str) -> str:
@@ -283,6 +334,65 @@ OPUS_VOCAB = "opus.spm4k-spm4k.vocab.yml"
 
 def _yaml_token(token: str) -> str:
     return '"' + token.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+# The release scripts as Tatoeba-Challenge zips carry them (Helsinki-NLP/OPUS-MT-train scripts/preprocess-spm.sh,
+# MIT licence): normalisation, then SentencePiece. toolkit.engines.argos.opus_mt_normalize does the same.
+_OPUS_PREPROCESS = r"""#!/bin/bash
+#
+# USAGE preprocess.sh langid spmodel < input > output
+#
+SPMENCODE=`which spm_encode || echo "${PWD}/tools/marian-dev/build/spm_encode"`
+
+## simple pre-processing steps adapted from Moses tools
+
+sed -e 's/，/,/g' \
+    -e 's/。 */. /g' \
+    -e 's/、/,/g' \
+    -e 's/”/"/g' \
+    -e 's/“/"/g' \
+    -e 's/∶/:/g' \
+    -e 's/：/:/g' \
+    -e 's/？/\?/g' \
+    -e 's/《/"/g' \
+    -e 's/》/"/g' \
+    -e 's/）/\)/g' \
+    -e 's/！/\!/g' \
+    -e 's/（/\(/g' \
+    -e 's/；/;/g' \
+    -e 's/１/"/g' \
+    -e 's/」/"/g' \
+    -e 's/「/"/g' \
+    -e 's/０/0/g' \
+    -e 's/３/3/g' \
+    -e 's/２/2/g' \
+    -e 's/５/5/g' \
+    -e 's/６/6/g' \
+    -e 's/９/9/g' \
+    -e 's/７/7/g' \
+    -e 's/８/8/g' \
+    -e 's/４/4/g' \
+    -e 's/． */. /g' \
+    -e 's/～/\~/g' \
+    -e "s/’/\'/g" \
+    -e 's/…/\.\.\./g' \
+    -e 's/━/\-/g' \
+    -e 's/〈/\</g' \
+    -e 's/〉/\>/g' \
+    -e 's/【/\[/g' \
+    -e 's/】/\]/g' \
+    -e 's/％/\%/g' |
+perl -C -pe  's/(?!\n)\p{C}/ /g;' |
+perl -CIOE -pe 's/[\x{2060}\x{200B}\x{feff}]//g' |\
+sed 's/  */ /g;s/^ *//g;s/ *$//g' |
+${SPMENCODE} --model $2
+"""
+_OPUS_POSTPROCESS = r"""#!/bin/bash
+#
+# USAGE postprocess.sh < input > output
+#
+sed 's/ //g;s/▁/ /g;s/^ *//;s/ *$//'
+"""
 
 
 def build_opus_mt_release(out_zip: str | Path, *, target: str = "hy", seed: int = 0) -> Path:
@@ -351,6 +461,8 @@ def build_opus_mt_release(out_zip: str | Path, *, target: str = "hy", seed: int 
             f"* source language(s): eng\n* target language(s): {target}\n* pre-processing: normalization + "
             "SentencePiece (spm4k,spm4k)\n\nRandom weights (toolkit.modelgen); produces nonsense.\n",
             encoding="utf-8")
+        (root / "preprocess.sh").write_text(_OPUS_PREPROCESS, encoding="utf-8")
+        (root / "postprocess.sh").write_text(_OPUS_POSTPROCESS, encoding="utf-8")
         (root / "LICENSE").write_text("Creative Commons Attribution 4.0 International (CC BY 4.0)\n",
                                       encoding="utf-8")
         _write_zip(out_zip, root, "")

@@ -73,13 +73,15 @@ def translate_document(doc: Document, targets: Sequence[str], *, engine: str | E
         existing = {}
         for lang in targets:
             path = catalog.po_path(locales, lang, doc)
-            existing[lang] = pofile.read(path, lang=lang) if path.exists() else None
+            existing[lang] = pofile.snapshot(path, lang=lang) if path.exists() else None
         engines: dict[str, Engine] = {}
         for lang in targets:
-            matches = catalog.plan(doc, existing[lang])
+            old = existing[lang].po if existing[lang] is not None else None
+            matches = catalog.plan(doc, old)
             name = engine if isinstance(engine, str) else getattr(engine, "name", "")
             name = cfg.engine_for(lang) if name == "auto" else name
-            todo = catalog.pending(doc, existing[lang], matches, refresh_pseudo=name != "pseudo")
+            todo = catalog.pending(doc, old, matches, refresh_pseudo=name != "pseudo",
+                                   stale=_stale_machine_entries(matches, glossary, lang))
             drafts = []
             if todo:
                 eng = engine if not isinstance(engine, str) else _engine_for(
@@ -88,7 +90,8 @@ def translate_document(doc: Document, targets: Sequence[str], *, engine: str | E
                 drafts = translate_segments(todo, lang, eng, glossary, num_hypotheses=num_hypotheses,
                                             progress=progress, memory=memory)
             by_id = {t.segment.id: t for t in drafts}
-            po, changes = catalog.merge(doc, lang, existing[lang], by_id, glossary=glossary, matches=matches)
+            po, changes = catalog.merge(doc, lang, old, by_id, matches=matches,
+                                        annotate=_conflict_annotator(glossary, lang))
             path = catalog.po_path(locales, lang, doc)
             written = pofile.write(po, path, previous=existing[lang])
             results.append(LanguageResult(lang, path, len(doc.segments), len(todo),
@@ -96,6 +99,38 @@ def translate_document(doc: Document, targets: Sequence[str], *, engine: str | E
                                           changes, written))
         pofile.write(catalog.build_pot(doc, pot), pot)
     return Report(doc, pot, tuple(results))
+
+
+def _stale_machine_entries(matches, glossary: Glossary | None, lang: str) -> set[str]:
+    """Fuzzy machine entries that the current glossary contradicts (it changed since they were made):
+    they go back through the engine and term enforcement. Approved ones are only reported."""
+    if glossary is None:
+        return set()
+    from . import qa
+
+    return {seg_id for seg_id, m in matches.items()
+            if m.kind in ("kept", "moved") and catalog.is_machine(m.old)
+            and qa.term_findings(m.old.msgid, m.old.msgstr, glossary, lang, approved=False)}
+
+
+def _conflict_annotator(glossary: Glossary | None, lang: str):
+    """After the merge, qa annotates approved entries that break the glossary (`#. glossary:` lines,
+    regenerated every run) and they are listed in Changes.conflicts; their msgstr is never touched."""
+    def annotate(po, changes: Changes) -> None:
+        from . import qa
+
+        for e in po:
+            if e.obsolete:
+                continue
+            lines = [ln for ln in e.comment.split("\n") if ln and not ln.startswith(catalog.GLOSSARY_NOTE)]
+            if glossary is not None and catalog.is_approved(e):
+                problems = [f.message for f in qa.term_findings(e.msgid, e.msgstr, glossary, lang)]
+                if problems:
+                    lines += [catalog.GLOSSARY_NOTE + p for p in problems]
+                    changes.conflicts.append(catalog.position(e) or e.msgid)
+            e.comment = "\n".join(lines)
+
+    return annotate
 
 
 def _engine_for(name: str, lang: str, engines: dict[str, Engine], *, allow_download: bool,

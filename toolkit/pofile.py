@@ -23,7 +23,7 @@ from pathlib import Path
 
 import polib
 
-from . import fsutil
+from . import fsutil, powrap
 from .errors import CatalogError, ChangedOnDisk
 
 WRAP_WIDTH = 79
@@ -47,22 +47,28 @@ class Problem:
 
 # --------------------------------------------------------------------------------------------- reading
 
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """A catalog as read, with what `write` needs to refuse overwriting a file saved meanwhile."""
+
+    po: polib.POFile
+    sha256: str          # of the bytes read
+    bom: bool            # the file began with a UTF-8 byte-order mark (dropped on the next write)
+    content: tuple       # content_key(po) as read: `po` may be edited in place, this stays
+
+
 def read(path: Path, *, lang: str | None = None) -> polib.POFile:
     """Parse a catalog strictly; with `lang`, its Language header must agree with the folder it lives in.
+    To update the file afterwards, use `snapshot` and pass it to `write`."""
+    return snapshot(path, lang=lang).po
 
-    The returned POFile remembers the sha256 of the bytes it came from (`sha256` attribute), so `write`
-    can refuse to overwrite a file an editor saved in the meantime.
-    """
+
+def snapshot(path: Path, *, lang: str | None = None) -> Snapshot:
+    """`read`, plus the digest of the bytes read, for `write(..., previous=snapshot)`."""
     path = Path(path)
     data = _read_bytes(path)
     header = validate_bytes(data, path)
-    try:
-        po = polib.pofile(str(path), wrapwidth=WRAP_WIDTH, check_for_duplicates=False)
-    except (OSError, ValueError, UnicodeDecodeError) as exc:
-        raise CatalogError(f"cannot parse: {exc}", path=path, hint=_FIX_HINT) from None
-    po.wrapwidth = WRAP_WIDTH
-    po.sha256 = hashlib.sha256(data).hexdigest()
-    po.had_bom = data.startswith(codecs.BOM_UTF8)
+    po = parse(data, header.charset)
     if lang is not None:
         declared = po.metadata.get("Language", "").strip().replace("-", "_")
         if not declared:
@@ -72,7 +78,7 @@ def read(path: Path, *, lang: str | None = None) -> polib.POFile:
             raise CatalogError(f"its Language header says {declared!r} but it lives in the {lang!r} folder",
                                path=path, line=header.fields.get("Language", header.line),
                                hint="move it to the right folder or fix the header")
-    return po
+    return Snapshot(po, hashlib.sha256(data).hexdigest(), data.startswith(codecs.BOM_UTF8), content_key(po))
 
 
 def _read_bytes(path: Path) -> bytes:
@@ -115,6 +121,105 @@ def _error(problems: list[Problem], path: Path | str) -> CatalogError:
     return CatalogError(first.reason, path=path, line=first.line, column=first.column, hint=hint)
 
 
+# ------------------------------------------------------------------------------------------ parsing
+
+_FIELD = re.compile(r'(msgctxt|msgid_plural|msgid|msgstr)(?:\[(\d+)\])?\s*"(.*)"\s*$')
+
+
+def parse(data: bytes, charset: str = "utf-8") -> polib.POFile:
+    """A catalog `scan` has accepted, as polib objects, in one linear pass (polib's own parser appends
+    to a growing string for every continuation line: 4 s for a 1 MB string, 20 MB never ends)."""
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8):]
+    po = polib.POFile(wrapwidth=WRAP_WIDTH, encoding=charset, check_for_duplicates=False)
+    fields: dict[str, list[str]] = {}
+    current: list[str] | None = None
+    note: dict[str, list[str]] = {"#": [], "#.": [], "#:": [], "#,": []}
+    obsolete = False
+    has_entry = False
+    first_line = 0           # where the entry starts (its first comment or keyword), as polib's linenum
+
+    def flush() -> None:
+        nonlocal fields, current, note, obsolete, has_entry, first_line
+        if has_entry:
+            _add_entry(po, fields, note, obsolete, first_line)
+        fields, current, obsolete, has_entry, first_line = {}, None, False, False, 0
+        note = {"#": [], "#.": [], "#:": [], "#,": []}
+
+    for lineno, raw in enumerate(data.decode(charset).split("\n"), start=1):
+        line = raw[:-1] if raw.endswith("\r") else raw
+        if not line.strip():
+            continue
+        prefix = ""
+        line_obsolete = line.startswith("#~")
+        if line_obsolete:
+            line = line[2:].lstrip(" \t")
+            if line.startswith("|"):
+                prefix, line = "previous ", line[1:].lstrip(" \t")
+        elif line.startswith("#|"):
+            prefix, line = "previous ", line[2:].lstrip(" \t")
+        elif line.startswith("#"):
+            if has_entry and "msgstr" in "".join(fields):
+                flush()
+            first_line = first_line or lineno
+            kind = line[:2] if line[:2] in ("#.", "#:", "#,") else "#"
+            text = line[len(kind):]
+            note[kind].append(text[1:] if text.startswith(" ") else text)
+            continue
+        line = line.lstrip(" \t")
+        if line.startswith('"'):
+            if current is not None:
+                current.append(line.strip()[1:-1])
+            continue
+        m = _FIELD.match(line)
+        if m is None:
+            continue
+        name = prefix + m.group(1) + (f"[{m.group(2)}]" if m.group(2) is not None else "")
+        if has_entry and ((m.group(1) in ("msgctxt", "msgid") and "msgstr" in "".join(fields)) or name in fields):
+            flush()
+        first_line = first_line or lineno
+        obsolete = obsolete or line_obsolete
+        has_entry = True
+        current = fields.setdefault(name, [])
+        current.append(m.group(3))
+    flush()
+    return po
+
+
+def _add_entry(po: polib.POFile, fields: dict[str, list[str]], note: dict[str, list[str]], obsolete: bool,
+               linenum: int) -> None:
+    def value(name: str) -> str | None:
+        parts = fields.get(name)
+        return None if parts is None else _unescape("".join(parts))
+
+    msgid = value("msgid") or ""
+    msgctxt = value("msgctxt")
+    flags = [f.strip() for line in note["#,"] for f in line.split(",") if f.strip()]
+    if msgid == "" and msgctxt is None and not obsolete and not po.metadata:
+        po.header = "\n".join(note["#"])
+        po.metadata_is_fuzzy = flags
+        key = None
+        for row in (value("msgstr") or "").splitlines():
+            if ":" in row:
+                key, val = row.split(":", 1)
+                po.metadata[key] = val.strip()
+            elif key is not None:
+                po.metadata[key] += "\n" + row.strip()
+        return
+    occurrences = []
+    for line in note["#:"]:
+        for token in line.split():
+            name, _, where = token.rpartition(":")
+            occurrences.append((name, where) if name and where.isdigit() else (token, ""))
+    plural = {int(k[7:-1]): _unescape("".join(v)) for k, v in fields.items() if k.startswith("msgstr[")}
+    po.append(polib.POEntry(
+        msgctxt=msgctxt, msgid=msgid, msgid_plural=value("msgid_plural") or "", msgstr=value("msgstr") or "",
+        msgstr_plural=plural, tcomment="\n".join(note["#"]), comment="\n".join(note["#."]),
+        occurrences=occurrences, flags=flags, previous_msgctxt=value("previous msgctxt"),
+        previous_msgid=value("previous msgid"), previous_msgid_plural=value("previous msgid_plural"),
+        obsolete=obsolete, linenum=linenum))
+
+
 # ----------------------------------------------------------------------------------------- the lexer
 
 @dataclass(slots=True)
@@ -122,6 +227,7 @@ class _Header:
     line: int | None = None              # line of the header's msgid ""
     fields: dict[str, int] | None = None  # header field name -> line it is on
     nplurals: int | None = None
+    charset: str = "utf-8"               # the declared charset (Python codec name), UTF-8 when absent
 
     def __post_init__(self) -> None:
         if self.fields is None:
@@ -139,6 +245,7 @@ class _Entry:
     msgstr: str | None = None      # msgstr, or msgstr[0]
     forms: int = 0                 # msgstr[i] seen
     field: str | None = None       # what a continuation string line extends
+    parts: list[str] | None = None  # its continuation strings, joined once (appending to a str is quadratic)
 
 
 _KEYWORD = re.compile(r"(msgctxt|msgid_plural|msgid|msgstr)(?:\[(\d+)\])?[ \t]*")
@@ -161,160 +268,194 @@ def scan(data: bytes) -> tuple[list[Problem], _Header]:
     duplicate (msgctxt, msgid), a second header, escapes polib does not understand, bytes that are not
     in the declared charset, plural forms out of order or disagreeing with the header's nplurals.
     """
-    problems: list[Problem] = []
     header = _Header()
     if data.startswith(codecs.BOM_UTF8):
         data = data[len(codecs.BOM_UTF8):]
-    text, problem = _decode(data)
+    text, problem, header.charset = _decode(data)
     if problem is not None:
         return [problem], header
-    lines = text.split("\n")
-    ends_open = not text.endswith("\n")
-    seen: dict[tuple[str | None, str], int] = {}
-    plural_entries: list[int] = []
-    entry: _Entry | None = None
+    lexer = _Lexer(header, text)
+    for lineno, raw in enumerate(lexer.lines, start=1):
+        lexer.line(lineno, raw[:-1] if raw.endswith("\r") else raw)
+    lexer.finish(lexer.entry)
+    lexer.problems.sort(key=lambda p: (not p.lexical, p.line, p.column or 0))
+    return lexer.problems, header
 
-    def finish(e: _Entry | None, at: int) -> None:
-        if e is None:
-            return
-        if e.msgid is None:
-            if e.msgctxt is not None or e.msgstr is not None:
-                problems.append(Problem(e.line, None, "msgctxt or msgstr without a msgid"))
-            return
-        if e.msgstr is None and e.forms == 0:
-            problems.append(Problem(e.msgid_line, None, "missing msgstr after this msgid",
-                                    'add msgstr "" or restore the file; it may have been cut off'))
-            return
-        if e.plural and e.forms == 0:
-            problems.append(Problem(e.msgid_line, None, "msgid_plural without msgstr[0]"))
-            return
-        if e.obsolete:
-            return
-        if e.msgid == "" and e.msgctxt is None:
-            if header.line is not None:
-                problems.append(Problem(e.msgid_line, None,
-                                        f'a second header entry (msgid "") after the one at line {header.line}',
-                                        "remove the stray entry; polib would drop the real header's fields"))
-            else:
-                header.line = e.msgid_line
-                m = re.search(r"nplurals\s*=\s*(\d+)", e.msgstr or "")
-                header.nplurals = int(m.group(1)) if m else None
-            return
-        if e.msgid == "":
-            problems.append(Problem(e.msgid_line, None, 'an entry with msgctxt but an empty msgid',
-                                    "remove it; gettext reserves msgid \"\" for the header"))
-            return
-        key = (e.msgctxt, e.msgid)
-        first = seen.get(key)
-        if first is not None:
-            what = f"msgctxt {e.msgctxt!r} " if e.msgctxt is not None else ""
-            problems.append(Problem(e.msgid_line, None,
-                                    f"duplicate entry {what}msgid {_short(e.msgid)} (first defined at line {first})",
-                                    "keep one of the two entries"))
-        else:
-            seen[key] = e.msgid_line
-        if e.plural:
-            plural_entries.append(e.msgid_line)
-            if header.nplurals is not None and e.forms != header.nplurals:
-                problems.append(Problem(e.msgid_line, None,
-                                        f"{e.forms} plural forms but the header (line {header.line}) says "
-                                        f"nplurals={header.nplurals}", "make them agree"))
-        elif e.msgstr and (e.msgid.startswith("\n") != e.msgstr.startswith("\n")
-                           or e.msgid.endswith("\n") != e.msgstr.endswith("\n")):
-            problems.append(Problem(e.msgid_line, None, "msgid and msgstr do not both begin and end with a "
-                                    "line break", "add or remove the \\n in msgstr"))
 
-    n = len(lines)
-    for lineno, raw in enumerate(lines, start=1):
-        line = raw[:-1] if raw.endswith("\r") else raw
+class _Lexer:
+    """The state of `scan`: the entry being read, the keys seen, the problems found so far."""
+
+    def __init__(self, header: _Header, text: str) -> None:
+        self.header = header
+        self.problems: list[Problem] = []
+        self.lines = text.split("\n")
+        self.ends_open = not text.endswith("\n")
+        self.seen: dict[tuple[str | None, str], int] = {}
+        self.entry: _Entry | None = None
+
+    def problem(self, *args, **kwargs) -> None:
+        self.problems.append(Problem(*args, **kwargs))
+
+    # -- one line: blank, comment, continuation string or keyword ---------------------------------------
+
+    def line(self, lineno: int, line: str) -> None:
+        entry = self.entry
         if not line.strip():
             if entry is not None and entry.msgid is not None:
-                finish(entry, lineno)
-                entry = None
-            continue
+                self.finish(entry)
+                self.entry = None
+            return
         obsolete = False
         if line.startswith("#"):
             if line.startswith("#~") and not line.startswith("#~|"):
                 obsolete = True
                 line = line[2:].lstrip(" \t")
                 if not line or line.startswith("#"):
-                    continue
+                    return
             else:
                 # A comment: it belongs to the next entry, so the current one must be complete.
                 if entry is not None and entry.msgid is not None:
-                    finish(entry, lineno)
-                    entry = None
-                continue
+                    self.finish(entry)
+                    self.entry = None
+                return
         line = line.lstrip(" \t")
         if line.startswith('"'):
-            if entry is None or entry.field is None:
-                problems.append(Problem(lineno, 1, "a string line that continues nothing"))
-                continue
-            value = _string(line, 0, lineno, n, ends_open, problems)
-            _extend(entry, value)
-            if entry.field == "msgstr" and entry.msgid == "" and entry.msgctxt is None and ":" in value:
-                header.fields.setdefault(value.split(":", 1)[0].strip(), lineno)
-            continue
+            self.continuation(lineno, line)
+        else:
+            self.keyword(lineno, line, obsolete)
+
+    def continuation(self, lineno: int, line: str) -> None:
+        entry = self.entry
+        if entry is None or entry.field is None:
+            self.problem(lineno, 1, "a string line that continues nothing")
+            return
+        value = _string(line, 0, lineno, len(self.lines), self.ends_open, self.problems)
+        _extend(entry, value)
+        if entry.field == "msgstr" and entry.msgid == "" and entry.msgctxt is None and ":" in value:
+            self.header.fields.setdefault(value.split(":", 1)[0].strip(), lineno)
+
+    def keyword(self, lineno: int, line: str, obsolete: bool) -> None:
         m = _KEYWORD.match(line)
         if m is None:
             word = line.split(None, 1)[0][:20]
-            problems.append(Problem(lineno, 1, f"unknown keyword {word!r}",
-                                    "a line must be a comment, msgctxt/msgid/msgstr or a quoted string",
-                                    lexical=True))
-            continue
+            self.problem(lineno, 1, f"unknown keyword {word!r}",
+                         "a line must be a comment, msgctxt/msgid/msgstr or a quoted string", lexical=True)
+            return
         keyword, index = m.group(1), m.group(2)
+        _settle(self.entry)
+        entry = self.entry
         if keyword in ("msgctxt", "msgid") and entry is not None and entry.msgid is not None:
             if keyword == "msgctxt" or entry.msgstr is not None or entry.forms:
-                finish(entry, lineno)
-                entry = None
+                self.finish(entry)
+                entry = self.entry = None
         if entry is None:
-            entry = _Entry(lineno, obsolete)
-        value = _string(line, m.end(), lineno, n, ends_open, problems)
+            entry = self.entry = _Entry(lineno, obsolete)
+        value = _string(line, m.end(), lineno, len(self.lines), self.ends_open, self.problems)
         if keyword == "msgctxt":
             if entry.msgctxt is not None:
-                problems.append(Problem(lineno, 1, "a second msgctxt in one entry"))
+                self.problem(lineno, 1, "a second msgctxt in one entry")
             entry.msgctxt, entry.field = value, "msgctxt"
         elif keyword == "msgid":
             if entry.msgid is not None:
-                problems.append(Problem(entry.msgid_line, None, "missing msgstr after this msgid",
-                                        'add msgstr "" or restore the file; it may have been cut off'))
-                entry = _Entry(lineno, obsolete)
+                self.problem(entry.msgid_line, None, "missing msgstr after this msgid",
+                             'add msgstr "" or restore the file; it may have been cut off')
+                entry = self.entry = _Entry(lineno, obsolete)
             entry.msgid, entry.msgid_line, entry.field = value, lineno, "msgid"
         elif keyword == "msgid_plural":
             if entry.msgid is None or entry.msgstr is not None or entry.forms:
-                problems.append(Problem(lineno, 1, "msgid_plural must follow msgid"))
+                self.problem(lineno, 1, "msgid_plural must follow msgid")
             entry.plural, entry.field = True, "msgid_plural"
         elif index is None:
             if entry.msgid is None:
-                problems.append(Problem(lineno, 1, "msgstr without a msgid before it"))
+                self.problem(lineno, 1, "msgstr without a msgid before it")
             elif entry.plural:
-                problems.append(Problem(lineno, 1, "an entry with msgid_plural needs msgstr[0], msgstr[1], ..."))
+                self.problem(lineno, 1, "an entry with msgid_plural needs msgstr[0], msgstr[1], ...")
             elif entry.msgstr is not None:
-                problems.append(Problem(lineno, 1, "a second msgstr in one entry"))
+                self.problem(lineno, 1, "a second msgstr in one entry")
             entry.msgstr, entry.field = value, "msgstr"
         else:
             if not entry.plural:
-                problems.append(Problem(lineno, 1, f"msgstr[{index}] in an entry without msgid_plural"))
+                self.problem(lineno, 1, f"msgstr[{index}] in an entry without msgid_plural")
             elif int(index) != entry.forms:
-                problems.append(Problem(lineno, 1, f"plural form has wrong index: msgstr[{index}], "
-                                        f"expected msgstr[{entry.forms}]"))
+                self.problem(lineno, 1, f"plural form has wrong index: msgstr[{index}], expected msgstr[{entry.forms}]")
             if entry.forms == 0:
                 entry.msgstr = value
             entry.forms += 1
             entry.field = "form"
-    finish(entry, n + 1)
-    problems.sort(key=lambda p: (not p.lexical, p.line, p.column or 0))
-    return problems, header
+
+    # -- a complete entry ---------------------------------------------------------------------------------
+
+    def finish(self, e: _Entry | None) -> None:
+        if e is None:
+            return
+        _settle(e)
+        if e.msgid is None:
+            if e.msgctxt is not None or e.msgstr is not None:
+                self.problem(e.line, None, "msgctxt or msgstr without a msgid")
+            return
+        if e.msgstr is None and e.forms == 0:
+            self.problem(e.msgid_line, None, "missing msgstr after this msgid",
+                         'add msgstr "" or restore the file; it may have been cut off')
+            return
+        if e.plural and e.forms == 0:
+            self.problem(e.msgid_line, None, "msgid_plural without msgstr[0]")
+            return
+        if e.obsolete:
+            return
+        if e.msgid == "" and e.msgctxt is None:
+            self.header_entry(e)
+            return
+        if e.msgid == "":
+            self.problem(e.msgid_line, None, 'an entry with msgctxt but an empty msgid',
+                         "remove it; gettext reserves msgid \"\" for the header")
+            return
+        key = (e.msgctxt, e.msgid)
+        first = self.seen.get(key)
+        if first is not None:
+            what = f"msgctxt {e.msgctxt!r} " if e.msgctxt is not None else ""
+            self.problem(e.msgid_line, None, f"duplicate entry {what}msgid {_short(e.msgid)} (first defined at "
+                         f"line {first})", "keep one of the two entries")
+        else:
+            self.seen[key] = e.msgid_line
+        nplurals = self.header.nplurals
+        if e.plural:
+            if nplurals is not None and e.forms != nplurals:
+                self.problem(e.msgid_line, None, f"{e.forms} plural forms but the header (line {self.header.line}) "
+                             f"says nplurals={nplurals}", "make them agree")
+        elif e.msgstr and (e.msgid.startswith("\n") != e.msgstr.startswith("\n")
+                           or e.msgid.endswith("\n") != e.msgstr.endswith("\n")):
+            self.problem(e.msgid_line, None, "msgid and msgstr do not both begin and end with a line break",
+                         "add or remove the \\n in msgstr")
+
+    def header_entry(self, e: _Entry) -> None:
+        if self.header.line is not None:
+            self.problem(e.msgid_line, None, f'a second header entry (msgid "") after the one at line '
+                         f"{self.header.line}", "remove the stray entry; polib would drop the real header's fields")
+            return
+        self.header.line = e.msgid_line
+        m = re.search(r"nplurals\s*=\s*(\d+)", e.msgstr or "")
+        self.header.nplurals = int(m.group(1)) if m else None
 
 
 def _extend(entry: _Entry, value: str) -> None:
+    if entry.parts is None:
+        entry.parts = []
+    entry.parts.append(value)
+
+
+def _settle(entry: _Entry | None) -> None:
+    """Join the continuation strings of the field being read into it."""
+    if entry is None or not entry.parts:
+        return
+    more = "".join(entry.parts)
+    entry.parts = None
     f = entry.field
     if f == "msgctxt":
-        entry.msgctxt = (entry.msgctxt or "") + value
+        entry.msgctxt = (entry.msgctxt or "") + more
     elif f == "msgid":
-        entry.msgid = (entry.msgid or "") + value
+        entry.msgid = (entry.msgid or "") + more
     elif f == "msgstr" or (f == "form" and entry.forms == 1):
-        entry.msgstr = (entry.msgstr or "") + value
+        entry.msgstr = (entry.msgstr or "") + more
 
 
 def _string(line: str, start: int, lineno: int, nlines: int, ends_open: bool,
@@ -365,20 +506,35 @@ def _short(s: str, limit: int = 40) -> str:
     return repr(s if len(s) <= limit else s[:limit] + "…")
 
 
-def _decode(data: bytes) -> tuple[str, Problem | None]:
-    """Decode with the header's charset; invalid bytes become a Problem at LINE:COL (column in bytes)."""
+def _decode(data: bytes) -> tuple[str, Problem | None, str]:
+    """Decode with the header's charset; invalid bytes become a Problem at LINE:COL (column in bytes).
+
+    A single-byte charset (ISO-8859-1, KOI8-R, CP1251) decodes any bytes, so a UTF-8 file whose header
+    names one would be read as mojibake and written back double-encoded: such a file is refused too.
+    """
     m = _CHARSET.search(data, 0, 65536)
     declared = m.group(1).decode("ascii") if m else "UTF-8"
     if declared.upper() == "CHARSET":
         declared = "UTF-8"
     try:
-        codecs.lookup(declared)
+        codec = codecs.lookup(declared).name
     except LookupError:
         line = data.count(b"\n", 0, m.start()) + 1 if m else 1
         return "", Problem(line, None, f"unknown charset {declared!r} in Content-Type",
-                           "use charset=UTF-8 and re-save the file as UTF-8")
+                           "use charset=UTF-8 and re-save the file as UTF-8"), "utf-8"
+    header_line = data.count(b"\n", 0, m.start()) + 1 if m else 1
+    if codec not in ("utf-8", "ascii") and not data.isascii():
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+        else:
+            first = next(i for i, b in enumerate(data) if b > 0x7F)
+            line = data.count(b"\n", 0, first) + 1
+            return "", Problem(line, None, f"the header (line {header_line}) declares charset {declared}, but the "
+                               "file is UTF-8 text", "change the header to charset=UTF-8; nothing was changed"), codec
     try:
-        return data.decode(declared), None
+        return data.decode(codec), None, codec
     except UnicodeDecodeError as exc:
         from .document import guess_encoding
 
@@ -388,7 +544,7 @@ def _decode(data: bytes) -> tuple[str, Problem | None]:
         hint = f"it looks like {guess}; " if guess and guess.lower() != declared.lower() else ""
         return "", Problem(line, column, f"invalid {declared} (byte 0x{data[exc.start]:02x}; "
                            f"the header declares charset {declared})",
-                           hint + f"re-save the file as {declared} or fix the charset in the header")
+                           hint + f"re-save the file as {declared} or fix the charset in the header"), codec
 
 
 # ------------------------------------------------------------------------------------------- msgfmt
@@ -433,21 +589,108 @@ def msgfmt_problems(data: bytes) -> list[Problem]:
 # ------------------------------------------------------------------------------------------- writing
 
 def render(po: polib.POFile) -> bytes:
-    """The catalog as UTF-8 bytes, wrapped at WRAP_WIDTH; a legacy charset in the header becomes UTF-8."""
-    po.wrapwidth = WRAP_WIDTH
-    content_type = po.metadata.get("Content-Type")
-    if content_type and "charset=" in content_type:
-        po.metadata["Content-Type"] = re.sub(r"charset=[^;\s]*", "charset=UTF-8", content_type)
-    return (str(po).rstrip("\n") + "\n").encode("utf-8")
+    """The catalog as GNU gettext writes it (`msgcat` gives the same bytes), in its declared charset.
+
+    Linear in the size of the catalog. A character the declared charset cannot hold is an error, never
+    a silent switch to another charset.
+    """
+    out: list[str] = []
+    header_lines = [] if po.header is None else po.header.split("\n")
+    if po.header:
+        out += _comment_lines("#", header_lines)
+    if po.metadata or po.header:
+        if po.metadata_is_fuzzy:
+            out.append("#, fuzzy")
+        out.append('msgid ""')
+        out += powrap.wrap("msgstr", "".join(f"{k}: {v}\n" for k, v in po.metadata.items()))
+    for e in po:
+        if not e.obsolete:
+            _render_entry(e, out, "")
+    for e in po:
+        if e.obsolete and (e.msgstr or any(e.msgstr_plural.values())):
+            _render_entry(e, out, "#~ ")    # GNU drops obsolete entries without a translation
+    text = "\n".join(out) + "\n"
+    charset = charset_of(po)
+    try:
+        return text.encode(charset)
+    except UnicodeEncodeError as exc:
+        declared = re.search(r"charset=(\S+)", po.metadata.get("Content-Type", ""))
+        raise CatalogError(f"{text[exc.start]!r} (U+{ord(text[exc.start]):04X}) cannot be written in the charset "
+                           f"its header declares ({declared.group(1) if declared else charset}); nothing was "
+                           "written", hint="convert it with `msgconv -t UTF-8` and set charset=UTF-8") from None
 
 
-def write(po: polib.POFile, path: Path, *, previous: polib.POFile | None = None) -> bool:
+def charset_of(po: polib.POFile) -> str:
+    """The Python codec of the charset the header declares (UTF-8 when it declares none)."""
+    m = re.search(r"charset=([A-Za-z0-9_.:-]+)", po.metadata.get("Content-Type", ""))
+    if m is None or m.group(1).upper() == "CHARSET":
+        return "utf-8"
+    try:
+        return codecs.lookup(m.group(1)).name
+    except LookupError:
+        return "utf-8"
+
+
+def _comment_lines(mark: str, lines: list[str]) -> list[str]:
+    """`# text` per line, `#` alone for an empty one, as GNU writes comments: never wrapped."""
+    return [f"{mark} {line}" if line else mark for line in lines]
+
+
+def _render_entry(e: polib.POEntry, out: list[str], prefix: str) -> None:
+    out.append("")
+    if e.tcomment:
+        out += _comment_lines("#", e.tcomment.split("\n"))
+    if e.comment:
+        out += _comment_lines("#.", e.comment.split("\n"))
+    if e.occurrences:
+        out += _reference_lines(e.occurrences)
+    translated = bool(e.msgstr or any(e.msgstr_plural.values()))
+    flags = [f for f in e.flags if f != "fuzzy"]
+    if e.obsolete:
+        flags = [f for f in flags if f.endswith("-format") or f == "no-wrap"]
+    if "fuzzy" in e.flags and (translated or e.obsolete):
+        flags.insert(0, "fuzzy")
+    if flags:
+        out.append("#, " + ", ".join(flags))
+    previous = "#~| " if e.obsolete else "#| "
+    for name, value in (("msgctxt", e.previous_msgctxt), ("msgid", e.previous_msgid),
+                        ("msgid_plural", e.previous_msgid_plural)):
+        if value is not None:
+            out += powrap.wrap(name, value, previous)
+    if e.msgctxt is not None:
+        out += powrap.wrap("msgctxt", e.msgctxt, prefix)
+    out += powrap.wrap("msgid", e.msgid, prefix)
+    if e.msgid_plural:
+        out += powrap.wrap("msgid_plural", e.msgid_plural, prefix)
+        for i in sorted(e.msgstr_plural):
+            out += powrap.wrap(f"msgstr[{i}]", e.msgstr_plural[i], prefix)
+    else:
+        out += powrap.wrap("msgstr", e.msgstr, prefix)
+
+
+def _reference_lines(occurrences: list[tuple[str, str]]) -> list[str]:
+    """`#: file:line` references filled to the page width, as GNU does."""
+    lines: list[str] = []
+    line = "#:"
+    for name, where in occurrences:
+        while name.startswith("./"):
+            name = name[2:]
+        ref = f"{name}:{where}" if where else name
+        if len(line) > 2 and len(line) + len(ref) + 1 > WRAP_WIDTH:
+            lines.append(line)
+            line = "#:"
+        line += " " + ref
+    lines.append(line)
+    return lines
+
+
+def write(po: polib.POFile, path: Path, *, previous: Snapshot | None = None) -> bool:
     """Write atomically; returns False (and leaves the file alone) when nothing would change.
 
     "Nothing" means the same bytes, or the same content as what is on disk (entries, comments, flags,
     header fields apart from X-Generator): a catalog a PO editor wrapped its own way stays byte-identical
-    on a no-op re-run. With `previous` (what `read` returned), a file changed on disk since then is not
-    overwritten: ChangedOnDisk.
+    on a no-op re-run. With `previous` (what `snapshot` returned), a file changed on disk since then is
+    not overwritten: ChangedOnDisk.
     """
     path = Path(path)
     try:
@@ -456,13 +699,15 @@ def write(po: polib.POFile, path: Path, *, previous: polib.POFile | None = None)
         current = None
     except OSError as exc:
         raise CatalogError(f"cannot read the catalog: {exc.strerror or exc}", path=path) from None
-    expected = getattr(previous, "sha256", None)
+    expected = previous.sha256 if previous is not None else None
     if expected is not None and (current is None or hashlib.sha256(current).hexdigest() != expected):
         raise _changed(path)
-    if (previous is not None and current is not None and not current.startswith(codecs.BOM_UTF8)
-            and same_content(previous, po)):
+    if previous is not None and current is not None and not previous.bom and previous.content == content_key(po):
         return False           # a no-op re-run: not even rendered (half of a 1,000-entry re-run's time)
-    data = render(po)
+    try:
+        data = render(po)
+    except CatalogError as exc:
+        raise CatalogError(exc.reason, path=path, hint=exc.hint) from None
     problems, _ = scan(data)   # never put on disk what we would refuse to read back
     if problems:
         p = problems[0]
@@ -471,8 +716,8 @@ def write(po: polib.POFile, path: Path, *, previous: polib.POFile | None = None)
     if current == data:
         return False
     if current is not None and not current.startswith(codecs.BOM_UTF8):
-        old = previous if previous is not None else _parse_quietly(path)
-        if old is not None and same_content(old, po):
+        old = previous.content if previous is not None else _parse_quietly(path)
+        if old is not None and old == content_key(po):
             return False
     fsutil.atomic_write(path, data, expect_sha256=expected)
     return True
@@ -483,36 +728,52 @@ def _changed(path: Path) -> ChangedOnDisk:
                          path=path, hint="run again to merge with the saved version")
 
 
-def _parse_quietly(path: Path) -> polib.POFile | None:
+def _parse_quietly(path: Path) -> tuple | None:
     try:
-        return polib.pofile(str(path), wrapwidth=WRAP_WIDTH, check_for_duplicates=False)
+        data = path.read_bytes()
+        problems, header = scan(data)
+        return None if problems else content_key(parse(data, header.charset))
     except Exception:  # noqa: BLE001 - a file we cannot parse is simply "different"
         return None
 
 
 def same_content(a: polib.POFile, b: polib.POFile) -> bool:
-    """True when the two catalogs differ at most in wrapping, comment order and cosmetic header fields."""
-    if (a.header or "").strip() != (b.header or "").strip():
-        return False
-    if _metadata_key(a.metadata) != _metadata_key(b.metadata):
-        return False
-    if len(a) != len(b):
-        return False
-    return all(entry_key(x) == entry_key(y) for x, y in zip(a, b))
+    """True when the two catalogs differ at most in wrapping and cosmetic header fields."""
+    return content_key(a) == content_key(b)
+
+
+def content_key(po: polib.POFile) -> tuple:
+    """What a catalog says, without rendering it (rendering wraps every string: slow)."""
+    return ((po.header or "").strip(), _metadata_key(po.metadata), tuple(entry_key(e) for e in po))
 
 
 def entry_key(e: polib.POEntry) -> tuple:
-    """Everything an entry says, for comparing catalogs without rendering them."""
+    """Everything an entry says, for comparing catalogs without rendering them. References compare as
+    the text of their `#:` line: a file name with a space reads back as two references."""
     return (e.obsolete, e.msgctxt, e.msgid, e.msgid_plural, e.msgstr, tuple(sorted(e.msgstr_plural.items())),
-            tuple(sorted(e.flags)), e.comment, e.tcomment, tuple(e.occurrences), e.previous_msgctxt,
+            tuple(sorted(e.flags)), e.comment, e.tcomment, references(e), e.previous_msgctxt,
             e.previous_msgid, e.previous_msgid_plural)
+
+
+def references(e: polib.POEntry) -> str:
+    return " ".join(f"{name}:{where}" if where else name for name, where in e.occurrences)
 
 
 def _metadata_key(meta: dict[str, str]) -> tuple:
     out = {k: v.strip() for k, v in meta.items() if k not in COSMETIC_FIELDS}
     if "Plural-Forms" in out:
         out["Plural-Forms"] = _plural_key(out["Plural-Forms"])
+    if "Content-Type" in out:   # Babel writes charset=utf-8: the same charset
+        out["Content-Type"] = re.sub(r"charset=([^;\s]*)", lambda m: "charset=" + _codec(m.group(1)),
+                                     out["Content-Type"])
     return tuple(sorted(out.items()))
+
+
+def _codec(name: str) -> str:
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        return name.lower()
 
 
 def _plural_key(value: str) -> str:

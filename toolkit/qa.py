@@ -26,6 +26,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .catalog import label
 from .findings import Finding, blocking, summary
 
 if TYPE_CHECKING:
@@ -213,7 +214,7 @@ def punctuation_findings(source: str, target: str, lang: str, *, msgctxt: str = 
 # -- whole entries and catalogs ---------------------------------------------------------------------------
 
 def entry_findings(entry: polib.POEntry, lang: str, glossary: Glossary | None = None) -> list[Finding]:
-    ctxt = entry.msgctxt or ""
+    ctxt = label(entry)
     if not entry.msgstr:
         return [Finding("untranslated", "no translation: the source text would be published", lang, entry=ctxt)]
     approved = not entry.fuzzy
@@ -246,7 +247,7 @@ def fix_catalog(po: polib.POFile, lang: str, glossary: Glossary, *, catalog: str
             continue
         fixed, notes = _repair(entry.msgid, entry.msgstr, glossary, lang)
         if fixed != entry.msgstr:
-            fixes.append(Fix(catalog, entry.msgctxt or "", entry.msgstr, fixed, notes))
+            fixes.append(Fix(catalog, label(entry), entry.msgstr, fixed, notes))
             entry.msgstr = fixed
             lines = [ln for ln in entry.comment.split("\n") if ln]
             lines += [f"fixed by check: {n}" for n in notes]
@@ -257,7 +258,7 @@ def fix_catalog(po: polib.POFile, lang: str, glossary: Glossary, *, catalog: str
 def run(locales: Path, *, name: str | None = None, targets: Sequence[str] = (), glossary: Glossary | None = None,
         fix: bool = False) -> tuple[list[Finding], list[Fix]]:
     """Check (and with `fix`, repair fuzzy terms in) every catalog under `locales`."""
-    from . import fsutil, locales as locales_mod, pofile
+    from . import catalog as catalog_mod, fsutil, locales as locales_mod, pofile
 
     found = locales_mod.catalogs(locales, name=name, targets=targets)
     findings: list[Finding] = []
@@ -265,10 +266,12 @@ def run(locales: Path, *, name: str | None = None, targets: Sequence[str] = (), 
     for lang, path in found:
         if fix and glossary is not None:
             with fsutil.locked(locales):
-                po = pofile.read(path, lang=lang)
+                snap = pofile.snapshot(path, lang=lang)
+                po = snap.po
                 done = fix_catalog(po, lang, glossary, catalog=str(path))
                 if done:
-                    pofile.write(po, path)  # `previous=po` would compare po with itself
+                    po.metadata["PO-Revision-Date"] = catalog_mod.now_stamp()
+                    pofile.write(po, path, previous=snap)   # an editor's save meanwhile is never overwritten
                 fixes += done
         else:
             po = pofile.read(path, lang=lang)
@@ -287,9 +290,10 @@ def glossary_conflicts(glossary: Glossary, locales: str | Path, langs: Sequence[
             if entry.obsolete or not entry.msgstr:
                 continue
             state = "fuzzy" if entry.fuzzy else "approved"
-            where = entry.msgctxt or entry.msgid[:30]
+            name = label(entry)
+            where = name or entry.msgid[:30]
             for issue in terms.check_entry(entry.msgid, entry.msgstr, glossary, lang).issues:
-                found = _term_finding(issue, glossary, lang, entry=entry.msgctxt or "", fuzzy=entry.fuzzy,
+                found = _term_finding(issue, glossary, lang, entry=name, fuzzy=entry.fuzzy,
                                       places=((str(path), entry.linenum),), catalog=str(path))
                 out.append(replace(found, code="catalog-term", message=f"{where} ({state}): {issue.message}"))
     return out

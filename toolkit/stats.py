@@ -1,4 +1,5 @@
-"""How far post-editing has come, per language: approved, fuzzy and untranslated segments, terms, conflicts."""
+"""How far post-editing has come, per language or per article: approved, fuzzy and untranslated segments,
+terms, conflicts."""
 from __future__ import annotations
 
 import re
@@ -23,6 +24,7 @@ class LanguageStats:
     terms_total: int        # glossary terms in translated segments
     terms_ok: int           # of those, present in the translation in an accepted form
     conflicts: int          # approved entries that break the glossary (reported by re-runs, never rewritten)
+    article: str = ""       # the catalog's document name, when counted per article
 
     def percent(self, n: int) -> float:
         return round(100.0 * n / self.segments, 1) if self.segments else 0.0
@@ -38,18 +40,20 @@ class LanguageStats:
         return d
 
 
-def collect(locales: Path, *, glossary: Glossary | None = None, targets: Sequence[str] = ()) -> list[LanguageStats]:
+def collect(locales: Path, *, glossary: Glossary | None = None, targets: Sequence[str] = (),
+            by_article: bool = False) -> list[LanguageStats]:
+    """One row per language (all its catalogs), or with `by_article` one per language and article."""
     from . import locales as locales_mod, pofile, qa
 
     found = locales_mod.catalogs(locales, targets=targets)
-    by_lang: dict[str, list[Path]] = {}
+    by_lang: dict[tuple[str, str], list[Path]] = {}
     for lang, path in found:
-        by_lang.setdefault(lang, []).append(path)
+        by_lang.setdefault((lang, path.stem if by_article else ""), []).append(path)
     out = []
-    for lang in sorted(by_lang):
+    for lang, article in sorted(by_lang):
         n = dict(catalogs=0, segments=0, words=0, approved=0, fuzzy=0, untranslated=0, terms_total=0, terms_ok=0,
                  conflicts=0)
-        for path in by_lang[lang]:
+        for path in by_lang[(lang, article)]:
             n["catalogs"] += 1
             for e in pofile.read(path, lang=lang):
                 if e.obsolete or not e.msgid:
@@ -67,5 +71,5 @@ def collect(locales: Path, *, glossary: Glossary | None = None, targets: Sequenc
                     n["terms_ok"] += max(0, total - len(bad))
                     if bad and not e.fuzzy:
                         n["conflicts"] += 1
-        out.append(LanguageStats(lang, **n))
+        out.append(LanguageStats(lang, **n, article=article))
     return out

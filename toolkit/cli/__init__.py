@@ -140,7 +140,7 @@ def segment(
     no_glossary: NoGlossaryOpt = False,
     encoding: EncodingOpt = None,
 ) -> None:
-    """Show how FILE is split into blocks and sentences (segment ids become PO msgctxt).
+    """Show how FILE is split into blocks and sentences (ids as in the PO `#. segment` notes).
 
     Example:  toolkit segment seeds/karabakh-mining.txt --json
     """
@@ -164,7 +164,7 @@ def _mount() -> None:
     from importlib import import_module
     from importlib.util import find_spec
 
-    for name in ("models", "glossary", "catalogs", "cache"):
+    for name in ("models", "glossary", "catalogs", "cache", "review"):
         if find_spec(f"{__name__}.{name}") is None:
             continue
         module = import_module(f"{__name__}.{name}")

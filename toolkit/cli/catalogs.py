@@ -122,16 +122,18 @@ def stats(
     glossary: GlossaryOpt = None,
     no_glossary: NoGlossaryOpt = False,
     fmt: FormatOpt = "table",
+    by_article: Annotated[bool, typer.Option("--by-article", help="One row per language and article.")] = False,
 ) -> None:
-    """Per language: segments, words, approved / fuzzy / untranslated, term success rate, open conflicts.
+    """Per language (or per article): segments, words, approved / fuzzy / untranslated, term success rate,
+    open conflicts.
 
-    Example:  toolkit stats --format json
+    Example:  toolkit stats --by-article --format json
     """
     from .. import stats as stats_mod
 
     check_format(fmt)
     gl, choice = load_glossary(glossary, no_glossary)
-    rows = stats_mod.collect(locales, glossary=gl)
+    rows = stats_mod.collect(locales, glossary=gl, by_article=by_article)
     if fmt == "json":
         typer.echo(json.dumps([r.as_dict() for r in rows], ensure_ascii=False, indent=2))
         note_missing_glossary(choice, "counted")
@@ -140,11 +142,12 @@ def stats(
     from rich.table import Table
 
     table = Table(title=str(locales))
-    for col in ("lang", "segments", "words", "approved", "fuzzy", "untranslated", "terms ok", "conflicts"):
+    for col in ("lang", *(("article",) if by_article else ()), "segments", "words", "approved", "fuzzy",
+                "untranslated", "terms ok", "conflicts"):
         table.add_column(col)
     for r in rows:
         rate = f"{r.term_rate}% ({r.terms_ok}/{r.terms_total})" if r.term_rate is not None else "-"
-        table.add_row(r.lang, str(r.segments), str(r.words), f"{r.approved} ({r.percent(r.approved)}%)",
+        table.add_row(r.lang, *((r.article,) if by_article else ()), str(r.segments), str(r.words), f"{r.approved} ({r.percent(r.approved)}%)",
                       f"{r.fuzzy} ({r.percent(r.fuzzy)}%)", f"{r.untranslated} ({r.percent(r.untranslated)}%)",
                       rate, str(r.conflicts))
     Console().print(table)

@@ -41,19 +41,46 @@ def _report(findings: list, fmt: str, title: str) -> None:
     elif not findings:
         typer.echo(f"{title}: nothing to decide")
     else:
-        from rich.console import Console
-        from rich.table import Table
-
-        table = Table(title=f"{title}: {len(findings)} finding(s)")
-        for col in ("severity", "code", "lang", "what"):
-            table.add_column(col, overflow="fold")
-        table.add_column("where", overflow="fold")
-        for f in findings:
-            table.add_row(f.severity, f.code, f.lang, f.message, "\n".join(f"{p}:{n}" for p, n in f.places))
-        Console().print(table)
+        _print_findings(findings, title)
     errors = sum(1 for f in findings if f.is_blocking)
     if errors:
         raise ConflictFound(f"{errors} blocking glossary finding(s); resolve them before publishing")
+
+
+def _shown(path: str) -> str:
+    """A path relative to the project (the working directory) when inside it, else as given."""
+    import os
+
+    try:
+        p = Path(path).resolve()
+        return os.path.relpath(p) if p.is_relative_to(Path.cwd().resolve()) else path
+    except (OSError, ValueError):
+        return path
+
+
+def _print_findings(findings: list, title: str) -> None:
+    """One block per finding (a table's narrow columns broke paths and line numbers apart at 80 columns):
+    severity, code, language and term; the message, wrapped and indented; every place, one per line, whole."""
+    import textwrap
+
+    from rich.console import Console
+    from rich.text import Text
+
+    console = Console(highlight=False)
+    console.print(Text(f"{title}: {len(findings)} finding(s)", style="bold"))
+    for f in findings:
+        places = [(_shown(p), n) for p, n in f.places]
+        message = f.message
+        for (full, _), (short, _) in zip(f.places, places, strict=True):
+            message = message.replace(str(full), short)
+        head = Text.assemble(("\n" if console.is_terminal else "", ""),
+                             (f.severity, "bold red" if f.is_blocking else "yellow"), "  ", (f.code, "bold"),
+                             *((f"  {f.lang}", "cyan"),) if f.lang else (), *((f"  {f.term}", ""),) if f.term else ())
+        console.print(head)
+        for line in textwrap.wrap(message, max(20, console.width - 2), break_long_words=False, break_on_hyphens=False):
+            console.print(Text("  " + line), soft_wrap=True)
+        for p, n in places:
+            console.print(Text(f"  {p}:{n}", style="dim"), soft_wrap=True)
 
 
 @app.command()

@@ -26,7 +26,8 @@ def list_models(
     fmt: FormatOpt = "table",
     models_dir: ModelsDirOpt = None,
 ) -> None:
-    """Show the installed models: language pair, name, version, kind, licence, origin, size, path.
+    """Show the installed models: language pair, name, version, kind, licence (or where to find it), size,
+    checksum (SHA-256 of the installed files; json also has the archive's) and source (URL or file).
 
     Example:  toolkit models list --format json
     """
@@ -39,7 +40,8 @@ def list_models(
     installed = models.list_installed(models_dir)
     if fmt == "json":
         rows = [{"source": m.source, "target": m.target, "name": m.name, "version": m.version, "kind": m.kind,
-                 "licence": m.licence, "origin": m.origin, "size": m.size, "path": str(m.path)}
+                 "licence": m.licence, "licence_source": m.licence_source, "origin": m.origin, "size": m.size,
+                 "sha256": m.sha256, "tree_sha256": m.tree_sha256, "path": str(m.path)}
                 for m in installed]
         typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
@@ -48,12 +50,12 @@ def list_models(
                    "(install one with `toolkit models install ru`)")
         return
     table = Table(title=str(models.models_dir(models_dir)))
-    for col in ("pair", "name", "version", "kind", "licence", "size", "origin"):
-        table.add_column(col)
+    for col in ("pair", "name", "version", "kind", "licence", "size", "checksum", "source"):
+        table.add_column(col, overflow="fold")
     for m in installed:
-        table.add_row(f"{m.source}→{m.target}", m.name, m.version, m.kind, m.licence or "?", _size(m.size),
-                      m.origin or "")
-    Console().print(table)
+        table.add_row(f"{m.source}→{m.target}", m.name, m.version, m.kind, m.licence_text, _size(m.size),
+                      f"sha256:{m.tree_sha256[:12]}" if m.tree_sha256 else "not recorded", m.origin or "")
+    Console(width=max(160, Console().width)).print(table)
 
 
 @app.command()
@@ -78,18 +80,24 @@ def install(
 
     from .. import models
 
+    def run(progress=None):
+        return models.install(target, models_dir, lang=lang, licence=licence, sentencepiece_model=sentencepiece,
+                              progress=progress)
+
     console = Console(stderr=True)
-    with Progress(TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TransferSpeedColumn(),
-                  TimeRemainingColumn(), console=console, transient=True) as bar:
-        tasks: dict[str, int] = {}
+    if not console.is_terminal:      # no bar (and no stray blank line) when stderr is a file or a pipe
+        model = run()
+    else:
+        with Progress(TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TransferSpeedColumn(),
+                      TimeRemainingColumn(), console=console, transient=True) as bar:
+            tasks: dict[str, int] = {}
 
-        def progress(label: str, done: int, total: int | None) -> None:
-            if label not in tasks:
-                tasks[label] = bar.add_task(label, total=total)
-            bar.update(tasks[label], completed=done, total=total)
+            def progress(label: str, done: int, total: int | None) -> None:
+                if label not in tasks:
+                    tasks[label] = bar.add_task(label, total=total)
+                bar.update(tasks[label], completed=done, total=total)
 
-        model = models.install(target, models_dir, lang=lang, licence=licence,
-                               sentencepiece_model=sentencepiece, progress=progress)
+            model = run(progress)
     typer.echo(f"installed {model.source}→{model.target}: {model.label} ({model.kind}, {_size(model.size)}) "
                f"in {model.path}")
 

@@ -7,6 +7,7 @@ decoding that keeps underscores (Argos turns every `_` into a space).
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +17,34 @@ from ..errors import ModelError, UsageError
 from . import Hypothesis
 
 SPM_SPACE = "\u2581"   # SentencePiece's word-boundary mark "▁"
+
+
+# OPUS-MT-train scripts/preprocess-spm.sh, the preprocess.sh shipped in every Tatoeba-Challenge release
+# (eng-hye opus-2020-06-16 included): the sed table, then control characters to spaces, zero-width characters
+# removed, runs of spaces squeezed and the ends trimmed. The model was trained on text normalised this way, so
+# the same must happen before SentencePiece. Kept as the script has it, `１` → `"` included (a slip in the
+# original that training data went through; fullwidth digits do not occur in English news).
+_OPUS_MT_TABLE = [
+    ("，", ","), ("、", ","), ("”", '"'), ("“", '"'), ("∶", ":"), ("：", ":"), ("？", "?"), ("《", '"'),
+    ("》", '"'), ("）", ")"), ("！", "!"), ("（", "("), ("；", ";"), ("１", '"'), ("」", '"'), ("「", '"'),
+    ("０", "0"), ("３", "3"), ("２", "2"), ("５", "5"), ("６", "6"), ("９", "9"), ("７", "7"), ("８", "8"),
+    ("４", "4"), ("～", "~"), ("’", "'"), ("…", "..."), ("━", "-"), ("〈", "<"), ("〉", ">"), ("【", "["),
+    ("】", "]"), ("％", "%"),
+]
+_OPUS_MT_DOTS = re.compile(r"[。．] *")          # s/。 */. /g and s/． */. /g
+
+
+def opus_mt_normalize(text: str) -> str:
+    """What the release's preprocess.sh does to a line before `spm_encode` (see the table above)."""
+    import unicodedata
+
+    text = _OPUS_MT_DOTS.sub(". ", text)
+    for old, new in _OPUS_MT_TABLE:
+        text = text.replace(old, new)
+    # perl 's/(?!\n)\p{C}/ /g': every "Other" character (controls, format, private use, unassigned) to a
+    # space; then 's/[\x{2060}\x{200B}\x{feff}]//g' can no longer match (they are \p{Cf}, already spaces).
+    text = "".join(" " if unicodedata.category(ch)[0] == "C" and ch != "\n" else ch for ch in text)
+    return re.sub(r" {2,}", " ", text).strip(" ")
 
 
 class _Tokenizer:
@@ -116,7 +145,8 @@ class ArgosEngine:
             return results
         loaded = self._load(target)
         model, tok = loaded.model, loaded.tokenizer
-        encoded = {i: model.source_prefix + tok.encode(sources[i]) + model.source_suffix for i in todo}
+        prepare = opus_mt_normalize if model.preprocess == "opus-mt-normalize" else str
+        encoded = {i: model.source_prefix + tok.encode(prepare(sources[i])) + model.source_suffix for i in todo}
         todo.sort(key=lambda i: len(encoded[i]))          # similar lengths share a batch: less padding
         batch = [encoded[i] for i in todo]
         prefix = model.target_prefix
@@ -157,7 +187,7 @@ class ArgosEngine:
                                                 inter_threads=self.inter_threads, intra_threads=self.intra_threads)
         except (RuntimeError, ValueError, OSError) as exc:
             raise ModelError(f"cannot load the CTranslate2 model: {exc}", path=model.model_dir,
-                             hint=f"reinstall it: `toolkit models install {target}`, or try --compute-type auto"
+                             hint=f"reinstall it: `toolkit models install {target}`"
                              ) from exc
         loaded = _Loaded(model, translator, _Tokenizer(model))
         self._loaded[target] = loaded

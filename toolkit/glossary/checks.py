@@ -38,7 +38,15 @@ def lint(paths: str | Path | Sequence[str | Path]) -> list[Finding]:
             findings.extend(_lint_cells(f))
         concepts.extend(read_file(f))
     findings.extend(lint_concepts(concepts))
-    return findings
+    return [f for f in findings if not kept_apart(f, concepts)]
+
+
+def kept_apart(finding: Finding, concepts: Sequence[Concept]) -> bool:
+    """A reviewer settled this finding by keeping things as they are: `toolkit review` wrote
+    `keep apart (<code> <lang> <term>)` into the note of a concept involved."""
+    mark = f"keep apart ({finding.code} {finding.lang} {finding.term})"
+    places = set(finding.places)
+    return any(mark in c.note for c in concepts if (c.path, c.line) in places)
 
 
 def _lint_cells(path: Path) -> Iterator[Finding]:
@@ -176,4 +184,4 @@ def contested(concepts: Sequence[Concept]) -> list[Finding]:
                 out.append(_finding("contested", f"{c.preferred('en')!r} in {lang}: preferred {accepted[0]!r}, also admitted "
                                    + ", ".join(repr(a) for a in accepted[1:]),
                                    ((c.path, c.line),), lang, accepted[0]))
-    return out
+    return [f for f in out if not kept_apart(f, concepts)]

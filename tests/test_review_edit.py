@@ -1,0 +1,221 @@
+"""Decisions as precise glossary edits (toolkit/review/edit.py, tbxedit.py), without a browser: CSV with
+quoting, CRLF and a BOM, comment lines, TBX 2008 as Weblate writes it (tests/fixtures/glossary/weblate.tbx),
+merges across files, and the refusals."""
+from __future__ import annotations
+
+import shutil
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from toolkit import fsutil, glossary
+from toolkit.glossary import tbx
+from toolkit.errors import ChangedOnDisk, GlossaryError, LockedError
+from toolkit.review import decision, edit
+from toolkit.review.decision import Decision
+
+from .conftest import ROOT
+
+FIXTURES = ROOT / "tests" / "fixtures" / "glossary"
+WHEN = datetime(2026, 12, 2, 3, 10, tzinfo=timezone.utc)
+MARK = "[review 2026-12-02 03:10Z ann]"
+
+
+def apply(tmp_path: Path, *decisions: Decision, seen: str | None = None) -> list[Path]:
+    files = glossary.glossary_files(tmp_path / "g")
+    return edit.apply(decisions, glossary_paths=[tmp_path / "g"], locales=tmp_path / "locales",
+                      seen=seen or edit.digest(files), who="ann", when=WHEN)
+
+
+def put(tmp_path: Path, name: str, data: bytes) -> Path:
+    (tmp_path / "g").mkdir(exist_ok=True)
+    path = tmp_path / "g" / name
+    path.write_bytes(data)
+    return path
+
+
+CSV = ("\ufeffid,kind,en,ru,az,hy,note\r\n"
+       "# agency names, quoted where a comma needs it\r\n"
+       'baku,city,Baku,Баку,Bakı,Բաքու,"capital, indeclinable in ru"\r\n'
+       '"shusha",place,Shusha,Шуша; Шуши,Şuşa,Շուշա; Շուշի,\r\n'
+       "\r\n"
+       "lachin,place,Lachin,Лачин,Laçın,Լաչին; Բերձոր,last row without a newline").encode("utf-8")
+
+
+def test_csv_row_edit_keeps_bom_crlf_comments_quoting_and_other_rows(tmp_path):
+    path = put(tmp_path, "names.csv", CSV)
+    apply(tmp_path, Decision("prefer", str(path), "shusha", "ru", "Шуши"))
+    expected = CSV.replace("\"shusha\",place,Shusha,Шуша; Шуши,Şuşa,Շուշա; Շուշի,\r\n".encode(),
+                           f"shusha,place,Shusha,Шуши; Шуша,Şuşa,Շուշա; Շուշի,{MARK} ru: 'Шуши' made preferred\r\n"
+                           .encode())
+    assert path.read_bytes() == expected
+    apply(tmp_path, Decision("forbid", str(path), "lachin", "hy", "Բերձոր", reason="a name, not a usage"))
+    last = path.read_bytes().rsplit(b"\r\n", 1)[1].decode()
+    assert last == (f"lachin,place,Lachin,Лачин,Laçın,Լաչին; !Բերձոր,\"last row without a newline | {MARK} hy: "
+                    "'Բերձոր' marked forbidden: a name, not a usage\"")     # the reason's comma needs quotes
+    assert [c.preferred("ru") for c in glossary.load(path).concepts] == ["Баку", "Шуши", "Лачин"]
+
+
+# (starting cell, decision, form, resulting cell, why)
+STATUS_CASES = [
+    ("Кызылбулаг; !Гызылбулаг; Дрмбон", "prefer", "Дрмбон", "Дрмбон; Кызылбулаг; !Гызылбулаг",
+     "the old preferred form stays, admitted"),
+    ("Кызылбулаг; !Гызылбулаг; Дрмбон", "prefer", "Гызылбулаг", "Гызылбулаг; Кызылбулаг; Дрмбон",
+     "a forbidden form can become preferred"),
+    ("Кызылбулаг; !Гызылбулаг; Дрмбон", "prefer", "Кызылбулак", "Кызылбулак; Кызылбулаг; !Гызылбулаг; Дрмбон",
+     "a new form is added in front"),
+    ("Кызылбулаг; !Гызылбулаг; Дрмбон", "admit", "Кызылбулаг", "Дрмбон; Кызылбулаг; !Гызылбулаг",
+     "demoting the preferred form promotes the first admitted one"),
+    ("Кызылбулаг; !Гызылбулаг; Дрмбон", "admit", "Гызылбулаг", "Кызылбулаг; Гызылбулаг; Дрмбон",
+     "admitting a forbidden form"),
+    ("Кызылбулаг; !Гызылбулаг; Дрмбон", "forbid", "Дрмбон", "Кызылбулаг; !Гызылбулаг; !Дрмбон",
+     "forbidding an admitted form keeps its place"),
+    ("Кызылбулаг; Дрмбон", "forbid", "Кызылбулаг", "Дрмбон; !Кызылбулаг", "forbidding the preferred form"),
+    ("Кызылбулаг", "forbid", "Гызылбулаг", "Кызылбулаг; !Гызылбулаг", "forbidding a form the cell lacks"),
+]
+
+
+@pytest.mark.parametrize("cell, action, form, result, why", STATUS_CASES, ids=[c[-1] for c in STATUS_CASES])
+def test_status_decisions(tmp_path, cell, action, form, result, why):
+    path = put(tmp_path, "g.tsv", f"id\ten\tru\tnote\nk\tKyzylbulag\t{cell}\t\n".encode())
+    apply(tmp_path, Decision(action, str(path), "k", "ru", form))
+    assert path.read_text(encoding="utf-8").splitlines()[1].split("\t")[2] == result
+
+
+def test_the_only_accepted_form_cannot_be_demoted_and_nothing_is_written(tmp_path):
+    path = put(tmp_path, "g.tsv", "id\ten\tru\tnote\nk\tKyzylbulag\tКызылбулаг; !Гызылбулаг\t\n".encode())
+    before = path.read_bytes()
+    for action in ("admit", "forbid"):
+        with pytest.raises(GlossaryError, match="only accepted ru term"):
+            apply(tmp_path, Decision(action, str(path), "k", "ru", "Кызылбулаг"))
+    assert path.read_bytes() == before
+
+
+def test_refusals_stale_page_lock_and_missing_note_column(tmp_path):
+    path = put(tmp_path, "g.tsv", "id\ten\tru\tnote\nk\tShusha\tШуша; Шуши\t\n".encode())
+    seen = edit.digest(glossary.glossary_files(tmp_path / "g"))
+    path.write_bytes(path.read_bytes() + "b\tBaku\tБаку\t\n".encode())   # saved by an editor meanwhile
+    with pytest.raises(ChangedOnDisk, match="changed since this page was loaded"):
+        apply(tmp_path, Decision("forbid", str(path), "k", "ru", "Шуши"), seen=seen)
+    with fsutil.locked(tmp_path / "locales"), pytest.raises(LockedError):
+        apply(tmp_path, Decision("forbid", str(path), "k", "ru", "Шуши"))
+    bare = put(tmp_path, "h.tsv", "id\ten\tru\nx\tLachin\tЛачин; Бердзор\n".encode())
+    with pytest.raises(GlossaryError, match="no note column"):
+        apply(tmp_path, Decision("forbid", str(bare), "x", "ru", "Бердзор"))
+    with pytest.raises(GlossaryError, match="say why"):
+        apply(tmp_path, Decision("keep-apart", str(path), "k", "ru", "Шуша", other="contested"))
+
+
+def test_merge_across_files_leaves_a_comment_and_settles_the_conflict(tmp_path):
+    base = put(tmp_path, "00-base.tsv", (FIXTURES / "conflicts" / "00-base.tsv").read_bytes())
+    before = base.read_bytes().decode().splitlines(keepends=True)
+    project = put(tmp_path, "50-project.tsv", (FIXTURES / "conflicts" / "50-project.tsv").read_bytes())
+    assert ("source-conflict", "ru") in {(f.code, f.lang) for f in glossary.lint(tmp_path / "g")}
+    apply(tmp_path, Decision("merge", str(project), "baku-project", other="baku", other_path=str(base)))
+    after = base.read_bytes().decode().splitlines(keepends=True)
+    assert after[1] == f"# baku merged into baku-project {MARK}\n"
+    assert after[:1] + after[2:] == before[:1] + before[2:]
+    row = project.read_text(encoding="utf-8").splitlines()[1].split("\t")
+    assert row[3] == "Бакы; Баку" and row[-1].endswith("merged baku into this concept (its note: line 2)")
+    assert "source-conflict" not in {f.code for f in glossary.lint(tmp_path / "g")}
+
+
+def test_tbx_entry_edit_keeps_every_other_byte(tmp_path):
+    path = put(tmp_path, "weblate.tbx", (FIXTURES / "weblate.tbx").read_bytes())
+    data = path.read_bytes()
+    spans = __import__("toolkit.review.tbxedit", fromlist=["entry_spans"]).entry_spans(data)
+    begin, end = spans["kyzylbulag"]
+    apply(tmp_path, Decision("prefer", str(path), "kyzylbulag", "ru", "Дрмбон"))
+    new = path.read_bytes()
+    assert new[:begin] == data[:begin] and new.endswith(data[end:])
+    concept = {c.id: c for c in tbx.read(path)}["kyzylbulag"]
+    assert concept.preferred("ru") == "Дрмбон" and concept.admitted("ru") == ("Кызылбулаг",)
+    assert concept.forbidden("ru") == ("Гызылбулаг",)
+    assert concept.note == f"gold mine | {MARK} ru: 'Дрмбон' made preferred"
+    # a form the entry lacks gets a termSec laid out like its siblings, and an entry without a note gets one
+    apply(tmp_path, Decision("forbid", str(path), "baku", "az", "Bakü"))
+    baku = {c.id: c for c in tbx.read(path)}["baku"]
+    assert baku.forbidden("az") == ("Baki", "Bakü") and baku.note == f"{MARK} az: 'Bakü' marked forbidden"
+    assert "<tig><term>Bakü</term><termNote type=\"administrativeStatus\">deprecatedTerm-admn-sts</termNote></tig>" \
+        in path.read_text(encoding="utf-8")
+
+
+def test_audit_trail_reads_the_notes_back(tmp_path):
+    path = put(tmp_path, "g.tsv", "id\ten\tru\tnote\nk\tShusha\tШуша; Шуши\tArmenian name\n".encode())
+    apply(tmp_path, Decision("keep-apart", str(path), "k", "ru", "Шуша", other="contested", reason="both in use"))
+    trail = decision.audit_trail(glossary.load(path).concepts)
+    assert [(e.when, e.who, e.concept) for e in trail] == [("2026-12-02 03:10Z", "ann", "k")]
+    assert trail[0].what == "keep apart (contested ru Шуша): both in use"
+    assert glossary.contested(glossary.load(path).concepts) == []       # the decision settles the finding
+    shutil.rmtree(tmp_path / "g")
+
+
+def test_cards_carry_cldr_names_and_suggest_them_for_an_empty_cell(tmp_path):
+    from toolkit.review import cards
+
+    put(tmp_path, "g.tsv", "id\tkind\ten\tru\taz\tnote\n"
+                           "armenia\tcountry\tArmenia\tАрмения\t\tCLDR AM\n"
+                           "yerevan\tcity\tYerevan\tЕреван; Эривань\tİrəvan\t\n".encode())
+    board = cards.build([tmp_path / "g"], tmp_path / "locales")
+    by_code = {c.code: c for c in board.cards}
+    empty = by_code["empty-cell"]
+    assert empty.cldr == (("en", "Armenia"), ("az", "Ermənistan"))     # from the note's territory code
+    assert [(a.action, a.value) for a in empty.actions] == [("fill", "Ermənistan")]
+    contested = by_code["contested"]
+    assert dict(contested.cldr)["ru"] == "Ереван"                      # by the English name: Asia/Yerevan
+    assert [a.label for a in contested.actions] == ["Make Эривань preferred", "Mark Эривань forbidden",
+                                                    "Keep as is / apart"]
+
+
+NAMES = (ROOT / "glossaries" / "names.tsv").read_bytes()
+_ROWS = [line.split("\t") for line in NAMES.decode().splitlines()[1:]]
+
+
+@given(row=st.sampled_from(_ROWS), lang=st.sampled_from(["ru", "az", "hy"]),
+       action=st.sampled_from(["prefer", "admit", "forbid"]), new_form=st.booleans(),
+       reason=st.text(st.characters(blacklist_categories=("Cs",)), max_size=30))
+def test_any_status_decision_changes_only_its_row(tmp_path_factory, row, lang, action, new_form, reason):
+    """Property: whatever the decision on names.tsv, every other line keeps its bytes and the file loads."""
+    path = tmp_path_factory.mktemp("g") / "names.tsv"
+    path.write_bytes(NAMES)
+    cell = row[["id", "kind", "en", "ru", "az", "hy", "note"].index(lang)]
+    forms = [t.text for t in glossary.parse_cell(cell)]
+    form = "Новая форма" if new_form or not forms else forms[len(reason) % len(forms)]
+    try:
+        new = edit.edit_bytes(NAMES, path, [Decision(action, str(path), row[0], lang, form, reason=reason)],
+                              "review 2026-12-02 03:10Z ann")
+    except GlossaryError as exc:
+        assert "only accepted" in str(exc)
+        return
+    before, after = NAMES.decode().splitlines(keepends=True), new.decode().splitlines(keepends=True)
+    changed = [i for i, (a, b) in enumerate(zip(before, after, strict=True)) if a != b]
+    assert changed == [_ROWS.index(row) + 1]
+    path.write_bytes(new)
+    concept = {c.id: c for c in glossary.read_file(path)}[row[0]]
+    assert (concept.preferred(lang) == form) if action == "prefer" else (form not in concept.accepted(lang)[:1])
+
+
+def test_a_decision_writes_only_the_glossaries_under_review(tmp_path):
+    path = put(tmp_path, "g.tsv", "id\ten\tru\tnote\nk\tShusha\tШуша; Шуши\t\n".encode())
+    outside = tmp_path / "elsewhere.tsv"
+    outside.write_bytes(path.read_bytes())
+    with pytest.raises(GlossaryError, match="not one of the glossary files under review"):
+        apply(tmp_path, Decision("forbid", str(outside), "k", "ru", "Шуши"))
+    with pytest.raises(GlossaryError, match="into itself"):
+        apply(tmp_path, Decision("merge", str(path), "k", other="k"))
+    assert outside.read_bytes() == path.read_bytes()
+
+
+def test_a_large_glossary_page_shows_errors_first_and_filters_by_language(tmp_path):
+    from toolkit.review import cards
+
+    rows = "".join(f"c{i}\tPlace{i}\tМесто{i}; Вариант{i}\tYer{i}\t\n" for i in range(300))
+    put(tmp_path, "g.tsv", ("id\ten\tru\taz\tnote\n" + rows + "x\tBaku\tБаку\tBakı\t\ny\tBaku\tБакы\tBakı\t\n")
+        .encode())
+    board = cards.build([tmp_path / "g"], tmp_path / "locales", limit=50)
+    assert board.total == 301 and len(board.cards) == 50 and dict(board.langs) == {"ru": 301}
+    assert board.cards[0].code == "source-conflict"            # the one error comes first
+    assert len(cards.build([tmp_path / "g"], tmp_path / "locales", lang="az").cards) == 0

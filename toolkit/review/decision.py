@@ -1,0 +1,119 @@
+"""A reviewer's decision, and what it does to a glossary cell's terms and a concept's note, whatever the
+file format (`edit` writes TSV/CSV rows, `tbxedit` TBX entries)."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from .. import glossary
+from ..errors import GlossaryError
+from ..glossary import Term
+
+ACTIONS = ("prefer", "admit", "forbid", "fill", "normalize", "keep-apart", "merge")
+#: What `keep-apart` writes into a note; `glossary.lint` leaves a finding alone when a note involved has it.
+KEEP_APART = "keep apart ({code} {lang} {term})"
+_STAMP = re.compile(r"\[review (\d{4}-\d\d-\d\d \d\d:\d\dZ) ([^\]]*)\] ([^|]*)")
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    action: str      # one of ACTIONS
+    path: str        # the glossary file holding the concept
+    concept: str     # its id (merge: the concept that stays)
+    lang: str = ""   # the language column edited
+    term: str = ""   # the form (prefer/admit/forbid), the new cell (fill), the finding's term (keep-apart)
+    other: str = ""  # merge: the id of the concept folded into `concept` and removed; keep-apart: the finding code
+    other_path: str = ""   # merge: the file holding `other`
+    reason: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    when: str        # "2026-12-02 03:10Z"
+    who: str
+    what: str
+    concept: str
+    place: str       # file:line
+
+
+def stamp(who: str, when: datetime | None = None) -> str:
+    when = (when or datetime.now(timezone.utc)).astimezone(timezone.utc)
+    return f"review {when:%Y-%m-%d %H:%M}Z {one_line(who) or 'unknown'}"
+
+
+def other_path(d: Decision) -> Path:
+    return Path(d.other_path or d.path)
+
+
+def change_status(terms: list[Term], form: str, action: str, where: str, lang: str) -> list[Term]:
+    form = " ".join(unicodedata.normalize("NFC", form).split())
+    key = glossary.match_key(form)
+    found = next((t for t in terms if glossary.match_key(t.text) == key), None)
+    rest = [t for t in terms if t is not found]
+    text = found.text if found else form
+    if action == "prefer":
+        return [Term(text, "preferred"), *rest]
+    accepted = [t for t in rest if t.status != "forbidden"]
+    if found is not None and found.status == "preferred" and not accepted:
+        raise GlossaryError(f"{text!r} is the only accepted {lang} term here", path=where,
+                            hint="make another form preferred first, or fill the cell with one")
+    if action == "admit":
+        # Order is status: the preferred term first, then the admitted ones.
+        if found is not None and found.status == "preferred":
+            return [accepted[0], Term(text, "admitted"), *[t for t in rest if t is not accepted[0]]]
+        head = [t for t in rest if t.status == "preferred"]
+        return [*head, Term(text, "admitted"), *[t for t in rest if t.status != "preferred"]]
+    if found is None:
+        return [*rest, Term(text, "forbidden")]
+    return [t if t is not found else Term(text, "forbidden") for t in terms] if found.status != "preferred" \
+        else [accepted[0], *[t for t in rest if t is not accepted[0]], Term(text, "forbidden")]
+
+
+def merge_terms(keep: Sequence[Term], other: Sequence[Term]) -> list[Term]:
+    """The kept concept's terms, then the other's as admitted (forbidden stays forbidden) unless already there."""
+    out = list(keep)
+    seen = {glossary.match_key(t.text) for t in keep}
+    for t in other:
+        if glossary.match_key(t.text) in seen:
+            continue
+        seen.add(glossary.match_key(t.text))
+        status = "forbidden" if t.status == "forbidden" else "admitted" if out else "preferred"
+        out.append(Term(t.text, status))
+    return out
+
+
+def add_note(note: str, entry: str) -> str:
+    note = note.rstrip()
+    return f"{note} | {entry}" if note.strip() else entry
+
+
+VERBS = {"prefer": "made preferred", "admit": "admitted (not preferred)", "forbid": "marked forbidden"}
+
+
+def describe(d: Decision) -> str:
+    """The audit line of a status decision."""
+    return f"{d.lang}: {d.term!r} {VERBS[d.action]}" + why(d)
+
+
+def why(d: Decision) -> str:
+    return f": {one_line(d.reason)}" if d.reason.strip() else ""
+
+
+def one_line(text: str) -> str:
+    return " ".join(text.replace("|", "/").split())
+
+
+# --- the audit trail -------------------------------------------------------------------------------
+
+def audit_trail(concepts: Sequence[glossary.Concept]) -> list[AuditEntry]:
+    """Every recorded decision in the glossaries' notes, newest first."""
+    out = []
+    for c in concepts:
+        for m in _STAMP.finditer(c.note):
+            out.append(AuditEntry(m.group(1), m.group(2).strip(), m.group(3).strip(), c.id, c.origin))
+    out.sort(key=lambda e: e.when, reverse=True)
+    return out
