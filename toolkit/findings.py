@@ -34,6 +34,8 @@ CODES: dict[str, tuple[str, str]] = {
     "term-dropped": (BY_ENTRY, "the engine dropped a protected term; it was put back near its position"),
     "term-no-target": ("info", "the glossary has no term for this language: not the translation's fault"),
     "catalog-term": (BY_ENTRY, "a catalog entry breaks the glossary (`toolkit glossary conflicts`)"),
+    "variant-seen": ("warning", "a name variant machine output used: add it to the glossary, or forbid it"),
+    "waiver": ("info", "a translator accepts a term as written (`# toolkit: accept ...`)"),
     # the rest of `toolkit check`
     "number": (BY_ENTRY, "a number of the source is not in the translation"),
     "date": (BY_ENTRY, "a month of a source date is not in the translation"),
