@@ -31,14 +31,42 @@ def test_atomic_write_replaces_and_keeps_permissions(tmp_path):
     assert _only(tmp_path) == ["ru.po"]
 
 
-def test_atomic_write_goes_through_a_symlink(tmp_path):
-    real = tmp_path / "repo" / "ru.po"
-    real.parent.mkdir()
-    real.write_bytes(b"old")
-    link = tmp_path / "ru.po"
-    link.symlink_to(real)
-    fsutil.atomic_write(link, b"new")
-    assert link.is_symlink() and real.read_bytes() == b"new"
+def _fifo(path: Path) -> Path:
+    os.mkfifo(path)
+    return path
+
+
+def _device(path: Path) -> Path:
+    os.symlink("/dev/null", path)     # a link to a device: as a target it must be refused as a link
+    return path
+
+
+# What may sit where atomic_write is asked to write: never written through, never replaced.
+NOT_REPLACEABLE = [
+    ("symlink", lambda d: (d / "ru.po").symlink_to(d / "article.txt") or d / "ru.po", "is a symbolic link"),
+    ("dangling_symlink", lambda d: (d / "ru.po").symlink_to(d / "new.txt") or d / "ru.po", "is a symbolic link"),
+    ("fifo", lambda d: _fifo(d / "ru.po"), "is not a regular file"),
+    ("link_to_device", lambda d: _device(d / "ru.po"), "is a symbolic link"),
+    ("directory", lambda d: (d / "ru.po").mkdir() or d / "ru.po", "is a directory"),
+]
+
+
+@pytest.mark.parametrize("make,words", [c[1:] for c in NOT_REPLACEABLE], ids=[c[0] for c in NOT_REPLACEABLE])
+def test_atomic_write_never_writes_through_a_link_or_replaces_a_special_file(make, words, tmp_path):
+    (tmp_path / "article.txt").write_bytes(b"the English source")
+    target = make(tmp_path)
+    before = sorted((p.name, os.lstat(p).st_mode) for p in tmp_path.iterdir())
+    with pytest.raises(WriteError) as info:
+        fsutil.atomic_write(target, b"catalog bytes")
+    assert words in str(info.value) and str(target) in str(info.value) and info.value.exit_code == 5
+    assert (tmp_path / "article.txt").read_bytes() == b"the English source"
+    assert sorted((p.name, os.lstat(p).st_mode) for p in tmp_path.iterdir()) == before
+
+
+def test_atomic_write_to_dev_null_is_refused():
+    with pytest.raises(WriteError, match="not a regular file"):
+        fsutil.atomic_write("/dev/null", b"x")      # as root, os.replace would have replaced the device
+    assert os.path.exists("/dev/null") and not Path("/dev/null").is_file()
 
 
 # What can go wrong while the temp file is written, and what the caller must see.
@@ -107,15 +135,60 @@ def test_expected_hash_guards_against_an_editors_save(tmp_path):
     assert _only(tmp_path) == ["ru.po"]
 
 
+def _stale_name(target: str) -> str:
+    return f"{fsutil.TEMP_PREFIX}{target}.{'0123456789abcdef' * 2}{fsutil.TEMP_SUFFIX}"
+
+
 def test_stale_temps_are_removed_in_the_whole_tree(tmp_path):
     deep = tmp_path / "ru" / "LC_MESSAGES"
     deep.mkdir(parents=True)
-    stale = [tmp_path / (fsutil.TEMP_PREFIX + "a.pot.x1"), deep / (fsutil.TEMP_PREFIX + "a.po.x2")]
+    stale = [tmp_path / _stale_name("a.pot"), deep / _stale_name("a.po")]
     for p in stale:
         p.write_bytes(b"half a catalog")
     (deep / "a.po").write_bytes(b"kept")
     assert sorted(fsutil.remove_stale_temps(tmp_path)) == sorted(stale)
     assert _only(deep) == ["a.po"]
+
+
+# Files whose names start like ours but that this program did not make: a cleanup must never delete them.
+NOT_OURS = [
+    (fsutil.TEMP_PREFIX + "notes.txt", "an article named like a temp file"),
+    (fsutil.TEMP_PREFIX + "a.po.abc123", "the old six-letter suffix: guessable, a user may have made it"),
+    (fsutil.TEMP_PREFIX + "a.po." + "0" * 31 + fsutil.TEMP_SUFFIX, "one hex digit short"),
+    (fsutil.TEMP_PREFIX + "a.po." + "G" * 32 + fsutil.TEMP_SUFFIX, "not lowercase hex"),
+    (fsutil.TEMP_PREFIX + "a.po." + "0" * 32 + fsutil.TEMP_SUFFIX + ".txt", "something after our suffix"),
+]
+
+
+@pytest.mark.parametrize("name,reason", NOT_OURS, ids=[r for _, r in NOT_OURS])
+def test_stale_temp_cleanup_leaves_files_it_did_not_make(name, reason, tmp_path):
+    (tmp_path / name).write_bytes(b"a user's file")
+    assert fsutil.remove_stale_temps(tmp_path) == []
+    assert (tmp_path / name).read_bytes() == b"a user's file"
+
+
+def test_stale_temp_cleanup_leaves_links_hard_links_and_live_writers(tmp_path):
+    article = tmp_path / "article.txt"
+    article.write_bytes(b"source")
+    (tmp_path / _stale_name("a.po")).symlink_to(article)
+    os.link(article, tmp_path / _stale_name("b.po"))
+    fd, live = fsutil._create_temp(tmp_path, "c.po")       # another run is writing this one right now
+    try:
+        assert fsutil.remove_stale_temps(tmp_path) == []
+        assert live.exists() and article.read_bytes() == b"source"
+    finally:
+        os.close(fd)
+    assert fsutil.remove_stale_temps(tmp_path) == [live]    # its writer is gone: now it is stale
+
+
+def test_temp_names_are_unguessable_and_match_the_cleanup(tmp_path):
+    fsutil.atomic_write(tmp_path / "x.po", b"1")
+    fd1, t1 = fsutil._create_temp(tmp_path, "x.po")
+    fd2, t2 = fsutil._create_temp(tmp_path, "x.po")
+    os.close(fd1)
+    os.close(fd2)
+    assert t1 != t2 and fsutil._TEMP_NAME.match(t1.name) and fsutil._TEMP_NAME.match(t2.name)
+    assert sorted(fsutil.remove_stale_temps(tmp_path)) == sorted([t1, t2])
 
 
 _HOLDER = """
@@ -141,7 +214,7 @@ def test_second_run_is_refused_with_the_holders_pid(tmp_path):
             with fsutil.locked(tmp_path):
                 pass
         assert f"pid {holder.pid}" in str(info.value) and info.value.exit_code == 6
-        assert (tmp_path / ".toolkit.lock").read_text() == str(holder.pid)   # the refused run wiped nothing
+        assert (tmp_path / ".toolkit.lock").read_text().strip() == str(holder.pid)   # the refused run wiped nothing
     finally:
         holder.kill()
         holder.wait()
@@ -164,3 +237,89 @@ def test_lock_in_an_unwritable_place_is_a_write_error(tmp_path):
         with fsutil.locked(blocker):
             pass
     assert str(blocker) in str(info.value)
+
+
+# What a cloned repository (or an unlucky user) can leave where the lock file goes: refused, untouched.
+def _hard_link(d: Path) -> None:
+    os.link(d / "article.txt", d / ".toolkit.lock")
+
+
+LOCK_PLANTS = [
+    ("symlink_to_article", lambda d: (d / ".toolkit.lock").symlink_to("article.txt"), "is a symbolic link"),
+    ("dangling_symlink", lambda d: (d / ".toolkit.lock").symlink_to("elsewhere.txt"), "is a symbolic link"),
+    ("hard_link_to_article", _hard_link, "has 2 names"),
+    ("fifo", lambda d: os.mkfifo(d / ".toolkit.lock"), "is not a regular file"),
+    ("directory", lambda d: (d / ".toolkit.lock").mkdir(), "is not a regular file"),
+    ("someones_file", lambda d: (d / ".toolkit.lock").write_bytes(b"my notes, not a pid"),
+     "other than a toolkit run's pid"),
+]
+
+
+@pytest.mark.parametrize("plant,words", [c[1:] for c in LOCK_PLANTS], ids=[c[0] for c in LOCK_PLANTS])
+def test_a_planted_lock_file_is_refused_and_nothing_is_truncated(plant, words, tmp_path):
+    (tmp_path / "article.txt").write_bytes(b"The English source, a day's work.\n")
+    plant(tmp_path)
+    before = {p.name: (os.lstat(p).st_mode, p.read_bytes() if p.is_file() else None) for p in tmp_path.iterdir()}
+    with pytest.raises(WriteError) as info:
+        with fsutil.locked(tmp_path):
+            pass
+    assert words in str(info.value) and ".toolkit.lock" in str(info.value) and info.value.exit_code == 5
+    assert "rm " in str(info.value)
+    after = {p.name: (os.lstat(p).st_mode, p.read_bytes() if p.is_file() else None) for p in tmp_path.iterdir()}
+    assert after == before
+
+
+def test_lock_is_never_truncated_and_an_old_pid_is_overwritten_in_place(tmp_path):
+    (tmp_path / ".toolkit.lock").write_bytes(b"4194303")          # what an older toolkit left
+    with fsutil.locked(tmp_path):
+        assert (tmp_path / ".toolkit.lock").read_text().strip() == str(os.getpid())
+    assert (tmp_path / ".toolkit.lock").read_text().strip() == str(os.getpid())
+    with fsutil.locked(tmp_path):       # our own file is accepted again
+        pass
+
+
+def test_an_unreadable_lock_is_named_as_the_lock_not_as_the_folder(tmp_path, monkeypatch):
+    lock = tmp_path / ".toolkit.lock"
+    lock.write_bytes(b"")
+    real_open = os.open
+
+    def denied(path, flags, *args):      # root opens anything: simulate chmod 000 on the lock file
+        if Path(path) == lock:
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        return real_open(path, flags, *args)
+
+    monkeypatch.setattr(os, "open", denied)
+    with pytest.raises(WriteError) as info:
+        with fsutil.locked(tmp_path):
+            pass
+    message = str(info.value)
+    assert message.startswith(f"{lock}: cannot open the lock file (permission denied)")
+    assert "directory's permissions" not in message
+
+
+def test_a_file_system_without_locks_is_one_line(tmp_path, monkeypatch):
+    import fcntl
+
+    def no_locks(fd, op):
+        raise OSError(errno.ENOLCK, "No locks available")
+
+    monkeypatch.setattr(fcntl, "flock", no_locks)
+    with pytest.raises(WriteError) as info:
+        with fsutil.locked(tmp_path):
+            pass
+    assert str(info.value).startswith(f"{tmp_path / '.toolkit.lock'}: cannot lock: No locks available")
+
+
+def test_read_regular_refuses_a_fifo_and_a_device_and_caps_the_size(tmp_path):
+    from toolkit.errors import InputError
+
+    fifo = _fifo(tmp_path / "article.txt")
+    with pytest.raises(InputError, match="not a regular file"):
+        fsutil.read_regular(fifo, limit=100, what="an article")       # would block forever on open or read
+    with pytest.raises(InputError, match="not a regular file"):
+        fsutil.read_regular("/dev/zero", limit=100, what="an article")   # would never end
+    big = tmp_path / "big.txt"
+    big.write_bytes(b"x" * 101)
+    with pytest.raises(InputError, match="is 101 bytes, more than the 100 bytes toolkit reads as an article"):
+        fsutil.read_regular(big, limit=100, what="an article")
+    assert fsutil.read_regular(big, limit=101, what="an article") == b"x" * 101

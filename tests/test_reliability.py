@@ -35,7 +35,7 @@ def tree(root: Path) -> dict[str, str]:
 
 
 def temps(root: Path) -> list[Path]:
-    return [p for p in root.rglob(fsutil.TEMP_PREFIX + "*")]
+    return [p for p in root.rglob(fsutil.TEMP_PREFIX + "*") if fsutil.is_temp(p.name)]
 
 
 @pytest.fixture(scope="module")
@@ -168,15 +168,15 @@ def test_debug_shows_the_traceback(project):
 def test_unreadable_input(project, monkeypatch):
     article = project / f"{NAME}.txt"
 
-    real = Path.read_bytes
+    real = os.open
 
-    def denied(self):
-        if self == article:
-            raise PermissionError(errno.EACCES, "Permission denied", str(self))
-        return real(self)
+    def denied(path, flags, *args, **kwargs):
+        if Path(path) == article:
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        return real(path, flags, *args, **kwargs)
 
     if os.geteuid() == 0:   # root reads anything: simulate what chmod 000 does to everyone else
-        monkeypatch.setattr(Path, "read_bytes", denied)
+        monkeypatch.setattr(os, "open", denied)
     else:
         article.chmod(0)
     result = runner.invoke(app, _translate(project))
@@ -283,7 +283,7 @@ def test_locked_by_another_run(project):
 
 
 def test_stale_temp_files_are_removed_and_never_loaded(project):
-    stale = _po(project).parent / (fsutil.TEMP_PREFIX + f"{NAME}.po.abc123")
+    stale = _po(project).parent / f"{fsutil.TEMP_PREFIX}{NAME}.po.{'5f' * 16}{fsutil.TEMP_SUFFIX}"
     stale.write_bytes(b'msgid "half a cata')          # what a SIGKILL mid-write leaves
     result = runner.invoke(app, _translate(project, "ru"))
     assert result.exit_code == 0, result.output

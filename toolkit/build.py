@@ -95,6 +95,11 @@ def build_file(path: str | Path, lang: str, *, locales: str | Path = "locales", 
     if out is not None and str(out) == "-":
         return built
     target = Path(out) if out is not None else default_out(Path(path), lang)
+    locales = Path(locales)
+    fsutil.refuse_overwriting(target, [
+        ("the article itself", [Path(path)]),
+        ("a glossary file", [Path(f) for f in gl.files] if gl is not None else []),
+        ("a file of the catalogs", (p for p in locales.rglob("*") if p.is_file()) if locales.is_dir() else [])])
     fsutil.atomic_write(target, built.data)
     return Built(built.lang, built.data, built.segments, built.approved, built.fuzzy, built.untranslated, target)
 
@@ -116,6 +121,8 @@ def compile_catalogs(locales: str | Path, *, targets: tuple[str, ...] = ()) -> l
     from . import fsutil, locales as locales_mod, pofile
 
     found = locales_mod.catalogs(locales, targets=targets)
+    for _, po_path in found:     # a link or a FIFO planted as one .mo stops the run before any .mo is written
+        fsutil.check_replaceable(po_path.with_suffix(".mo"))
     msgfmt = shutil.which("msgfmt")
     out = []
     for lang, po_path in found:
@@ -132,7 +139,7 @@ def compile_catalogs(locales: str | Path, *, targets: tuple[str, ...] = ()) -> l
         else:
             po = pofile.read(po_path, lang=lang)
             data = po.to_binary() if hasattr(po, "to_binary") else _polib_mo(po)
-        written = not (mo_path.exists() and mo_path.read_bytes() == data)
+        written = not fsutil.has_bytes(mo_path, data)
         if written:
             fsutil.atomic_write(mo_path, data)
         out.append(Compiled(po_path, mo_path, written))

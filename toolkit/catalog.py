@@ -113,7 +113,13 @@ def po_path(locales: Path, lang: str, doc: Document) -> Path:
 def now_stamp() -> str:
     """The gettext date format; `SOURCE_DATE_EPOCH` (reproducible builds) fixes the clock."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    t = time.gmtime(int(epoch)) if epoch and epoch.isdigit() else time.gmtime()
+    try:     # the spec asks a malformed value to be an error, not ignored ("²".isdigit() is True, too)
+        t = time.gmtime(int(epoch, 10)) if epoch else time.gmtime()
+    except (ValueError, OverflowError, OSError):
+        from .errors import UsageError
+
+        raise UsageError(f"SOURCE_DATE_EPOCH={epoch!r} is not a number of seconds since 1970 that this system can "
+                         "represent", hint="unset it, or set it to e.g. `git log -1 --format=%ct`") from None
     return time.strftime("%Y-%m-%d %H:%M+0000", t)
 
 

@@ -15,6 +15,7 @@ built-in defaults otherwise. Example (either file; in pyproject.toml prefix the 
 """
 from __future__ import annotations
 
+import os
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,7 +23,11 @@ from pathlib import Path
 from .engines import ENGINE_NAMES
 from .errors import UsageError
 
+MAX_BYTES = 1 << 20
 DEFAULT_ENGINES = {"ru": "argos", "az": "argos", "hy": "ctranslate2"}
+#: Allowed ranges of the numeric settings (the --hypotheses option allows 1..16 too); 0 threads = CTranslate2's default.
+DECODING_RANGES = {"beam_size": (1, 64), "num_hypotheses": (1, 16), "inter_threads": (0, 1024),
+                   "intra_threads": (0, 1024), "max_batch_size": (0, 1 << 20)}
 DECODING_KEYS = {"beam_size": int, "num_hypotheses": int, "compute_type": str, "device": str,
                  "inter_threads": int, "intra_threads": int, "max_batch_size": int}
 
@@ -40,41 +45,68 @@ class Config:
 def load(directory: str | Path = ".") -> Config:
     d = Path(directory)
     own = d / "toolkit.toml"
-    if own.is_file():
+    if os.path.lexists(own):
         return _parse(_read(own), own, prefix="")
     pyproject = d / "pyproject.toml"
-    if pyproject.is_file():
-        data = _read(pyproject).get("tool", {}).get("toolkit")
+    if os.path.lexists(pyproject):
+        tool = _read(pyproject).get("tool", {})
+        data = tool.get("toolkit") if isinstance(tool, dict) else None
         if data is not None:
             return _parse({"toolkit": data}, pyproject, prefix="tool.")
     return Config()
 
 
 def _read(path: Path) -> dict:
+    from . import fsutil
+
     try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
+        raw = fsutil.read_regular(path, limit=MAX_BYTES, what="a settings file", error=UsageError)
+        return tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise UsageError(f"not valid UTF-8 (byte 0x{raw[exc.start]:02x})", path=path, line=line,
+                         hint="TOML files are UTF-8: re-save it as UTF-8") from None
     except tomllib.TOMLDecodeError as exc:
         raise UsageError(f"not valid TOML: {exc}", path=path) from None
+    except RecursionError:      # tomllib recurses per nesting level: `a = [[[[…` in a cloned pyproject.toml
+        raise UsageError("not usable TOML: arrays or tables nested too deeply", path=path) from None
     except OSError as exc:
-        raise UsageError(f"cannot read: {exc.strerror}", path=path) from None
+        raise UsageError(f"cannot read: {exc.strerror or exc}", path=path) from None
+
+
+def _table(value: object, name: str, path: Path) -> dict:
+    if not isinstance(value, dict):
+        raise UsageError(f"[{name}] must be a table, not {_toml_type(value)}", path=path,
+                         hint=f"write it as a [{name}] section of key = value lines")
+    return value
+
+
+def _toml_type(value: object) -> str:
+    """"a string", "an integer": the TOML name of a value's type, for messages."""
+    return {str: "a string", bool: "a boolean", int: "an integer", float: "a float", list: "an array",
+            dict: "a table"}.get(type(value), "a date or time")
 
 
 def _parse(data: dict, path: Path, *, prefix: str) -> Config:
-    section = data.get("toolkit", {})
+    section = _table(data.get("toolkit", {}), f"{prefix}toolkit", path)
     engines = dict(DEFAULT_ENGINES)
-    for lang, name in section.get("engines", {}).items():
-        if name not in ENGINE_NAMES:
+    for lang, name in _table(section.get("engines", {}), f"{prefix}toolkit.engines", path).items():
+        if not isinstance(name, str) or name not in ENGINE_NAMES:
             raise UsageError(f"[{prefix}toolkit.engines] {lang} = {name!r}: choose one of {', '.join(ENGINE_NAMES)}",
                              path=path)
         engines[lang] = name
     decoding: dict[str, object] = {}
-    for key, value in section.get("decoding", {}).items():
+    for key, value in _table(section.get("decoding", {}), f"{prefix}toolkit.decoding", path).items():
         kind = DECODING_KEYS.get(key)
         if kind is None:
             raise UsageError(f"[{prefix}toolkit.decoding] unknown key {key!r}; known: {', '.join(DECODING_KEYS)}",
                              path=path)
         if not isinstance(value, kind) or isinstance(value, bool):
-            raise UsageError(f"[{prefix}toolkit.decoding] {key} must be a {kind.__name__}", path=path)
+            raise UsageError(f"[{prefix}toolkit.decoding] {key} must be {_toml_type(kind())}, not "
+                             f"{_toml_type(value)}", path=path)
+        low, high = DECODING_RANGES.get(key, (None, None))
+        if low is not None and not low <= value <= high:
+            raise UsageError(f"[{prefix}toolkit.decoding] {key} = {value} is out of range; use {low} to {high}",
+                             path=path)
         decoding[key] = value
     return Config(engines, decoding, str(path))

@@ -8,12 +8,19 @@ byte for byte once the original BOM and line endings are put back.
 from __future__ import annotations
 
 import codecs
+import os
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import fsutil
 from .errors import InputError
 
+#: The most an article may weigh: a news article is kilobytes; this stops /dev/zero-like inputs early.
+MAX_BYTES = 32 << 20
+
+_UNWRITABLE = re.compile("[\x00\x04\ud800-\udfff]")
 Spans = Callable[[str], Sequence[tuple[int, int]]]
 
 
@@ -153,6 +160,17 @@ def decode(data: bytes, *, path: str, encoding: str | None = None) -> tuple[str,
             "re-save it as UTF-8 or pass --encoding NAME"
         raise InputError(f"not valid {enc} (byte 0x{data[exc.start]:02x})", path=path, line=line,
                          column=column, hint=hint) from None
+    # gettext strings cannot hold NUL or U+0004 (the .mo context separator): said here, at the article's own
+    # line, not later by the catalog writer at a line of a catalog that does not exist yet.
+    # Lone surrogates come from codecs such as utf-7 or unicode_escape (`+2D0-`, `\ud800`): no file can hold them.
+    found = _UNWRITABLE.search(text)
+    if found:
+        bad = found.start()
+        line = text.count("\n", 0, bad) + 1
+        column = bad - (text.rfind("\n", 0, bad) + 1) + 1
+        name = {"\x00": "NUL", "\x04": "U+0004 (EOT)"}.get(found.group(), f"lone surrogate U+{ord(found.group()):04X}")
+        raise InputError(f"contains a {name} character, which a gettext catalog cannot hold", path=path, line=line,
+                         column=column, hint="remove it from the article")
     crlf = text.count("\r\n")
     if crlf and crlf == text.count("\n"):
         return text.replace("\r\n", "\n"), "\r\n", bom, enc
@@ -182,8 +200,12 @@ def guess_encoding(data: bytes) -> str | None:
 def check_path(path: str | Path) -> None:
     """Raise the user-facing error for an article path that is missing or a directory."""
     p = Path(path)
-    if not p.exists():
-        raise InputError("no such file", path=str(path), hint="check the path")
+    try:
+        os.stat(p)
+    except FileNotFoundError:
+        raise InputError("no such file", path=str(path), hint="check the path") from None
+    except OSError as exc:       # a name too long, a link loop, a file where a directory should be
+        raise InputError(f"cannot open: {exc.strerror or exc}", path=str(path), hint="check the path") from None
     if p.is_dir():
         raise InputError("is a directory, not an article file", path=str(path), hint="give a .txt file inside it")
 
@@ -194,7 +216,7 @@ def read(path: str | Path, *, encoding: str | None = None, no_split: Spans | Non
     shown = str(path)
     check_path(p)
     try:
-        data = p.read_bytes()
+        data = fsutil.read_regular(p, limit=MAX_BYTES, what="an article")
     except PermissionError:
         raise InputError("cannot read the file (permission denied)", path=shown,
                          hint="check its permissions") from None

@@ -5,7 +5,18 @@ everything else is a bug and keeps its traceback.
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
+
+# What would break "one line" or reorder it on a terminal: control characters (a newline in a file name),
+# Unicode line separators, bidirectional overrides, and the lone surrogates that stand for the bytes of a
+# file name that is not UTF-8. Shown escaped, as Python writes them: \n, \x1b, \u202e.
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def one_line(text: str) -> str:
+    """`text` with every character that could split or reorder a terminal line escaped."""
+    return _UNSAFE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
 class ToolkitError(Exception):
@@ -34,7 +45,7 @@ class ToolkitError(Exception):
         text = where + self.reason
         if self.hint:
             text += f" ({self.hint})"
-        return text
+        return one_line(text)
 
 
 class UsageError(ToolkitError):

@@ -38,7 +38,7 @@ def check_language(code: str) -> str:
         supported = ", ".join(f"{c} ({english_name(c)})" for c in DEFAULT_TARGETS)
         raise UsageError(f"unknown language code {code!r}; supported targets: {supported}, "
                          "or any ISO 639 code babel knows for which a model is installed")
-    return norm
+    return str(_locale(norm))    # babel's spelling: `--to RU` is ru, not a second Russian catalog in locales/RU/
 
 
 def expand_targets(codes: list[str] | tuple[str, ...]) -> tuple[str, ...]:

@@ -62,6 +62,7 @@ def translate_document(doc: Document, targets: Sequence[str], *, engine: str | E
 
     `engine` is an Engine, or a name: "auto" takes each language's engine from the project config.
     """
+    catalog.now_stamp()     # a malformed SOURCE_DATE_EPOCH stops the run before the engine or the memory is used
     cfg = config if config is not None else Config()
     if num_hypotheses is None:
         num_hypotheses = int(cfg.decoding.get("num_hypotheses", 4))
@@ -69,6 +70,16 @@ def translate_document(doc: Document, targets: Sequence[str], *, engine: str | E
     with fsutil.locked(locales):
         fsutil.remove_stale_temps(locales)
         pot = catalog.pot_path(locales, doc)
+        # A link or special file planted where a catalog goes stops the run before anything is written.
+        outputs = (pot, *(catalog.po_path(locales, lang, doc) for lang in targets))
+        for path in outputs:
+            fsutil.check_replaceable(path)
+        same = fsutil.same_file(doc.source, outputs)
+        if same is not None:    # `toolkit translate locales/x.pot`: the English source would be overwritten
+            from .errors import UsageError
+
+            raise UsageError(f"the article is the catalog this run would write ({same})", path=doc.source,
+                             hint="give the English article, not a catalog")
         # Read every existing catalog before translating anything: a malformed one stops the run early.
         existing = {}
         for lang in targets:

@@ -33,6 +33,7 @@ COSMETIC_FIELDS = frozenset({"X-Generator"})
 
 log = logging.getLogger("toolkit")
 
+MAX_BYTES = 256 << 20      # a 10,000-entry catalog is a few MB; this stops /dev/zero-like inputs early
 _FIX_HINT = "fix it in a PO editor or restore it from version control"
 
 
@@ -82,8 +83,8 @@ def snapshot(path: Path, *, lang: str | None = None) -> Snapshot:
 
 
 def _read_bytes(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
+    try:   # a FIFO or a device planted as a catalog would block or never end: refused
+        return fsutil.read_regular(path, limit=MAX_BYTES, what="a catalog", error=CatalogError)
     except IsADirectoryError:
         raise CatalogError("is a directory, not a catalog", path=path, hint="remove or rename it") from None
     except PermissionError:
@@ -693,6 +694,7 @@ def write(po: polib.POFile, path: Path, *, previous: Snapshot | None = None) -> 
     not overwritten: ChangedOnDisk.
     """
     path = Path(path)
+    fsutil.check_replaceable(path)      # a link or a FIFO where the catalog goes: refused before it is read
     try:
         current = path.read_bytes()
     except FileNotFoundError:
@@ -799,5 +801,5 @@ def entries_by_key(po: polib.POFile) -> dict[tuple[str | None, str], polib.POEnt
 def iter_catalogs(directory: Path) -> Iterator[Path]:
     """The .po files under `directory`, never a temp file a killed run left behind."""
     for p in sorted(Path(directory).rglob("*.po")):
-        if not p.name.startswith(fsutil.TEMP_PREFIX) and p.is_file():
+        if not fsutil.is_temp(p.name) and p.is_file():
             yield p

@@ -11,13 +11,16 @@ import hashlib
 import json
 import os
 import sqlite3
+import stat
+import urllib.parse
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from .engines import Engine, Hypothesis
-from .errors import WriteError
+from .errors import LockedError, ToolkitError, WriteError
 
 SCHEMA = 1
+LOCK_TIMEOUT = 30.0
 
 
 def default_dir() -> Path:
@@ -35,35 +38,94 @@ def key(text: str, lang: str, identity: str, num_hypotheses: int, terms: Iterabl
 
 
 class Memory:
-    """A SQLite file; safe for concurrent readers and one writer at a time (WAL)."""
+    """A SQLite file; safe for concurrent readers and one writer at a time (WAL).
 
-    def __init__(self, directory: str | Path | None = None) -> None:
+    It is only a cache, so it is handled with suspicion: a row that does not parse is a miss (and is
+    overwritten), a file of another layout or not a database at all is one line naming `toolkit cache clear`,
+    which always works because it only deletes files; the file is opened without following a link.
+    """
+
+    def __init__(self, directory: str | Path | None = None, *, timeout: float | None = None) -> None:
         self.path = Path(directory or default_dir()) / "tm.sqlite3"
+        self.timeout = LOCK_TIMEOUT if timeout is None else timeout   # seconds to wait for another writer
         self._db: sqlite3.Connection | None = None
 
     def _conn(self) -> sqlite3.Connection:
         if self._db is None:
             try:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
-                db = sqlite3.connect(self.path, timeout=30)
+            except OSError as exc:
+                raise WriteError(f"cannot create the translation memory's folder: {exc.strerror or exc}",
+                                 path=self.path.parent, hint="set TOOLKIT_CACHE_DIR, or pass --no-cache") from None
+            for suffix in ("", "-wal", "-shm", "-journal"):   # SQLite's nofollow guards only the main file
+                _check_file(Path(str(self.path) + suffix))
+            db = None
+            try:
+                uri = f"file:{urllib.parse.quote(str(self.path.absolute()))}?nofollow=1"
+                db = sqlite3.connect(uri, uri=True, timeout=self.timeout)
+                columns = [row[1] for row in db.execute("PRAGMA table_info(tm)")]   # before changing anything
+                if columns and columns != ["key", "hyps"]:
+                    raise _LayoutError(columns)
                 db.execute("PRAGMA journal_mode=WAL")
                 db.execute("CREATE TABLE IF NOT EXISTS tm (key TEXT PRIMARY KEY, hyps TEXT NOT NULL)")
-            except (OSError, sqlite3.Error) as exc:
-                raise WriteError(f"cannot open the translation memory: {exc}", path=self.path,
-                                 hint="run `toolkit cache clear` or set TOOLKIT_CACHE_DIR") from None
+                db.text_factory = bytes     # rows are decoded by us: a damaged one is a miss, not a traceback
+            except _LayoutError as exc:
+                db.close()
+                raise WriteError(f"the translation memory has another layout (columns {', '.join(exc.args[0])}; "
+                                 "made by another program or version?)", path=self.path, hint=CLEAR_HINT) from None
+            except (sqlite3.Error, UnicodeDecodeError) as exc:   # a schema whose text is no longer UTF-8
+                if db is not None:
+                    db.close()
+                raise self._error(exc) from None
             self._db = db
         return self._db
+
+    def _error(self, exc: sqlite3.Error | UnicodeDecodeError) -> ToolkitError:
+        """One line for what SQLite says: locked, disk full, read-only, not a database."""
+        name = getattr(exc, "sqlite_errorname", "") or ""
+        text = str(exc)
+        if isinstance(exc, UnicodeDecodeError):
+            return WriteError("the translation memory is damaged (its schema is not UTF-8)", path=self.path,
+                              hint=CLEAR_HINT)
+        if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "locked" in text:
+            return LockedError(f"the translation memory is locked by another program (waited {self.timeout:g} s)",
+                               path=self.path, hint="wait for it to finish, or run with --no-cache")
+        if name.startswith("SQLITE_FULL") or "disk is full" in text or (
+                (name.startswith("SQLITE_IOERR") or "disk I/O error" in text) and _nearly_full(self.path.parent)):
+            # in WAL mode a full disk often surfaces as SQLITE_IOERR (the -shm/-wal grow failed), not SQLITE_FULL
+            return WriteError("disk full while writing the translation memory", path=self.path,
+                              hint="free some space, or run with --no-cache")
+        if name.startswith("SQLITE_CANTOPEN") or "unable to open" in text or (
+                (name.startswith("SQLITE_READONLY") or "readonly" in text) and not _writable(self.path)):
+            # nothing to clear there: the folder is the problem (a writable one means the file is: see below)
+            return WriteError("cannot open or write the translation memory here", path=self.path,
+                              hint="check its permissions, set TOOLKIT_CACHE_DIR, or run with --no-cache")
+        if name.startswith("SQLITE_IOERR") or "disk I/O error" in text:
+            return WriteError(f"cannot read or write the translation memory ({text})", path=self.path,
+                              hint="check the disk, or run with --no-cache")
+        if name.startswith("SQLITE_READONLY") or "readonly" in text:
+            # a header that says "written by a newer SQLite format" (found by fuzzing byte 18)
+            return WriteError(f"the translation memory cannot be written ({text}; another version's file, or "
+                              "damaged)", path=self.path, hint=CLEAR_HINT)
+        if name.startswith(("SQLITE_NOTADB", "SQLITE_CORRUPT")) or "not a database" in text or "malformed" in text:
+            return WriteError(f"the translation memory is damaged ({text})", path=self.path, hint=CLEAR_HINT)
+        return WriteError(f"cannot use the translation memory: {text}", path=self.path, hint=CLEAR_HINT)
 
     def get_many(self, keys: Sequence[str]) -> dict[str, list[Hypothesis]]:
         if not keys:
             return {}
         db = self._conn()
         found: dict[str, list[Hypothesis]] = {}
-        for start in range(0, len(keys), 500):
-            chunk = keys[start:start + 500]
-            marks = ",".join("?" * len(chunk))
-            for k, hyps in db.execute(f"SELECT key, hyps FROM tm WHERE key IN ({marks})", chunk):
-                found[k] = [Hypothesis(t, s) for t, s in json.loads(hyps)]
+        try:
+            for start in range(0, len(keys), 500):
+                chunk = keys[start:start + 500]
+                marks = ",".join("?" * len(chunk))
+                for k, hyps in db.execute(f"SELECT key, hyps FROM tm WHERE key IN ({marks})", chunk):
+                    parsed = _hypotheses(hyps)
+                    if parsed is not None and isinstance(k, bytes):   # a garbage row is a miss; replaced later
+                        found[k.decode("ascii", "replace")] = parsed
+        except sqlite3.Error as exc:
+            raise self._error(exc) from None
         return found
 
     def put_many(self, items: Iterable[tuple[str, Sequence[Hypothesis]]]) -> None:
@@ -71,28 +133,103 @@ class Memory:
         if not rows:
             return
         db = self._conn()
-        with db:
-            db.executemany("INSERT OR REPLACE INTO tm (key, hyps) VALUES (?, ?)", rows)
+        try:
+            with db:
+                db.executemany("INSERT OR REPLACE INTO tm (key, hyps) VALUES (?, ?)", rows)
+        except sqlite3.Error as exc:
+            raise self._error(exc) from None
 
     def count(self) -> int:
-        if not self.path.exists():
+        if not os.path.lexists(self.path):
             return 0
-        return self._conn().execute("SELECT COUNT(*) FROM tm").fetchone()[0]
+        try:
+            return self._conn().execute("SELECT COUNT(*) FROM tm").fetchone()[0]
+        except sqlite3.Error as exc:
+            raise self._error(exc) from None
 
-    def clear(self) -> int:
-        """Delete the memory; returns how many entries it held."""
-        n = self.count()
+    def clear(self) -> int | None:
+        """Delete the memory; returns how many entries it held (None when it was unreadable).
+
+        Works on a damaged memory too: the files are deleted, never opened (a link is removed, not followed).
+        """
+        try:
+            n: int | None = self.count()
+        except ToolkitError:
+            n = None
         self.close()
-        for suffix in ("", "-wal", "-shm"):
+        for suffix in ("", "-wal", "-shm", "-journal"):
             p = Path(str(self.path) + suffix)
-            if p.exists():
-                p.unlink()
+            try:
+                if os.path.lexists(p):
+                    os.unlink(p)
+            except IsADirectoryError:
+                raise WriteError("is a directory, not part of the translation memory", path=p,
+                                 hint="remove it by hand, or set TOOLKIT_CACHE_DIR") from None
+            except OSError as exc:
+                raise WriteError(f"cannot delete: {exc.strerror or exc}", path=p,
+                                 hint="check the folder's permissions") from None
         return n
 
     def close(self) -> None:
         if self._db is not None:
             self._db.close()
             self._db = None
+
+
+CLEAR_HINT = "run `toolkit cache clear --yes` (it only deletes cached engine output), or run with --no-cache"
+
+
+class _LayoutError(Exception):
+    pass
+
+
+def _check_file(path: Path) -> None:
+    """The memory is a regular file of ours or absent: a link or a special file there is refused."""
+    try:
+        st = os.lstat(path)
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise WriteError(f"cannot use the translation memory: {exc.strerror or exc}", path=path) from None
+    if stat.S_ISLNK(st.st_mode):
+        raise WriteError("part of the translation memory is a symbolic link; refusing to follow it", path=path,
+                         hint=CLEAR_HINT)
+    if not stat.S_ISREG(st.st_mode):
+        raise WriteError("part of the translation memory is not a regular file", path=path,
+                         hint="remove it by hand, set TOOLKIT_CACHE_DIR, or run with --no-cache")
+
+
+def _writable(path: Path) -> bool:
+    """Whether this process may create and change the memory's files there."""
+    if not os.access(path.parent, os.W_OK | os.X_OK):
+        return False
+    return not os.path.exists(path) or os.access(path, os.R_OK | os.W_OK)
+
+
+def _nearly_full(directory: Path) -> bool:
+    import shutil
+
+    try:
+        return shutil.disk_usage(directory).free < (1 << 20)
+    except OSError:
+        return False
+
+
+def _hypotheses(raw: object) -> list[Hypothesis] | None:
+    """A stored row back as hypotheses; None for anything we did not write (garbage rows are misses)."""
+    try:
+        data = json.loads(raw)
+    except (TypeError, ValueError, RecursionError):
+        return None
+    if not isinstance(data, list) or not data:
+        return None
+    out = []
+    for item in data:
+        if (not isinstance(item, list) or len(item) != 2 or not isinstance(item[0], str)
+                or isinstance(item[1], bool) or not isinstance(item[1], (int, float))):
+            return None
+        out.append(Hypothesis(item[0], float(item[1])))
+    return out
 
 
 class CachedEngine:

@@ -1,7 +1,11 @@
 """The `toolkit` command: parses arguments, calls the library, prints. No work is done here."""
 from __future__ import annotations
 
+import contextlib
+import errno
+import io
 import json
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -12,7 +16,7 @@ import typer
 from typer.core import TyperGroup
 
 from .. import __version__
-from ..errors import ToolkitError
+from ..errors import ToolkitError, one_line
 from .options import EncodingOpt, GlossaryOpt, LocalesOpt, NoGlossaryOpt, choose_glossary, load_glossary, \
     note_missing_glossary
 
@@ -31,6 +35,27 @@ class ToolkitGroup(TyperGroup):
         except KeyboardInterrupt:
             typer.echo("toolkit: interrupted; files on disk are as they were before the last write", err=True)
             raise typer.Exit(130) from None
+        except OSError as exc:
+            # Files are written through fsutil, whose errors are ToolkitErrors naming the file; an OSError with
+            # no file name that says "full" or "I/O" can only come from writing to standard output
+            # (`toolkit build --out - > /dev/full`). A closed pipe is click's to handle (`| head`).
+            if exc.filename is not None or exc.errno not in _OUTPUT_ERRNOS or (ctx.obj or {}).get("debug"):
+                raise
+            _output_failed(exc)
+            raise typer.Exit(5) from None
+
+
+_OUTPUT_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EIO, errno.EFBIG}
+
+
+def _output_failed(exc: OSError) -> None:
+    """Say why the output is incomplete, and drop what is still buffered so exiting does not fail again."""
+    with contextlib.suppress(OSError, ValueError, io.UnsupportedOperation):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    typer.echo(f"toolkit: error: standard output: cannot write: {exc.strerror or exc}; the output is incomplete",
+               err=True)
 
 
 app = typer.Typer(cls=ToolkitGroup, no_args_is_help=True, add_completion=False, rich_markup_mode=None,
@@ -92,8 +117,9 @@ def translate(
     note_missing_glossary(choice, "translated")
     for r in report.languages:
         if r.changes.conflicts:
-            typer.echo(f"{r.lang}: warning: {len(r.changes.conflicts)} approved translation(s) break the glossary "
-                       f"({', '.join(r.changes.conflicts)}); kept as they are, see `toolkit check`", err=True)
+            typer.echo(one_line(f"{r.lang}: warning: {len(r.changes.conflicts)} approved translation(s) break the "
+                                f"glossary ({', '.join(r.changes.conflicts)}); kept as they are, see `toolkit check`"),
+                       err=True)
 
 
 @contextmanager
@@ -129,7 +155,7 @@ def _print_report(report) -> None:
         changes = f"{r.changes.count} changes" if r.written else "0 changes"
         table.add_row(f"{r.lang} ({langs.english_name(r.lang)})", str(r.sent), terms, changes, str(r.catalog))
     Console().print(table)
-    typer.echo(f"template: {report.pot}")
+    typer.echo(one_line(f"template: {report.pot}"))
 
 
 @app.command()
@@ -154,7 +180,8 @@ def segment(
         typer.echo(json.dumps(blocks, ensure_ascii=False, indent=1))
     else:
         for s in doc.segments:
-            typer.echo(f"{s.id}\t{s.text}")
+            # an article can carry terminal escapes (\x1b]52;… writes the clipboard): shown escaped, like a tab
+            typer.echo(f"{s.id}\t{one_line(s.text)}")
     note_missing_glossary(choice, "segmented")
 
 
@@ -178,8 +205,34 @@ _mount()
 
 
 def main() -> None:
+    _tolerant_streams()
+    code: int | str | None = 0
     try:
         app()
     except ToolkitError as exc:  # raised outside a command (e.g. while building the command line)
         print(f"toolkit: error: {exc}", file=sys.stderr)
-        sys.exit(exc.exit_code)
+        code = exc.exit_code
+    except SystemExit as exc:
+        code = exc.code
+    try:            # what is still buffered goes out now, while a failure can still be said in one line
+        sys.stdout.flush()
+    except OSError as exc:
+        if exc.errno not in _OUTPUT_ERRNOS:
+            raise
+        _output_failed(exc)
+        code = code or 5
+    sys.exit(code)
+
+
+def _tolerant_streams() -> None:
+    """Under PYTHONIOENCODING=ascii (or a C locale) print what can be printed and escape the rest
+    (`Bak\\u0131`), instead of dying with UnicodeEncodeError halfway through a table or an error line."""
+    # A closed standard output (`toolkit translate ... >&-`, a daemon) is None in Python: the work is still done,
+    # what would have been printed is dropped.
+    if sys.stdout is None:
+        sys.stdout = open(os.devnull, "w")   # noqa: SIM115 - lives as long as the process
+    if sys.stderr is None:
+        sys.stderr = open(os.devnull, "w")   # noqa: SIM115
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(AttributeError, ValueError, OSError):
+            stream.reconfigure(errors="backslashreplace")

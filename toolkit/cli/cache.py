@@ -28,10 +28,18 @@ def clear(yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask.")] 
     """
     from ..tm import Memory
 
+    from ..errors import ToolkitError
+
     memory = Memory()
-    if not yes and not typer.confirm(f"Delete {memory.count()} cached translations in {memory.path}?"):
+    try:
+        what = f"{memory.count()} cached translations"
+    except ToolkitError:      # a damaged memory is exactly what clear is for
+        what = "the damaged translation memory"
+    if not yes and not typer.confirm(f"Delete {what} in {memory.path}?"):
         raise typer.Exit(1)
-    typer.echo(f"removed {memory.clear()} cached translations")
+    n = memory.clear()
+    typer.echo(f"removed {n} cached translations" if n is not None else f"removed the damaged translation memory "
+               f"{memory.path}")
 
 
 @app.command()
@@ -43,6 +51,7 @@ def stats() -> None:
     from ..tm import Memory
 
     memory = Memory()
-    size = sum(p.stat().st_size for p in memory.path.parent.glob(memory.path.name + "*")) if \
+    count = memory.count()
+    size = sum(p.lstat().st_size for p in memory.path.parent.glob(memory.path.name + "*")) if \
         memory.path.exists() else 0
-    typer.echo(f"{memory.count()} cached translations, {size / 1e6:.1f} MB, {memory.path}")
+    typer.echo(f"{count} cached translations, {size / 1e6:.1f} MB, {memory.path}")

@@ -29,7 +29,7 @@ def build(
     import sys
 
     from .. import build as build_mod, document, langs
-    from ..errors import UsageError
+    from ..errors import UsageError, one_line
 
     targets = langs.expand_targets(to)
     if out is not None and len(targets) > 1:
@@ -43,7 +43,7 @@ def build(
             sys.stdout.buffer.write(built.data)
             sys.stdout.flush()
         else:
-            typer.echo(f"{lang}: {built.out}")
+            typer.echo(one_line(f"{lang}: {built.out}"))
         if built.fuzzy:
             how = "used" if fuzzy == "use" else "left in English"
             typer.echo(f"{lang}: warning: {built.fuzzy} fuzzy (unreviewed) translation(s) {how}", err=True)
@@ -61,10 +61,11 @@ def compile_(
     Example:  toolkit compile --locales locales
     """
     from .. import build as build_mod, langs
+    from ..errors import one_line
 
     targets = langs.expand_targets(to) if to else ()
     for c in build_mod.compile_catalogs(locales, targets=targets):
-        typer.echo(f"{c.mo}{'' if c.written else ' (unchanged)'}")
+        typer.echo(one_line(f"{c.mo}{'' if c.written else ' (unchanged)'}"))
 
 
 def check(
@@ -86,7 +87,7 @@ def check(
     from rich.table import Table
 
     from .. import langs, qa
-    from ..errors import ConflictFound
+    from ..errors import ConflictFound, one_line
 
     check_format(fmt)
     targets = langs.expand_targets(to) if to else ()
@@ -108,7 +109,7 @@ def check(
                 table.add_row(f.lang, f.entry, f.severity, f.code, f.message)
             console.print(table)
         for x in fixes:
-            typer.echo(f"fixed {x.catalog} {x.msgctxt}: {'; '.join(x.notes)}")
+            typer.echo(one_line(f"fixed {x.catalog} {x.msgctxt}: {'; '.join(x.notes)}"))   # msgctxt: a translator's
         typer.echo(f"{counts['error']} error(s), {counts['warning']} warning(s), {len(fixes)} fix(es)")
     note_missing_glossary(choice, "checked")
     blocking = qa.blocking(findings)

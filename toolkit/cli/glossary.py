@@ -126,16 +126,19 @@ def conflicts(
 @app.command("import")
 def import_tbx(
     file: Annotated[Path, typer.Argument(help="A TBX file (TBX-Basic, v2 or v3).")],
-    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="TSV file to write (default: stdout).")] = None,
+    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="TSV file to write (default or '-': stdout).")] = None,
 ) -> None:
     """Convert a TBX termbase into a glossary TSV (term status becomes preferred / admitted / !forbidden).
 
     Example:  toolkit glossary import termbase.tbx --out glossaries/50-termbase.tsv
     """
-    from .. import glossary as glossary_mod
+    from .. import fsutil, glossary as glossary_mod
     from ..glossary import tbx
 
+    out = None if out == Path("-") else out
     concepts = tbx.read(file)
+    if out is not None:
+        fsutil.refuse_overwriting(out, [("the TBX file being imported", [file])])
     text = glossary_mod.write_tsv(concepts, out, ("ru", "az", "hy"))
     _written(text, out, f"{len(concepts)} concepts")
 
@@ -143,16 +146,19 @@ def import_tbx(
 @app.command("export")
 def export_tbx(
     glossary: GlossaryOpt = None,
-    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="TBX file to write (default: stdout).")] = None,
+    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="TBX file to write (default or '-': stdout).")] = None,
 ) -> None:
     """Write the layered glossary as TBX-Basic (TBX v3), with administrativeStatus for every term.
 
     Example:  toolkit glossary export --glossary glossaries/ --out names.tbx
     """
-    from .. import glossary as glossary_mod
+    from .. import fsutil, glossary as glossary_mod
     from ..glossary import tbx
 
+    out = None if out == Path("-") else out
     loaded = glossary_mod.load(_required(glossary))
+    if out is not None:
+        fsutil.refuse_overwriting(out, [("a glossary file being exported", loaded.files)])
     text = tbx.write(loaded.concepts, out)
     _written(text, out, f"{len(loaded)} concepts")
 
@@ -164,7 +170,7 @@ def seed(
     = ["all"],  # noqa: B006
     only: Annotated[Optional[str], typer.Option(
         "--only", help="Comma-separated territory codes and time zones, e.g. AZ,AM,Asia/Baku.")] = None,
-    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="TSV file to write (default: stdout).")] = None,
+    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="TSV file to write (default or '-': stdout).")] = None,
     fmt: FormatOpt = "table",
 ) -> None:
     """Propose glossary entries (kind country/city, note "CLDR ...") for a reviewer to copy into a glossary.
@@ -185,5 +191,6 @@ def seed(
                 for c in concepts]
         typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
+    out = None if out == Path("-") else out
     text = glossary_mod.write_tsv(concepts, out, targets)
     _written(text, out, f"{len(concepts)} proposed concepts")

@@ -43,7 +43,7 @@ def glossary_files(paths: str | Path | Sequence[str | Path]) -> list[Path]:
         p = Path(p)
         if p.is_dir():
             files.extend(sorted(f for f in p.iterdir() if f.suffix.lower() in GLOSSARY_SUFFIXES and f.is_file()))
-        elif p.is_file():
+        elif p.exists():        # a FIFO or a device given by name is refused by the reader, not called missing
             files.append(p)
         else:
             raise GlossaryError("no such glossary file or directory", path=p, hint="check --glossary")

@@ -1,10 +1,28 @@
 """The glossary's nouns: a term with its status, a concept with its terms per language."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 STATUSES = ("preferred", "admitted", "forbidden")
 PROTECTED_KINDS = ("dnt", "fixed")
+_LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}$")
+MAX_BYTES = 64 << 20       # a glossary file's cap: 50,000 terms take a few MB; stops /dev/zero-like input
+# Characters XML 1.0 cannot hold (so a TBX export could not either): C0 controls but tab, LF, CR; and U+FFFE/F.
+CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def canonical_language(code: str) -> str | None:
+    """The ISO 639-1 code babel uses for a two- or three-letter language code ("arm" → "hy"); None when
+    `code` is not written as one or babel does not know it."""
+    if not _LANGUAGE_CODE.match(code):
+        return None
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        return Locale.parse(code).language
+    except (UnknownLocaleError, ValueError):
+        return None
 
 
 def in_capitals(text: str) -> bool:

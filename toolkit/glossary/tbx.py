@@ -18,7 +18,7 @@ from pathlib import Path
 from xml.parsers import expat
 
 from ..errors import GlossaryError
-from .model import Concept, Term
+from .model import CONTROL_CHARS, MAX_BYTES, Concept, Term, canonical_language
 
 STATUS_TO_TBX = {"preferred": "preferredTerm-admn-sts", "admitted": "admittedTerm-admn-sts",
                  "forbidden": "deprecatedTerm-admn-sts"}
@@ -76,6 +76,9 @@ def parse(data: bytes, path: str | Path) -> tuple[ET.Element, dict[int, int]]:
     except _Refused as exc:
         raise GlossaryError(str(exc), path=path, line=parser.CurrentLineNumber,
                             hint="remove the <!DOCTYPE ...> part") from None
+    except LookupError as exc:      # <?xml encoding="TF-8"?>: expat asks Python for the codec (found by fuzzing)
+        raise GlossaryError(f"the XML declaration names an unknown encoding ({exc})", path=path, line=1,
+                            hint='save it as UTF-8 with encoding="UTF-8"') from None
     except expat.ExpatError as exc:
         raise GlossaryError(f"malformed XML: {expat.ErrorString(exc.code)}", path=path, line=exc.lineno,
                             column=exc.offset + 1) from None
@@ -97,7 +100,9 @@ def _text(el: ET.Element) -> str:
 def read(path: str | Path) -> list[Concept]:
     path = Path(path)
     try:
-        data = path.read_bytes()
+        from .. import fsutil
+
+        data = fsutil.read_regular(path, limit=MAX_BYTES, what="a TBX file", error=GlossaryError)
     except OSError as exc:
         raise GlossaryError(f"cannot read: {exc.strerror}", path=path) from None
     root, lines = parse(data, path)
@@ -107,7 +112,7 @@ def read(path: str | Path) -> list[Concept]:
     seen: dict[str, int] = {}
     for n, entry in enumerate(el for el in root.iter() if _local(el.tag) in ("conceptEntry", "termEntry")):
         line = lines.get(id(entry), 0)
-        cid = entry.get("id") or f"tbx-{n + 1}"
+        cid = (entry.get("id") or "").strip() or f"tbx-{n + 1}"
         if cid in seen:
             raise GlossaryError(f"duplicate concept id {cid!r} (first at line {seen[cid]})", path=path, line=line)
         seen[cid] = line
@@ -119,7 +124,12 @@ def read(path: str | Path) -> list[Concept]:
             lang = lang_el.get(XML_LANG) or lang_el.get("lang") or ""
             if not lang:
                 raise GlossaryError("a language section without xml:lang", path=path, line=lines.get(id(lang_el)))
-            lang = lang.replace("_", "-").split("-")[0].lower()
+            code = lang.replace("_", "-").split("-")[0].lower()
+            canonical = canonical_language(code)
+            if canonical is None:     # it would become a TSV column that the glossary reader refuses
+                raise GlossaryError(f"xml:lang {lang!r} is not a language code", path=path,
+                                    line=lines.get(id(lang_el)), hint="use an ISO 639 code such as en, ru, az, hy")
+            lang = canonical
             found: list[Term] = []
             for ts in _children(lang_el, "termSec", "tig", "ntig"):
                 term_el = next((t for t in ts.iter() if _local(t.tag) == "term"), None)
@@ -131,6 +141,12 @@ def read(path: str | Path) -> list[Concept]:
                     raise GlossaryError(f"unknown administrativeStatus {status_text!r}; expected one of "
                                         + ", ".join(TBX_TO_STATUS), path=path, line=lines.get(id(ts)))
                 found.append(Term(_text(term_el), TBX_TO_STATUS.get(status_text, "")))
+            if found and all(t.status == "forbidden" for t in found):
+                # _order would drop them: the glossary would silently stop forbidding these terms
+                raise GlossaryError(f"concept {cid!r}: the {lang} terms are all deprecated "
+                                    f"({', '.join(t.text for t in found)}); a glossary needs a preferred one first",
+                                    path=path, line=lines.get(id(lang_el)),
+                                    hint="add the preferred term, or remove this language section")
             if found:
                 terms.append((lang, _order(found)))
         if not any(code == "en" for code, _ in terms):
@@ -158,7 +174,14 @@ def write(concepts: Sequence[Concept], path: str | Path | None = None) -> str:
     desc = ET.SubElement(ET.SubElement(header, f"{{{TBX_NS}}}fileDesc"), f"{{{TBX_NS}}}sourceDesc")
     ET.SubElement(desc, f"{{{TBX_NS}}}p").text = "Exported by toolkit glossary export"
     body = ET.SubElement(ET.SubElement(root, f"{{{TBX_NS}}}text"), f"{{{TBX_NS}}}body")
+
     for c in concepts:
+        for text in (c.id, c.kind, c.note, *(t.text for _, terms in c.terms for t in terms)):
+            bad = CONTROL_CHARS.search(text)
+            if bad:      # XML 1.0 cannot hold it at all (not even as &#0;): our own import would refuse the file
+                raise GlossaryError(f"concept {c.id!r} holds the control character U+{ord(bad.group()):04X}, which "
+                                    "TBX (XML) cannot hold", path=c.path or None, line=c.line or None,
+                                    hint="remove it from the glossary")
         entry = ET.SubElement(body, f"{{{TBX_NS}}}conceptEntry", {"id": c.id})
         ET.SubElement(entry, f"{{{TBX_NS}}}descrip", {"type": "subjectField"}).text = c.kind
         if c.note:

@@ -3,18 +3,16 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import GlossaryError
-from .model import Concept, Term
+from .model import CONTROL_CHARS, MAX_BYTES, Concept, Term, canonical_language
 
 REQUIRED_COLUMNS = ("id", "en")
 META_COLUMNS = ("id", "kind", "note")
-_LANG_COLUMN = re.compile(r"^[a-z]{2,3}$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,7 +31,9 @@ class Row:
 def read_rows(path: Path) -> tuple[list[str], list[Row]]:
     """The header and the data rows of a TSV/CSV glossary, cells as written; structural errors raise."""
     try:
-        raw = path.read_bytes()
+        from .. import fsutil
+
+        raw = fsutil.read_regular(path, limit=MAX_BYTES, what="a glossary", error=GlossaryError)
     except OSError as exc:
         raise GlossaryError(f"cannot read: {exc.strerror}", path=path) from None
     try:
@@ -59,6 +59,13 @@ def read_rows(path: Path) -> tuple[list[str], list[Row]]:
             if len(record) != len(header):
                 raise GlossaryError(f"expected {len(header)} columns ({', '.join(header)}), found {len(record)}",
                                     path=path, line=lineno, hint="a term containing the delimiter must be quoted")
+            for i, c in enumerate(record):
+                bad = CONTROL_CHARS.search(c)
+                if bad:    # TBX (XML) cannot hold it, catalogs cannot hold NUL: `glossary export` would write a
+                    # file its own import refuses
+                    raise GlossaryError(f"column {header[i]} holds the control character U+{ord(bad.group()):04X}",
+                                        path=path, line=lineno + c.count("\n", 0, bad.start()), column=i + 1,
+                                        hint="remove it from the cell")
             rows.append(Row(str(path), lineno,
                             {h: Cell(c, i + 1) for i, (h, c) in enumerate(zip(header, record))}))
     except csv.Error as exc:
@@ -79,7 +86,7 @@ def _check_header(header: list[str], path: Path, line: int) -> None:
     for i, h in enumerate(header, start=1):
         if h in META_COLUMNS:
             continue
-        canonical = _canonical_language(h) if _LANG_COLUMN.match(h) else None
+        canonical = canonical_language(h)
         if canonical and canonical != h:
             raise GlossaryError(f"language column {h!r}: write it as {canonical!r}", path=path, line=line, column=i)
         if canonical is None:
@@ -88,15 +95,6 @@ def _check_header(header: list[str], path: Path, line: int) -> None:
         if header.count(h) > 1:
             raise GlossaryError(f"column {h!r} appears twice", path=path, line=line, column=i)
 
-
-def _canonical_language(code: str) -> str | None:
-    """The ISO 639-1 code babel uses for `code` ("arm" → "hy"), or None if unknown."""
-    from babel import Locale, UnknownLocaleError
-
-    try:
-        return Locale.parse(code).language
-    except (UnknownLocaleError, ValueError):
-        return None
 
 def read(path: str | Path) -> list[Concept]:
     """The concepts of a TSV or CSV glossary; a malformed file raises GlossaryError naming line and column."""
@@ -127,24 +125,51 @@ def read(path: str | Path) -> list[Concept]:
 
 
 
+def _split_cell(cell: str) -> list[tuple[str, bool]]:
+    """The `;`-separated parts of a cell as (text, forbidden). `\\;`, `\\!` and `\\\\` stand for the characters
+    themselves (a term containing ';' or starting with '!'); any other backslash is just a backslash."""
+    parts: list[list[tuple[str, bool]]] = [[]]
+    i = 0
+    while i < len(cell):
+        ch = cell[i]
+        if ch == "\\" and i + 1 < len(cell) and cell[i + 1] in _ESCAPED:
+            parts[-1].append((cell[i + 1], True))
+            i += 2
+            continue
+        if ch == ";":
+            parts.append([])
+        else:
+            parts[-1].append((ch, False))
+        i += 1
+    out = []
+    for part in parts:
+        while part and part[0][0].isspace() and not part[0][1]:
+            part.pop(0)
+        forbidden = bool(part) and part[0] == ("!", False)
+        out.append((" ".join("".join(ch for ch, _ in part[forbidden:]).split()), forbidden))
+    return out
+
+
+_ESCAPED = "\\;!"
+
+
 def parse_cell(cell: str, *, path: Path | str = "", line: int | None = None,
                column: int | None = None) -> tuple[Term, ...]:
-    """`Кызылбулаг; !Гызылбулаг; Дрмбон`: first preferred, then admitted, `!` forbidden."""
+    """`Кызылбулаг; !Гызылбулаг; Дрмбон`: first preferred, then admitted, `!` forbidden; `\\;` and `\\!`
+    are a literal ';' and '!'."""
     if not cell.strip():
         return ()
     out: list[Term] = []
-    for part in cell.split(";"):
-        part = " ".join(part.split())
-        if not part:
+    for text, forbidden in _split_cell(cell):
+        if not text and not forbidden:
             raise GlossaryError("empty term between ';'", path=path or None, line=line, column=column)
-        if part.startswith("!"):
-            text = part[1:].strip()
+        if forbidden:
             if not text:
                 raise GlossaryError("empty forbidden term after '!'", path=path or None, line=line, column=column)
             out.append(Term(text, "forbidden"))
         else:
             has_preferred = any(t.status == "preferred" for t in out)
-            out.append(Term(part, "admitted" if has_preferred else "preferred"))
+            out.append(Term(text, "admitted" if has_preferred else "preferred"))
     if not any(t.status == "preferred" for t in out):
         raise GlossaryError("only forbidden terms: the cell needs a preferred term first", path=path or None,
                             line=line, column=column)
@@ -152,12 +177,14 @@ def parse_cell(cell: str, *, path: Path | str = "", line: int | None = None,
 
 
 def format_cell(terms: Sequence[Term]) -> str:
-    """The inverse of `parse_cell`."""
+    """The inverse of `parse_cell`: a ';' in a term and a term's leading '!' are escaped with a backslash
+    (a preferred "!Kung" must not come back forbidden)."""
     parts = []
     for t in terms:       # as stored: the preferred term is the first one without "!"
-        if ";" in t.text or "\t" in t.text:
-            raise GlossaryError(f"term {t.text!r} contains ';' or a tab and cannot be written to a TSV cell")
-        parts.append(("!" if t.status == "forbidden" else "") + t.text)
+        text = t.text.replace("\\", "\\\\").replace(";", "\\;")
+        if text.startswith("!"):
+            text = "\\" + text
+        parts.append(("!" if t.status == "forbidden" else "") + text)
     return "; ".join(parts)
 
 
@@ -168,6 +195,9 @@ def write_tsv(concepts: Sequence[Concept], path: str | Path | None = None, langs
     writer = csv.writer(buf, delimiter="\t", lineterminator="\n")
     writer.writerow(["id", "kind", *order, "note"])
     for c in concepts:
+        if c.id.lstrip().startswith("#"):      # the reader skips such a row as a comment: the concept would vanish
+            raise GlossaryError(f"concept id {c.id!r} starts with '#', which a TSV glossary reads as a comment",
+                                path=c.path or None, line=c.line or None, hint="rename the concept")
         writer.writerow([c.id, c.kind, *(format_cell(c.terms_for(code)) for code in order), c.note])
     text = buf.getvalue()
     if path is not None:

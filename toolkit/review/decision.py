@@ -104,7 +104,8 @@ def why(d: Decision) -> str:
 
 
 def one_line(text: str) -> str:
-    return " ".join(text.replace("|", "/").split())
+    # control characters (and U+FFFE/U+FFFF) become spaces: the glossary reader refuses them, TBX cannot hold them
+    return " ".join(re.sub("[\x00-\x1f\x7f\ufffe\uffff]", " ", text).replace("|", "/").split())
 
 
 # --- the audit trail -------------------------------------------------------------------------------
