@@ -213,7 +213,7 @@ def test_check_sorts_by_it_and_stats_lists_the_least_confident(installed, tmp_pa
     engine = ArgosEngine(models_dir=installed, max_decoding_length=24)
     pipeline.translate_files([day, tmp_path / "other.txt"], ["ru"], engine=engine, glossary_dir=None, locales=loc)
     runner = CliRunner()
-    no_glossary = ["--glossary", str(tmp_path / "none")]
+    no_glossary = ["--no-glossary"]
 
     checked = runner.invoke(app, ["check", str(day), "--locales", loc, *no_glossary, "--sort", "confidence",
                                   "--format", "json"])

@@ -21,7 +21,7 @@ from toolkit import catalog, document, fsutil, pipeline, pofile
 from toolkit.cli import app
 from toolkit.engines.pseudo import PseudoEngine
 
-from .conftest import ROOT, SEED
+from .conftest import ROOT, SEED, assert_one_line_error
 
 runner = CliRunner()
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -149,13 +149,7 @@ def test_bad_input_is_one_line_a_distinct_code_and_changes_nothing(name, setup, 
     setup(project)
     before = tree(project)
     result = runner.invoke(app, argv(project))
-    assert result.exit_code == code, result.output
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    assert lines[0].startswith("toolkit: error: ")
-    for w in words:
-        assert w in lines[0], lines[0]
-    assert "Traceback" not in result.output
+    assert_one_line_error(result, code, words)
     assert tree(project) == before
     assert temps(project) == []
 

@@ -120,12 +120,9 @@ def compile_catalogs(locales: str | Path, *, targets: tuple[str, ...] = (),
     import subprocess
     import tempfile
 
-    from . import catalog, fsutil, pofile
+    from . import fsutil, locales as locales_mod, pofile
 
-    found = catalog.catalogs(Path(locales), targets=targets, name=name)
-    if not found:
-        raise CatalogError(f"no catalogs under {locales}", path=locales,
-                           hint="run `toolkit translate FILE --to LANG` first")
+    found = locales_mod.catalogs(locales, targets=targets, name=name)
     for _, po_path in found:     # a link or a FIFO planted as one .mo stops the run before any .mo is written
         fsutil.check_replaceable(po_path.with_suffix(".mo"))
     msgfmt = shutil.which("msgfmt")

@@ -38,7 +38,7 @@ import os
 import re
 import time
 from collections import Counter
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -177,6 +177,11 @@ def position(e: polib.POEntry) -> str:
             return line[len(POSITION_NOTE):].strip()
     m = _LEGACY_CONTEXT.fullmatch(e.msgctxt or "")
     return m.group(1) if m else ""
+
+
+def label(e: polib.POEntry) -> str:
+    """How reports name an entry: its position ("b3.s1"), else its msgctxt ("" when neither says)."""
+    return position(e) or e.msgctxt or ""
 
 
 def _migrated_keys(entries: Sequence[polib.POEntry]) -> dict[int, tuple[str | None, str]]:
@@ -583,17 +588,3 @@ def _copy(e: polib.POEntry) -> polib.POEntry:
                          previous_msgid=e.previous_msgid, previous_msgctxt=e.previous_msgctxt,
                          obsolete=e.obsolete)
 
-
-# -- questions about a catalog ----------------------------------------------------------------------------
-
-def catalogs(locales: Path, *, name: str | Collection[str] | None = None,
-             targets: Sequence[str] = ()) -> list[tuple[str, Path]]:
-    """(lang, path) of every catalog under `locales`, sorted; optionally some documents (one name, or the
-    names of a run's articles) and some languages."""
-    names = {name} if isinstance(name, str) else set(name) if name is not None else None
-    found = []
-    for path in sorted(locales.glob("*/LC_MESSAGES/*.po")):
-        lang = path.parent.parent.name
-        if (names is None or path.stem in names) and (not targets or lang in targets):
-            found.append((lang, path))
-    return found

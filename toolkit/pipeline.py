@@ -8,14 +8,14 @@ from pathlib import Path
 from . import articles, catalog, confidence, document, fsutil, glossary as glossary_mod, pofile, terms, tm
 from .catalog import Changes, Translation
 from .document import Document
-from .engines import Engine, Hypothesis, get_engine
+from .engines import Engine, get_engine
 from .config import Config
 from .errors import CatalogError, InputError, UsageError
 from .glossary import Glossary
 from .tm import Memory
 
 #: progress(lang, done, total, message)
-Progress = Callable[[str, int, int, str], None]
+TranslateProgress = Callable[[str, int, int, str], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +59,7 @@ def load(path: str | Path, glossary: Glossary | None, *, encoding: str | None = 
 def translate_file(path: str | Path, targets: Sequence[str], *, engine: str | Engine = "auto",
                    glossary_dir: str | Path | None = "glossaries", locales: str | Path = "locales",
                    encoding: str | None = None, allow_download: bool = True, num_hypotheses: int | None = None,
-                   progress: Progress | None = None, engine_options: dict | None = None,
+                   progress: TranslateProgress | None = None, engine_options: dict | None = None,
                    memory: Memory | None = None, config: Config | None = None) -> Report:
     document.check_path(path)   # a missing article is the first thing to say, before any glossary problem
     glossary = glossary_mod.load(glossary_dir) if glossary_dir is not None else None
@@ -72,7 +72,7 @@ def translate_file(path: str | Path, targets: Sequence[str], *, engine: str | En
 def translate_document(doc: Document, targets: Sequence[str], *, engine: str | Engine = "auto",
                        glossary: Glossary | None = None, locales: Path = Path("locales"),
                        allow_download: bool = True, num_hypotheses: int | None = None,
-                       progress: Progress | None = None, engine_options: dict | None = None,
+                       progress: TranslateProgress | None = None, engine_options: dict | None = None,
                        memory: Memory | None = None, config: Config | None = None) -> Report:
     """Translate `doc` into each target and merge into its catalogs, all under one lock on `locales`."""
     run = translate_documents([doc], targets, engine=engine, glossary=glossary, locales=locales,
@@ -230,7 +230,7 @@ def _conflict_annotator(glossary: Glossary | None, lang: str):
 
 
 def _engine_for(name: str, lang: str, engines: dict[str, Engine], *, allow_download: bool,
-                progress: Progress | None, options: dict, config: Config) -> Engine:
+                progress: TranslateProgress | None, options: dict, config: Config) -> Engine:
     """The engine for one language: `auto` asks the project config; a model is fetched on first use."""
     if name == "auto":
         name = config.engine_for(lang)
@@ -250,13 +250,14 @@ def _engine_for(name: str, lang: str, engines: dict[str, Engine], *, allow_downl
 
 def translate_segments(segments: Sequence[document.Segment], lang: str, engine: Engine,
                        glossary: Glossary | None, *, num_hypotheses: int = 4,
-                       progress: Progress | None = None, memory: Memory | None = None) -> list[Translation]:
+                       progress: TranslateProgress | None = None, memory: Memory | None = None) -> list[Translation]:
     """Translate in one batch: the engine sees every uncached segment at once and sorts them for its own
-    batching; what the translation memory already holds is not sent again."""
+    batching; what the translation memory already holds is not sent again. Every engine call of a run is
+    made here (the term logic only masks, chooses and verifies)."""
     policy = terms.policy_for(engine)
     masked = [terms.mask(s.text, glossary.match(s.text) if glossary else [], lang, policy) for s in segments]
     identity = engine.identity(lang)
-    remembering = _Remembering(engine, memory, identity)
+    cached = tm.CachedEngine(engine, memory, identity)
 
     sending = 0
 
@@ -271,16 +272,15 @@ def translate_segments(segments: Sequence[document.Segment], lang: str, engine: 
             progress(lang, len(segments) - sending + done, len(segments),
                      f"translating {sending} of {len(segments)} segments")
 
-    outputs = remembering.translate_batch([m.text for m in masked], lang, num_hypotheses=num_hypotheses,
-                                          fingerprints=[_term_fingerprint(m, lang) for m in masked],
-                                          announce=announce, progress=advance if progress else None)
+    outputs = cached.translate_batch([m.text for m in masked], lang, num_hypotheses=num_hypotheses,
+                                     fingerprints=[_term_fingerprint(m, lang) for m in masked], announce=announce,
+                                     progress=advance if progress else None)
     first = [terms.enforce(m, hyps, lang) for m, hyps in zip(masked, outputs, strict=True)]
     # The unmasked second try goes through the memory too: a re-run must not call the engine again.
-    enforced = terms.retry_dropped(remembering, masked, first, lang, num_hypotheses=num_hypotheses)
+    enforced, outputs = _retry_dropped(cached, masked, first, outputs, lang, num_hypotheses=num_hypotheses)
     out = []
-    for seg, done, before, hyps in zip(segments, enforced, first, outputs, strict=True):
-        # The confidence of the hypothesis the term logic chose (none for a segment translated again).
-        score = confidence.estimate(hyps, done.hypothesis) if done is before else None
+    for seg, done, hyps in zip(segments, enforced, outputs, strict=True):
+        score = confidence.estimate(hyps, done.hypothesis)   # of the hypothesis the term logic chose
         notes = (*done.notes, score.comment()) if score is not None else done.notes
         out.append(Translation(seg, lang, done.text, identity, notes, done.problems, done.terms_total,
                                done.terms_ok))
@@ -289,49 +289,22 @@ def translate_segments(segments: Sequence[document.Segment], lang: str, engine: 
     return out
 
 
-class _Remembering:
-    """The engine behind the translation memory: what the memory holds is never sent again, and every new
-    output is stored. Keys: segment text, language, engine identity and decoding settings (they change the
-    output but are not written into catalogs), n-best size, and the glossary facts that shaped the text."""
-
-    def __init__(self, engine: Engine, memory: Memory | None, identity: str) -> None:
-        self.engine = engine
-        self.name = getattr(engine, "name", "")
-        self.memory = memory
-        decoding = getattr(engine, "decoding_signature", None)
-        self.identity = f"{identity} | {decoding()}" if decoding else identity
-
-    def identity(self, target: str) -> str:
-        return self.engine.identity(target)
-
-    def _keys(self, sources: Sequence[str], target: str, num_hypotheses: int,
-              fingerprints: Sequence[Sequence[str]] | None) -> list[str]:
-        prints = fingerprints if fingerprints is not None else [()] * len(sources)
-        return [tm.key(s, target, self.identity, num_hypotheses, f) for s, f in zip(sources, prints, strict=True)]
-
-    def translate_batch(self, sources: Sequence[str], target: str, *, num_hypotheses: int = 1,
-                        fingerprints: Sequence[Sequence[str]] | None = None,
-                        announce: Callable[[int], None] | None = None,
-                        progress: Callable[[int], None] | None = None) -> list[list[Hypothesis]]:
-        keys = self._keys(sources, target, num_hypotheses, fingerprints)
-        cached = self.memory.get_many(keys) if self.memory is not None else {}
-        # A sentence that recurs (in one article or across a run's articles) is sent once.
-        first: dict[str, int] = {}
-        for i, k in enumerate(keys):
-            if k not in cached:
-                first.setdefault(k, i)
-        todo = list(first.values())
-        if announce:
-            announce(len(todo))
-        if todo:   # one batch: the engine sorts it by length for its own sub-batches
-            extra = {"progress": progress} if progress else {}
-            outputs = self.engine.translate_batch([sources[i] for i in todo], target, num_hypotheses=num_hypotheses,
-                                                  **extra)
-            fresh = {keys[i]: hyps for i, hyps in zip(todo, outputs, strict=True)}
-            if self.memory is not None:
-                self.memory.put_many(fresh.items())
-            cached.update(fresh)
-        return [cached[k] for k in keys]
+def _retry_dropped(engine: tm.CachedEngine, masked: Sequence[terms.Masked], done: Sequence[terms.TermOutcome],
+                   outputs: Sequence[list[Hypothesis]], lang: str, *,
+                   num_hypotheses: int) -> tuple[list[terms.TermOutcome], list[list[Hypothesis]]]:
+    """Segments whose protected-term placeholder the engine lost go to it again unmasked, in one batch;
+    the term logic keeps the better of the two results. Also the n-best list each kept result came from."""
+    out, lists = list(done), list(outputs)
+    todo = [i for i, d in enumerate(done) if d.needs_retry]
+    if not todo:
+        return out, lists
+    plain = [terms.unprotected(masked[i]) for i in todo]
+    again = engine.translate_batch([p.text for p in plain], lang, num_hypotheses=num_hypotheses)
+    for i, p, hyps in zip(todo, plain, again, strict=True):
+        out[i] = terms.after_retry(done[i], terms.enforce(p, hyps, lang), masked[i])
+        if out[i] is not done[i]:
+            lists[i] = hyps
+    return out, lists
 
 
 def _term_fingerprint(masked: terms.Masked, lang: str) -> list[str]:

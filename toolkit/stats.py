@@ -46,13 +46,9 @@ class LanguageStats:
 def collect(locales: Path, *, glossary: Glossary | None = None, targets: Sequence[str] = (),
             by_article: bool = False, name: str | Collection[str] | None = None) -> list[LanguageStats]:
     """One row per language (all its catalogs), or with `by_article` one per language and article."""
-    from . import catalog, pofile, qa
-    from .errors import CatalogError
+    from . import catalog, locales as locales_mod, pofile, qa
 
-    found = catalog.catalogs(Path(locales), targets=targets, name=name)
-    if not found:
-        raise CatalogError(f"no catalogs under {locales}", path=locales,
-                           hint="run `toolkit translate FILE --to LANG` first")
+    found = locales_mod.catalogs(locales, targets=targets, name=name)
     by_lang: dict[tuple[str, str], list[Path]] = {}
     for lang, path in found:
         by_lang.setdefault((lang, path.stem if by_article else ""), []).append(path)

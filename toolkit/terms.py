@@ -9,22 +9,29 @@
 3. It then verifies each term in the target in any inflected form (`toolkit.morph`), repairs forbidden
    (and, by policy, admitted) variants into the preferred term in the same grammatical form, and records
    what happened: `notes` for the PO extracted comments, `problems` to keep the entry fuzzy.
-A placeholder the engine dropped is never lost silently: `translate` sends the segment again unmasked,
-and `enforce` on its own puts the term back near its source position, with a note and a problem.
-`check_entry` runs step 3 on an existing catalog entry.
+A placeholder the engine dropped is never lost silently: `enforce` puts the term back near its source
+position, with a note and a problem, and the pipeline sends the segment again `unprotected`, keeping
+what `after_retry` chooses. `check_entry` runs step 3 on an existing catalog entry.
+Nothing here calls an engine: the pipeline does, and hands the hypotheses in.
 """
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from pathlib import Path
+from typing import Protocol
 
 from . import morph
-from .engines import Engine, Hypothesis
 from .glossary import Concept, Glossary, TermHit
 
-POLICIES = ("all", "protected", "none")
+
+class Hypothesis(Protocol):
+    """What the term logic reads of an engine's hypothesis (`toolkit.engines.Hypothesis`): its text."""
+
+    text: str
+
+
+MASK_POLICIES = ("all", "protected", "none")
 ADMITTED = ("accept", "repair")
 _PLACEHOLDER = "Xq{}"
 _PLACEHOLDER_RE = re.compile(r"(?<![A-Za-z0-9])Xq(\d+)(?!\d)")
@@ -35,12 +42,24 @@ class Masked:
     source: str                       # the segment as written
     text: str                         # what the engine sees
     hits: tuple[TermHit, ...]
-    masked: tuple[int, ...]           # indexes into hits that were replaced by placeholders (number = index + 1)
+    masked_hits: tuple[int, ...]      # indexes into hits that were replaced by placeholders (number = index + 1)
     policy: str = "protected"
 
 
 @dataclass(frozen=True, slots=True)
-class Enforced:
+class TermIssue:
+    """One term problem as data; `code` decides severity (toolkit.findings.CODES), never the message's words."""
+
+    code: str                          # term-missing | term-forbidden | term-admitted | term-dropped | term-no-target
+    concept: str                       # concept id
+    message: str
+    span: tuple[int, int] | None = None  # where in the target the suspect text is
+
+
+@dataclass(frozen=True, slots=True)
+class TermOutcome:
+    """What the term step made of one target: the text to keep, and what it did and could not do."""
+
     text: str
     notes: tuple[str, ...]            # what was done, one line per term, for the PO extracted comments
     problems: tuple[str, ...]         # terms that could not be verified or repaired: the entry stays fuzzy
@@ -49,20 +68,22 @@ class Enforced:
     dropped: tuple[int, ...] = ()     # placeholders the engine lost in the chosen hypothesis (hit indexes)
     hypothesis: int = 0               # which of the n-best was chosen (0 = the engine's best)
     changed: bool = False             # check_entry: the target was repaired
+    repairs: tuple[str, ...] = ()     # the notes that say what was repaired (also in `notes`)
+    issues: tuple[TermIssue, ...] = ()  # the problems as data: code, concept, span (same order as problems)
 
     @property
     def needs_retry(self) -> bool:
         return bool(self.dropped)
 
 
-def policy_for(engine: Engine | object) -> str:
+def policy_for(engine: object) -> str:
     """Mask everything for the pseudo engine; only do-not-translate and fixed forms for real engines."""
     return "all" if getattr(engine, "name", "") == "pseudo" else "protected"
 
 
 def mask(source: str, hits: Sequence[TermHit], lang: str, policy: str = "protected") -> Masked:
-    if policy not in POLICIES:
-        raise ValueError(f"policy must be one of {', '.join(POLICIES)}, not {policy!r}")
+    if policy not in MASK_POLICIES:
+        raise ValueError(f"policy must be one of {', '.join(MASK_POLICIES)}, not {policy!r}")
     parts: list[str] = []
     masked: list[int] = []
     last = 0
@@ -81,7 +102,7 @@ def mask(source: str, hits: Sequence[TermHit], lang: str, policy: str = "protect
 
 def unmask(text: str, masked: Masked, lang: str) -> tuple[str, tuple[int, ...]]:
     """Placeholders replaced by their target terms; also the masked hit indexes that did not come back."""
-    wanted = {i + 1: masked.hits[i] for i in masked.masked}
+    wanted = {i + 1: masked.hits[i] for i in masked.masked_hits}
     seen: set[int] = set()
 
     def put_back(m: re.Match[str]) -> str:
@@ -97,15 +118,14 @@ def unmask(text: str, masked: Masked, lang: str) -> tuple[str, tuple[int, ...]]:
 
 
 def enforce(masked: Masked, hypotheses: Sequence[Hypothesis], lang: str, *,
-            admitted: str = "accept") -> Enforced:
+            admitted: str = "accept") -> TermOutcome:
     """Choose the best hypothesis that keeps the glossary, restore protected terms, verify and repair the rest."""
-    if not hypotheses:
-        hypotheses = [Hypothesis("", None)]
-    best: tuple[tuple, Enforced] | None = None
-    for rank, hyp in enumerate(hypotheses):
-        restored, dropped = unmask(hyp.text, masked, lang)
+    texts = [h.text for h in hypotheses] or [""]
+    best: tuple[tuple, TermOutcome] | None = None
+    for rank, text in enumerate(texts):
+        restored, dropped = unmask(text, masked, lang)
         done = _verify(masked.hits, restored, lang, fix=True, admitted=admitted,
-                       protected={i for i in masked.masked if i not in dropped})
+                       protected={i for i in masked.masked_hits if i not in dropped})
         done = replace(done, dropped=dropped, hypothesis=rank)
         quality = (not dropped and not done.problems, -len(dropped), done.terms_ok, -len(done.problems), -rank)
         if best is None or quality > best[0]:
@@ -122,15 +142,17 @@ def enforce(masked: Masked, hypotheses: Sequence[Hypothesis], lang: str, *,
         done = replace(again, dropped=done.dropped, hypothesis=done.hypothesis)
     notes = list(done.notes)
     problems = list(done.problems)
+    issues = list(done.issues)
     if done.hypothesis:
-        notes.append(f"terminology: chose hypothesis {done.hypothesis + 1} of {len(hypotheses)} "
+        notes.append(f"terminology: chose hypothesis {done.hypothesis + 1} of {len(texts)} "
                      "(the engine's best broke a glossary term)")
     for i in done.dropped:
         hit = masked.hits[i]
         target = hit.concept.preferred(lang) or hit.text
         problems.append(f"term {hit.text!r} → {target!r} ({hit.concept.id}): the engine dropped it; "
                         "put back near its source position, check the placement")
-    return replace(done, notes=tuple(notes), problems=tuple(problems))
+        issues.append(TermIssue("term-dropped", hit.concept.id, problems[-1]))
+    return replace(done, notes=tuple(notes), problems=tuple(problems), issues=tuple(issues))
 
 
 def _put_near(text: str, term: str, ratio: float) -> str:
@@ -147,39 +169,22 @@ def _put_near(text: str, term: str, ratio: float) -> str:
     return f"{text[:at]} {term}{text[at:]}"
 
 
-def translate(engine: Engine, sources: Sequence[str], glossary: Glossary | None, lang: str, *,
-              num_hypotheses: int = 4, policy: str | None = None, admitted: str = "accept") -> list[Enforced]:
-    """Mask, translate in one batch, enforce; segments whose placeholders were lost are translated again
-    unmasked and verified like any other output (the better of the two is kept)."""
-    policy = policy or policy_for(engine)
-    masked = [mask(s, glossary.match(s) if glossary else [], lang, policy) for s in sources]
-    outputs = engine.translate_batch([m.text for m in masked], lang, num_hypotheses=num_hypotheses)
-    done = [enforce(m, hyps, lang, admitted=admitted) for m, hyps in zip(masked, outputs, strict=True)]
-    return retry_dropped(engine, masked, done, lang, num_hypotheses=num_hypotheses, admitted=admitted)
+def unprotected(masked: Masked) -> Masked:
+    """The same segment with nothing masked: what the engine gets again when it lost a placeholder."""
+    return replace(masked, text=masked.source, masked_hits=(), policy="none")
 
 
-def retry_dropped(engine: Engine, masked: Sequence[Masked], done: Sequence[Enforced], lang: str, *,
-                  num_hypotheses: int = 4, admitted: str = "accept") -> list[Enforced]:
-    """Fallback for lost placeholders: translate those segments again without masking, keep the better result."""
-    out = list(done)
-    todo = [i for i, d in enumerate(done) if d.needs_retry]
-    if not todo:
-        return out
-    plain = [mask(masked[i].source, masked[i].hits, lang, "none") for i in todo]
-    outputs = engine.translate_batch([p.text for p in plain], lang, num_hypotheses=num_hypotheses)
-    for i, p, hyps in zip(todo, plain, outputs, strict=True):
-        again = enforce(p, hyps, lang, admitted=admitted)
-        lost = ", ".join(masked[i].hits[k].text for k in done[i].dropped)
-        if len(again.problems) <= len(done[i].problems) - len(done[i].dropped):
-            out[i] = replace(again, notes=(*again.notes, f"terminology: the engine dropped the protected "
-                                           f"term(s) {lost}; translated again without protection"))
-        else:
-            out[i] = done[i]
-    return out
+def after_retry(first: TermOutcome, again: TermOutcome, masked: Masked) -> TermOutcome:
+    """The better of the masked result that lost placeholders and the unmasked second try (a note says so)."""
+    lost = ", ".join(masked.hits[k].text for k in first.dropped)
+    if len(again.problems) <= len(first.problems) - len(first.dropped):
+        return replace(again, notes=(*again.notes, f"terminology: the engine dropped the protected "
+                                     f"term(s) {lost}; translated again without protection"))
+    return first
 
 
 def check_entry(source: str, target: str, glossary: Glossary, lang: str, *, fix: bool = False,
-                admitted: str = "accept") -> Enforced:
+                admitted: str = "accept") -> TermOutcome:
     """Verify (and with `fix`, repair) the glossary terms of an existing translation: for `toolkit check`.
 
     The caller decides which entries may be fixed: approved (non-fuzzy) ones never are.
@@ -219,11 +224,12 @@ def find_terms(target: str, concepts: Sequence[Concept], lang: str) -> list[_Fou
 
 
 def _verify(hits: Sequence[TermHit], target: str, lang: str, *, fix: bool, admitted: str,
-            protected: set[int]) -> Enforced:
+            protected: set[int]) -> TermOutcome:
     if admitted not in ADMITTED:
         raise ValueError(f"admitted must be one of {', '.join(ADMITTED)}, not {admitted!r}")
     notes: list[str] = []
-    problems: list[str] = []
+    repairs: list[str] = []
+    issues: list[TermIssue] = []
     concepts: dict[str, Concept] = {}
     needed: dict[str, list[int]] = {}
     for i, hit in enumerate(hits):
@@ -237,11 +243,11 @@ def _verify(hits: Sequence[TermHit], target: str, lang: str, *, fix: bool, admit
         source = hits[indexes[0]].text
         preferred = concept.preferred(lang)
         if preferred is None:
-            problems.append(f"term {source!r} ({cid}): no {lang} target in the glossary")
+            issues.append(TermIssue("term-no-target", cid, f"term {source!r} ({cid}): no {lang} target in the glossary"))
             continue
         mine = [f for f in found if f.concept.id == cid]
         good = 0
-        flagged = len(problems)
+        flagged = len(issues)
         shielded = sum(1 for i in indexes if i in protected)
         for f in mine:
             if f.status == "preferred":
@@ -256,58 +262,35 @@ def _verify(hits: Sequence[TermHit], target: str, lang: str, *, fix: bool, admit
             if new is not None:
                 edits.append((f.occ.start, f.occ.end, new))
                 good += 1
-                notes.append(f"term: {source} → {preferred} ({cid}): repaired {what} {f.occ.text!r} → {new!r}")
-            elif fix:
-                problems.append(f"term {source!r} → {preferred!r} ({cid}): {what} variant {f.occ.text!r}, "
-                                "its grammatical form is unclear; replace it by hand")
-            else:
-                problems.append(f"term {source!r} → {preferred!r} ({cid}): {what} variant {f.occ.text!r}")
+                repairs.append(f"term: {source} → {preferred} ({cid}): repaired {what} {f.occ.text!r} → {new!r}")
+                notes.append(repairs[-1])
+                continue
+            code = "term-forbidden" if f.status == "forbidden" else "term-admitted"
+            message = f"term {source!r} → {preferred!r} ({cid}): {what} variant {f.occ.text!r}"
+            if fix:
+                message += ", its grammatical form is unclear; replace it by hand"
+            issues.append(TermIssue(code, cid, message, (f.occ.start, f.occ.end)))
         count = len(indexes)
         held = min(count, good)
         ok += held
         if held == count:
             how = "protected" if shielded == count else "verified"
             notes.append(f"term: {source} → {preferred} ({cid}, {how})")
-        elif len(problems) == flagged:        # a variant already reported explains the gap
+        elif len(issues) == flagged:        # a variant already reported explains the gap
             missing = count - held
             times = f" ({missing} of {count} occurrences)" if count > 1 else ""
-            problems.append(f"term {source!r} → {preferred!r} ({cid}): not found in the translation{times}")
+            issues.append(TermIssue("term-missing", cid, f"term {source!r} → {preferred!r} ({cid}): not found in the "
+                                    f"translation{times}"))
     text = target
     for start, end, new in sorted(edits, reverse=True):
         text = text[:start] + new + text[end:]
-    return Enforced(text, tuple(dict.fromkeys(notes)), tuple(problems), len(hits), ok)
+    if edits:
+        issues = [replace(i, span=_shifted(i.span, edits)) if i.span else i for i in issues]
+    return TermOutcome(text, tuple(dict.fromkeys(notes)), tuple(i.message for i in issues), len(hits), ok,
+                       repairs=tuple(dict.fromkeys(repairs)), issues=tuple(issues))
 
 
-# --- catalogs --------------------------------------------------------------------------------------
-
-def catalog_findings(glossary: Glossary, locales: str | Path, langs: Sequence[str] = ()) -> list:
-    """Entries in locales/<lang>/LC_MESSAGES/*.po whose translation breaks the glossary, as lint findings.
-
-    An approved (non-fuzzy) entry is an error and is never rewritten; a fuzzy one is a warning.
-    """
-    from . import pofile
-    from .glossary import Finding
-
-    out: list[Finding] = []
-    root = Path(locales)
-    if not root.is_dir():
-        return out
-    for lang_dir in sorted(p for p in root.iterdir() if p.is_dir()):
-        lang = lang_dir.name
-        if langs and lang not in langs:
-            continue
-        for path in sorted((lang_dir / "LC_MESSAGES").glob("*.po")):
-            # the project's reader: a FIFO or /dev/zero planted as a catalog is refused (polib would block on it),
-            # errors name the line, and a multi-megabyte string is read in linear time
-            po = pofile.read(path)
-            for entry in po:
-                if entry.obsolete or not entry.msgstr:
-                    continue
-                done = check_entry(entry.msgid, entry.msgstr, glossary, lang)
-                approved = not entry.fuzzy
-                for problem in done.problems:
-                    state = "approved" if approved else "fuzzy"
-                    out.append(Finding("catalog-term", "error" if approved else "warning",
-                                       f"{entry.msgctxt or entry.msgid[:30]} ({state}): {problem}",
-                                       ((str(path), entry.linenum),), lang, ""))
-    return out
+def _shifted(span: tuple[int, int], edits: Sequence[tuple[int, int, str]]) -> tuple[int, int]:
+    """A span of the target before `edits`, in the target after them (edits never overlap it)."""
+    delta = sum(len(new) - (end - start) for start, end, new in edits if end <= span[0])
+    return span[0] + delta, span[1] + delta

@@ -13,10 +13,10 @@ import os
 import sqlite3
 import stat
 import urllib.parse
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
-from .engines import Hypothesis
+from .engines import Engine, Hypothesis
 from .errors import LockedError, ToolkitError, WriteError
 
 SCHEMA = 1
@@ -239,3 +239,49 @@ def _hypotheses(raw: object) -> list[Hypothesis] | None:
 
 def _is_number(value: object) -> bool:
     return not isinstance(value, bool) and isinstance(value, (int, float))
+
+
+class CachedEngine:
+    """An engine behind the translation memory: what the memory holds is never sent again, and every new
+    output is stored. Keys: segment text, language, engine identity and decoding settings (they change the
+    output but are not written into catalogs), n-best size, and the glossary facts that shaped the text."""
+
+    def __init__(self, engine: Engine, memory: Memory | None, identity: str) -> None:
+        self.engine = engine
+        self.name = getattr(engine, "name", "")
+        self.memory = memory
+        decoding = getattr(engine, "decoding_signature", None)
+        self.memory_identity = f"{identity} | {decoding()}" if decoding else identity
+
+    def identity(self, target: str) -> str:
+        return self.engine.identity(target)
+
+    def _keys(self, sources: Sequence[str], target: str, num_hypotheses: int,
+              fingerprints: Sequence[Sequence[str]] | None) -> list[str]:
+        prints = fingerprints if fingerprints is not None else [()] * len(sources)
+        return [key(s, target, self.memory_identity, num_hypotheses, f)
+                for s, f in zip(sources, prints, strict=True)]
+
+    def translate_batch(self, sources: Sequence[str], target: str, *, num_hypotheses: int = 1,
+                        fingerprints: Sequence[Sequence[str]] | None = None,
+                        announce: Callable[[int], None] | None = None,
+                        progress: Callable[[int], None] | None = None) -> list[list[Hypothesis]]:
+        keys = self._keys(sources, target, num_hypotheses, fingerprints)
+        cached = self.memory.get_many(keys) if self.memory is not None else {}
+        # A sentence that recurs (in one article or across a run's articles) is sent once.
+        first: dict[str, int] = {}
+        for i, k in enumerate(keys):
+            if k not in cached:
+                first.setdefault(k, i)
+        todo = list(first.values())
+        if announce:
+            announce(len(todo))
+        if todo:   # one batch: the engine sorts it by length for its own sub-batches
+            extra = {"progress": progress} if progress else {}
+            outputs = self.engine.translate_batch([sources[i] for i in todo], target, num_hypotheses=num_hypotheses,
+                                                  **extra)
+            fresh = {keys[i]: hyps for i, hyps in zip(todo, outputs, strict=True)}
+            if self.memory is not None:
+                self.memory.put_many(fresh.items())
+            cached.update(fresh)
+        return [cached[k] for k in keys]

@@ -17,6 +17,8 @@ from typer.core import TyperGroup
 
 from .. import __version__
 from ..errors import ToolkitError, one_line
+from .options import EncodingOpt, FormatOpt, GlossaryOpt, LocalesOpt, NoGlossaryOpt, check_format, choose_glossary, \
+    load_glossary, note_missing_glossary
 
 
 class ToolkitGroup(TyperGroup):
@@ -76,27 +78,22 @@ def main_options(
     ctx.obj = {"debug": debug}
 
 
-GlossaryOpt = Annotated[Path, typer.Option("--glossary", "-g", help="Glossary directory or file.")]
-EncodingOpt = Annotated[Optional[str], typer.Option("--encoding", help="Encoding of the article (default UTF-8).")]
-
-
 @app.command()
 def translate(
     paths: Annotated[list[Path], typer.Argument(
         help="English articles (plain text, one block per line) and folders of *.txt articles.")],
     to: Annotated[list[str], typer.Option("--to", "-t", help="Target language: ru, az, hy or all; repeatable.")],
     engine: Annotated[str, typer.Option("--engine", "-e", help="auto, argos, ctranslate2 or pseudo.")] = "auto",
-    glossary: Annotated[Optional[Path], typer.Option(
-        "--glossary", "-g", help="Glossary directory or file (default: glossaries/, if there is one).")] = None,
-    no_glossary: Annotated[bool, typer.Option("--no-glossary", help="Translate without terminology.")] = False,
-    locales: Annotated[Path, typer.Option("--locales", "-l", help="Where the catalogs live.")] = Path("locales"),
+    glossary: GlossaryOpt = None,
+    no_glossary: NoGlossaryOpt = False,
+    locales: LocalesOpt = Path("locales"),
     encoding: EncodingOpt = None,
     recursive: Annotated[bool, typer.Option("--recursive", "-r", help="Also *.txt in subfolders of a folder.")
                          ] = False,
     keep_going: Annotated[bool, typer.Option(
         "--keep-going", "-k", help="Skip an article that cannot be read (reported, exit 3 at the end); "
         "by default it stops the run before anything is written.")] = False,
-    fmt: Annotated[str, typer.Option("--format", help="table or json (the run's summary on stdout).")] = "table",
+    fmt: FormatOpt = "table",
     no_download: Annotated[bool, typer.Option("--no-download", help="Never fetch a missing model.")] = False,
     device: Annotated[Optional[str], typer.Option("--device", help="cpu or cuda (passed to CTranslate2).")] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Ignore the translation memory.")] = False,
@@ -109,26 +106,20 @@ def translate(
 
     Example:  toolkit translate seeds/ --to all --engine pseudo
     """
-    from .. import config, langs, pipeline
-    from ..engines import ENGINE_NAMES
+    from .. import articles, config, langs, pipeline
+    from ..engines import check_engine_name
     from ..tm import Memory
-    from ..errors import UsageError
 
     targets = langs.expand_targets(to)
-    if fmt not in ("table", "json"):
-        raise UsageError(f"unknown format {fmt!r}; choose table or json")
-    # Only the default may be missing (said after the run, so an error stays the only line); a --glossary
-    # given must exist.
-    default_missing = glossary is None and not no_glossary and not Path("glossaries").exists()
-    if glossary is None:
-        glossary = Path("glossaries")
-    no_glossary = no_glossary or default_missing
-    if engine not in ("auto", *ENGINE_NAMES):
-        raise UsageError(f"unknown engine {engine!r}; choose one of: auto, {', '.join(ENGINE_NAMES)}")
+    check_format(fmt)
+    check_engine_name(engine)
+    if not keep_going:   # a missing article is the first thing to say, before any glossary problem
+        articles.collect(paths, recursive=recursive)
+    choice = choose_glossary(glossary, no_glossary)
     with _progress_bar() as progress:
         run = pipeline.translate_files(
             paths, targets, recursive=recursive, keep_going=keep_going, engine=engine,
-            glossary_dir=None if no_glossary else glossary, locales=locales, encoding=encoding,
+            glossary_dir=choice.path, locales=locales, encoding=encoding,
             allow_download=not no_download, num_hypotheses=hypotheses, progress=progress,
             engine_options={"device": device} if device else {}, memory=None if no_cache else Memory(),
             config=config.load(),
@@ -137,9 +128,7 @@ def translate(
         typer.echo(json.dumps(_run_json(run, targets), ensure_ascii=False, indent=2))
     else:
         _print_run(run, targets)
-    if default_missing:
-        typer.echo("toolkit: note: no glossaries/ here, translated without terminology "
-                   "(pass --glossary DIR, or --no-glossary to silence this)", err=True)
+    note_missing_glossary(choice, "translated")
     for report in run.reports:
         where = f" in {report.document.source}" if len(run.reports) > 1 else ""
         for r in report.languages:
@@ -223,16 +212,18 @@ def _print_run(run, targets) -> None:
 def segment(
     file: Annotated[Path, typer.Argument(help="The English article.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON list of blocks of sentences.")] = False,
-    glossary: GlossaryOpt = Path("glossaries"),
+    glossary: GlossaryOpt = None,
+    no_glossary: NoGlossaryOpt = False,
     encoding: EncodingOpt = None,
 ) -> None:
     """Show how FILE is split into blocks and sentences (ids as in the PO `#. segment` notes).
 
     Example:  toolkit segment seeds/karabakh-mining.txt --json
     """
-    from .. import glossary as glossary_mod, pipeline
+    from .. import document, pipeline
 
-    gl = glossary_mod.load(glossary) if glossary.exists() else None
+    document.check_path(file)
+    gl, choice = load_glossary(glossary, no_glossary)
     doc = pipeline.load(file, gl, encoding=encoding)
     if as_json:
         blocks = [[s.text for s in b.segments] for b in doc.blocks]
@@ -241,6 +232,7 @@ def segment(
         for s in doc.segments:
             # an article can carry terminal escapes (\x1b]52;… writes the clipboard): shown escaped, like a tab
             typer.echo(f"{s.id}\t{one_line(s.text)}")
+    note_missing_glossary(choice, "segmented")
 
 
 def _mount() -> None:

@@ -7,9 +7,9 @@ from typing import Annotated, Optional
 
 import typer
 
-LocalesOpt = Annotated[Path, typer.Option("--locales", "-l", help="Where the catalogs live.")]
-GlossaryOpt = Annotated[Path, typer.Option("--glossary", "-g", help="Glossary directory or file (skipped if absent).")]
-FormatOpt = Annotated[str, typer.Option("--format", help="table or json.")]
+from .options import EncodingOpt, FormatOpt, GlossaryOpt, LocalesOpt, NoGlossaryOpt, check_format, choose_glossary, \
+    load_glossary, note_missing_glossary
+
 PathsArg = Annotated[Optional[list[Path]], typer.Argument(
     help="Only these articles' catalogs: article files or folders of *.txt (default: every catalog).")]
 RecursiveOpt = Annotated[bool, typer.Option("--recursive", "-r", help="Also *.txt in subfolders of a folder.")]
@@ -22,20 +22,6 @@ def _names(paths: Optional[list[Path]], recursive: bool) -> set[str] | None:
     return {p.stem for p in articles.collect(paths, recursive=recursive)} if paths else None
 
 
-def _glossary(path: Path):
-    from .. import glossary
-
-    return glossary.load(path) if path.exists() else None
-
-
-def _format(fmt: str) -> str:
-    from ..errors import UsageError
-
-    if fmt not in ("table", "json"):
-        raise UsageError(f"unknown format {fmt!r}; use table or json")
-    return fmt
-
-
 def build(
     paths: Annotated[list[Path], typer.Argument(
         help="The English articles that were translated: files or folders of *.txt.")],
@@ -46,8 +32,9 @@ def build(
     recursive: RecursiveOpt = False,
     fuzzy: Annotated[str, typer.Option("--fuzzy", help="use (default), source or fail.")] = "use",
     locales: LocalesOpt = Path("locales"),
-    glossary: GlossaryOpt = Path("glossaries"),
-    encoding: Annotated[Optional[str], typer.Option("--encoding", help="Encoding of the article.")] = None,
+    glossary: GlossaryOpt = None,
+    no_glossary: NoGlossaryOpt = False,
+    encoding: EncodingOpt = None,
 ) -> None:
     """Write the translated article from its catalog: original blocks, spacing, line endings.
 
@@ -65,10 +52,11 @@ def build(
         raise UsageError("--out takes one language; give a single --to (or a folder, for several articles)")
     if out == "-" and len(found) > 1:
         raise UsageError("--out - prints one article; give a folder for several")
+    choice = choose_glossary(glossary, no_glossary)
     for file, lang in ((f, lang) for f in found for lang in targets):
         dest = Path(out) / build_mod.default_out(file, lang).name if folder else out
         built = build_mod.build_file(file, lang, locales=locales, out=dest, fuzzy=fuzzy,
-                                     glossary_dir=glossary, encoding=encoding)
+                                     glossary_dir=choice.path, encoding=encoding)
         if built.out is None:
             sys.stdout.buffer.write(built.data)
             sys.stdout.flush()
@@ -81,6 +69,7 @@ def build(
         if built.untranslated:
             typer.echo(f"{lang}: warning: {built.untranslated} untranslated sentence(s) left in English{which}",
                        err=True)
+    note_missing_glossary(choice, "built")
 
 
 def compile_(
@@ -104,7 +93,8 @@ def compile_(
 def check(
     paths: PathsArg = None,
     to: Annotated[Optional[list[str]], typer.Option("--to", "-t", help="Only these languages.")] = None,
-    glossary: GlossaryOpt = Path("glossaries"),
+    glossary: GlossaryOpt = None,
+    no_glossary: NoGlossaryOpt = False,
     locales: LocalesOpt = Path("locales"),
     fmt: FormatOpt = "table",
     fix: Annotated[bool, typer.Option("--fix", help="Repair glossary terms in fuzzy entries (never approved ones).")
@@ -123,16 +113,14 @@ def check(
     from rich.table import Table
 
     from .. import langs, qa
-    from ..errors import ConflictFound, one_line
+    from ..errors import ConflictFound, UsageError, one_line
 
-    from ..errors import UsageError
-
-    _format(fmt)
+    check_format(fmt)
     if sort not in ("catalog", "confidence"):
         raise UsageError(f"unknown sort {sort!r}; use catalog or confidence")
     targets = langs.expand_targets(to) if to else ()
-    findings, fixes = qa.run(locales, name=_names(paths, recursive), targets=targets,
-                             glossary=_glossary(glossary), fix=fix)
+    gl, choice = load_glossary(glossary, no_glossary)
+    findings, fixes = qa.run(locales, name=_names(paths, recursive), targets=targets, glossary=gl, fix=fix)
     if sort == "confidence":
         findings = qa.sort_by_confidence(findings)
     counts = qa.summary(findings)
@@ -148,22 +136,24 @@ def check(
             for col in ("lang", "entry", "severity", "check", "message", "confidence"):
                 table.add_column(col)
             for f in findings:
-                table.add_row(f.lang, f.msgctxt, f.severity, f.code, f.message,
+                table.add_row(f.lang, f.entry, f.severity, f.code, f.message,
                               "-" if f.confidence is None else f"{f.confidence:.2f}")
             console.print(table)
         for x in fixes:
             typer.echo(one_line(f"fixed {x.catalog} {x.msgctxt}: {'; '.join(x.notes)}"))   # msgctxt: a translator's
         typer.echo(f"{counts['error']} error(s), {counts['warning']} warning(s), {len(fixes)} fix(es)")
+    note_missing_glossary(choice, "checked")
     blocking = qa.blocking(findings)
     if blocking:
-        raise ConflictFound(f"{len(blocking)} blocking finding(s), first {blocking[0].lang} {blocking[0].msgctxt}: "
+        raise ConflictFound(f"{len(blocking)} blocking finding(s), first {blocking[0].lang} {blocking[0].entry}: "
                             f"{blocking[0].message}", hint="fix them in the catalogs, then run check again")
 
 
 def stats(
     paths: PathsArg = None,
     locales: LocalesOpt = Path("locales"),
-    glossary: GlossaryOpt = Path("glossaries"),
+    glossary: GlossaryOpt = None,
+    no_glossary: NoGlossaryOpt = False,
     fmt: FormatOpt = "table",
     by_article: Annotated[bool, typer.Option("--by-article", help="One row per language and article.")] = False,
     recursive: RecursiveOpt = False,
@@ -176,20 +166,21 @@ def stats(
 
     Example:  toolkit stats --by-article --format json
     """
-    from .. import stats as stats_mod
+    from .. import locales as locales_mod, stats as stats_mod
+    from ..errors import one_line
 
-    from .. import catalog
-
-    _format(fmt)
+    check_format(fmt)
+    gl, choice = load_glossary(glossary, no_glossary)
     names = _names(paths, recursive)
-    rows = stats_mod.collect(locales, glossary=_glossary(glossary), by_article=by_article, name=names)
-    unsure = stats_mod.least_confident(catalog.catalogs(locales, name=names), least_confident) \
+    rows = stats_mod.collect(locales, glossary=gl, by_article=by_article, name=names)
+    unsure = stats_mod.least_confident(locales_mod.catalogs(locales, name=names), least_confident) \
         if least_confident else []
     if fmt == "json":
         data = [r.as_dict() for r in rows]
         if least_confident:   # the plain list stays the shape without the option
             data = {"languages": data, "least_confident": [u.as_dict() for u in unsure]}
         typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        note_missing_glossary(choice, "counted")
         return
     from rich.console import Console
     from rich.table import Table
@@ -209,8 +200,10 @@ def stats(
         for col in ("confidence", "lang", "where", "source"):
             least.add_column(col)
         for u in unsure:
-            least.add_row(f"{u.confidence.value:.2f}", u.lang, f"{u.catalog}:{u.line} {u.position}", u.source)
+            least.add_row(f"{u.confidence.value:.2f}", u.lang, one_line(f"{u.catalog}:{u.line} {u.position}"),
+                          one_line(u.source))
         Console().print(least)
+    note_missing_glossary(choice, "counted")
 
 
 def register(app: typer.Typer) -> None:

@@ -37,17 +37,25 @@ class Engine(Protocol):
         ...
 
 
+#: Engines a user can name (on the command line and in [tool.toolkit.engines]); `auto` means: per language,
+#: the one the project config names. `argos` and `ctranslate2` are one engine reading two package layouts.
 ENGINE_NAMES = ("argos", "ctranslate2", "pseudo")
+
+
+def check_engine_name(name: str, *, auto: bool = True) -> str:
+    """`name` if it is an engine a user may choose (`auto` too, unless `auto=False`); a UsageError otherwise."""
+    choices = ("auto", *ENGINE_NAMES) if auto else ENGINE_NAMES
+    if name not in choices:
+        raise UsageError(f"unknown engine {name!r}; choose one of: {', '.join(choices)}")
+    return name
 
 
 def get_engine(name: str, **options) -> Engine:
     """Build an engine by name. `auto` is resolved per language by the pipeline, not here."""
-    if name == "pseudo":
+    if check_engine_name(name) == "pseudo":
         from .pseudo import PseudoEngine
 
         return PseudoEngine(**options)
-    if name in ("argos", "ctranslate2", "auto"):
-        from .argos import ArgosEngine
+    from .argos import ArgosEngine
 
-        return ArgosEngine(**options)
-    raise UsageError(f"unknown engine {name!r}; choose one of: auto, {', '.join(ENGINE_NAMES)}")
+    return ArgosEngine(**options)

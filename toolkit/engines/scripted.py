@@ -36,8 +36,8 @@ class ScriptedEngine:
     def identity(self, target: str) -> str:
         return self._identity
 
-    def translate_batch(self, sources: Sequence[str], target: str, *,
-                        num_hypotheses: int = 1) -> list[list[Hypothesis]]:
+    def translate_batch(self, sources: Sequence[str], target: str, *, num_hypotheses: int = 1,
+                        progress: Callable[[int], None] | None = None) -> list[list[Hypothesis]]:
         self.calls.append(list(sources))
         if self.reply is None:
             out = self._pseudo.translate_batch(sources, target, num_hypotheses=num_hypotheses)
@@ -49,4 +49,6 @@ class ScriptedEngine:
                 out.append([Hypothesis(text, -float(k)) for k, text in enumerate(texts[:num_hypotheses])])
         if self.transform is not None:
             out = [[Hypothesis(self.transform(h.text), h.score) for h in hyps] for hyps in out]
+        if progress:
+            progress(len(sources))
         return out
