@@ -17,7 +17,7 @@ sys.path.insert(0, str(ROOT))
 from tests.segment_cases import SEGMENT_CASES  # noqa: E402
 from toolkit import segment  # noqa: E402
 
-SEED = ROOT.parent / "shared" / "seeds" / "000_10a24a5c6e3730cd.txt"
+SEED = ROOT / "seeds" / "karabakh-mining.txt"
 Splitter = Callable[[str], list[str]]
 
 

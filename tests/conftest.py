@@ -26,7 +26,8 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "seeds" / "karabakh-mining.txt"
-SHARED = ROOT.parent / "shared"
+SEGMENTATION = ROOT / "seeds" / "karabakh-mining.segments.json"   # the seed as a careful human splits it
+FIXTURES = ROOT / "tests" / "fixtures"
 
 
 def msgfmt_check(path: Path) -> None:
@@ -62,3 +63,14 @@ def seed_article(tmp_path: Path) -> Path:
 
 def pytest_sessionfinish(session, exitstatus):
     shutil.rmtree(_HOME, ignore_errors=True)
+
+
+def assert_one_line_error(result, code: int, words) -> None:
+    """A user's mistake: one `toolkit: error:` line naming what went wrong, its exit code, no traceback."""
+    assert result.exit_code == code, result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("toolkit: error: ")
+    for w in words:
+        assert w in lines[0], lines[0]
+    assert "Traceback" not in result.output

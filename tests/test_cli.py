@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from toolkit import __version__
 from toolkit.cli import app
 
-from .conftest import ROOT, SEED, SHARED, msgfmt_check
+from .conftest import ROOT, SEED, SEGMENTATION, msgfmt_check
 
 runner = CliRunner()
 
@@ -27,7 +27,7 @@ def test_version():
 def test_segment_json_reproduces_the_human_segmentation(seed_article: Path):
     result = runner.invoke(app, ["segment", str(seed_article), "--json", "--glossary", str(ROOT / "glossaries")])
     assert result.exit_code == 0, result.output
-    expected = json.loads((SHARED / "seeds" / "000_10a24a5c6e3730cd.segments.json").read_text())["blocks"]
+    expected = json.loads(SEGMENTATION.read_text(encoding="utf-8"))["blocks"]
     assert json.loads(result.output) == expected
 
 
@@ -109,3 +109,38 @@ def test_translate_outside_a_project_without_glossaries(tmp_path: Path, monkeypa
     assert result.exit_code == 3 and "nothere: no such glossary file or directory" in result.stderr
     result = runner.invoke(app, ["translate", "nope.txt", "--to", "ru", "--engine", "pseudo"])
     assert result.exit_code == 3 and result.stderr.strip() == "toolkit: error: nope.txt: no such file (check the path)"
+
+
+# Every command follows one glossary rule (toolkit.glossary.choose): a --glossary named must exist; none named
+# means glossaries/ if there is one, else a note and no terminology, or an error where the glossary is the subject.
+GLOSSARY_RULE = [
+    (["segment", "a.txt"], "segmented", "works from the article alone"),
+    (["translate", "a.txt", "--to", "ru", "--engine", "pseudo"], "translated", "the first command a user runs"),
+    (["build", "a.txt", "--to", "ru", "--out", "-"], "built", "segments the article as translate did"),
+    (["check"], "checked", "term checks are skipped, the rest runs"),
+    (["stats", "--format", "json"], "counted", "term columns stay empty"),
+    (["glossary", "check"], None, "the glossary is the subject: required"),
+    (["glossary", "conflicts"], None, "required"),
+    (["glossary", "export"], None, "required"),
+]
+
+
+@pytest.mark.parametrize(("args", "done", "reason"), GLOSSARY_RULE, ids=[" ".join(r[0][:2]) for r in GLOSSARY_RULE])
+def test_every_command_follows_one_glossary_rule(args, done, reason, tmp_path: Path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a.txt").write_text("Baku is the capital.\n", encoding="utf-8")
+    made = runner.invoke(app, ["translate", "a.txt", "--to", "ru", "--engine", "pseudo", "--no-glossary"])
+    assert made.exit_code == 0 and "note" not in made.stderr, made.output     # --no-glossary: silent
+
+    named = runner.invoke(app, [*args, "--glossary", "nothere"])
+    assert named.exit_code == 3, reason
+    assert named.stderr.strip() == "toolkit: error: nothere: no such glossary file or directory (check --glossary)"
+
+    default = runner.invoke(app, args)
+    if done is None:
+        assert default.exit_code == 3 and "glossaries: no such glossary file or directory" in default.stderr, reason
+    else:
+        assert default.exit_code == 0, (reason, default.output)
+        assert default.stderr.strip().endswith(f"toolkit: note: no glossaries/ here, {done} without terminology "
+                                               "(pass --glossary DIR, or --no-glossary to silence this)"), reason
+        assert "note" not in runner.invoke(app, [*args, "--no-glossary"]).stderr, reason

@@ -158,3 +158,11 @@ def test_decoding_settings_are_part_of_the_memory_key(installed, tmp_path):
         pipeline.translate_segments(doc.segments, "ru", engine, None, num_hypotheses=1, memory=memory)
         sent.append(len(calls.calls))
     assert sent == [1, 0, 1]
+
+
+def test_progress_follows_the_sub_batches_and_changes_nothing(installed):
+    engine = ArgosEngine(models_dir=installed, max_decoding_length=20, max_batch_size=2)
+    heard = []
+    with_progress = engine.translate_batch(SOURCES, "ru", num_hypotheses=2, progress=heard.append)
+    assert with_progress == engine.translate_batch(SOURCES, "ru", num_hypotheses=2)
+    assert heard == sorted(heard) and heard[-1] == len(SOURCES) and len(heard) == 3   # 5 sent, in 2s; 1 empty

@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 
 from toolkit.cli import app
 
+from .conftest import assert_one_line_error
 from .test_reliability import NAME, _po, _translate, baseline, project, temps, tree  # noqa: F401 - fixtures
 
 runner = CliRunner()
@@ -309,13 +310,7 @@ def test_hostile_input_is_one_line_the_right_code_and_changes_nothing(name, setu
     finally:
         while _HELD:
             _HELD.pop().close()
-    assert result.exit_code == code, result.output
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    assert lines[0].startswith("toolkit: error: ")
-    for w in words:
-        assert w in lines[0], lines[0]
-    assert "Traceback" not in result.output
+    assert_one_line_error(result, code, words)
     assert tree(project) == before
     assert _lstat_tree(project) == shape
     assert temps(project) == []

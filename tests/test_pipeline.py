@@ -1,30 +1,20 @@
 """The pipeline's economy: only what changed goes to the engine, and the memory makes re-runs free."""
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
 from toolkit import glossary as glossary_mod, pipeline
-from toolkit.engines.pseudo import PseudoEngine
+from toolkit.engines.scripted import ScriptedEngine
 from toolkit.tm import Memory
 
 from .conftest import ROOT, msgfmt_check
 
 
-class CountingEngine(PseudoEngine):
+def counting() -> ScriptedEngine:
     """The pseudo engine, remembering what it was asked to translate."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.calls: list[list[str]] = []
-
-    def translate_batch(self, sources, target, *, num_hypotheses=1):
-        self.calls.append(list(sources))
-        return super().translate_batch(sources, target, num_hypotheses=num_hypotheses)
-
-    @property
-    def sent(self) -> int:
-        return sum(len(c) for c in self.calls)
+    return ScriptedEngine(name="pseudo")
 
 
 def run(article: Path, locales: Path, engine, *, memory=None, glossary_dir=ROOT / "glossaries", to=("ru",)):
@@ -33,7 +23,7 @@ def run(article: Path, locales: Path, engine, *, memory=None, glossary_dir=ROOT 
 
 
 def test_all_segments_go_to_the_engine_in_one_batch(seed_article: Path, tmp_path: Path):
-    engine = CountingEngine()
+    engine = counting()
     report = run(seed_article, tmp_path / "loc", engine)
     assert len(engine.calls) == 1 and engine.sent == 20
     assert report.languages[0].sent == 20
@@ -41,18 +31,18 @@ def test_all_segments_go_to_the_engine_in_one_batch(seed_article: Path, tmp_path
 
 
 def test_rerun_with_nothing_changed_makes_no_engine_call(seed_article: Path, tmp_path: Path):
-    run(seed_article, tmp_path / "loc", CountingEngine())
-    engine = CountingEngine()
+    run(seed_article, tmp_path / "loc", counting())
+    engine = counting()
     report = run(seed_article, tmp_path / "loc", engine)
     assert engine.calls == []
     assert not report.languages[0].written
 
 
 def test_one_changed_sentence_is_the_only_one_translated(seed_article: Path, tmp_path: Path):
-    run(seed_article, tmp_path / "loc", CountingEngine())
+    run(seed_article, tmp_path / "loc", counting())
     text = seed_article.read_text()
     seed_article.write_text(text.replace("Moscow is active in ongoing efforts", "Moscow is busy with efforts"))
-    engine = CountingEngine()
+    engine = counting()
     run(seed_article, tmp_path / "loc", engine)
     assert engine.sent == 1
     assert "busy with efforts" in engine.calls[0][0]
@@ -60,10 +50,10 @@ def test_one_changed_sentence_is_the_only_one_translated(seed_article: Path, tmp
 
 def test_memory_serves_a_document_whose_catalogs_are_gone(seed_article: Path, tmp_path: Path):
     memory = Memory(tmp_path / "tm")
-    run(seed_article, tmp_path / "loc", CountingEngine(), memory=memory)
+    run(seed_article, tmp_path / "loc", counting(), memory=memory)
     first = (tmp_path / "loc" / "ru" / "LC_MESSAGES" / "karabakh-mining.po").read_bytes()
     shutil.rmtree(tmp_path / "loc")
-    engine = CountingEngine()
+    engine = counting()
     run(seed_article, tmp_path / "loc", engine, memory=memory)
     assert engine.calls == []
     assert (tmp_path / "loc" / "ru" / "LC_MESSAGES" / "karabakh-mining.po").read_bytes() == first
@@ -73,10 +63,10 @@ def test_glossary_change_misses_the_memory_only_where_the_term_occurs(seed_artic
     memory = Memory(tmp_path / "tm")
     gdir = tmp_path / "glossaries"
     shutil.copytree(ROOT / "glossaries", gdir)
-    run(seed_article, tmp_path / "loc1", CountingEngine(), memory=memory, glossary_dir=gdir)
+    run(seed_article, tmp_path / "loc1", counting(), memory=memory, glossary_dir=gdir)
     names = gdir / "names.tsv"
     names.write_text(names.read_text().replace("Москва", "Москва-сити"))
-    engine = CountingEngine()
+    engine = counting()
     run(seed_article, tmp_path / "loc2", engine, memory=memory, glossary_dir=gdir)
     gl = glossary_mod.load(gdir)
     doc = pipeline.load(seed_article, gl)
@@ -84,18 +74,9 @@ def test_glossary_change_misses_the_memory_only_where_the_term_occurs(seed_artic
     assert engine.sent == len(with_moscow) == 1
 
 
-class Recorder:
+def recorder() -> ScriptedEngine:
     """A stand-in for a real engine (not pseudo): its output is recognisable."""
-
-    name = "recorder"
-
-    def identity(self, target):
-        return "recorder 1"
-
-    def translate_batch(self, sources, target, *, num_hypotheses=1):
-        from toolkit.engines import Hypothesis
-
-        return [[Hypothesis(f"RU {s}", 0.0)] for s in sources]
+    return ScriptedEngine(lambda source, target: f"RU {source}", name="recorder")
 
 
 def test_a_real_engine_replaces_untouched_pseudo_translations_only(seed_article: Path, tmp_path: Path):
@@ -112,7 +93,7 @@ def test_a_real_engine_replaces_untouched_pseudo_translations_only(seed_article:
     second.msgstr = "черновик переводчика"                                   # edited, still fuzzy
     pofile.write(po, path)
 
-    engine = Recorder()
+    engine = recorder()
     report = pipeline.translate_file(seed_article, ["ru"], engine=engine, glossary_dir=ROOT / "glossaries", locales=locales)
     assert report.languages[0].sent == 18
     from toolkit.catalog import position
@@ -125,24 +106,17 @@ def test_a_real_engine_replaces_untouched_pseudo_translations_only(seed_article:
     assert not any(e.msgstr.startswith("[ru: ") for e in others)
 
 
-class DroppingEngine(CountingEngine):
+def dropping() -> ScriptedEngine:
     """Loses every protected-term placeholder, as small models do: the pipeline retries those unmasked."""
-
-    name = "dropping"
-
-    def translate_batch(self, sources, target, *, num_hypotheses=1):
-        import re
-
-        out = super().translate_batch(sources, target, num_hypotheses=num_hypotheses)
-        return [[type(h)(re.sub(r"Xq\d+", "", h.text), h.score) for h in hyps] for hyps in out]
+    return ScriptedEngine(name="dropping", transform=lambda text: re.sub(r"Xq\d+", "", text))
 
 
 def test_retries_of_dropped_terms_are_remembered_too(seed_article: Path, tmp_path: Path):
     memory = Memory(tmp_path / "tm")
-    first = DroppingEngine()
+    first = dropping()
     run(seed_article, tmp_path / "loc", first, memory=memory)
     assert len(first.calls) == 2 and len(first.calls[1]) >= 1      # the batch, then the unmasked retries
     shutil.rmtree(tmp_path / "loc")
-    again = DroppingEngine()
+    again = dropping()
     run(seed_article, tmp_path / "loc", again, memory=memory)
     assert again.calls == []

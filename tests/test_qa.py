@@ -112,9 +112,9 @@ def entry(msgid: str, msgstr: str, fuzzy: bool = False, ctxt: str = "b1.s1") -> 
 
 
 def test_severity_depends_on_state():
-    approved = qa.check_entry(entry("Baku said.", "Bakı said."), "ru", GLOSSARY)  # az spelling in ru
-    fuzzy = qa.check_entry(entry("Baku said.", "Bakı said.", fuzzy=True), "ru", GLOSSARY)
-    untranslated = qa.check_entry(entry("Baku said.", ""), "ru", GLOSSARY)
+    approved = qa.entry_findings(entry("Baku said.", "Bakı said."), "ru", GLOSSARY)  # az spelling in ru
+    fuzzy = qa.entry_findings(entry("Baku said.", "Bakı said.", fuzzy=True), "ru", GLOSSARY)
+    untranslated = qa.entry_findings(entry("Baku said.", ""), "ru", GLOSSARY)
     # the Azerbaijani spelling is found as a variant of Баку, with its span
     assert [(f.code, f.severity, f.span) for f in approved] == [("term-variant", "error", (0, 4))]
     assert [(f.code, f.severity) for f in fuzzy] == [("fuzzy", "warning"), ("term-variant", "warning")]
@@ -131,7 +131,7 @@ def test_fix_repairs_fuzzy_entries_only_through_the_terminology_module():
     assert [(f.msgctxt, f.after) for f in fixes] == [("b1.s1", "Рудник Кызылбулага.")]
     assert (po[1].msgstr, po[2].msgstr) == ("Рудник Гызылбулага!", "Елизаветполь сказал.")
     assert "fixed by check: term: Kyzylbulag → Кызылбулаг" in po[0].comment
-    found = qa.check_entry(po[2], "ru", GLOSSARY)
+    found = qa.entry_findings(po[2], "ru", GLOSSARY)
     assert [(f.code, f.span) for f in found] == [("fuzzy", None), ("term-forbidden", (0, 12))]
 
 

@@ -11,7 +11,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from toolkit import fsutil, glossary, tbx
+from toolkit import fsutil, glossary
+from toolkit.glossary import tbx
 from toolkit.errors import ChangedOnDisk, GlossaryError, LockedError
 from toolkit.review import decision, edit
 from toolkit.review.decision import Decision

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -11,8 +10,7 @@ from hypothesis import strategies as st
 from tests.segment_cases import SEGMENT_CASES
 from toolkit import document, segment
 
-SEEDS = Path(__file__).resolve().parent.parent.parent / "shared" / "seeds"
-SEED = SEEDS / "000_10a24a5c6e3730cd.txt"
+from .conftest import SEED, SEGMENTATION
 
 
 @pytest.mark.parametrize(("text", "expected", "reason"), SEGMENT_CASES, ids=[c[2] for c in SEGMENT_CASES])
@@ -26,10 +24,8 @@ def test_case_table_is_big_enough() -> None:
 
 
 def test_seed_article_matches_the_human_segmentation() -> None:
-    if not SEED.exists():
-        pytest.skip(f"{SEED} is not there")
     doc = document.read(SEED)
-    gold = json.loads(SEED.with_suffix(".segments.json").read_text(encoding="utf-8"))["blocks"]
+    gold = json.loads(SEGMENTATION.read_text(encoding="utf-8"))["blocks"]
     assert [[s.text for s in b.segments] for b in doc.blocks] == gold
     assert [s.id for s in doc.segments] == [f"b{b}.s{i}" for b, block in enumerate(gold, 1)
                                             for i in range(1, len(block) + 1)]

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from toolkit import glossary as glossary_mod, tbx
+from toolkit import glossary as glossary_mod
+from toolkit.glossary import tbx
 from toolkit.errors import GlossaryError
 
 from .conftest import ROOT

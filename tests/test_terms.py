@@ -7,9 +7,10 @@ from pathlib import Path
 import pytest
 from hypothesis import given, strategies as st
 
-from toolkit import glossary as glossary_mod, morph, pipeline, terms
+from toolkit import document, glossary as glossary_mod, morph, pipeline, terms
 from toolkit.engines import Hypothesis
 from toolkit.engines.pseudo import PseudoEngine
+from toolkit.engines.scripted import ScriptedEngine
 
 from .conftest import ROOT
 
@@ -87,6 +88,7 @@ LEFT_FUZZY = [
 def test_missing_terms_are_problems_naming_the_term(lang, source, target, reason):
     done = terms.check_entry(source, target, GLOSSARY, lang, fix=True)
     assert done.problems and "not found" in done.problems[0], reason
+    assert done.issues[0].code == "term-missing", reason
     assert done.text == target and done.terms_ok < done.terms_total
 
 
@@ -136,20 +138,15 @@ def test_a_dropped_placeholder_is_put_back_and_reported():
     m = terms.mask(source, GLOSSARY.match(source), "ru", "protected")
     done = terms.enforce(m, [Hypothesis("Сообщило об этом.", 0.0)], "ru")
     assert done.needs_retry and done.text.startswith("АЗЕРТАДЖ ")
-    assert "dropped it; put back" in done.problems[0]
-
-
-class DroppingEngine(PseudoEngine):
-    """Loses placeholders (like a real model may), translates plain text faithfully enough."""
-
-    name = "dropping"
-
-    def translate_batch(self, sources, target, *, num_hypotheses=1):
-        return [[Hypothesis("сообщило" if "Xq" in s else "АЗЕРТАДЖ сообщило", 0.0)] for s in sources]
+    assert "dropped it; put back" in done.problems[0] and done.issues[0].code == "term-dropped"
 
 
 def test_lost_protection_is_retried_unmasked_and_said_in_a_note():
-    [done] = terms.translate(DroppingEngine(), ["AZERTAC reported."], GLOSSARY, "ru")
+    # Loses placeholders (like a real model may), translates plain text faithfully enough.
+    engine = ScriptedEngine(lambda s, t: "сообщило" if "Xq" in s else "АЗЕРТАДЖ сообщило", name="dropping")
+    doc = document.parse("AZERTAC reported.\n", name="a", source="a.txt")
+    [done] = pipeline.translate_segments(doc.segments, "ru", engine, GLOSSARY)
+    assert engine.calls == [["Xq1 reported."], ["AZERTAC reported."]]      # the pipeline makes both calls
     assert done.text == "АЗЕРТАДЖ сообщило" and done.problems == ()
     assert any("translated again without protection" in n for n in done.notes)
 

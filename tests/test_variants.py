@@ -264,7 +264,7 @@ def test_check_json_has_codes_and_spans_and_fix_records_the_variant(tmp_path: Pa
                                       fuzzy=True, ctxt="b2.s1")])
     args = ["check", "--locales", str(tmp_path / "loc"), "--glossary", str(ROOT / "glossaries"), "--format", "json"]
     report = json.loads(runner.invoke(app, args).stdout)
-    terms_found = [(f["msgctxt"], f["code"], f["span"], f["term"]) for f in report["findings"]
+    terms_found = [(f["msgctxt"], f["code"], f["span"], f["concept"]) for f in report["findings"]
                    if f["code"].startswith("term-")]
     assert terms_found == [("b1.s1", "term-source-copy", [6, 12], "gazakh"),
                            ("b2.s1", "term-variant", [21, 32], "kalbajar")]
@@ -306,7 +306,7 @@ def test_add_variant_changes_only_that_line(tmp_path: Path):
 
 def test_qa_finding_codes_come_from_data_not_words():
     [f] = qa.term_findings("in Kalbajar", "в Кяльбаджаре", GLOSSARY, "ru")
-    assert (f.code, f.term, f.span) == ("term-variant", "kalbajar", (2, 13))
+    assert (f.code, f.concept, f.term, f.span) == ("term-variant", "kalbajar", "Кельбаджар", (2, 13))
 
 
 class ScriptedEngine:

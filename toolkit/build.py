@@ -7,6 +7,7 @@ sentence is approved. An untranslated sentence always falls back to its source t
 """
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -111,19 +112,17 @@ class Compiled:
     written: bool          # False when the .mo already had these bytes
 
 
-def compile_catalogs(locales: str | Path, *, targets: tuple[str, ...] = ()) -> list[Compiled]:
+def compile_catalogs(locales: str | Path, *, targets: tuple[str, ...] = (),
+                     name: str | Collection[str] | None = None) -> list[Compiled]:
     """A .mo next to every catalog (fuzzy entries left out, as gettext does). GNU msgfmt when installed:
     polib's save_as_mofile takes minutes on big catalogs; polib is the fallback."""
     import shutil
     import subprocess
     import tempfile
 
-    from . import catalog, fsutil, pofile
+    from . import fsutil, locales as locales_mod, pofile
 
-    found = catalog.catalogs(Path(locales), targets=targets)
-    if not found:
-        raise CatalogError(f"no catalogs under {locales}", path=locales,
-                           hint="run `toolkit translate FILE --to LANG` first")
+    found = locales_mod.catalogs(locales, targets=targets, name=name)
     for _, po_path in found:     # a link or a FIFO planted as one .mo stops the run before any .mo is written
         fsutil.check_replaceable(po_path.with_suffix(".mo"))
     msgfmt = shutil.which("msgfmt")

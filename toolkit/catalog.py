@@ -44,7 +44,7 @@ from pathlib import Path
 
 import polib
 
-from . import __version__, langs
+from . import __version__, confidence, langs
 from .document import Document, Segment
 from .pofile import WRAP_WIDTH, entry_key
 
@@ -177,6 +177,11 @@ def position(e: polib.POEntry) -> str:
             return line[len(POSITION_NOTE):].strip()
     m = _LEGACY_CONTEXT.fullmatch(e.msgctxt or "")
     return m.group(1) if m else ""
+
+
+def label(e: polib.POEntry) -> str:
+    """How reports name an entry: its position ("b3.s1"), else its msgctxt ("" when neither says)."""
+    return position(e) or e.msgctxt or ""
 
 
 def _migrated_keys(entries: Sequence[polib.POEntry]) -> dict[int, tuple[str | None, str]]:
@@ -402,6 +407,12 @@ def is_machine(e: polib.POEntry) -> bool:
     return any(line.startswith(MACHINE_NOTE) and line.endswith(mark) for line in e.comment.split("\n"))
 
 
+def entry_confidence(e: polib.POEntry) -> confidence.Confidence | None:
+    """The confidence of an entry's machine translation, while it is untouched machine output: once a
+    translator has edited or approved it, the engine's certainty says nothing about the text."""
+    return confidence.parse(e.comment) if is_machine(e) else None
+
+
 def _digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:8]
 
@@ -577,14 +588,3 @@ def _copy(e: polib.POEntry) -> polib.POEntry:
                          previous_msgid=e.previous_msgid, previous_msgctxt=e.previous_msgctxt,
                          obsolete=e.obsolete)
 
-
-# -- questions about a catalog ----------------------------------------------------------------------------
-
-def catalogs(locales: Path, *, name: str | None = None, targets: Sequence[str] = ()) -> list[tuple[str, Path]]:
-    """(lang, path) of every catalog under `locales`, sorted; optionally one document and some languages."""
-    found = []
-    for path in sorted(locales.glob("*/LC_MESSAGES/*.po")):
-        lang = path.parent.parent.name
-        if (name is None or path.stem == name) and (not targets or lang in targets):
-            found.append((lang, path))
-    return found

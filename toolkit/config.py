@@ -20,11 +20,11 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .engines import ENGINE_NAMES
 from .errors import UsageError
 
 MAX_BYTES = 1 << 20
 DEFAULT_ENGINES = {"ru": "argos", "az": "argos", "hy": "ctranslate2"}
-ENGINES = ("argos", "ctranslate2", "pseudo")
 #: Allowed ranges of the numeric settings (the --hypotheses option allows 1..16 too); 0 threads = CTranslate2's default.
 DECODING_RANGES = {"beam_size": (1, 64), "num_hypotheses": (1, 16), "inter_threads": (0, 1024),
                    "intra_threads": (0, 1024), "max_batch_size": (0, 1 << 20)}
@@ -91,8 +91,8 @@ def _parse(data: dict, path: Path, *, prefix: str) -> Config:
     section = _table(data.get("toolkit", {}), f"{prefix}toolkit", path)
     engines = dict(DEFAULT_ENGINES)
     for lang, name in _table(section.get("engines", {}), f"{prefix}toolkit.engines", path).items():
-        if not isinstance(name, str) or name not in ENGINES:
-            raise UsageError(f"[{prefix}toolkit.engines] {lang} = {name!r}: choose one of {', '.join(ENGINES)}",
+        if not isinstance(name, str) or name not in ENGINE_NAMES:
+            raise UsageError(f"[{prefix}toolkit.engines] {lang} = {name!r}: choose one of {', '.join(ENGINE_NAMES)}",
                              path=path)
         engines[lang] = name
     decoding: dict[str, object] = {}

@@ -31,7 +31,7 @@ def add_variant(paths: str | Path, concept_id: str, lang: str, term: str, status
         raise UsageError(f"no concept {concept_id!r} in {paths}", hint="ids are the first column of the glossary")
     if lang not in concept.languages and lang not in _columns(concept):
         raise GlossaryError(f"no {lang} column", path=concept.path, line=concept.line)
-    if any(glossary_mod.fold(t.text) == glossary_mod.fold(term) for t in concept.terms_for(lang)):
+    if any(glossary_mod.match_key(t.text) == glossary_mod.match_key(term) for t in concept.terms_for(lang)):
         raise UsageError(f"{concept_id} already lists {term!r} in {lang}", hint=f"edit {concept.origin}")
     files = glossary_mod.glossary_files(paths)
     action = "forbid" if status == "forbidden" else "admit"

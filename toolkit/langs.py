@@ -8,6 +8,8 @@ from .errors import UsageError
 SOURCE_LANGUAGE = "en"
 #: Targets the toolkit is built and tested for; `all` on the command line means these.
 DEFAULT_TARGETS = ("ru", "az", "hy")
+#: NLLB-200 language tokens (FLORES-200 codes): what an NLLB-style CTranslate2 model expects as prefixes.
+NLLB_CODES = {"en": "eng_Latn", "ru": "rus_Cyrl", "az": "azj_Latn", "hy": "hye_Armn"}
 
 
 @cache

@@ -21,6 +21,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .langs import NLLB_CODES
+
 SEED_ARTICLE = Path(__file__).resolve().parent.parent / "seeds" / "karabakh-mining.txt"
 _ZIP_DATE = (2024, 1, 1, 0, 0, 0)
 
@@ -42,8 +44,6 @@ SHAPES = {
     "base": Shape((6, 6), 512, 8, 2048, 50_000, 600, "int8"),
 }
 
-#: Language tokens a multilingual vocabulary carries, in both conventions in use.
-NLLB_CODES = {"en": "eng_Latn", "ru": "rus_Cyrl", "az": "azj_Latn", "hy": "hye_Armn"}
 
 _TARGET_LINES = {
     "ru": [

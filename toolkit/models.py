@@ -40,15 +40,13 @@ from pathlib import Path, PurePosixPath
 from . import archives
 from . import download as dl
 from .errors import DownloadError, InputError, ModelError, NoNetwork, ToolkitError, UsageError, WriteError
-from .langs import SOURCE_LANGUAGE, check_language, english_name, is_known
+from .langs import NLLB_CODES, SOURCE_LANGUAGE, check_language, english_name, is_known
 
 MODELS_DIR_ENV = "TOOLKIT_MODELS_DIR"
 PACKAGE_INDEX_ENV = "TOOLKIT_PACKAGE_INDEX"
 ARGOS_INDEX_URL = "https://raw.githubusercontent.com/argosopentech/argospm-index/main/index.json"
 #: The English→Armenian route: the Tatoeba-Challenge Marian release, converted here to CTranslate2.
 OPUS_MT_URLS = {"hy": "https://object.pouta.csc.fi/Tatoeba-MT-models/eng-hye/opus-2020-06-16.zip"}
-#: NLLB-200 language tokens, used when a CTranslate2 model's vocabulary shows it is NLLB-style.
-NLLB_CODES = {"en": "eng_Latn", "ru": "rus_Cyrl", "az": "azj_Latn", "hy": "hye_Armn"}
 
 SIDECAR = "toolkit.json"
 #: Seconds a second `models install` waits for the first to finish swapping its model in.

@@ -17,6 +17,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
+from .glossary.model import in_capitals
+
 BASE = "base"          # the slot of the form written in the glossary
 _DASHES = "-\u2010\u2011\u2012\u2013\u2014"
 _WORD_SPLIT = re.compile(rf"(\s*[{_DASHES}]\s*|\s+)")
@@ -112,11 +114,6 @@ def _from_pairs(word: str, pairs: list[tuple[str, str]]) -> WordForms:
     return WordForms(word, {k: frozenset(v) for k, v in forms.items()}, by_slot, set(by_slot) != {BASE})
 
 
-def _is_abbreviation(word: str) -> bool:
-    letters = [c for c in word if c.isalpha()]
-    return len(letters) >= 2 and all(c.isupper() for c in letters)
-
-
 @cache
 def _morph():
     import pymorphy3
@@ -148,7 +145,7 @@ def _ru_word(word: str, position: int) -> WordForms:
         return _from_pairs(word, pairs)
     if position > 0 and any(p.tag.case == "gent" and p.is_known for p in parses):
         return _fixed(word, "ru")          # a dependent genitive: "МИД Азербайджана"
-    if _is_abbreviation(word):
+    if in_capitals(word):
         return _fixed(word, "ru")
     return _from_pairs(word, [(base, BASE), *_ru_rules(base)])
 
@@ -208,7 +205,7 @@ def _az_suffixes(stem: str) -> list[tuple[str, str]]:
 def _az_word(word: str) -> WordForms:
     w = fold(word, "az")
     pairs = [(w, BASE)]
-    abbreviation = _is_abbreviation(word)
+    abbreviation = in_capitals(word)
     # q→ğ, k→y before a vowel in words of more than one syllable: Qızılbulaq → Qızılbulağa.
     syllables = sum(1 for c in w if c in _AZ_VOWELS)
     soft = {"q": "ğ", "k": "y"}.get(w[-1]) if syllables > 1 and not abbreviation else None
@@ -225,7 +222,7 @@ def _hy_word(word: str) -> WordForms:
     w = fold(word, "hy")
     pairs = [(w, BASE)]
     cases = [("ի", "gen"), ("ում", "loc"), ("ից", "abl"), ("ով", "ins"), ("ին", "dat.def")]
-    if _is_abbreviation(word):
+    if in_capitals(word):
         for suffix, slot in [*cases, ("ը", "def"), ("ն", "def.n")]:
             pairs.append((w + "-" + suffix, slot))
         return _from_pairs(word, pairs)
@@ -352,7 +349,6 @@ def repair(occurrence: Occurrence, target: str, lang: str) -> str | None:
     if len(candidates) != 1:
         return None
     result = candidates.pop()
-    written_letters = [c for c in occurrence.text if c.isalpha()]
-    if len(written_letters) > 1 and all(c.isupper() for c in written_letters) and not _is_abbreviation(target):
+    if in_capitals(occurrence.text) and not in_capitals(target):
         result = upper(result, lang)          # a headline in capitals stays in capitals
     return result

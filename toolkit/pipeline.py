@@ -5,16 +5,17 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import catalog, document, fsutil, glossary as glossary_mod, pofile, terms, tm
+from . import articles, catalog, confidence, document, fsutil, glossary as glossary_mod, pofile, terms, tm
 from .catalog import Changes, Translation
 from .document import Document
-from .engines import Engine, Hypothesis, get_engine
+from .engines import Engine, get_engine
 from .config import Config
+from .errors import CatalogError, InputError, UsageError
 from .glossary import Glossary
 from .tm import Memory
 
 #: progress(lang, done, total, message)
-Progress = Callable[[str, int, int, str], None]
+TranslateProgress = Callable[[str, int, int, str], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +37,21 @@ class Report:
     languages: tuple[LanguageResult, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class Failure:
+    """An article left out of a run (`--keep-going`): nothing of it was written."""
+
+    path: str
+    error: str             # the one-line message, naming the file
+    exit_code: int
+
+
+@dataclass(frozen=True, slots=True)
+class Run:
+    reports: tuple[Report, ...]            # one per article translated, in the order given
+    failures: tuple[Failure, ...] = ()
+
+
 def load(path: str | Path, glossary: Glossary | None, *, encoding: str | None = None) -> Document:
     return document.read(path, encoding=encoding, no_split=glossary.spans if glossary is not None else None)
 
@@ -43,7 +59,7 @@ def load(path: str | Path, glossary: Glossary | None, *, encoding: str | None = 
 def translate_file(path: str | Path, targets: Sequence[str], *, engine: str | Engine = "auto",
                    glossary_dir: str | Path | None = "glossaries", locales: str | Path = "locales",
                    encoding: str | None = None, allow_download: bool = True, num_hypotheses: int | None = None,
-                   progress: Progress | None = None, engine_options: dict | None = None,
+                   progress: TranslateProgress | None = None, engine_options: dict | None = None,
                    memory: Memory | None = None, config: Config | None = None) -> Report:
     document.check_path(path)   # a missing article is the first thing to say, before any glossary problem
     glossary = glossary_mod.load(glossary_dir) if glossary_dir is not None else None
@@ -56,60 +72,129 @@ def translate_file(path: str | Path, targets: Sequence[str], *, engine: str | En
 def translate_document(doc: Document, targets: Sequence[str], *, engine: str | Engine = "auto",
                        glossary: Glossary | None = None, locales: Path = Path("locales"),
                        allow_download: bool = True, num_hypotheses: int | None = None,
-                       progress: Progress | None = None, engine_options: dict | None = None,
+                       progress: TranslateProgress | None = None, engine_options: dict | None = None,
                        memory: Memory | None = None, config: Config | None = None) -> Report:
-    """Translate `doc` into each target and merge into its catalogs, all under one lock on `locales`.
+    """Translate `doc` into each target and merge into its catalogs, all under one lock on `locales`."""
+    run = translate_documents([doc], targets, engine=engine, glossary=glossary, locales=locales,
+                              allow_download=allow_download, num_hypotheses=num_hypotheses, progress=progress,
+                              engine_options=engine_options, memory=memory, config=config)
+    return run.reports[0]
 
-    `engine` is an Engine, or a name: "auto" takes each language's engine from the project config.
+
+def translate_files(paths: Sequence[str | Path], targets: Sequence[str], *, recursive: bool = False,
+                    keep_going: bool = False, engine: str | Engine = "auto",
+                    glossary_dir: str | Path | None = "glossaries", locales: str | Path = "locales",
+                    encoding: str | None = None, allow_download: bool = True, num_hypotheses: int | None = None,
+                    progress: Progress | None = None, engine_options: dict | None = None,
+                    memory: Memory | None = None, config: Config | None = None) -> Run:
+    """Translate every article named by `paths` (files, folders of *.txt) in one run: one glossary load, one
+    model per language, one lock, one batch per language. An article that cannot be read stops the run before
+    anything is written, or with `keep_going` is reported in `Run.failures` and left out."""
+    failures: list[Failure] = []
+
+    def skip(path: str | Path, exc: InputError) -> None:
+        if not keep_going:
+            raise exc
+        failures.append(Failure(str(path), exc.render(), exc.exit_code))
+
+    found = articles.collect(paths, recursive=recursive, on_error=skip)
+    glossary = glossary_mod.load(glossary_dir) if glossary_dir is not None else None
+    docs = []
+    for path in found:
+        try:
+            docs.append(load(path, glossary, encoding=encoding))
+        except InputError as exc:
+            skip(path, exc)
+    run = translate_documents(docs, targets, engine=engine, glossary=glossary, locales=Path(locales),
+                              allow_download=allow_download, num_hypotheses=num_hypotheses, progress=progress,
+                              engine_options=engine_options, memory=memory, config=config, keep_going=keep_going)
+    return Run(run.reports, (*failures, *run.failures))
+
+
+def translate_documents(docs: Sequence[Document], targets: Sequence[str], *, engine: str | Engine = "auto",
+                        glossary: Glossary | None = None, locales: Path = Path("locales"),
+                        allow_download: bool = True, num_hypotheses: int | None = None,
+                        progress: Progress | None = None, engine_options: dict | None = None,
+                        memory: Memory | None = None, config: Config | None = None,
+                        keep_going: bool = False) -> Run:
+    """Translate `docs` into each target and merge into their catalogs, all under one lock on `locales`.
+
+    Per language, the pending segments of every document go to the engine as one batch (the engine sorts it
+    by length; the memory sends a sentence shared by several documents once). `engine` is an Engine, or a
+    name: "auto" takes each language's engine from the project config. A document whose catalog cannot be
+    read stops the run before anything is written, or with `keep_going` is left out and reported.
     """
     catalog.now_stamp()     # a malformed SOURCE_DATE_EPOCH stops the run before the engine or the memory is used
     cfg = config if config is not None else Config()
     if num_hypotheses is None:
         num_hypotheses = int(cfg.decoding.get("num_hypotheses", 4))
-    results = []
+    articles.check_names([(d.name, d.source) for d in docs])
+    failures: list[Failure] = []
     with fsutil.locked(locales):
         fsutil.remove_stale_temps(locales)
-        pot = catalog.pot_path(locales, doc)
-        # A link or special file planted where a catalog goes stops the run before anything is written.
-        outputs = (pot, *(catalog.po_path(locales, lang, doc) for lang in targets))
-        for path in outputs:
-            fsutil.check_replaceable(path)
-        same = fsutil.same_file(doc.source, outputs)
-        if same is not None:    # `toolkit translate locales/x.pot`: the English source would be overwritten
-            from .errors import UsageError
-
-            raise UsageError(f"the article is the catalog this run would write ({same})", path=doc.source,
-                             hint="give the English article, not a catalog")
         # Read every existing catalog before translating anything: a malformed one stops the run early.
-        existing = {}
-        for lang in targets:
-            path = catalog.po_path(locales, lang, doc)
-            existing[lang] = pofile.snapshot(path, lang=lang) if path.exists() else None
+        existing: list[dict] = []
+        kept: list[Document] = []
+        for doc in docs:
+            # A link or special file planted where a catalog goes stops the run before anything is written.
+            outputs = (catalog.pot_path(locales, doc), *(catalog.po_path(locales, lang, doc) for lang in targets))
+            for path in outputs:
+                fsutil.check_replaceable(path)
+            same = fsutil.same_file(doc.source, outputs)
+            if same is not None:    # `toolkit translate locales/x.pot`: the English source would be overwritten
+                raise UsageError(f"the article is the catalog this run would write ({same})", path=doc.source,
+                                 hint="give the English article, not a catalog")
+            try:
+                existing.append({lang: _snapshot(catalog.po_path(locales, lang, doc), lang) for lang in targets})
+                kept.append(doc)
+            except CatalogError as exc:
+                if not keep_going:
+                    raise
+                failures.append(Failure(doc.source, exc.render(), exc.exit_code))
+        docs = kept
+        results: list[list[LanguageResult]] = [[] for _ in docs]
         engines: dict[str, Engine] = {}
         for lang in targets:
-            old = existing[lang].po if existing[lang] is not None else None
-            matches = catalog.plan(doc, old)
             name = engine if isinstance(engine, str) else getattr(engine, "name", "")
             name = cfg.engine_for(lang) if name == "auto" else name
-            todo = catalog.pending(doc, old, matches, refresh_pseudo=name != "pseudo",
-                                   stale=_stale_machine_entries(matches, glossary, lang))
-            drafts = []
+            plans, todo = [], []
+            for i, doc in enumerate(docs):
+                old = existing[i][lang].po if existing[i][lang] is not None else None
+                matches = catalog.plan(doc, old)
+                pending = catalog.pending(doc, old, matches, refresh_pseudo=name != "pseudo",
+                                          stale=_stale_machine_entries(matches, glossary, lang))
+                plans.append((old, matches, len(pending)))
+                todo += [(i, seg) for seg in pending]
+            drafts: list[Translation] = []
             if todo:
                 eng = engine if not isinstance(engine, str) else _engine_for(
                     engine, lang, engines, allow_download=allow_download, progress=progress,
                     options=engine_options or {}, config=cfg)
-                drafts = translate_segments(todo, lang, eng, glossary, num_hypotheses=num_hypotheses,
-                                            progress=progress, memory=memory)
-            by_id = {t.segment.id: t for t in drafts}
-            po, changes = catalog.merge(doc, lang, old, by_id, matches=matches,
-                                        annotate=_conflict_annotator(glossary, lang))
-            path = catalog.po_path(locales, lang, doc)
-            written = pofile.write(po, path, previous=existing[lang])
-            results.append(LanguageResult(lang, path, len(doc.segments), len(todo),
-                                          sum(t.terms_total for t in drafts), sum(t.terms_ok for t in drafts),
-                                          changes, written))
-        pofile.write(catalog.build_pot(doc, pot), pot)
-    return Report(doc, pot, tuple(results))
+                drafts = translate_segments([seg for _, seg in todo], lang, eng, glossary,
+                                            num_hypotheses=num_hypotheses, progress=progress, memory=memory)
+            by_doc: list[list[Translation]] = [[] for _ in docs]
+            for (i, _), draft in zip(todo, drafts, strict=True):
+                by_doc[i].append(draft)
+            for i, doc in enumerate(docs):
+                old, matches, sent = plans[i]
+                mine = by_doc[i]
+                po, changes = catalog.merge(doc, lang, old, {t.segment.id: t for t in mine}, matches=matches,
+                                            annotate=_conflict_annotator(glossary, lang))
+                path = catalog.po_path(locales, lang, doc)
+                written = pofile.write(po, path, previous=existing[i][lang])
+                results[i].append(LanguageResult(lang, path, len(doc.segments), sent,
+                                                 sum(t.terms_total for t in mine), sum(t.terms_ok for t in mine),
+                                                 changes, written))
+        reports = []
+        for doc, langs in zip(docs, results, strict=True):
+            pot = catalog.pot_path(locales, doc)
+            pofile.write(catalog.build_pot(doc, pot), pot)
+            reports.append(Report(doc, pot, tuple(langs)))
+    return Run(tuple(reports), tuple(failures))
+
+
+def _snapshot(path: Path, lang: str):
+    return pofile.snapshot(path, lang=lang) if path.exists() else None
 
 
 def _stale_machine_entries(matches, glossary: Glossary | None, lang: str) -> set[str]:
@@ -147,7 +232,7 @@ def _conflict_annotator(glossary: Glossary | None, lang: str):
 
 
 def _engine_for(name: str, lang: str, engines: dict[str, Engine], *, allow_download: bool,
-                progress: Progress | None, options: dict, config: Config) -> Engine:
+                progress: TranslateProgress | None, options: dict, config: Config) -> Engine:
     """The engine for one language: `auto` asks the project config; a model is fetched on first use."""
     if name == "auto":
         name = config.engine_for(lang)
@@ -167,68 +252,61 @@ def _engine_for(name: str, lang: str, engines: dict[str, Engine], *, allow_downl
 
 def translate_segments(segments: Sequence[document.Segment], lang: str, engine: Engine,
                        glossary: Glossary | None, *, num_hypotheses: int = 4,
-                       progress: Progress | None = None, memory: Memory | None = None) -> list[Translation]:
+                       progress: TranslateProgress | None = None, memory: Memory | None = None) -> list[Translation]:
     """Translate in one batch: the engine sees every uncached segment at once and sorts them for its own
-    batching; what the translation memory already holds is not sent again."""
+    batching; what the translation memory already holds is not sent again. Every engine call of a run is
+    made here (the term logic only masks, chooses and verifies)."""
     policy = terms.policy_for(engine)
     masked = [terms.mask(s.text, glossary.match(s.text) if glossary else [], lang, policy) for s in segments]
     identity = engine.identity(lang)
-    remembering = _Remembering(engine, memory, identity)
+    cached = tm.CachedEngine(engine, memory, identity)
+
+    sending = 0
 
     def announce(todo: int) -> None:
+        nonlocal sending
+        sending = todo
         if progress:
-            progress(lang, 0, len(segments), f"translating {todo} of {len(segments)} segments")
+            progress(lang, len(segments) - todo, len(segments), f"translating {todo} of {len(segments)} segments")
 
-    outputs = remembering.translate_batch([m.text for m in masked], lang, num_hypotheses=num_hypotheses,
-                                          fingerprints=[_term_fingerprint(m, lang) for m in masked],
-                                          announce=announce)
-    enforced = [terms.enforce(m, hyps, lang) for m, hyps in zip(masked, outputs, strict=True)]
+    def advance(done: int) -> None:   # the segments the memory answered (or that recur) count as done
+        if progress:
+            progress(lang, len(segments) - sending + done, len(segments),
+                     f"translating {sending} of {len(segments)} segments")
+
+    outputs = cached.translate_batch([m.text for m in masked], lang, num_hypotheses=num_hypotheses,
+                                     fingerprints=[_term_fingerprint(m, lang) for m in masked], announce=announce,
+                                     progress=advance if progress else None)
+    first = [terms.enforce(m, hyps, lang) for m, hyps in zip(masked, outputs, strict=True)]
     # The unmasked second try goes through the memory too: a re-run must not call the engine again.
-    enforced = terms.retry_dropped(remembering, masked, enforced, lang, num_hypotheses=num_hypotheses)
+    enforced, outputs = _retry_dropped(cached, masked, first, outputs, lang, num_hypotheses=num_hypotheses)
     out = []
-    for seg, done in zip(segments, enforced, strict=True):
-        out.append(Translation(seg, lang, done.text, identity, done.notes, done.problems, done.terms_total,
+    for seg, done, hyps in zip(segments, enforced, outputs, strict=True):
+        score = confidence.estimate(hyps, done.hypothesis)   # of the hypothesis the term logic chose
+        notes = (*done.notes, score.comment()) if score is not None else done.notes
+        out.append(Translation(seg, lang, done.text, identity, notes, done.problems, done.terms_total,
                                done.terms_ok))
     if progress:
         progress(lang, len(segments), len(segments), "done")
     return out
 
 
-class _Remembering:
-    """The engine behind the translation memory: what the memory holds is never sent again, and every new
-    output is stored. Keys: segment text, language, engine identity and decoding settings (they change the
-    output but are not written into catalogs), n-best size, and the glossary facts that shaped the text."""
-
-    def __init__(self, engine: Engine, memory: Memory | None, identity: str) -> None:
-        self.engine = engine
-        self.name = getattr(engine, "name", "")
-        self.memory = memory
-        decoding = getattr(engine, "decoding_signature", None)
-        self.identity = f"{identity} | {decoding()}" if decoding else identity
-
-    def identity(self, target: str) -> str:
-        return self.engine.identity(target)
-
-    def _keys(self, sources: Sequence[str], target: str, num_hypotheses: int,
-              fingerprints: Sequence[Sequence[str]] | None) -> list[str]:
-        prints = fingerprints if fingerprints is not None else [()] * len(sources)
-        return [tm.key(s, target, self.identity, num_hypotheses, f) for s, f in zip(sources, prints, strict=True)]
-
-    def translate_batch(self, sources: Sequence[str], target: str, *, num_hypotheses: int = 1,
-                        fingerprints: Sequence[Sequence[str]] | None = None,
-                        announce: Callable[[int], None] | None = None) -> list[list[Hypothesis]]:
-        keys = self._keys(sources, target, num_hypotheses, fingerprints)
-        cached = self.memory.get_many(keys) if self.memory is not None else {}
-        todo = [i for i, k in enumerate(keys) if k not in cached]
-        if announce:
-            announce(len(todo))
-        if todo:   # one batch: the engine sorts it by length for its own sub-batches
-            outputs = self.engine.translate_batch([sources[i] for i in todo], target, num_hypotheses=num_hypotheses)
-            fresh = {keys[i]: hyps for i, hyps in zip(todo, outputs, strict=True)}
-            if self.memory is not None:
-                self.memory.put_many(fresh.items())
-            cached.update(fresh)
-        return [cached[k] for k in keys]
+def _retry_dropped(engine: tm.CachedEngine, masked: Sequence[terms.Masked], done: Sequence[terms.TermOutcome],
+                   outputs: Sequence[list[Hypothesis]], lang: str, *,
+                   num_hypotheses: int) -> tuple[list[terms.TermOutcome], list[list[Hypothesis]]]:
+    """Segments whose protected-term placeholder the engine lost go to it again unmasked, in one batch;
+    the term logic keeps the better of the two results. Also the n-best list each kept result came from."""
+    out, lists = list(done), list(outputs)
+    todo = [i for i, d in enumerate(done) if d.needs_retry]
+    if not todo:
+        return out, lists
+    plain = [terms.unprotected(masked[i]) for i in todo]
+    again = engine.translate_batch([p.text for p in plain], lang, num_hypotheses=num_hypotheses)
+    for i, p, hyps in zip(todo, plain, again, strict=True):
+        out[i] = terms.after_retry(done[i], terms.enforce(p, hyps, lang), masked[i])
+        if out[i] is not done[i]:
+            lists[i] = hyps
+    return out, lists
 
 
 def _term_fingerprint(masked: terms.Masked, lang: str) -> list[str]:

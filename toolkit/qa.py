@@ -21,46 +21,30 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, replace
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .catalog import label
+from .findings import Finding, blocking, summary
+
 if TYPE_CHECKING:
     import polib
 
+    from . import terms
     from .glossary import Glossary
 
-SEVERITIES = ("error", "warning", "info")
+__all__ = ["Finding", "Fix", "blocking", "check_catalog", "entry_findings", "glossary_conflicts", "run",
+           "summary"]
 #: target/source length ratio outside this range is suspicious (sources of 20+ characters only)
 LENGTH_RATIO = (0.4, 2.6)
 MIN_LENGTH_CHECKED = 20
 _NUMBER = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)*")
 _SPACES = ("\u00a0", "\u202f", " ", "\u2009")
 _REPEAT = re.compile(r"(?<!\w)(\w+(?:\W+\w+){0,2}?)(?:\W+\1(?!\w)){3,}", re.IGNORECASE)
-
-
-@dataclass(frozen=True, slots=True)
-class Finding:
-    lang: str
-    msgctxt: str
-    code: str          # "term-missing", "term-forbidden", "number", "untranslated", "fuzzy", "repetition", ...
-    severity: str      # "error" (blocking), "warning", "info"
-    message: str
-    catalog: str = ""
-    term: str = ""     # glossary concept id, for term-* codes
-    span: tuple[int, int] | None = None   # offsets of the suspect text in msgstr
-
-    @property
-    def is_blocking(self) -> bool:
-        return self.severity == "error"
-
-    def as_dict(self) -> dict:
-        d = asdict(self)
-        d["span"] = list(self.span) if self.span else None
-        return d
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,19 +63,21 @@ def term_findings(source: str, target: str, glossary: Glossary, lang: str, *, ap
     """Glossary terms of `source` missing from `target` (no accepted form), present in a forbidden form, or
     suspected in a variant spelling or a copy of the source (`term-variant`, `term-source-copy`, with span).
 
-    The verdict is the terminology module's (`terms.check_entry`, inflection-aware); a glossary without a
-    target for the language is `info`, not the translation's fault. A `# toolkit: accept ID` translator
-    comment waives a term for the entry.
+    The verdict and its code are the terminology module's (`terms.check_entry`, inflection-aware); a
+    glossary without a target for the language is `info`, not the translation's fault. A
+    `# toolkit: accept ID` translator comment waives a term for the entry.
     """
     from . import terms, variants
 
-    severity = "error" if approved else "warning"
     waived = variants.waivers(translator_comment)
-    out = []
-    for issue in terms.check_entry(source, target, glossary, lang, waived=waived).issues:
-        level = "info" if issue.code == "term-no-target" else severity
-        out.append(Finding(lang, msgctxt, issue.code, level, issue.message, term=issue.concept, span=issue.span))
-    return out
+    return [_term_finding(issue, glossary, lang, entry=msgctxt, fuzzy=not approved)
+            for issue in terms.check_entry(source, target, glossary, lang, waived=waived).issues]
+
+
+def _term_finding(issue: terms.TermIssue, glossary: Glossary, lang: str, **where) -> Finding:
+    concept = glossary.get(issue.concept)
+    term = (concept.preferred(lang) or concept.preferred("en") or "") if concept is not None else ""
+    return Finding(issue.code, issue.message, lang, term=term, concept=issue.concept, span=issue.span, **where)
 
 
 def _repair(source: str, target: str, glossary: Glossary, lang: str,
@@ -100,7 +86,7 @@ def _repair(source: str, target: str, glossary: Glossary, lang: str,
     from . import terms, variants
 
     done = terms.check_entry(source, target, glossary, lang, fix=True, waived=variants.waivers(translator_comment))
-    return done.text, tuple(n for n in done.notes if "repaired" in n)
+    return done.text, done.repairs
 
 
 # -- numbers ----------------------------------------------------------------------------------------------
@@ -142,8 +128,8 @@ def number_findings(source: str, target: str, lang: str, *, approved: bool = Tru
     out = []
     for token in dict.fromkeys(numbers(source)):
         if not any(re.search(rf"(?<!\d){re.escape(f)}(?!\d)", target) for f in _forms(token, lang)):
-            out.append(Finding(lang, msgctxt, "number", "error" if approved else "warning",
-                               f"number {token!r} of the source is not in the translation"))
+            out.append(Finding("number", f"number {token!r} of the source is not in the translation", lang,
+                               entry=msgctxt, fuzzy=not approved))
     return out
 
 
@@ -192,8 +178,8 @@ def date_findings(source: str, target: str, lang: str, *, approved: bool = True,
             continue
         if re.search(rf"(?<!\d)\d{{1,2}}[./-]0?{month}(?:[./-]\d{{2,4}})?(?!\d)", target):
             continue
-        out.append(Finding(lang, msgctxt, "date", "error" if approved else "warning",
-                           f"month {word!r} of the source is not in the translation (expected {names[0]!r})"))
+        out.append(Finding("date", f"month {word!r} of the source is not in the translation (expected "
+                           f"{names[0]!r})", lang, entry=msgctxt, fuzzy=not approved))
     return out
 
 
@@ -203,20 +189,19 @@ def suspicious_findings(source: str, target: str, lang: str, *, msgctxt: str = "
     out = []
     m = _REPEAT.search(target)
     if m:
-        out.append(Finding(lang, msgctxt, "repetition", "error",
-                           f"{m.group(1)!r} repeated {len(re.findall(re.escape(m.group(1)), m.group(0)))} times"))
+        out.append(Finding("repetition", f"{m.group(1)!r} repeated "
+                           f"{len(re.findall(re.escape(m.group(1)), m.group(0)))} times", lang, entry=msgctxt))
     else:
         words = Counter(w.casefold() for w in re.findall(r"\w{3,}", target))
         source_max = max(Counter(w.casefold() for w in re.findall(r"\w{3,}", source)).values(), default=0)
         if words:
             word, n = words.most_common(1)[0]
             if n >= 6 and n > 2 * max(source_max, 1):
-                out.append(Finding(lang, msgctxt, "repetition", "error", f"{word!r} occurs {n} times"))
+                out.append(Finding("repetition", f"{word!r} occurs {n} times", lang, entry=msgctxt))
     if len(source) >= MIN_LENGTH_CHECKED:
         ratio = len(target) / len(source)
         if not LENGTH_RATIO[0] <= ratio <= LENGTH_RATIO[1]:
-            out.append(Finding(lang, msgctxt, "length", "warning",
-                               f"translation is {ratio:.1f}× the source's length"))
+            out.append(Finding("length", f"translation is {ratio:.1f}× the source's length", lang, entry=msgctxt))
     return out
 
 
@@ -225,28 +210,21 @@ def punctuation_findings(source: str, target: str, lang: str, *, msgctxt: str = 
     end = target.rstrip().rstrip("»\"”’)")
     if lang == "hy" and source.rstrip().rstrip("\"”’)").endswith(".") and end.endswith(".") \
             and not end.endswith("..."):
-        out.append(Finding(lang, msgctxt, "punctuation", "warning",
-                           "Armenian sentences end with the full stop ։ (U+0589), not '.'"))
+        out.append(Finding("punctuation", "Armenian sentences end with the full stop ։ (U+0589), not '.'", lang,
+                           entry=msgctxt))
     if lang == "ru" and re.search(r"\"[^\"]+\"|“[^”]+”", target):
-        out.append(Finding(lang, msgctxt, "punctuation", "warning", "Russian quotes are «…», not \"…\""))
+        out.append(Finding("punctuation", "Russian quotes are «…», not \"…\"", lang, entry=msgctxt))
     return out
 
 
 # -- whole entries and catalogs ---------------------------------------------------------------------------
 
-def _label(entry: polib.POEntry) -> str:
-    """How a finding names its entry: the segment position ("b3.s1"), else msgctxt."""
-    from .catalog import position
-
-    return position(entry) or entry.msgctxt or ""
-
-
-def check_entry(entry: polib.POEntry, lang: str, glossary: Glossary | None = None) -> list[Finding]:
-    ctxt = _label(entry)
+def entry_findings(entry: polib.POEntry, lang: str, glossary: Glossary | None = None) -> list[Finding]:
+    ctxt = label(entry)
     if not entry.msgstr:
-        return [Finding(lang, ctxt, "untranslated", "error", "no translation: the source text would be published")]
+        return [Finding("untranslated", "no translation: the source text would be published", lang, entry=ctxt)]
     approved = not entry.fuzzy
-    out = [] if approved else [Finding(lang, ctxt, "fuzzy", "warning", "not reviewed (fuzzy)")]
+    out = [] if approved else [Finding("fuzzy", "not reviewed (fuzzy)", lang, entry=ctxt, fuzzy=True)]
     if glossary is not None:
         out += term_findings(entry.msgid, entry.msgstr, glossary, lang, approved=approved, msgctxt=ctxt,
                              translator_comment=entry.tcomment)
@@ -263,9 +241,23 @@ def check_catalog(po: polib.POFile, lang: str, glossary: Glossary | None = None,
     for entry in po:
         if entry.obsolete or not entry.msgid:
             continue
-        for f in check_entry(entry, lang, glossary):
-            out.append(replace(f, catalog=catalog))
+        score = _confidence(entry)
+        for f in entry_findings(entry, lang, glossary):
+            out.append(replace(f, catalog=catalog, places=((catalog, entry.linenum),) if catalog else (),
+                               confidence=score))
     return out
+
+
+def _confidence(entry: polib.POEntry) -> float | None:
+    from .catalog import entry_confidence
+
+    score = entry_confidence(entry)
+    return score.value if score is not None else None
+
+
+def sort_by_confidence(findings: Sequence[Finding]) -> list[Finding]:
+    """Least confident entries first (those without a confidence last), an entry's findings together."""
+    return sorted(findings, key=lambda f: (f.confidence is None, f.confidence or 0.0, f.catalog, f.entry))
 
 
 def fix_catalog(po: polib.POFile, lang: str, glossary: Glossary, *, catalog: str = "") -> list[Fix]:
@@ -276,7 +268,7 @@ def fix_catalog(po: polib.POFile, lang: str, glossary: Glossary, *, catalog: str
             continue
         fixed, notes = _repair(entry.msgid, entry.msgstr, glossary, lang, entry.tcomment)
         if fixed != entry.msgstr:
-            fixes.append(Fix(catalog, _label(entry), entry.msgstr, fixed, notes))
+            fixes.append(Fix(catalog, label(entry), entry.msgstr, fixed, notes))
             entry.msgstr = fixed
             lines = [ln for ln in entry.comment.split("\n") if ln]
             lines += [f"fixed by check: {n}" for n in notes]
@@ -284,26 +276,12 @@ def fix_catalog(po: polib.POFile, lang: str, glossary: Glossary, *, catalog: str
     return fixes
 
 
-def blocking(findings: Iterable[Finding]) -> list[Finding]:
-    return [f for f in findings if f.is_blocking]
-
-
-def summary(findings: Sequence[Finding]) -> dict[str, int]:
-    counts = Counter(f.severity for f in findings)
-    return {s: counts.get(s, 0) for s in SEVERITIES}
-
-
-def run(locales: Path, *, name: str | None = None, targets: Sequence[str] = (), glossary: Glossary | None = None,
+def run(locales: Path, *, name: str | Collection[str] | None = None, targets: Sequence[str] = (), glossary: Glossary | None = None,
         fix: bool = False) -> tuple[list[Finding], list[Fix]]:
     """Check (and with `fix`, repair fuzzy terms in) every catalog under `locales`."""
-    from . import catalog as catalog_mod, fsutil, pofile
-    from .errors import CatalogError
+    from . import catalog as catalog_mod, fsutil, locales as locales_mod, pofile
 
-    found = catalog_mod.catalogs(locales, name=name, targets=targets)
-    if not found:
-        what = f"no catalogs for {name!r}" if name else "no catalogs"
-        raise CatalogError(f"{what} under {locales}", path=locales,
-                           hint="run `toolkit translate FILE --to LANG` first")
+    found = locales_mod.catalogs(locales, name=name, targets=targets)
     findings: list[Finding] = []
     fixes: list[Fix] = []
     for lang, path in found:
@@ -320,3 +298,48 @@ def run(locales: Path, *, name: str | None = None, targets: Sequence[str] = (), 
             po = pofile.read(path, lang=lang)
         findings += check_catalog(po, lang, glossary, catalog=str(path))
     return findings, fixes
+
+
+def glossary_conflicts(glossary: Glossary, locales: str | Path, langs: Sequence[str] = ()) -> list[Finding]:
+    """Catalog entries whose translation breaks the glossary, for `toolkit glossary conflicts`: an approved
+    entry is an error (it is never rewritten), a fuzzy one a warning. No catalogs yet is not an error here.
+
+    Also, for reviewers: every name variant the machine output showed (repaired, per the `#.` notes, or
+    still there), per concept with counts and places and the command that adds it to the glossary
+    (`variant-seen`), and every translator waiver (`waiver`).
+    """
+    from . import locales as locales_mod, pofile, terms, variants
+
+    out: list[Finding] = []
+    seen: dict[tuple[str, str, str], list[tuple[str, int]]] = {}
+    for lang, path in locales_mod.catalogs(locales, targets=langs, missing_ok=True):
+        for entry in pofile.read(path, lang=lang):
+            if entry.obsolete or not entry.msgstr:
+                continue
+            state = "fuzzy" if entry.fuzzy else "approved"
+            name = label(entry)
+            where = name or entry.msgid[:30]
+            place = ((str(path), entry.linenum),)
+            for cid, kind, variant, _ in variants.repairs_in(entry.comment):
+                if kind == "variant":         # a source copy or a listed form is no decision to make
+                    seen.setdefault((lang, cid, variant), []).append(place[0])
+            waived = variants.waivers(entry.tcomment)
+            if waived:
+                out.append(Finding("waiver", f"{where}: the translator accepts {', '.join(sorted(waived))} as "
+                                   "written (# toolkit: accept …)", lang, entry=name,
+                                   term=", ".join(sorted(waived)), places=place, catalog=str(path)))
+            for issue in terms.check_entry(entry.msgid, entry.msgstr, glossary, lang, waived=waived).issues:
+                if issue.code == variants.VARIANT and issue.variant:
+                    seen.setdefault((lang, issue.concept, issue.variant), []).append(place[0])
+                found = _term_finding(issue, glossary, lang, entry=name, fuzzy=entry.fuzzy,
+                                      places=place, catalog=str(path))
+                out.append(replace(found, code="catalog-term", message=f"{where} ({state}): {issue.message}"))
+    for (lang, cid, variant), places in sorted(seen.items()):
+        concept = glossary.get(cid)
+        if concept is not None and variant in concept.forbidden(lang):
+            continue                           # already decided
+        preferred = concept.preferred(lang) if concept is not None else cid
+        out.append(Finding("variant-seen", f"{cid} ({lang}): machine output wrote {variant!r} {len(places)}× for "
+                           f"{preferred!r}; decide with `toolkit glossary add-variant {cid} {lang} '{variant}' "
+                           "--as forbidden` (or admitted)", lang, term=variant, concept=cid, places=tuple(places)))
+    return out

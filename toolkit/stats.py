@@ -3,10 +3,12 @@ terms, conflicts."""
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from .confidence import Confidence
 
 if TYPE_CHECKING:
     from .glossary import Glossary
@@ -25,6 +27,7 @@ class LanguageStats:
     terms_ok: int           # of those, present in the translation in an accepted form
     conflicts: int          # approved entries that break the glossary (reported by re-runs, never rewritten)
     article: str = ""       # the catalog's document name, when counted per article
+    confidence: float | None = None   # mean confidence of the untouched machine translations that have one
 
     def percent(self, n: int) -> float:
         return round(100.0 * n / self.segments, 1) if self.segments else 0.0
@@ -41,15 +44,11 @@ class LanguageStats:
 
 
 def collect(locales: Path, *, glossary: Glossary | None = None, targets: Sequence[str] = (),
-            by_article: bool = False) -> list[LanguageStats]:
+            by_article: bool = False, name: str | Collection[str] | None = None) -> list[LanguageStats]:
     """One row per language (all its catalogs), or with `by_article` one per language and article."""
-    from . import catalog, pofile, qa
-    from .errors import CatalogError
+    from . import catalog, locales as locales_mod, pofile, qa
 
-    found = catalog.catalogs(Path(locales), targets=targets)
-    if not found:
-        raise CatalogError(f"no catalogs under {locales}", path=locales,
-                           hint="run `toolkit translate FILE --to LANG` first")
+    found = locales_mod.catalogs(locales, targets=targets, name=name)
     by_lang: dict[tuple[str, str], list[Path]] = {}
     for lang, path in found:
         by_lang.setdefault((lang, path.stem if by_article else ""), []).append(path)
@@ -57,6 +56,7 @@ def collect(locales: Path, *, glossary: Glossary | None = None, targets: Sequenc
     for lang, article in sorted(by_lang):
         n = dict(catalogs=0, segments=0, words=0, approved=0, fuzzy=0, untranslated=0, terms_total=0, terms_ok=0,
                  conflicts=0)
+        scores: list[float] = []
         for path in by_lang[(lang, article)]:
             n["catalogs"] += 1
             for e in pofile.read(path, lang=lang):
@@ -68,13 +68,51 @@ def collect(locales: Path, *, glossary: Glossary | None = None, targets: Sequenc
                     n["untranslated"] += 1
                     continue
                 n["fuzzy" if e.fuzzy else "approved"] += 1
+                score = catalog.entry_confidence(e)
+                if score is not None:
+                    scores.append(score.value)
                 if glossary is not None:
                     total = len({h.concept.id for h in glossary.match(e.msgid) if h.concept.accepted(lang)})
-                    bad = {f.term for f in qa.term_findings(e.msgid, e.msgstr, glossary, lang, approved=not e.fuzzy,
+                    bad = {f.concept for f in qa.term_findings(e.msgid, e.msgstr, glossary, lang, approved=not e.fuzzy,
                                                             translator_comment=e.tcomment) if f.severity != "info"}
                     n["terms_total"] += total
                     n["terms_ok"] += max(0, total - len(bad))
                     if bad and not e.fuzzy:
                         n["conflicts"] += 1
-        out.append(LanguageStats(lang, **n, article=article))
+        mean = round(sum(scores) / len(scores), 4) if scores else None
+        out.append(LanguageStats(lang, **n, article=article, confidence=mean))
     return out
+
+
+@dataclass(frozen=True, slots=True)
+class Unsure:
+    """An unreviewed machine translation and how sure the engine was of it."""
+
+    lang: str
+    catalog: str
+    line: int
+    position: str           # "b3.s1": where it is in the article
+    source: str
+    target: str
+    confidence: Confidence
+
+    def as_dict(self) -> dict:
+        return {"lang": self.lang, "catalog": self.catalog, "line": self.line, "position": self.position,
+                "source": self.source, "target": self.target, "confidence": self.confidence.as_dict()}
+
+
+def least_confident(found: Sequence[tuple[str, Path]], n: int) -> list[Unsure]:
+    """The `n` unreviewed machine translations with the lowest confidence, lowest first, over catalogs
+    (lang, path): what a post-editor looks at first."""
+    from . import catalog, pofile
+
+    out = []
+    for lang, path in found:
+        for e in pofile.read(path, lang=lang):
+            if e.obsolete or not e.msgid:
+                continue
+            score = catalog.entry_confidence(e)
+            if score is not None:
+                out.append(Unsure(lang, str(path), e.linenum, catalog.position(e), e.msgid, e.msgstr, score))
+    out.sort(key=lambda u: (u.confidence.value, u.lang, u.catalog, u.line))
+    return out[:n]

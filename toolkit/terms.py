@@ -12,22 +12,29 @@
    copies, other spellings; repaired in the same slot when that is safe, else reported with the span; a
    derived adjective counts as the term), and records what happened: `notes` for the PO extracted
    comments, `issues` (codes, spans) and their `problems` messages to keep the entry fuzzy.
-A placeholder the engine dropped is never lost silently: `translate` sends the segment again unmasked,
-and `enforce` on its own puts the term back near its source position, with a note and a problem.
-`check_entry` runs step 3 on an existing catalog entry.
+A placeholder the engine dropped is never lost silently: `enforce` puts the term back near its source
+position, with a note and a problem, and the pipeline sends the segment again `unprotected`, keeping
+what `after_retry` chooses. `check_entry` runs step 3 on an existing catalog entry.
+Nothing here calls an engine: the pipeline does, and hands the hypotheses in.
 """
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from pathlib import Path
+from typing import Protocol
 
 from . import morph, variants as name_variants
-from .engines import Engine, Hypothesis
 from .glossary import Concept, Glossary, TermHit
 
-POLICIES = ("all", "protected", "none")
+
+class Hypothesis(Protocol):
+    """What the term logic reads of an engine's hypothesis (`toolkit.engines.Hypothesis`): its text."""
+
+    text: str
+
+
+MASK_POLICIES = ("all", "protected", "none")
 ADMITTED = ("accept", "repair")
 _PLACEHOLDER = "Xq{}"
 _PLACEHOLDER_RE = re.compile(r"(?<![A-Za-z0-9])Xq(\d+)(?!\d)")
@@ -38,13 +45,13 @@ class Masked:
     source: str                       # the segment as written
     text: str                         # what the engine sees
     hits: tuple[TermHit, ...]
-    masked: tuple[int, ...]           # indexes into hits that were replaced by placeholders (number = index + 1)
+    masked_hits: tuple[int, ...]      # indexes into hits that were replaced by placeholders (number = index + 1)
     policy: str = "protected"
 
 
 @dataclass(frozen=True, slots=True)
 class TermIssue:
-    """One term problem as data; `code` decides severity, never the message's words."""
+    """One term problem as data; `code` decides severity (toolkit.findings.CODES), never the message's words."""
 
     code: str                          # term-missing | term-forbidden | term-variant | term-source-copy | ...
     concept: str                       # concept id
@@ -55,7 +62,9 @@ class TermIssue:
 
 
 @dataclass(frozen=True, slots=True)
-class Enforced:
+class TermOutcome:
+    """What the term step made of one target: the text to keep, and what it did and could not do."""
+
     text: str
     notes: tuple[str, ...]            # what was done, one line per term, for the PO extracted comments
     problems: tuple[str, ...]         # terms that could not be verified or repaired: the entry stays fuzzy
@@ -64,6 +73,7 @@ class Enforced:
     dropped: tuple[int, ...] = ()     # placeholders the engine lost in the chosen hypothesis (hit indexes)
     hypothesis: int = 0               # which of the n-best was chosen (0 = the engine's best)
     changed: bool = False             # check_entry: the target was repaired
+    repairs: tuple[str, ...] = ()     # the notes that say what was repaired (also in `notes`)
     issues: tuple[TermIssue, ...] = ()  # the problems as data: code, concept, span (same order as problems)
 
     @property
@@ -71,14 +81,14 @@ class Enforced:
         return bool(self.dropped)
 
 
-def policy_for(engine: Engine | object) -> str:
+def policy_for(engine: object) -> str:
     """Mask everything for the pseudo engine; only do-not-translate and fixed forms for real engines."""
     return "all" if getattr(engine, "name", "") == "pseudo" else "protected"
 
 
 def mask(source: str, hits: Sequence[TermHit], lang: str, policy: str = "protected") -> Masked:
-    if policy not in POLICIES:
-        raise ValueError(f"policy must be one of {', '.join(POLICIES)}, not {policy!r}")
+    if policy not in MASK_POLICIES:
+        raise ValueError(f"policy must be one of {', '.join(MASK_POLICIES)}, not {policy!r}")
     parts: list[str] = []
     masked: list[int] = []
     last = 0
@@ -97,7 +107,7 @@ def mask(source: str, hits: Sequence[TermHit], lang: str, policy: str = "protect
 
 def unmask(text: str, masked: Masked, lang: str) -> tuple[str, tuple[int, ...]]:
     """Placeholders replaced by their target terms; also the masked hit indexes that did not come back."""
-    wanted = {i + 1: masked.hits[i] for i in masked.masked}
+    wanted = {i + 1: masked.hits[i] for i in masked.masked_hits}
     seen: set[int] = set()
 
     def put_back(m: re.Match[str]) -> str:
@@ -113,15 +123,14 @@ def unmask(text: str, masked: Masked, lang: str) -> tuple[str, tuple[int, ...]]:
 
 
 def enforce(masked: Masked, hypotheses: Sequence[Hypothesis], lang: str, *,
-            admitted: str = "accept") -> Enforced:
+            admitted: str = "accept") -> TermOutcome:
     """Choose the best hypothesis that keeps the glossary, restore protected terms, verify and repair the rest."""
-    if not hypotheses:
-        hypotheses = [Hypothesis("", None)]
-    best: tuple[tuple, Enforced] | None = None
-    for rank, hyp in enumerate(hypotheses):
-        restored, dropped = unmask(hyp.text, masked, lang)
+    texts = [h.text for h in hypotheses] or [""]
+    best: tuple[tuple, TermOutcome] | None = None
+    for rank, text in enumerate(texts):
+        restored, dropped = unmask(text, masked, lang)
         done = _verify(masked.hits, restored, lang, fix=True, admitted=admitted,
-                       protected={i for i in masked.masked if i not in dropped}, search=False)
+                       protected={i for i in masked.masked_hits if i not in dropped}, search=False)
         done = replace(done, dropped=dropped, hypothesis=rank, text=restored if done.problems else done.text)
         quality = (not dropped and not done.problems, -len(dropped), done.terms_ok, -len(done.problems), -rank)
         if best is None or quality > best[0]:
@@ -131,7 +140,7 @@ def enforce(masked: Masked, hypotheses: Sequence[Hypothesis], lang: str, *,
     done = best[1]
     if done.problems and not done.dropped:
         # Only the chosen hypothesis is searched for variants of missing names (the ranking stays cheap).
-        protected = {i for i in masked.masked}
+        protected = set(masked.masked_hits)
         done = replace(_verify(masked.hits, done.text, lang, fix=True, admitted=admitted, protected=protected,
                                source=masked.source), hypothesis=done.hypothesis)
     if done.dropped:
@@ -145,7 +154,7 @@ def enforce(masked: Masked, hypotheses: Sequence[Hypothesis], lang: str, *,
     problems = list(done.problems)
     issues = list(done.issues)
     if done.hypothesis:
-        notes.append(f"terminology: chose hypothesis {done.hypothesis + 1} of {len(hypotheses)} "
+        notes.append(f"terminology: chose hypothesis {done.hypothesis + 1} of {len(texts)} "
                      "(the engine's best broke a glossary term)")
     for i in done.dropped:
         hit = masked.hits[i]
@@ -170,39 +179,22 @@ def _put_near(text: str, term: str, ratio: float) -> str:
     return f"{text[:at]} {term}{text[at:]}"
 
 
-def translate(engine: Engine, sources: Sequence[str], glossary: Glossary | None, lang: str, *,
-              num_hypotheses: int = 4, policy: str | None = None, admitted: str = "accept") -> list[Enforced]:
-    """Mask, translate in one batch, enforce; segments whose placeholders were lost are translated again
-    unmasked and verified like any other output (the better of the two is kept)."""
-    policy = policy or policy_for(engine)
-    masked = [mask(s, glossary.match(s) if glossary else [], lang, policy) for s in sources]
-    outputs = engine.translate_batch([m.text for m in masked], lang, num_hypotheses=num_hypotheses)
-    done = [enforce(m, hyps, lang, admitted=admitted) for m, hyps in zip(masked, outputs, strict=True)]
-    return retry_dropped(engine, masked, done, lang, num_hypotheses=num_hypotheses, admitted=admitted)
+def unprotected(masked: Masked) -> Masked:
+    """The same segment with nothing masked: what the engine gets again when it lost a placeholder."""
+    return replace(masked, text=masked.source, masked_hits=(), policy="none")
 
 
-def retry_dropped(engine: Engine, masked: Sequence[Masked], done: Sequence[Enforced], lang: str, *,
-                  num_hypotheses: int = 4, admitted: str = "accept") -> list[Enforced]:
-    """Fallback for lost placeholders: translate those segments again without masking, keep the better result."""
-    out = list(done)
-    todo = [i for i, d in enumerate(done) if d.needs_retry]
-    if not todo:
-        return out
-    plain = [mask(masked[i].source, masked[i].hits, lang, "none") for i in todo]
-    outputs = engine.translate_batch([p.text for p in plain], lang, num_hypotheses=num_hypotheses)
-    for i, p, hyps in zip(todo, plain, outputs, strict=True):
-        again = enforce(p, hyps, lang, admitted=admitted)
-        lost = ", ".join(masked[i].hits[k].text for k in done[i].dropped)
-        if len(again.problems) <= len(done[i].problems) - len(done[i].dropped):
-            out[i] = replace(again, notes=(*again.notes, f"terminology: the engine dropped the protected "
-                                           f"term(s) {lost}; translated again without protection"))
-        else:
-            out[i] = done[i]
-    return out
+def after_retry(first: TermOutcome, again: TermOutcome, masked: Masked) -> TermOutcome:
+    """The better of the masked result that lost placeholders and the unmasked second try (a note says so)."""
+    lost = ", ".join(masked.hits[k].text for k in first.dropped)
+    if len(again.problems) <= len(first.problems) - len(first.dropped):
+        return replace(again, notes=(*again.notes, f"terminology: the engine dropped the protected "
+                                     f"term(s) {lost}; translated again without protection"))
+    return first
 
 
 def check_entry(source: str, target: str, glossary: Glossary, lang: str, *, fix: bool = False,
-                admitted: str = "accept", waived: frozenset[str] = frozenset()) -> Enforced:
+                admitted: str = "accept", waived: frozenset[str] = frozenset()) -> TermOutcome:
     """Verify (and with `fix`, repair) the glossary terms of an existing translation: for `toolkit check`.
 
     The caller decides which entries may be fixed: approved (non-fuzzy) ones never are. `waived` holds
@@ -245,10 +237,11 @@ def find_terms(target: str, concepts: Sequence[Concept], lang: str) -> list[_Fou
 
 def _verify(hits: Sequence[TermHit], target: str, lang: str, *, fix: bool, admitted: str,
             protected: set[int], search: bool = True, waived: frozenset[str] = frozenset(),
-            source: str = "") -> Enforced:
+            source: str = "") -> TermOutcome:
     if admitted not in ADMITTED:
         raise ValueError(f"admitted must be one of {', '.join(ADMITTED)}, not {admitted!r}")
     notes: list[str] = []
+    repairs: list[str] = []
     issues: list[TermIssue] = []
     concepts: dict[str, Concept] = {}
     needed: dict[str, list[int]] = {}
@@ -309,7 +302,8 @@ def _verify(hits: Sequence[TermHit], target: str, lang: str, *, fix: bool, admit
             if new is not None:
                 edits.append((f.occ.start, f.occ.end, new))
                 good += 1
-                notes.append(name_variants.note(source_term, preferred, cid, what, f.occ.text, new, f.term))
+                repairs.append(name_variants.note(source_term, preferred, cid, what, f.occ.text, new, f.term))
+                notes.append(repairs[-1])
             elif fix:
                 why = "another declension class" if not safe else "its grammatical form is unclear"
                 problem(code, cid, f"term {source_term!r} → {preferred!r} ({cid}): {what} variant {f.occ.text!r}, "
@@ -329,8 +323,9 @@ def _verify(hits: Sequence[TermHit], target: str, lang: str, *, fix: bool, admit
                 if fix and sus.repair is not None:
                     edits.append((sus.start, sus.end, sus.repair))
                     good += 1
-                    notes.append(name_variants.note(source_term, preferred, cid, what, sus.text, sus.repair,
-                                                   sus.seen))
+                    repairs.append(name_variants.note(source_term, preferred, cid, what, sus.text, sus.repair,
+                                                      sus.seen))
+                    notes.append(repairs[-1])
                 else:
                     hint = "; replace it by hand" if fix else (f"; --fix makes it {sus.repair!r}" if sus.repair else "")
                     problem(sus.code, cid, f"term {source_term!r} → {preferred!r} ({cid}): {what} {sus.text!r} "
@@ -356,70 +351,11 @@ def _verify(hits: Sequence[TermHit], target: str, lang: str, *, fix: bool, admit
         text = text[:start] + new + text[end:]
     if edits:       # what is still reported points into the repaired text
         issues = [replace(i, span=_shifted(i.span, edits)) if i.span else i for i in issues]
-    return Enforced(text, tuple(dict.fromkeys(notes)), tuple(i.message for i in issues), len(hits), ok,
-                    issues=tuple(issues))
+    return TermOutcome(text, tuple(dict.fromkeys(notes)), tuple(i.message for i in issues), len(hits), ok,
+                       repairs=tuple(dict.fromkeys(repairs)), issues=tuple(issues))
 
 
 def _shifted(span: tuple[int, int], edits: Sequence[tuple[int, int, str]]) -> tuple[int, int]:
     """A span of the target before `edits`, in the target after them (edits never overlap it)."""
     delta = sum(len(new) - (end - start) for start, end, new in edits if end <= span[0])
     return span[0] + delta, span[1] + delta
-
-
-# --- catalogs --------------------------------------------------------------------------------------
-
-def catalog_findings(glossary: Glossary, locales: str | Path, langs: Sequence[str] = ()) -> list:
-    """Entries in locales/<lang>/LC_MESSAGES/*.po whose translation breaks the glossary, as lint findings.
-
-    An approved (non-fuzzy) entry is an error and is never rewritten; a fuzzy one is a warning. Also, for
-    reviewers: every name variant the machine output showed (repaired, per the `#.` notes, or still there),
-    per concept with counts and places and the command that adds it to the glossary (`variant-seen`), and
-    every translator waiver (`waiver`).
-    """
-    from . import pofile
-    from .glossary import Finding
-
-    out: list[Finding] = []
-    seen: dict[tuple[str, str, str], list[tuple[str, int]]] = {}
-    root = Path(locales)
-    if not root.is_dir():
-        return out
-    for lang_dir in sorted(p for p in root.iterdir() if p.is_dir()):
-        lang = lang_dir.name
-        if langs and lang not in langs:
-            continue
-        for path in sorted((lang_dir / "LC_MESSAGES").glob("*.po")):
-            # the project's reader: a FIFO or /dev/zero planted as a catalog is refused (polib would block on it),
-            # errors name the line, and a multi-megabyte string is read in linear time
-            po = pofile.read(path)
-            for entry in po:
-                if entry.obsolete or not entry.msgstr:
-                    continue
-                place = (str(path), entry.linenum)
-                where = entry.msgctxt or entry.msgid[:30]
-                for cid, kind, variant, _ in name_variants.repairs_in(entry.comment):
-                    if kind == "variant":     # a source copy or a listed form is no decision to make
-                        seen.setdefault((lang, cid, variant), []).append(place)
-                waived = name_variants.waivers(entry.tcomment)
-                if waived:
-                    out.append(Finding("waiver", "info", f"{where}: the translator accepts "
-                                       f"{', '.join(sorted(waived))} as written (# toolkit: accept …)",
-                                       (place,), lang, ", ".join(sorted(waived))))
-                done = check_entry(entry.msgid, entry.msgstr, glossary, lang, waived=waived)
-                approved = not entry.fuzzy
-                for issue in done.issues:
-                    if issue.code == name_variants.VARIANT and issue.variant:
-                        seen.setdefault((lang, issue.concept, issue.variant), []).append(place)
-                    state = "approved" if approved else "fuzzy"
-                    out.append(Finding("catalog-term", "error" if approved else "warning",
-                                       f"{where} ({state}): {issue.message}", (place,), lang, issue.concept))
-    for (lang, cid, variant), places in sorted(seen.items()):
-        concept = glossary.get(cid)
-        if concept is not None and variant in concept.forbidden(lang):
-            continue                       # already decided
-        out.append(Finding("variant-seen", "warning",
-                           f"{cid} ({lang}): machine output wrote {variant!r} {len(places)}× for "
-                           f"{concept.preferred(lang) if concept else cid!r}; decide with "
-                           f"`toolkit glossary add-variant {cid} {lang} '{variant}' --as forbidden` (or admitted)",
-                           tuple(places), lang, variant))
-    return out

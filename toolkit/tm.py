@@ -13,10 +13,10 @@ import os
 import sqlite3
 import stat
 import urllib.parse
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
-from .engines import Hypothesis
+from .engines import Engine, Hypothesis
 from .errors import LockedError, ToolkitError, WriteError
 
 SCHEMA = 1
@@ -129,7 +129,8 @@ class Memory:
         return found
 
     def put_many(self, items: Iterable[tuple[str, Sequence[Hypothesis]]]) -> None:
-        rows = [(k, json.dumps([[h.text, h.score] for h in hyps], ensure_ascii=False)) for k, hyps in items]
+        rows = [(k, json.dumps([[h.text, h.score, h.logprob, h.length] for h in hyps],
+                                  ensure_ascii=False)) for k, hyps in items]
         if not rows:
             return
         db = self._conn()
@@ -225,8 +226,62 @@ def _hypotheses(raw: object) -> list[Hypothesis] | None:
         return None
     out = []
     for item in data:
-        if (not isinstance(item, list) or len(item) != 2 or not isinstance(item[0], str)
-                or isinstance(item[1], bool) or not isinstance(item[1], (int, float))):
+        # [text, score], or since confidence [text, score, log-probability, length] (None when unknown)
+        if (not isinstance(item, list) or len(item) not in (2, 4) or not isinstance(item[0], str)
+                or not _is_number(item[1])):
             return None
-        out.append(Hypothesis(item[0], float(item[1])))
+        logprob, length = item[2:] if len(item) == 4 else (None, None)
+        if not (logprob is None or _is_number(logprob)) or not (length is None or type(length) is int):
+            return None
+        out.append(Hypothesis(item[0], float(item[1]), None if logprob is None else float(logprob), length))
     return out
+
+
+def _is_number(value: object) -> bool:
+    return not isinstance(value, bool) and isinstance(value, (int, float))
+
+
+class CachedEngine:
+    """An engine behind the translation memory: what the memory holds is never sent again, and every new
+    output is stored. Keys: segment text, language, engine identity and decoding settings (they change the
+    output but are not written into catalogs), n-best size, and the glossary facts that shaped the text."""
+
+    def __init__(self, engine: Engine, memory: Memory | None, identity: str) -> None:
+        self.engine = engine
+        self.name = getattr(engine, "name", "")
+        self.memory = memory
+        decoding = getattr(engine, "decoding_signature", None)
+        self.memory_identity = f"{identity} | {decoding()}" if decoding else identity
+
+    def identity(self, target: str) -> str:
+        return self.engine.identity(target)
+
+    def _keys(self, sources: Sequence[str], target: str, num_hypotheses: int,
+              fingerprints: Sequence[Sequence[str]] | None) -> list[str]:
+        prints = fingerprints if fingerprints is not None else [()] * len(sources)
+        return [key(s, target, self.memory_identity, num_hypotheses, f)
+                for s, f in zip(sources, prints, strict=True)]
+
+    def translate_batch(self, sources: Sequence[str], target: str, *, num_hypotheses: int = 1,
+                        fingerprints: Sequence[Sequence[str]] | None = None,
+                        announce: Callable[[int], None] | None = None,
+                        progress: Callable[[int], None] | None = None) -> list[list[Hypothesis]]:
+        keys = self._keys(sources, target, num_hypotheses, fingerprints)
+        cached = self.memory.get_many(keys) if self.memory is not None else {}
+        # A sentence that recurs (in one article or across a run's articles) is sent once.
+        first: dict[str, int] = {}
+        for i, k in enumerate(keys):
+            if k not in cached:
+                first.setdefault(k, i)
+        todo = list(first.values())
+        if announce:
+            announce(len(todo))
+        if todo:   # one batch: the engine sorts it by length for its own sub-batches
+            extra = {"progress": progress} if progress else {}
+            outputs = self.engine.translate_batch([sources[i] for i in todo], target, num_hypotheses=num_hypotheses,
+                                                  **extra)
+            fresh = {keys[i]: hyps for i, hyps in zip(todo, outputs, strict=True)}
+            if self.memory is not None:
+                self.memory.put_many(fresh.items())
+            cached.update(fresh)
+        return [cached[k] for k in keys]

@@ -7,6 +7,8 @@ import io
 import json
 import os
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -15,6 +17,8 @@ from typer.core import TyperGroup
 
 from .. import __version__
 from ..errors import ToolkitError, one_line
+from .options import EncodingOpt, FormatOpt, GlossaryOpt, LocalesOpt, NoGlossaryOpt, check_format, choose_glossary, \
+    load_glossary, note_missing_glossary
 
 
 class ToolkitGroup(TyperGroup):
@@ -74,20 +78,22 @@ def main_options(
     ctx.obj = {"debug": debug}
 
 
-GlossaryOpt = Annotated[Path, typer.Option("--glossary", "-g", help="Glossary directory or file.")]
-EncodingOpt = Annotated[Optional[str], typer.Option("--encoding", help="Encoding of the article (default UTF-8).")]
-
-
 @app.command()
 def translate(
-    file: Annotated[Path, typer.Argument(help="The English article, plain text, one block per line.")],
+    paths: Annotated[list[Path], typer.Argument(
+        help="English articles (plain text, one block per line) and folders of *.txt articles.")],
     to: Annotated[list[str], typer.Option("--to", "-t", help="Target language: ru, az, hy or all; repeatable.")],
     engine: Annotated[str, typer.Option("--engine", "-e", help="auto, argos, ctranslate2 or pseudo.")] = "auto",
-    glossary: Annotated[Optional[Path], typer.Option(
-        "--glossary", "-g", help="Glossary directory or file (default: glossaries/, if there is one).")] = None,
-    no_glossary: Annotated[bool, typer.Option("--no-glossary", help="Translate without terminology.")] = False,
-    locales: Annotated[Path, typer.Option("--locales", "-l", help="Where the catalogs live.")] = Path("locales"),
+    glossary: GlossaryOpt = None,
+    no_glossary: NoGlossaryOpt = False,
+    locales: LocalesOpt = Path("locales"),
     encoding: EncodingOpt = None,
+    recursive: Annotated[bool, typer.Option("--recursive", "-r", help="Also *.txt in subfolders of a folder.")
+                         ] = False,
+    keep_going: Annotated[bool, typer.Option(
+        "--keep-going", "-k", help="Skip an article that cannot be read (reported, exit 3 at the end); "
+        "by default it stops the run before anything is written.")] = False,
+    fmt: FormatOpt = "table",
     no_download: Annotated[bool, typer.Option("--no-download", help="Never fetch a missing model.")] = False,
     device: Annotated[Optional[str], typer.Option("--device", help="cpu or cuda (passed to CTranslate2).")] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Ignore the translation memory.")] = False,
@@ -95,28 +101,53 @@ def translate(
         "--hypotheses", min=1, max=16, help="n-best hypotheses the terminology step chooses among "
         "(default: [tool.toolkit.decoding] num_hypotheses, else 4).")] = None,
 ) -> None:
-    """Translate FILE into catalogs locales/<lang>/LC_MESSAGES/<name>.po (merging with what is there).
+    """Translate articles into catalogs locales/<lang>/LC_MESSAGES/<article>.po (merging with what is there):
+    all of them in one run, one batch per language, sharing the translation memory.
 
-    Example:  toolkit translate seeds/karabakh-mining.txt --to all --engine pseudo
+    Example:  toolkit translate seeds/ --to all --engine pseudo
     """
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-    from rich.table import Table
-
-    from .. import config, langs, pipeline
-    from ..engines import ENGINE_NAMES
+    from .. import articles, config, langs, pipeline
+    from ..engines import check_engine_name
     from ..tm import Memory
-    from ..errors import UsageError
 
     targets = langs.expand_targets(to)
-    # Only the default may be missing (said after the run, so an error stays the only line); a --glossary
-    # given must exist.
-    default_missing = glossary is None and not no_glossary and not Path("glossaries").exists()
-    if glossary is None:
-        glossary = Path("glossaries")
-    no_glossary = no_glossary or default_missing
-    if engine not in ("auto", *ENGINE_NAMES):
-        raise UsageError(f"unknown engine {engine!r}; choose one of: auto, {', '.join(ENGINE_NAMES)}")
+    check_format(fmt)
+    check_engine_name(engine)
+    if not keep_going:   # a missing article is the first thing to say, before any glossary problem
+        articles.collect(paths, recursive=recursive)
+    choice = choose_glossary(glossary, no_glossary)
+    with _progress_bar() as progress:
+        run = pipeline.translate_files(
+            paths, targets, recursive=recursive, keep_going=keep_going, engine=engine,
+            glossary_dir=choice.path, locales=locales, encoding=encoding,
+            allow_download=not no_download, num_hypotheses=hypotheses, progress=progress,
+            engine_options={"device": device} if device else {}, memory=None if no_cache else Memory(),
+            config=config.load(),
+        )
+    if fmt == "json":
+        typer.echo(json.dumps(_run_json(run, targets), ensure_ascii=False, indent=2))
+    else:
+        _print_run(run, targets)
+    note_missing_glossary(choice, "translated")
+    for report in run.reports:
+        where = f" in {report.document.source}" if len(run.reports) > 1 else ""
+        for r in report.languages:
+            if r.changes.conflicts:
+                typer.echo(one_line(f"{r.lang}: warning: {len(r.changes.conflicts)} approved translation(s) break "
+                                    f"the glossary ({', '.join(r.changes.conflicts)}){where}; kept as they are, "
+                                    "see `toolkit check`"), err=True)
+    for failure in run.failures:
+        typer.echo(one_line(f"toolkit: error: {failure.error} (skipped)"), err=True)
+    if run.failures:
+        raise typer.Exit(max(f.exit_code for f in run.failures))
+
+
+@contextmanager
+def _progress_bar() -> Iterator[Callable[[str, int, int, str], None]]:
+    """One bar per language for the whole run, counting segments, on a terminal; nothing otherwise."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     console = Console(stderr=True)
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=console, transient=True, disable=not console.is_terminal) as bar:
@@ -127,44 +158,72 @@ def translate(
                 tasks[lang] = bar.add_task(f"{lang}: {message}", total=max(total, 1))
             bar.update(tasks[lang], completed=done, total=max(total, 1), description=f"{lang}: {message}")
 
-        report = pipeline.translate_file(
-            file, targets, engine=engine, glossary_dir=None if no_glossary else glossary, locales=locales,
-            encoding=encoding, allow_download=not no_download, num_hypotheses=hypotheses, progress=progress,
-            engine_options={"device": device} if device else {}, memory=None if no_cache else Memory(), config=config.load(),
-        )
-    table = Table(title=f"{report.document.source}: {len(report.document.segments)} segments")
-    for col in ("language", "translated", "terms applied", "changes", "catalog"):
-        table.add_column(col)
-    for r in report.languages:
-        terms = f"{r.terms_ok}/{r.terms_total}" if r.terms_total else "-"
-        changes = f"{r.changes.count} changes" if r.written else "0 changes"
-        table.add_row(f"{r.lang} ({langs.english_name(r.lang)})", str(r.sent), terms, changes, str(r.catalog))
+        yield progress
+
+
+def _run_json(run, targets) -> dict:
+    out = []
+    for report in run.reports:
+        doc = report.document
+        out.append({"path": doc.source, "name": doc.name, "segments": len(doc.segments), "pot": str(report.pot),
+                    "languages": [{"lang": r.lang, "catalog": str(r.catalog), "sent": r.sent,
+                                   "terms_total": r.terms_total, "terms_ok": r.terms_ok, "changes": r.changes.count,
+                                   "conflicts": list(r.changes.conflicts), "written": r.written}
+                                  for r in report.languages]})
+    totals = {"articles": len(run.reports), "failed": len(run.failures),
+              "segments": sum(a["segments"] for a in out),
+              "sent": {lang: sum(r.sent for rep in run.reports for r in rep.languages if r.lang == lang)
+                       for lang in targets},
+              "changes": sum(r.changes.count for rep in run.reports for r in rep.languages if r.written)}
+    return {"articles": out, "failures": [{"path": f.path, "error": f.error} for f in run.failures],
+            "totals": totals}
+
+
+def _print_run(run, targets) -> None:
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    from .. import langs
+
+    table = Table(title=f"{len(run.reports)} article(s)" + (f", {len(run.failures)} skipped" if run.failures else ""))
+    table.add_column("article")
+    table.add_column("segments", justify="right")
+    for lang in targets:
+        table.add_column(f"{lang} ({langs.english_name(lang)})", justify="right")
+    for report in run.reports:
+        cells = [f"{r.sent} sent, {r.changes.count if r.written else 0} changes" for r in report.languages]
+        table.add_row(Text(one_line(report.document.source)), str(len(report.document.segments)), *cells)
+    data = _run_json(run, targets)["totals"]
+    table.add_section()
+    table.add_row("total", str(data["segments"]), *(f"{data['sent'][lang]} sent" for lang in targets))
     Console().print(table)
-    typer.echo(one_line(f"template: {report.pot}"))
-    if default_missing:
-        typer.echo("toolkit: note: no glossaries/ here, translated without terminology "
-                   "(pass --glossary DIR, or --no-glossary to silence this)", err=True)
-    for r in report.languages:
-        if r.changes.conflicts:
-            typer.echo(one_line(f"{r.lang}: warning: {len(r.changes.conflicts)} approved translation(s) break the "
-                                f"glossary ({', '.join(r.changes.conflicts)}); kept as they are, see `toolkit check`"),
-                       err=True)
+    if len(run.reports) == 1:
+        report = run.reports[0]
+        for r in report.languages:
+            terms = f", terms applied {r.terms_ok}/{r.terms_total}" if r.terms_total else ""
+            typer.echo(one_line(f"{r.lang}: {r.catalog}{terms}"))
+        typer.echo(one_line(f"template: {report.pot}"))
+    elif run.reports:
+        typer.echo(one_line(f"catalogs: {run.reports[0].pot.parent}"))
 
 
 @app.command()
 def segment(
     file: Annotated[Path, typer.Argument(help="The English article.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON list of blocks of sentences.")] = False,
-    glossary: GlossaryOpt = Path("glossaries"),
+    glossary: GlossaryOpt = None,
+    no_glossary: NoGlossaryOpt = False,
     encoding: EncodingOpt = None,
 ) -> None:
     """Show how FILE is split into blocks and sentences (ids as in the PO `#. segment` notes).
 
     Example:  toolkit segment seeds/karabakh-mining.txt --json
     """
-    from .. import glossary as glossary_mod, pipeline
+    from .. import document, pipeline
 
-    gl = glossary_mod.load(glossary) if glossary.exists() else None
+    document.check_path(file)
+    gl, choice = load_glossary(glossary, no_glossary)
     doc = pipeline.load(file, gl, encoding=encoding)
     if as_json:
         blocks = [[s.text for s in b.segments] for b in doc.blocks]
@@ -173,6 +232,7 @@ def segment(
         for s in doc.segments:
             # an article can carry terminal escapes (\x1b]52;… writes the clipboard): shown escaped, like a tab
             typer.echo(f"{s.id}\t{one_line(s.text)}")
+    note_missing_glossary(choice, "segmented")
 
 
 def _mount() -> None:

@@ -7,34 +7,34 @@ from typing import Annotated, Optional
 
 import typer
 
-LocalesOpt = Annotated[Path, typer.Option("--locales", "-l", help="Where the catalogs live.")]
-GlossaryOpt = Annotated[Path, typer.Option("--glossary", "-g", help="Glossary directory or file (skipped if absent).")]
-FormatOpt = Annotated[str, typer.Option("--format", help="table or json.")]
+from .options import EncodingOpt, FormatOpt, GlossaryOpt, LocalesOpt, NoGlossaryOpt, check_format, choose_glossary, \
+    load_glossary, note_missing_glossary
+
+PathsArg = Annotated[Optional[list[Path]], typer.Argument(
+    help="Only these articles' catalogs: article files or folders of *.txt (default: every catalog).")]
+RecursiveOpt = Annotated[bool, typer.Option("--recursive", "-r", help="Also *.txt in subfolders of a folder.")]
 
 
-def _glossary(path: Path):
-    from .. import glossary
+def _names(paths: Optional[list[Path]], recursive: bool) -> set[str] | None:
+    """The catalog names of the articles named on the command line; None for all catalogs."""
+    from .. import articles
 
-    return glossary.load(path) if path.exists() else None
-
-
-def _format(fmt: str) -> str:
-    from ..errors import UsageError
-
-    if fmt not in ("table", "json"):
-        raise UsageError(f"unknown format {fmt!r}; use table or json")
-    return fmt
+    return {p.stem for p in articles.collect(paths, recursive=recursive)} if paths else None
 
 
 def build(
-    file: Annotated[Path, typer.Argument(help="The English article that was translated.")],
+    paths: Annotated[list[Path], typer.Argument(
+        help="The English articles that were translated: files or folders of *.txt.")],
     to: Annotated[list[str], typer.Option("--to", "-t", help="Target language (ru, az, hy or all).")],
     out: Annotated[Optional[str], typer.Option(
-        "--out", "-o", help="Output file; '-' for stdout. Default: next to FILE as NAME.<lang>.txt.")] = None,
+        "--out", "-o", help="Output file ('-' for stdout), or with several articles a folder. "
+        "Default: next to each article as NAME.<lang>.txt.")] = None,
+    recursive: RecursiveOpt = False,
     fuzzy: Annotated[str, typer.Option("--fuzzy", help="use (default), source or fail.")] = "use",
     locales: LocalesOpt = Path("locales"),
-    glossary: GlossaryOpt = Path("glossaries"),
-    encoding: Annotated[Optional[str], typer.Option("--encoding", help="Encoding of the article.")] = None,
+    glossary: GlossaryOpt = None,
+    no_glossary: NoGlossaryOpt = False,
+    encoding: EncodingOpt = None,
 ) -> None:
     """Write the translated article from its catalog: original blocks, spacing, line endings.
 
@@ -42,30 +42,41 @@ def build(
     """
     import sys
 
-    from .. import build as build_mod, langs
+    from .. import articles, build as build_mod, langs
     from ..errors import UsageError, one_line
 
     targets = langs.expand_targets(to)
-    if out is not None and len(targets) > 1:
-        raise UsageError("--out takes one language; give a single --to")
-    for lang in targets:
-        built = build_mod.build_file(file, lang, locales=locales, out=out, fuzzy=fuzzy,
-                                     glossary_dir=glossary, encoding=encoding)
+    found = articles.collect(paths, recursive=recursive)
+    folder = out is not None and out != "-" and (len(found) > 1 or Path(out).is_dir())
+    if out is not None and not folder and len(targets) > 1:
+        raise UsageError("--out takes one language; give a single --to (or a folder, for several articles)")
+    if out == "-" and len(found) > 1:
+        raise UsageError("--out - prints one article; give a folder for several")
+    choice = choose_glossary(glossary, no_glossary)
+    for file, lang in ((f, lang) for f in found for lang in targets):
+        dest = Path(out) / build_mod.default_out(file, lang).name if folder else out
+        built = build_mod.build_file(file, lang, locales=locales, out=dest, fuzzy=fuzzy,
+                                     glossary_dir=choice.path, encoding=encoding)
         if built.out is None:
             sys.stdout.buffer.write(built.data)
             sys.stdout.flush()
         else:
             typer.echo(one_line(f"{lang}: {built.out}"))
+        which = one_line(f" in {file}") if len(found) > 1 else ""
         if built.fuzzy:
             how = "used" if fuzzy == "use" else "left in English"
-            typer.echo(f"{lang}: warning: {built.fuzzy} fuzzy (unreviewed) translation(s) {how}", err=True)
+            typer.echo(f"{lang}: warning: {built.fuzzy} fuzzy (unreviewed) translation(s) {how}{which}", err=True)
         if built.untranslated:
-            typer.echo(f"{lang}: warning: {built.untranslated} untranslated sentence(s) left in English", err=True)
+            typer.echo(f"{lang}: warning: {built.untranslated} untranslated sentence(s) left in English{which}",
+                       err=True)
+    note_missing_glossary(choice, "built")
 
 
 def compile_(
+    paths: PathsArg = None,
     locales: LocalesOpt = Path("locales"),
     to: Annotated[Optional[list[str]], typer.Option("--to", "-t", help="Only these languages.")] = None,
+    recursive: RecursiveOpt = False,
 ) -> None:
     """Write a .mo next to every catalog (fuzzy entries are left out, as gettext does).
 
@@ -75,18 +86,23 @@ def compile_(
     from ..errors import one_line
 
     targets = langs.expand_targets(to) if to else ()
-    for c in build_mod.compile_catalogs(locales, targets=targets):
+    for c in build_mod.compile_catalogs(locales, targets=targets, name=_names(paths, recursive)):
         typer.echo(one_line(f"{c.mo}{'' if c.written else ' (unchanged)'}"))
 
 
 def check(
-    file: Annotated[Optional[Path], typer.Argument(help="Only this article's catalogs.")] = None,
+    paths: PathsArg = None,
     to: Annotated[Optional[list[str]], typer.Option("--to", "-t", help="Only these languages.")] = None,
-    glossary: GlossaryOpt = Path("glossaries"),
+    glossary: GlossaryOpt = None,
+    no_glossary: NoGlossaryOpt = False,
     locales: LocalesOpt = Path("locales"),
     fmt: FormatOpt = "table",
     fix: Annotated[bool, typer.Option("--fix", help="Repair glossary terms in fuzzy entries (never approved ones).")
                ] = False,
+    recursive: RecursiveOpt = False,
+    sort: Annotated[str, typer.Option(
+        "--sort", help="catalog (default: catalog and entry order) or confidence (least confident machine "
+        "translations first).")] = "catalog",
 ) -> None:
     """Check translations: glossary terms, numbers and dates, fuzzy and untranslated entries, repeated words,
     length, punctuation. Exits 7 when a blocking (error) finding remains, to gate publishing. Names the
@@ -99,12 +115,16 @@ def check(
     from rich.table import Table
 
     from .. import langs, qa
-    from ..errors import ConflictFound, one_line
+    from ..errors import ConflictFound, UsageError, one_line
 
-    _format(fmt)
+    check_format(fmt)
+    if sort not in ("catalog", "confidence"):
+        raise UsageError(f"unknown sort {sort!r}; use catalog or confidence")
     targets = langs.expand_targets(to) if to else ()
-    findings, fixes = qa.run(locales, name=file.stem if file else None, targets=targets,
-                             glossary=_glossary(glossary), fix=fix)
+    gl, choice = load_glossary(glossary, no_glossary)
+    findings, fixes = qa.run(locales, name=_names(paths, recursive), targets=targets, glossary=gl, fix=fix)
+    if sort == "confidence":
+        findings = qa.sort_by_confidence(findings)
     counts = qa.summary(findings)
     if fmt == "json":
         typer.echo(json.dumps({"findings": [f.as_dict() for f in findings], "summary": counts,
@@ -115,51 +135,77 @@ def check(
         console = Console()
         if findings:
             table = Table()
-            for col in ("lang", "entry", "severity", "check", "message"):
+            for col in ("lang", "entry", "severity", "check", "message", "confidence"):
                 table.add_column(col)
             for f in findings:
-                table.add_row(f.lang, f.msgctxt, f.severity, f.code, f.message)
+                table.add_row(f.lang, f.entry, f.severity, f.code, f.message,
+                              "-" if f.confidence is None else f"{f.confidence:.2f}")
             console.print(table)
         for x in fixes:
             typer.echo(one_line(f"fixed {x.catalog} {x.msgctxt}: {'; '.join(x.notes)}"))   # msgctxt: a translator's
         typer.echo(f"{counts['error']} error(s), {counts['warning']} warning(s), {len(fixes)} fix(es)")
+    note_missing_glossary(choice, "checked")
     blocking = qa.blocking(findings)
     if blocking:
-        raise ConflictFound(f"{len(blocking)} blocking finding(s), first {blocking[0].lang} {blocking[0].msgctxt}: "
+        raise ConflictFound(f"{len(blocking)} blocking finding(s), first {blocking[0].lang} {blocking[0].entry}: "
                             f"{blocking[0].message}", hint="fix them in the catalogs, then run check again")
 
 
 def stats(
+    paths: PathsArg = None,
     locales: LocalesOpt = Path("locales"),
-    glossary: GlossaryOpt = Path("glossaries"),
+    glossary: GlossaryOpt = None,
+    no_glossary: NoGlossaryOpt = False,
     fmt: FormatOpt = "table",
     by_article: Annotated[bool, typer.Option("--by-article", help="One row per language and article.")] = False,
+    recursive: RecursiveOpt = False,
+    least_confident: Annotated[int, typer.Option(
+        "--least-confident", min=0, help="Also list the N unreviewed machine translations with the lowest "
+        "confidence: where to start post-editing.")] = 0,
 ) -> None:
     """Per language (or per article): segments, words, approved / fuzzy / untranslated, term success rate,
     open conflicts.
 
     Example:  toolkit stats --by-article --format json
     """
-    from .. import stats as stats_mod
+    from .. import locales as locales_mod, stats as stats_mod
+    from ..errors import one_line
 
-    _format(fmt)
-    rows = stats_mod.collect(locales, glossary=_glossary(glossary), by_article=by_article)
+    check_format(fmt)
+    gl, choice = load_glossary(glossary, no_glossary)
+    names = _names(paths, recursive)
+    rows = stats_mod.collect(locales, glossary=gl, by_article=by_article, name=names)
+    unsure = stats_mod.least_confident(locales_mod.catalogs(locales, name=names), least_confident) \
+        if least_confident else []
     if fmt == "json":
-        typer.echo(json.dumps([r.as_dict() for r in rows], ensure_ascii=False, indent=2))
+        data = [r.as_dict() for r in rows]
+        if least_confident:   # the plain list stays the shape without the option
+            data = {"languages": data, "least_confident": [u.as_dict() for u in unsure]}
+        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        note_missing_glossary(choice, "counted")
         return
     from rich.console import Console
     from rich.table import Table
 
     table = Table(title=str(locales))
     for col in ("lang", *(("article",) if by_article else ()), "segments", "words", "approved", "fuzzy",
-                "untranslated", "terms ok", "conflicts"):
+                "untranslated", "terms ok", "conflicts", "confidence"):
         table.add_column(col)
     for r in rows:
         rate = f"{r.term_rate}% ({r.terms_ok}/{r.terms_total})" if r.term_rate is not None else "-"
         table.add_row(r.lang, *((r.article,) if by_article else ()), str(r.segments), str(r.words), f"{r.approved} ({r.percent(r.approved)}%)",
                       f"{r.fuzzy} ({r.percent(r.fuzzy)}%)", f"{r.untranslated} ({r.percent(r.untranslated)}%)",
-                      rate, str(r.conflicts))
+                      rate, str(r.conflicts), "-" if r.confidence is None else f"{r.confidence:.2f}")
     Console().print(table)
+    if unsure:
+        least = Table(title=f"least confident: {len(unsure)} unreviewed machine translation(s)")
+        for col in ("confidence", "lang", "where", "source"):
+            least.add_column(col)
+        for u in unsure:
+            least.add_row(f"{u.confidence.value:.2f}", u.lang, one_line(f"{u.catalog}:{u.line} {u.position}"),
+                          one_line(u.source))
+        Console().print(least)
+    note_missing_glossary(choice, "counted")
 
 
 def register(app: typer.Typer) -> None:

@@ -7,20 +7,29 @@ from typing import Annotated, Optional
 
 import typer
 
+from .options import FormatOpt, check_format
+
 app = typer.Typer(no_args_is_help=True, rich_markup_mode=None,
                   help="Review and exchange the terminology glossaries (glossaries/*.tsv).\n\n"
                        "Example:  toolkit glossary conflicts --format json")
 
-GlossaryOpt = Annotated[Path, typer.Option("--glossary", "-g", help="Glossary directory or file.")]
-FormatOpt = Annotated[str, typer.Option("--format", help="table or json.")]
+GlossaryOpt = Annotated[Optional[Path], typer.Option("--glossary", "-g", help="Glossary directory or file "
+                                                     "(default: glossaries/).")]
 
 
-def _format(fmt: str) -> str:
-    from ..errors import UsageError
+def _required(named: Path | None) -> Path:
+    """The glossary these commands work on: it must exist (the one rule, `glossary.choose`, with required)."""
+    from .. import glossary as glossary_mod
 
-    if fmt not in ("table", "json"):
-        raise UsageError(f"unknown format {fmt!r}; use table or json")
-    return fmt
+    return glossary_mod.choose(named, required=True).path
+
+
+def _written(text: str, out: Path | None, what: str) -> None:
+    """The file's text on stdout when there is no --out (the library wrote it otherwise): say what went where."""
+    if out is None:
+        typer.echo(text, nl=False)
+    else:
+        typer.echo(f"{out}: {what}", err=True)
 
 
 def _report(findings: list, fmt: str, title: str) -> None:
@@ -76,7 +85,7 @@ def _print_findings(findings: list, title: str) -> None:
 
 @app.command()
 def check(
-    glossary: GlossaryOpt = Path("glossaries"),
+    glossary: GlossaryOpt = None,
     fmt: FormatOpt = "table",
 ) -> None:
     """Lint the glossary files: conflicting targets, overlaps, preferred-vs-forbidden, shared targets,
@@ -86,13 +95,14 @@ def check(
     """
     from .. import glossary as glossary_mod
 
-    _format(fmt)
-    _report(glossary_mod.lint(glossary), fmt, f"glossary check {glossary}")
+    check_format(fmt)
+    path = _required(glossary)
+    _report(glossary_mod.lint(path), fmt, f"glossary check {path}")
 
 
 @app.command()
 def conflicts(
-    glossary: GlossaryOpt = Path("glossaries"),
+    glossary: GlossaryOpt = None,
     locales: Annotated[Path, typer.Option("--locales", "-l", help="Catalogs to check against the glossary.")]
     = Path("locales"),
     fmt: FormatOpt = "table",
@@ -104,13 +114,14 @@ def conflicts(
 
     Example:  toolkit glossary conflicts --locales locales --format json
     """
-    from .. import glossary as glossary_mod, terms
+    from .. import glossary as glossary_mod, qa
 
-    _format(fmt)
-    findings = glossary_mod.lint(glossary)
-    loaded = glossary_mod.load(glossary)
+    check_format(fmt)
+    path = _required(glossary)
+    findings = glossary_mod.lint(path)
+    loaded = glossary_mod.load(path)
     findings += glossary_mod.contested(loaded.concepts)
-    findings += terms.catalog_findings(loaded, locales)
+    findings += qa.glossary_conflicts(loaded, locales)
     _report(findings, fmt, "glossary conflicts")
 
 
@@ -146,43 +157,35 @@ def import_tbx(
 
     Example:  toolkit glossary import termbase.tbx --out glossaries/50-termbase.tsv
     """
-    from .. import glossary as glossary_mod, tbx
-
-    from .. import fsutil
+    from .. import fsutil, glossary as glossary_mod
+    from ..glossary import tbx
 
     out = None if out == Path("-") else out
     concepts = tbx.read(file)
     if out is not None:
         fsutil.refuse_overwriting(out, [("the TBX file being imported", [file])])
     text = glossary_mod.write_tsv(concepts, out, ("ru", "az", "hy"))
-    if out is None:
-        typer.echo(text, nl=False)
-    else:
-        typer.echo(f"{out}: {len(concepts)} concepts", err=True)
+    _written(text, out, f"{len(concepts)} concepts")
 
 
 @app.command("export")
 def export_tbx(
-    glossary: GlossaryOpt = Path("glossaries"),
+    glossary: GlossaryOpt = None,
     out: Annotated[Optional[Path], typer.Option("--out", "-o", help="TBX file to write (default or '-': stdout).")] = None,
 ) -> None:
     """Write the layered glossary as TBX-Basic (TBX v3), with administrativeStatus for every term.
 
     Example:  toolkit glossary export --glossary glossaries/ --out names.tbx
     """
-    from .. import glossary as glossary_mod, tbx
-
-    from .. import fsutil
+    from .. import fsutil, glossary as glossary_mod
+    from ..glossary import tbx
 
     out = None if out == Path("-") else out
-    loaded = glossary_mod.load(glossary)
+    loaded = glossary_mod.load(_required(glossary))
     if out is not None:
         fsutil.refuse_overwriting(out, [("a glossary file being exported", loaded.files)])
     text = tbx.write(loaded.concepts, out)
-    if out is None:
-        typer.echo(text, nl=False)
-    else:
-        typer.echo(f"{out}: {len(loaded)} concepts", err=True)
+    _written(text, out, f"{len(loaded)} concepts")
 
 
 @app.command()
@@ -202,7 +205,7 @@ def seed(
     from .. import glossary as glossary_mod, langs
     from ..errors import UsageError
 
-    _format(fmt)
+    check_format(fmt)
     if not from_cldr:
         raise UsageError("say where to seed from: --from-cldr")
     targets = langs.expand_targets(to)
@@ -215,7 +218,4 @@ def seed(
         return
     out = None if out == Path("-") else out
     text = glossary_mod.write_tsv(concepts, out, targets)
-    if out is None:
-        typer.echo(text, nl=False)
-    else:
-        typer.echo(f"{out}: {len(concepts)} proposed concepts", err=True)
+    _written(text, out, f"{len(concepts)} proposed concepts")

@@ -7,6 +7,8 @@ from typing import Annotated, Optional
 
 import typer
 
+from .options import FormatOpt, check_format
+
 app = typer.Typer(no_args_is_help=True, rich_markup_mode=None,
                   help="Manage offline translation models (Argos packages, CTranslate2, OPUS-MT).\n\n"
                        "Example:  toolkit models install ru")
@@ -21,7 +23,7 @@ def _size(n: int) -> str:
 
 @app.command("list")
 def list_models(
-    fmt: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+    fmt: FormatOpt = "table",
     models_dir: ModelsDirOpt = None,
 ) -> None:
     """Show the installed models: language pair, name, version, kind, licence (or where to find it), size,
@@ -33,10 +35,8 @@ def list_models(
     from rich.table import Table
 
     from .. import models
-    from ..errors import UsageError
 
-    if fmt not in ("table", "json"):
-        raise UsageError(f"unknown format {fmt!r}; use table or json")
+    check_format(fmt)
     installed = models.list_installed(models_dir)
     if fmt == "json":
         rows = [{"source": m.source, "target": m.target, "name": m.name, "version": m.version, "kind": m.kind,

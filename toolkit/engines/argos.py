@@ -6,9 +6,10 @@ decoding that keeps underscores (Argos turns every `_` into a space).
 """
 from __future__ import annotations
 
+import math
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -135,8 +136,9 @@ class ArgosEngine:
         model = self._load(target).model
         return f"{model.kind} {model.label} ({self.compute_type})"
 
-    def translate_batch(self, sources: Sequence[str], target: str, *,
-                        num_hypotheses: int = 1) -> list[list[Hypothesis]]:
+    def translate_batch(self, sources: Sequence[str], target: str, *, num_hypotheses: int = 1,
+                        progress: Callable[[int], None] | None = None) -> list[list[Hypothesis]]:
+        """`progress(n)`, if given, hears how many of `sources` are done as sub-batches finish."""
         if num_hypotheses < 1:
             raise UsageError(f"num_hypotheses must be at least 1, not {num_hypotheses}")
         results: list[list[Hypothesis]] = [[Hypothesis("", 0.0)] for _ in sources]
@@ -160,16 +162,44 @@ class ArgosEngine:
             length_penalty=self.length_penalty, replace_unknowns=True, return_scores=True,
             max_decoding_length=max_len + (1 if prefix else 0),
             min_decoding_length=(self.min_decoding_length + (1 if prefix else 0)) if self.min_decoding_length else 1,
+            **({"asynchronous": True} if progress else {}),
         )
+        if progress:
+            # The same decoding, one future per source: sub-batches finish in the sorted order, so waiting on
+            # them in order reports progress without splitting the batch (which would idle a core per split).
+            skipped = len(sources) - len(todo)
+            waited = []
+            for k, future in enumerate(outputs, 1):
+                waited.append(future.result())
+                if k % self.max_batch_size == 0 or k == len(outputs):
+                    progress(skipped + k)
+            outputs = waited
         for i, out in zip(todo, outputs, strict=True):
             hyps = []
             for tokens, score in zip(out.hypotheses, out.scores, strict=True):
-                if prefix and tokens and tokens[0] == prefix:
-                    tokens = tokens[1:]
-                hyps.append(Hypothesis(tok.decode(tokens), float(score)))
+                forced = 1 if prefix and tokens and tokens[0] == prefix else 0
+                logprob, length = self._log_probability(float(score), len(tokens), forced, max_len)
+                tokens = tokens[forced:]
+                hyps.append(Hypothesis(tok.decode(tokens), float(score), logprob, length))
             hyps.sort(key=lambda h: h.score, reverse=True)
             results[i] = hyps
         return results
+
+    def _log_probability(self, score: float, returned: int, forced: int,
+                         max_len: int) -> tuple[float | None, int | None]:
+        """The hypothesis's total log-probability and the number of tokens it covers, from CTranslate2's score.
+
+        CTranslate2 (src/decoding.cc, finalize_hypothesis_score) returns the cumulative log-probability of the
+        decoded tokens divided by length ** length_penalty. In CTranslate2 4 that length counts the returned
+        tokens (a target prefix included, forced at log-probability 0) and the end token, which is not returned
+        but is decoded, and scored, unless decoding stopped at the length limit. Undo the division.
+        tests/test_confidence.py checks the result against `score_batch` on a generated model.
+        """
+        if not returned or not math.isfinite(score):
+            return None, None
+        generated = returned - forced
+        ended = 1 if generated < max_len else 0
+        return score * (returned + ended) ** self.length_penalty, generated + ended
 
     def _load(self, target: str) -> _Loaded:
         if target in self._loaded:

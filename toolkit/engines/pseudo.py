@@ -7,7 +7,7 @@ enforcement included, can be exercised and reviewed without any model installed.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from . import Hypothesis
 
@@ -30,8 +30,8 @@ class PseudoEngine:
     def identity(self, target: str) -> str:
         return f"pseudo 1 (expansion {self.expansion:.0%})"
 
-    def translate_batch(self, sources: Sequence[str], target: str, *,
-                        num_hypotheses: int = 1) -> list[list[Hypothesis]]:
+    def translate_batch(self, sources: Sequence[str], target: str, *, num_hypotheses: int = 1,
+                        progress: Callable[[int], None] | None = None) -> list[list[Hypothesis]]:
         out = []
         for src in sources:
             text = self.pseudo(src, target)
@@ -39,6 +39,8 @@ class PseudoEngine:
             for k in range(1, num_hypotheses):
                 hyps.append(Hypothesis(f"{text} ~{k}", -float(k)))
             out.append(hyps)
+        if progress:
+            progress(len(sources))
         return out
 
     def pseudo(self, text: str, target: str) -> str:

@@ -175,9 +175,9 @@ def _seen(settings: Settings) -> str:
 
 
 def _stats(settings: Settings) -> list:
-    from .. import catalog, glossary, stats
+    from .. import glossary, locales, stats
 
-    if not catalog.catalogs(settings.locales):
+    if not locales.catalogs(settings.locales, missing_ok=True):
         return []
     return stats.collect(settings.locales, glossary=glossary.load(list(settings.glossary)))
 

@@ -1,7 +1,7 @@
 """What the review page shows: one card per glossary finding, with the evidence a reviewer decides on.
 
 The findings come from the glossary lint itself (`glossary.lint`, `glossary.contested`,
-`terms.catalog_findings`: the same ones `toolkit glossary conflicts` prints); this module only gathers,
+`qa.glossary_conflicts`: the same ones `toolkit glossary conflicts` prints); this module only gathers,
 for each, the concepts and rows involved, CLDR's name, how often each competing form occurs in the
 catalogs (machine drafts vs approved), example segments, and which decisions make sense.
 """
@@ -15,6 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .. import glossary
+from ..catalog import label   # how every report names an entry: its position, else msgctxt
 from ..glossary import Concept
 
 CATALOG_CODE = "catalog-term"
@@ -114,22 +115,13 @@ def readable(message: str, places: Sequence[tuple[str, int]]) -> str:
     return message
 
 
-def label(e) -> str:
-    """How an entry is named on the page: its position ("b3.s1"), else its msgctxt."""
-    from ..catalog import position
-
-    return position(e) or e.msgctxt or ""
-
-
 def read_catalogs(locales: Path) -> tuple[list[Segment], list[tuple[str, str, str]]]:
     """Active entries of every catalog (and of the templates, for source examples) under `locales`."""
-    from .. import catalog, pofile
+    from .. import locales as locales_mod, pofile
 
     segments: list[Segment] = []
     seen: list[tuple[str, str, str]] = []
-    if not Path(locales).is_dir():
-        return segments, seen
-    for lang, path in catalog.catalogs(Path(locales)):
+    for lang, path in locales_mod.catalogs(locales, missing_ok=True):
         snap = pofile.snapshot(path, lang=lang)
         seen.append((lang, str(path), snap.sha256))
         for e in snap.po:
@@ -170,13 +162,11 @@ def build(glossary_paths: Sequence[str | Path], locales: Path, *, evidence: bool
 
 def broken_entries(loaded: glossary.Glossary, locales: Path, segments: Sequence[Segment]) -> list[Segment]:
     """Approved catalog entries whose translation breaks the glossary (as `glossary conflicts` reports them)."""
-    from .. import terms
+    from .. import qa
 
-    if not Path(locales).is_dir():
-        return []
     keyed = {(s.path, s.line): s for s in segments}
     broken = []
-    for f in terms.catalog_findings(loaded, locales):
+    for f in qa.glossary_conflicts(loaded, locales):
         if f.code == CATALOG_CODE and f.is_blocking:
             broken += [keyed[place] for place in f.places if place in keyed]
     return list(dict.fromkeys(broken))
@@ -210,20 +200,20 @@ def _forms(concepts: Sequence[Concept], lang: str) -> list[tuple[str, str, str]]
     out: dict[str, tuple[str, str, str]] = {}
     for c in concepts:
         for t in c.terms_for(lang):
-            out.setdefault(glossary.fold(t.text), (t.text, t.status, c.id))
+            out.setdefault(glossary.match_key(t.text), (t.text, t.status, c.id))
     return list(out.values())
 
 
 def _matches(concept: Concept, source: str) -> list[glossary.TermHit]:
     folded = _folded(source)
-    if not any(glossary.fold(t.text) in folded for t in concept.terms_for("en") if t.status != "forbidden"):
+    if not any(glossary.match_key(t.text) in folded for t in concept.terms_for("en") if t.status != "forbidden"):
         return []              # the cheap test first: most segments name none of the card's concepts
     return _matcher(concept).match(source)
 
 
 @lru_cache(maxsize=4096)
 def _folded(text: str) -> str:
-    return glossary.fold(text)
+    return glossary.match_key(text)
 
 
 @lru_cache(maxsize=1024)
@@ -393,7 +383,7 @@ def _actions(f, concepts: Sequence[Concept]) -> list[Action]:
         c = concepts[0]
         cell = glossary.format_cell(c.terms_for(lang)) if lang in c.languages else f.term
         out.append(Action("fill", f"Correct the {lang} cell", at(c), lang, ask="text", value=cell))
-    elif code == "untranslated":
+    elif code == "target-is-english":
         c = concepts[0]
         out.append(Action("fill", f"Give a {lang} term", at(c), lang, ask="text", value=""))
         out.append(keep)

@@ -51,8 +51,8 @@ def other_path(d: Decision) -> Path:
 
 def change_status(terms: list[Term], form: str, action: str, where: str, lang: str) -> list[Term]:
     form = " ".join(unicodedata.normalize("NFC", form).split())
-    key = glossary.fold(form)
-    found = next((t for t in terms if glossary.fold(t.text) == key), None)
+    key = glossary.match_key(form)
+    found = next((t for t in terms if glossary.match_key(t.text) == key), None)
     rest = [t for t in terms if t is not found]
     text = found.text if found else form
     if action == "prefer":
@@ -76,11 +76,11 @@ def change_status(terms: list[Term], form: str, action: str, where: str, lang: s
 def merge_terms(keep: Sequence[Term], other: Sequence[Term]) -> list[Term]:
     """The kept concept's terms, then the other's as admitted (forbidden stays forbidden) unless already there."""
     out = list(keep)
-    seen = {glossary.fold(t.text) for t in keep}
+    seen = {glossary.match_key(t.text) for t in keep}
     for t in other:
-        if glossary.fold(t.text) in seen:
+        if glossary.match_key(t.text) in seen:
             continue
-        seen.add(glossary.fold(t.text))
+        seen.add(glossary.match_key(t.text))
         status = "forbidden" if t.status == "forbidden" else "admitted" if out else "preferred"
         out.append(Term(t.text, status))
     return out

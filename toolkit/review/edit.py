@@ -110,7 +110,7 @@ def _merge_sources(decisions: Sequence[Decision]) -> dict[tuple[str, str], dict[
             continue
         path = decision.other_path(d)
         if path.suffix.lower() == ".tbx":
-            from .. import tbx
+            from ..glossary import tbx
 
             concept = next((c for c in tbx.read(path) if c.id == d.other), None)
             cells = None if concept is None else {

@@ -16,7 +16,7 @@ from xml.parsers import expat
 from .. import glossary
 from ..errors import GlossaryError
 from ..glossary import Term
-from ..tbx import STATUS_TO_TBX, TBX_TO_STATUS, XML_LANG
+from ..glossary.tbx import STATUS_TO_TBX, TBX_TO_STATUS, XML_LANG
 from .decision import KEEP_APART, add_note, change_status, describe, merge_terms, one_line, other_path, why
 
 _ENTRY = ("conceptEntry", "termEntry")
@@ -139,7 +139,7 @@ def _terms(entry: ET.Element, lang: str) -> tuple[Term, ...]:
     sec = _lang_sec(entry, lang)
     if sec is None:
         return ()
-    from ..tbx import _order
+    from ..glossary.tbx import _order
 
     found = []
     for ts in _children(sec, _TERM):
@@ -164,11 +164,11 @@ def _set_terms(entry: ET.Element, lang: str, terms: Sequence[Term]) -> None:
     for ts in _children(sec, _TERM):
         term = next((t for t in ts.iter() if _local(t.tag) == "term"), None)
         if term is not None:
-            by_text[glossary.fold(" ".join("".join(term.itertext()).split()))] = ts
+            by_text[glossary.match_key(" ".join("".join(term.itertext()).split()))] = ts
     # In a cell, order is status (the first accepted form is preferred); in TBX each term says its own.
     terms = glossary.parse_cell(glossary.format_cell(terms)) if terms else ()
     for t in terms:
-        ts = by_text.get(glossary.fold(t.text))
+        ts = by_text.get(glossary.match_key(t.text))
         if ts is None:
             ts = _new_term_sec(sec, t.text)
         status = _status_el(ts)

@@ -17,8 +17,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from xml.parsers import expat
 
-from .errors import GlossaryError
-from .glossary import _LANG_COLUMN, Concept, Term, _canonical_language
+from ..errors import GlossaryError
+from .model import CONTROL_CHARS, MAX_BYTES, Concept, Term, canonical_language
 
 STATUS_TO_TBX = {"preferred": "preferredTerm-admn-sts", "admitted": "admittedTerm-admn-sts",
                  "forbidden": "deprecatedTerm-admn-sts"}
@@ -100,8 +100,7 @@ def _text(el: ET.Element) -> str:
 def read(path: str | Path) -> list[Concept]:
     path = Path(path)
     try:
-        from . import fsutil
-        from .glossary import MAX_BYTES
+        from .. import fsutil
 
         data = fsutil.read_regular(path, limit=MAX_BYTES, what="a TBX file", error=GlossaryError)
     except OSError as exc:
@@ -126,7 +125,7 @@ def read(path: str | Path) -> list[Concept]:
             if not lang:
                 raise GlossaryError("a language section without xml:lang", path=path, line=lines.get(id(lang_el)))
             code = lang.replace("_", "-").split("-")[0].lower()
-            canonical = _canonical_language(code) if _LANG_COLUMN.match(code) else None
+            canonical = canonical_language(code)
             if canonical is None:     # it would become a TSV column that the glossary reader refuses
                 raise GlossaryError(f"xml:lang {lang!r} is not a language code", path=path,
                                     line=lines.get(id(lang_el)), hint="use an ISO 639 code such as en, ru, az, hy")
@@ -175,11 +174,10 @@ def write(concepts: Sequence[Concept], path: str | Path | None = None) -> str:
     desc = ET.SubElement(ET.SubElement(header, f"{{{TBX_NS}}}fileDesc"), f"{{{TBX_NS}}}sourceDesc")
     ET.SubElement(desc, f"{{{TBX_NS}}}p").text = "Exported by toolkit glossary export"
     body = ET.SubElement(ET.SubElement(root, f"{{{TBX_NS}}}text"), f"{{{TBX_NS}}}body")
-    from .glossary import _CONTROL
 
     for c in concepts:
         for text in (c.id, c.kind, c.note, *(t.text for _, terms in c.terms for t in terms)):
-            bad = _CONTROL.search(text)
+            bad = CONTROL_CHARS.search(text)
             if bad:      # XML 1.0 cannot hold it at all (not even as &#0;): our own import would refuse the file
                 raise GlossaryError(f"concept {c.id!r} holds the control character U+{ord(bad.group()):04X}, which "
                                     "TBX (XML) cannot hold", path=c.path or None, line=c.line or None,
@@ -198,7 +196,7 @@ def write(concepts: Sequence[Concept], path: str | Path | None = None) -> str:
     ET.indent(root)
     text = '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
     if path is not None:
-        from . import fsutil
+        from .. import fsutil
 
         fsutil.atomic_write(Path(path), text.encode("utf-8"))
     return text

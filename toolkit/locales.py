@@ -1,0 +1,27 @@
+"""The locales folder: where a document's catalogs live, and the one walk over them."""
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from pathlib import Path
+
+from .errors import CatalogError
+
+
+def catalogs(locales: str | Path, *, name: str | Collection[str] | None = None, targets: Sequence[str] = (),
+             missing_ok: bool = False) -> list[tuple[str, Path]]:
+    """(lang, path) of every catalog under `locales`, sorted; optionally some documents (one name, or the names
+    of a run's articles) and some languages.
+
+    The one walk over a locales folder (check, stats, compile, glossary conflicts): read each catalog with
+    `pofile.read`. Finding none is an error unless `missing_ok`.
+    """
+    names = {name} if isinstance(name, str) else set(name) if name is not None else None
+    found = []
+    for path in sorted(Path(locales).glob("*/LC_MESSAGES/*.po")):
+        lang = path.parent.parent.name
+        if (names is None or path.stem in names) and (not targets or lang in targets):
+            found.append((lang, path))
+    if not found and not missing_ok:
+        what = f"no catalogs for {', '.join(map(repr, sorted(names)))}" if names else "no catalogs"
+        raise CatalogError(f"{what} under {locales}", path=locales, hint="run `toolkit translate FILE --to LANG` first")
+    return found
