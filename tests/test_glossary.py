@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import re
-import time
 import unicodedata
 from pathlib import Path
 
@@ -86,6 +85,9 @@ def test_hits_never_overlap_and_are_in_order(parts):
 
 
 def test_matching_is_linear_on_a_large_glossary():
+    # Counted, not timed (timings flake on a loaded machine; bench/large.py measures the speed): each
+    # token costs at most one index look-up per word of the longest term starting with it, whatever
+    # the glossary's size.
     import random
 
     rng = random.Random(0)
@@ -96,16 +98,19 @@ def test_matching_is_linear_on_a_large_glossary():
 
     big = Glossary([concept(f"c{i}", " ".join(word() for _ in range(rng.randint(1, 3)))) for i in range(20_000)])
     sentences = [" ".join(word() if rng.random() < .3 else "the" for _ in range(25)) for _ in range(2_000)]
-    start = time.perf_counter()
-    for s in sentences[:500]:
-        big.match(s)
-    small = time.perf_counter() - start
-    start = time.perf_counter()
-    for s in sentences:
-        big.match(s)
-    full = time.perf_counter() - start
-    assert full < 4 * small * 1.5 + 0.2       # 4× the sentences, about 4× the time
-    assert full < 3.0
+
+    class Counting(dict):
+        lookups = 0
+
+        def get(self, key, default=None):
+            Counting.lookups += 1
+            return super().get(key, default)
+
+    big._index = Counting(big._index)
+    hits = sum(len(big.match(s)) for s in sentences)
+    n_tokens = sum(len(s.split()) for s in sentences)
+    assert hits > 0
+    assert Counting.lookups <= 3 * n_tokens      # terms have at most 3 words
 
 
 # -- loading ----------------------------------------------------------------------------------------
