@@ -92,23 +92,14 @@ def main() -> None:
         args.articles, args.tokens = 10, 16
     size = args.size or ("tiny" if args.quick else "base")
 
+    import _setup
     from corpus_articles import write
 
     with tempfile.TemporaryDirectory(prefix="toolkit-corpus-") as tmp:
         work = Path(tmp)
-        env = dict(os.environ, TOOLKIT_MODELS_DIR=str(work / "models"), XDG_DATA_HOME=str(work / "xdg"),
-                   XDG_CACHE_HOME=str(work / "xdg-cache"), XDG_CONFIG_HOME=str(work / "xdg-config"),
-                   ARGOS_PACKAGES_DIR=str(work / "models"), TOOLKIT_CACHE_DIR=str(work / "tm"),
-                   PYTHONPATH=str(ROOT))
-        os.environ.update(env)
-        from toolkit import document, models
-        from toolkit.modelgen import build_argos_package
-
-        start = time.perf_counter()
-        pkg = build_argos_package(work / "translate-en_ru.argosmodel", size=size, target="ru", seed=0)
-        models.install_package(pkg)
-        print(f"model: {size} ({pkg.stat().st_size / 1e6:.1f} MB .argosmodel), built and installed in "
-              f"{time.perf_counter() - start:.1f} s")
+        env = _setup.isolate(work, PYTHONPATH=str(ROOT))
+        from toolkit import document
+        _setup.install_generated_model(work, size)
         paths = write(work / "day", count=args.articles)
         counts = [len(document.read(p).segments) for p in paths]
         print(f"articles: {len(paths)}, {sum(counts)} sentences ({min(counts)} to {max(counts)} per article)")

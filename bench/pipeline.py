@@ -35,6 +35,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "seeds" / "karabakh-mining.txt"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import _setup  # noqa: E402  (bench/ beside this script)
 
 
 def child(args: argparse.Namespace) -> dict:
@@ -209,18 +212,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="toolkit-bench-") as tmp:
         work = Path(tmp)
         args.work = str(work)
-        env = dict(os.environ, TOOLKIT_MODELS_DIR=str(work / "models"), XDG_DATA_HOME=str(work / "xdg"),
-                   XDG_CACHE_HOME=str(work / "xdg-cache"), XDG_CONFIG_HOME=str(work / "xdg-config"),
-                   ARGOS_PACKAGES_DIR=str(work / "models"), TOOLKIT_CACHE_DIR=str(work / "tm"))
-        os.environ.update(env)
-        from toolkit import models
-        from toolkit.modelgen import build_argos_package
-
-        start = time.perf_counter()
-        pkg = build_argos_package(work / "translate-en_ru.argosmodel", size=size, target="ru", seed=0)
-        models.install_package(pkg)
-        print(f"model: {size} ({pkg.stat().st_size / 1e6:.1f} MB .argosmodel), built and installed in "
-              f"{time.perf_counter() - start:.1f} s")
+        env = _setup.isolate(work)
+        _setup.install_generated_model(work, size)
         text = SEED.read_text(encoding="utf-8")
         per_copy = 20
         copies = max(1, round(args.sentences / per_copy))

@@ -79,6 +79,26 @@ def recorder() -> ScriptedEngine:
     return ScriptedEngine(lambda source, target: f"RU {source}", name="recorder")
 
 
+def test_a_weak_engine_that_misses_terms_still_settles(seed_article: Path, tmp_path: Path):
+    """Entries whose machine text misses glossary terms (what a small model writes) are fuzzy with
+    `check:` notes; a no-change run must not send them again (that repeats the same output and makes
+    every run cost a translation), while a glossary change to one of their terms does."""
+    gdir = tmp_path / "glossaries"
+    shutil.copytree(ROOT / "glossaries", gdir)
+    run(seed_article, tmp_path / "loc", recorder(), glossary_dir=gdir)
+    po = (tmp_path / "loc" / "ru" / "LC_MESSAGES" / "karabakh-mining.po").read_text()
+    assert "#. check: " in po
+    engine = recorder()
+    report = run(seed_article, tmp_path / "loc", engine, glossary_dir=gdir)
+    assert engine.calls == [] and not report.languages[0].written
+
+    names = gdir / "names.tsv"
+    names.write_text(names.read_text().replace("Москва", "Москва-сити"))
+    engine = recorder()
+    run(seed_article, tmp_path / "loc", engine, glossary_dir=gdir)
+    assert engine.sent == 1 and "Moscow" in engine.calls[0][0]
+
+
 def test_a_real_engine_replaces_untouched_pseudo_translations_only(seed_article: Path, tmp_path: Path):
     """A first look with --engine pseudo must not leave `[ru: …]` text in place when real MT runs later;
     what a translator touched stays."""

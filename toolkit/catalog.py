@@ -58,6 +58,7 @@ MAX_PAIRS = 250_000
 POSITION_NOTE = "segment "
 GLOSSARY_NOTE = "glossary: "
 MACHINE_NOTE = "machine translation: "
+CHECK_NOTE = "check: "             # a term problem enforcement could not solve: the entry stays fuzzy
 SUGGESTION_NOTE = "new machine suggestion: "
 REPEAT_CONTEXT = "occurrence {n}"
 #: Notes that stay on an approved entry; every other `#.` line served the first review only.
@@ -564,7 +565,7 @@ def _one_line(text: str) -> str:
 
 def _machine_comment(seg: Segment, tr: Translation) -> str:
     return "\n".join([_position_note(seg), f"{MACHINE_NOTE}{tr.engine} [{_digest(tr.text)}]", *map(_one_line, tr.notes),
-                      *(f"check: {_one_line(p)}" for p in tr.problems)])
+                      *(f"{CHECK_NOTE}{_one_line(p)}" for p in tr.problems)])
 
 
 def _machine(doc: Document, seg: Segment, key: tuple[str | None, str], tr: Translation) -> polib.POEntry:

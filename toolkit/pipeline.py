@@ -1,6 +1,7 @@
 """From an article to review-ready catalogs: segment, match terms, translate, enforce, merge, write."""
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -197,6 +198,10 @@ def _snapshot(path: Path, lang: str):
     return pofile.snapshot(path, lang=lang) if path.exists() else None
 
 
+#: " at 3–13" in a term problem: offsets shift with unrelated repairs, the problem is the same
+_SPAN = re.compile(r" at \d+–\d+")
+
+
 def _stale_machine_entries(matches, glossary: Glossary | None, lang: str) -> set[str]:
     """Fuzzy machine entries that the current glossary contradicts (it changed since they were made):
     they go back through the engine and term enforcement. Approved ones are only reported."""
@@ -204,10 +209,19 @@ def _stale_machine_entries(matches, glossary: Glossary | None, lang: str) -> set
         return set()
     from . import qa
 
+    def contradicted(entry) -> bool:
+        # A problem the entry's `check:` notes already record was there when it was made (a weak engine
+        # missed the term, under this same glossary): sending it again would only repeat the same output,
+        # and a no-change run would never be free. Only a problem the notes do not know is the
+        # glossary's change.
+        known = [_SPAN.sub("", line.removeprefix(catalog.CHECK_NOTE)) for line in entry.comment.split("\n")
+                 if line.startswith(catalog.CHECK_NOTE)]
+        return any(not any(note.startswith(_SPAN.sub("", f.message)) for note in known)  # notes may add a hint
+                   for f in qa.term_findings(entry.msgid, entry.msgstr, glossary, lang, approved=False,
+                                             translator_comment=entry.tcomment))
+
     return {seg_id for seg_id, m in matches.items()
-            if m.kind in ("kept", "moved") and catalog.is_machine(m.old)
-            and qa.term_findings(m.old.msgid, m.old.msgstr, glossary, lang, approved=False,
-                                 translator_comment=m.old.tcomment)}
+            if m.kind in ("kept", "moved") and catalog.is_machine(m.old) and contradicted(m.old)}
 
 
 def _conflict_annotator(glossary: Glossary | None, lang: str):
