@@ -40,6 +40,19 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import _setup  # noqa: E402  (bench/ beside this script)
 
 
+def distinct_copies(sentences: int) -> str:
+    """The seed article repeated to about `sentences` sentences, every sentence made distinct ("Report 7:
+    …"): the pipeline sends a recurring sentence to the engine once, so plain copies would measure 20."""
+    from toolkit import document
+
+    seed = document.read(SEED)
+    per_copy = len(seed.segments)
+    copies = max(1, round(sentences / per_copy))
+    return "\n\n".join("\n".join(" ".join(f"Report {n}: {s.text}" for s in block.segments)
+                                  for block in seed.blocks)
+                        for n in range(1, copies + 1)) + "\n"
+
+
 def child(args: argparse.Namespace) -> dict:
     """One contender, in this process; prints a JSON line."""
     work = Path(args.work)
@@ -214,10 +227,7 @@ def main() -> None:
         args.work = str(work)
         env = _setup.isolate(work)
         _setup.install_generated_model(work, size)
-        text = SEED.read_text(encoding="utf-8")
-        per_copy = 20
-        copies = max(1, round(args.sentences / per_copy))
-        (work / "article.txt").write_text("\n\n".join([text] * copies) + "\n", encoding="utf-8")
+        (work / "article.txt").write_text(distinct_copies(args.sentences), encoding="utf-8")
 
         sweep = run_child("sweep", args, env)
         results: dict[str, dict] = {}
