@@ -1,4 +1,4 @@
-"""Cost of the term step per 1,000 segments, with and without the name-variant search (toolkit.variants).
+"""Cost of the term step per 1,000 segments, with and without the name-variant search (toolkit.terms.variants).
 
 The seed article's segments are repeated to 1,000 and given 4 hypotheses each, of two kinds: "good"
 (every glossary term present, as the pseudo engine writes them: the search never runs) and "garbled"
@@ -20,7 +20,8 @@ import time
 from pathlib import Path
 from unittest import mock
 
-from toolkit import glossary as glossary_mod, pipeline, terms, variants
+from toolkit import glossary as glossary_mod, pipeline, terms
+from toolkit.terms import variants
 from toolkit.engines import Hypothesis
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 from hypothesis import given, strategies as st
 
-from toolkit import document, glossary as glossary_mod, morph, pipeline, terms
+from toolkit import document, glossary as glossary_mod, pipeline, terms
+from toolkit.terms import morph
 from toolkit.engines import Hypothesis
 from toolkit.engines.pseudo import PseudoEngine
 from toolkit.engines.scripted import ScriptedEngine
@@ -161,7 +162,7 @@ def test_pseudo_pipeline_holds_every_term_of_the_seed_article(seed_article: Path
 @given(st.text(alphabet=st.sampled_from(list("aAIİıiЁёЕе’‘ʼ`'ÇçŞşƏəևԵեՒւ ßẞǅ\u0307-")) | st.characters(), max_size=40),
        st.sampled_from(["ru", "az", "hy", "en"]))
 def test_fast_folding_equals_the_per_character_definition(text: str, lang: str):
-    from toolkit import morph
+    from toolkit.terms import morph
 
     folded, index = morph.fold_map(text, lang)
     slow_folded, slow_index = morph._fold_map_slow(text, lang)

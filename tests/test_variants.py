@@ -11,7 +11,8 @@ import pytest
 from hypothesis import given, settings, strategies as st
 from typer.testing import CliRunner
 
-from toolkit import glossary as glossary_mod, morph, pofile, qa, stats, terms, variants
+from toolkit import glossary as glossary_mod, pofile, qa, stats, terms
+from toolkit.terms import morph, variants
 from toolkit.cli import app
 from toolkit.engines import Hypothesis
 

@@ -67,7 +67,8 @@ def term_findings(source: str, target: str, glossary: Glossary, lang: str, *, ap
     glossary without a target for the language is `info`, not the translation's fault. A
     `# toolkit: accept ID` translator comment waives a term for the entry.
     """
-    from . import terms, variants
+    from . import terms
+    from .terms import variants
 
     waived = variants.waivers(translator_comment)
     return [_term_finding(issue, glossary, lang, entry=msgctxt, fuzzy=not approved)
@@ -83,7 +84,8 @@ def _term_finding(issue: terms.TermIssue, glossary: Glossary, lang: str, **where
 def _repair(source: str, target: str, glossary: Glossary, lang: str,
             translator_comment: str = "") -> tuple[str, tuple[str, ...]]:
     """The terminology module's inflection-aware repair: the wrong variant replaced, its ending kept."""
-    from . import terms, variants
+    from . import terms
+    from .terms import variants
 
     done = terms.check_entry(source, target, glossary, lang, fix=True, waived=variants.waivers(translator_comment))
     return done.text, done.repairs
@@ -164,7 +166,7 @@ def _month_forms(month: int, lang: str) -> tuple[tuple[str, ...], tuple[str, ...
 
 def date_findings(source: str, target: str, lang: str, *, approved: bool = True,
                   msgctxt: str = "") -> list[Finding]:
-    from . import morph
+    from .terms import morph
 
     out = []
     for word in dict.fromkeys(m.group("m1") or m.group("m2") for m in _DATE.finditer(source)):
@@ -308,7 +310,8 @@ def glossary_conflicts(glossary: Glossary, locales: str | Path, langs: Sequence[
     still there), per concept with counts and places and the command that adds it to the glossary
     (`variant-seen`), and every translator waiver (`waiver`).
     """
-    from . import locales as locales_mod, pofile, terms, variants
+    from . import locales as locales_mod, pofile, terms
+    from .terms import variants
 
     out: list[Finding] = []
     seen: dict[tuple[str, str, str], list[tuple[str, int]]] = {}

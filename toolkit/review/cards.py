@@ -222,7 +222,7 @@ def _matcher(concept: Concept) -> glossary.Glossary:
 
 
 def _counts(concepts: Sequence[Concept], langs: Sequence[str], segments: Sequence[Segment]) -> list[FormCount]:
-    from .. import morph
+    from ..terms import morph
 
     out = []
     for lang in langs:
@@ -251,7 +251,7 @@ def _pieces(text: str, spans: Sequence[tuple[int, int]]) -> tuple[tuple[str, boo
 
 
 def _examples(concepts: Sequence[Concept], langs: Sequence[str], segments: Sequence[Segment]) -> list[Example]:
-    from .. import morph
+    from ..terms import morph
 
     out: list[Example] = []
     wanted = set(langs)
@@ -280,7 +280,7 @@ def _examples(concepts: Sequence[Concept], langs: Sequence[str], segments: Seque
 
 def highlighted(segment: Segment, concepts: Sequence[Concept]) -> Example:
     """An entry with its glossary terms marked: the source terms, and every form of theirs in the target."""
-    from .. import morph
+    from ..terms import morph
 
     layered = glossary.Glossary(concepts)
     hits = layered.match(segment.source)

@@ -6,9 +6,9 @@
    engine gets everything masked (policy "all").
 2. `enforce` looks at every hypothesis, best first, and keeps the first one where every placeholder came
    back and every expected term is present; otherwise the one that holds the most terms.
-3. It then verifies each term in the target in any inflected form (`toolkit.morph`), repairs forbidden
+3. It then verifies each term in the target in any inflected form (`toolkit.terms.morph`), repairs forbidden
    (and, by policy, admitted) variants into the preferred term in the same grammatical form, searches the
-   chosen hypothesis for what the engine wrote instead of a missing name (`toolkit.variants`: source
+   chosen hypothesis for what the engine wrote instead of a missing name (`toolkit.terms.variants`: source
    copies, other spellings; repaired in the same slot when that is safe, else reported with the span; a
    derived adjective counts as the term), and records what happened: `notes` for the PO extracted
    comments, `issues` (codes, spans) and their `problems` messages to keep the entry fuzzy.
@@ -25,7 +25,7 @@ from dataclasses import dataclass, replace
 from typing import Protocol
 
 from . import morph, variants as name_variants
-from .glossary import Concept, Glossary, TermHit
+from ..glossary import Concept, Glossary, TermHit
 
 
 class Hypothesis(Protocol):

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
-from .glossary.model import in_capitals
+from ..glossary.model import in_capitals
 
 BASE = "base"          # the slot of the form written in the glossary
 _DASHES = "-\u2010\u2011\u2012\u2013\u2014"
