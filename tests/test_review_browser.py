@@ -101,7 +101,7 @@ def viewport(driver, width: int, height: int) -> None:
 @pytest.fixture
 def project(tmp_path: Path, monkeypatch) -> Path:
     (tmp_path / "glossaries").mkdir()
-    shutil.copyfile(ROOT / "glossaries" / "names.tsv", tmp_path / "glossaries" / "names.tsv")
+    shutil.copyfile(ROOT / "glossaries" / "names.tsv", tmp_path / "glossaries" / "10-names.tsv")
     shutil.copyfile(ROOT / "examples" / "review" / "50-desk.tsv", tmp_path / "glossaries" / "50-desk.tsv")
     po = tmp_path / "locales" / "ru" / "LC_MESSAGES" / "karabakh-mining.po"
     po.parent.mkdir(parents=True)
@@ -118,7 +118,7 @@ def served(project: Path):
 
 
 def names(project: Path) -> Path:
-    return project / "glossaries" / "names.tsv"
+    return project / "glossaries" / "10-names.tsv"
 
 
 def desk(project: Path) -> Path:
@@ -171,7 +171,10 @@ def glossary_codes(project: Path, command: str = "check") -> list[tuple[str, str
     result = runner.invoke(cli_app, ["glossary", command, "--glossary", str(project / "glossaries"),
                                      *(["--locales", str(project / "locales")] if command == "conflicts" else []),
                                      "--format", "json"])
-    return [(f["code"], f["lang"], f["term"]) for f in json.loads(result.stdout)]
+    found = json.loads(result.stdout)
+    if command == "conflicts":       # {"decisions": [...], "drafts": [...]}
+        found = found["decisions"] + found["drafts"]
+    return [(f["code"], f["lang"], f["term"]) for f in found]
 
 
 def replace_line(data: bytes, old: str, new: str) -> bytes:
@@ -190,7 +193,7 @@ def test_conflicts_page_shows_the_seeded_conflicts_at_desktop_and_phone_width(br
                      "contested", "overlap"}
     yerevan = card(browser, "source-conflict", "Yerevan")
     # every file:line, relative to the project; CLDR's names; machine vs approved counts; highlighted examples
-    assert "glossaries/50-desk.tsv:3" in yerevan.text and "glossaries/names.tsv:6" in yerevan.text
+    assert "glossaries/50-desk.tsv:3" in yerevan.text and "glossaries/10-names.tsv:6" in yerevan.text
     assert "ru Ереван" in yerevan.text.replace("\n", " ")          # CLDR: Asia/Yerevan's Russian city name
     rows = {tuple(td.text for td in tr.find_elements("tag name", "td"))
             for tr in yerevan.find_elements("css selector", "table tr") if tr.find_elements("tag name", "td")}
@@ -198,7 +201,7 @@ def test_conflicts_page_shows_the_seeded_conflicts_at_desktop_and_phone_width(br
     assert ("Эривань", "preferred · yerevan-desk", "1", "0") in rows  # machine draft b14.s2
     marks = [m.text for m in yerevan.find_elements("tag name", "mark")]
     assert "Yerevan" in marks and "Ереван" in marks and "Эривань" in marks
-    assert "glossaries/names.tsv" in browser.find_element("css selector", "p.lead").text
+    assert "glossaries/10-names.tsv" in browser.find_element("css selector", "p.lead").text
     browser.save_screenshot(str(SHOTS / "review-conflicts-1280.png"))
     viewport(browser, 390, 844)
     browser.get(served.url())
@@ -211,7 +214,7 @@ def test_conflicts_page_shows_the_seeded_conflicts_at_desktop_and_phone_width(br
 DECISIONS = [
     pytest.param(
         "source-conflict", "Yerevan", "Make Эривань preferred in all", "",
-        {"names.tsv": ("yerevan\tcity\tYerevan\tЕреван\tİrəvan\tԵրևան\tCLDR Asia/Yerevan (ru, hy; CLDR has no az name); "
+        {"10-names.tsv": ("yerevan\tcity\tYerevan\tЕреван\tİrəvan\tԵրևան\tCLDR Asia/Yerevan (ru, hy; CLDR has no az name); "
                        "az usage İrəvan",
                        "yerevan\tcity\tYerevan\tЭривань; Ереван\tİrəvan\tԵրևան\tCLDR Asia/Yerevan (ru, hy; CLDR has no az "
                        f"name); az usage İrəvan | [{STAMP}] ru: 'Эривань' made preferred"),
@@ -221,7 +224,7 @@ DECISIONS = [
         ("source-conflict", "ru", "Yerevan"), id="prefer: one form for a source with two preferred targets"),
     pytest.param(
         "preferred-forbidden", "Гызылбулаг", "Admit Гызылбулаг in kyzylbulag (no longer forbidden)", "",
-        {"names.tsv": ("kyzylbulag\tplace\tKyzylbulag\tКызылбулаг; !Гызылбулаг; Дрмбон\tQızılbulaq\tԿզըլբուլաղ; Դրմբոն\t"
+        {"10-names.tsv": ("kyzylbulag\tplace\tKyzylbulag\tКызылбулаг; !Гызылбулаг; Дрмбон\tQızılbulaq\tԿզըլբուլաղ; Դրմբոն\t"
                        "gold mine; Armenian name Drmbon (Դրմբոն, ru Дрмбон): contested, reviewer decides",
                        "kyzylbulag\tplace\tKyzylbulag\tКызылбулаг; Гызылбулаг; Дрмбон\tQızılbulaq\tԿզըլբուլաղ; Դրմբոն\t"
                        "gold mine; Armenian name Drmbon (Դրմբոն, ru Дрмбон): contested, reviewer decides | "
@@ -229,13 +232,13 @@ DECISIONS = [
         ("preferred-forbidden", "ru", "Гызылбулаг"), id="admit: a forbidden form another concept prefers"),
     pytest.param(
         "contested", "'Shusha' in ru", "Mark Шуши forbidden", "",
-        {"names.tsv": ("shusha\tplace\tShusha\tШуша; Шуши\tŞuşa\tՇուշա; Շուշի\tArmenian name Shushi (Շուշի, ru Шуши)",
+        {"10-names.tsv": ("shusha\tplace\tShusha\tШуша; Шуши\tŞuşa\tՇուշա; Շուշի\tArmenian name Shushi (Շուշի, ru Шуши)",
                        "shusha\tplace\tShusha\tШуша; !Шуши\tŞuşa\tՇուշա; Շուշի\tArmenian name Shushi (Շուշի, ru Шуши) | "
                        f"[{STAMP}] ru: 'Шуши' marked forbidden")},
         ("contested", "ru", "Шуша"), id="forbid: an admitted variant"),
     pytest.param(
         "shared-target", "МИД", "Merge mfa into foreign-ministry", "",
-        {"names.tsv": ("foreign-ministry\tinstitution\tForeign Ministry\tМИД Азербайджана; МИД\tXarici İşlər Nazirliyi\t"
+        {"10-names.tsv": ("foreign-ministry\tinstitution\tForeign Ministry\tМИД Азербайджана; МИД\tXarici İşlər Nazirliyi\t"
                        "Ադրբեջանի ԱԳՆ; ԱԳՆ\tof Azerbaijan",
                        "foreign-ministry\tinstitution\tForeign Ministry; MFA\tМИД Азербайджана; МИД\t"
                        "Xarici İşlər Nazirliyi; XİN\tԱդրբեջանի ԱԳՆ; ԱԳՆ\tof Azerbaijan | "
@@ -245,7 +248,7 @@ DECISIONS = [
         ("shared-target", "ru", "МИД Азербайджана"), id="merge: two sources of one concept"),
     pytest.param(
         "shared-target", "Qızılbulaq", "Keep as is / apart", "a village and a mine share the name",
-        {"names.tsv": ("kyzylbulag\tplace\tKyzylbulag\tКызылбулаг; !Гызылбулаг; Дрмбон\tQızılbulaq\tԿզըլբուլաղ; Դրմբոն\t"
+        {"10-names.tsv": ("kyzylbulag\tplace\tKyzylbulag\tКызылбулаг; !Гызылбулаг; Дрмбон\tQızılbulaq\tԿզըլբուլաղ; Դրմբոն\t"
                        "gold mine; Armenian name Drmbon (Դրմբոն, ru Дрмбон): contested, reviewer decides",
                        "kyzylbulag\tplace\tKyzylbulag\tКызылбулаг; !Гызылбулаг; Дрмбон\tQızılbulaq\tԿզըլբուլաղ; Դրմբոն\t"
                        "gold mine; Armenian name Drmbon (Դրմբոն, ru Дрмбон): contested, reviewer decides | "
@@ -274,7 +277,7 @@ DECISIONS = [
 @pytest.mark.parametrize("code, card_text, button, field, rows, gone", DECISIONS)
 def test_each_decision_writes_exactly_its_rows_and_settles_the_finding(browser, served, project, code, card_text,
                                                                         button, field, rows, gone):
-    before = {name: (project / "glossaries" / name).read_bytes() for name in ("names.tsv", "50-desk.tsv")}
+    before = {name: (project / "glossaries" / name).read_bytes() for name in ("10-names.tsv", "50-desk.tsv")}
     command = "conflicts" if code == "contested" else "check"
     assert gone in glossary_codes(project, command)
     open_page(browser, served)
@@ -336,7 +339,7 @@ def test_forbidding_a_form_offers_the_approved_entries_it_breaks_and_marks_them_
 
 def test_html_in_a_term_is_shown_as_text(browser, project):
     evil = "<script>window.pwned=1</script>"
-    (project / "glossaries" / "names.tsv").write_text(
+    (project / "glossaries" / "10-names.tsv").write_text(
         "id\tkind\ten\tru\taz\thy\tnote\n"
         f"xss\tplace\tXss town\t<b>Икс</b>; {evil}\tXss\tԽսս\t<img src=x onerror=alert(1)>\n", encoding="utf-8")
     (project / "glossaries" / "50-desk.tsv").unlink()

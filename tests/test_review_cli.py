@@ -24,7 +24,7 @@ runner = CliRunner()
 
 def desk_project(tmp_path: Path) -> Path:
     (tmp_path / "glossaries").mkdir()
-    shutil.copyfile(ROOT / "glossaries" / "names.tsv", tmp_path / "glossaries" / "names.tsv")
+    shutil.copyfile(ROOT / "glossaries" / "names.tsv", tmp_path / "glossaries" / "10-names.tsv")
     shutil.copyfile(ROOT / "examples" / "review" / "50-desk.tsv", tmp_path / "glossaries" / "50-desk.tsv")
     return tmp_path
 
@@ -39,12 +39,12 @@ def test_conflicts_in_the_terminal_fit_80_columns_with_project_relative_paths(tm
     assert max(len(line) for line in lines) <= 80
     assert str(project) not in result.stdout                    # relative to the project, in messages too
     # every place on a line of its own, whole: a line number is never split from its file
-    assert "  glossaries/50-desk.tsv:3" in lines and "  glossaries/names.tsv:6" in lines
+    assert "  glossaries/50-desk.tsv:3" in lines and "  glossaries/10-names.tsv:6" in lines
     assert "'Эривань' (glossaries/50-desk.tsv:3)" in result.stdout.replace("\n  ", " ")
     # JSON keeps the full data: the paths as given
     result = runner.invoke(app, ["glossary", "conflicts", "--glossary", str(project / "glossaries"),
                                  "--format", "json"])
-    places = {p["file"] for f in json.loads(result.stdout) for p in f["places"]}
+    places = {p["file"] for f in json.loads(result.stdout)["decisions"] for p in f["places"]}
     assert str(project / "glossaries" / "50-desk.tsv") in places
 
 

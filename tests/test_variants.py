@@ -249,7 +249,7 @@ def test_a_translator_waiver_is_honoured_by_check_stats_and_listed_by_conflicts(
     assert runner.invoke(app, ["check", *args]).exit_code == 0
     [row] = stats.collect(tmp_path / "loc", glossary=GLOSSARY)
     assert (row.terms_ok, row.terms_total, row.conflicts) == (1, 1, 0)
-    listed = json.loads(runner.invoke(app, ["glossary", "conflicts", *args, "--format", "json"]).stdout)
+    listed = json.loads(runner.invoke(app, ["glossary", "conflicts", *args, "--format", "json"]).stdout)["decisions"]
     assert [f["term"] for f in listed if f["code"] == "waiver"] == ["lachin"]
     # without the waiver the same entry blocks
     _catalog(tmp_path / "b", [_entry("The road to Lachin was closed.", "Дорога в Бердзор была закрыта.")])
@@ -277,10 +277,10 @@ def test_check_json_has_codes_and_spans_and_fix_records_the_variant(tmp_path: Pa
     # conflicts lists the variant per concept, with the one-step command (a source copy is no decision)
     listed = json.loads(runner.invoke(app, ["glossary", "conflicts", "--locales", str(tmp_path / "loc"),
                                             "--glossary", str(ROOT / "glossaries"), "--format", "json"]).stdout)
-    seen = {(f["lang"], f["term"]): f for f in listed if f["code"] == "variant-seen"}
+    seen = {(f["lang"], f["term"]): f for f in listed["decisions"] if f["code"] == "variant-seen"}
     assert set(seen) == {("ru", "Кяльбаджар")}
-    assert "toolkit glossary add-variant kalbajar ru 'Кяльбаджар' --as forbidden" in seen[("ru", "Кяльбаджар")][
-        "message"]
+    assert (f"toolkit glossary add-variant kalbajar ru 'Кяльбаджар' --as forbidden --glossary {ROOT / 'glossaries'} "
+            f"--locales {tmp_path / 'loc'}`") in seen[("ru", "Кяльбаджар")]["message"]
     assert seen[("ru", "Кяльбаджар")]["places"][0]["file"] == str(path)
 
 

@@ -302,15 +302,46 @@ def run(locales: Path, *, name: str | Collection[str] | None = None, targets: Se
     return findings, fixes
 
 
-def glossary_conflicts(glossary: Glossary, locales: str | Path, langs: Sequence[str] = ()) -> list[Finding]:
+#: What `toolkit review` writes into a concept's note when a reviewer accepts a translator's waiver; that
+#: waiver is then settled and no longer listed (`lang`, the catalog's name, the entry's label).
+WAIVER_ACCEPTED = "waiver accepted ({lang} {catalog} {entry})"
+#: The `glossary conflicts` codes that are the machine drafts' own problems, listed apart from the glossary's
+#: decisions: a fuzzy entry's `catalog-term` (the next run or a translator settles it).
+DRAFT_CODES = ("catalog-term",)
+
+
+def is_draft_warning(f: Finding) -> bool:
+    """A warning about an unreviewed machine draft, not a decision the glossary needs."""
+    return f.code in DRAFT_CODES and f.fuzzy
+
+
+def waived_concepts(word: str, source: str, glossary: Glossary) -> list[str]:
+    """The concept ids a waived word names: an id, an English term, or (`all`) every concept of the source."""
+    from .glossary import match_key
+
+    if word == "all":
+        return list(dict.fromkeys(h.concept.id for h in glossary.match(source)))
+    for c in glossary.concepts:
+        if c.id.casefold() == word or any(match_key(t.text) == match_key(word) for t in c.terms_for("en")):
+            return [c.id]
+    return []
+
+
+def glossary_conflicts(glossary: Glossary, locales: str | Path, langs: Sequence[str] = (), *,
+                       glossary_arg: str | Path | None = None, locales_arg: str | Path | None = None) -> list[Finding]:
     """Catalog entries whose translation breaks the glossary, for `toolkit glossary conflicts`: an approved
     entry is an error (it is never rewritten), a fuzzy one a warning. No catalogs yet is not an error here.
 
     Also, for reviewers: every name variant the machine output showed (repaired, per the `#.` notes, or
     still there), per concept with counts and places and the command that adds it to the glossary
-    (`variant-seen`), and every translator waiver (`waiver`).
+    (`variant-seen`; the command names `glossary_arg` and `locales_arg`, the paths the run used), and
+    every translator waiver, one per concept it names (`waiver`; a word naming no concept is
+    `waiver-unknown`). A waiver a reviewer accepted (WAIVER_ACCEPTED in the concept's note) is settled.
     """
+    import shlex
+
     from . import locales as locales_mod, pofile, terms
+    from .glossary import match_key
     from .terms import variants
 
     out: list[Finding] = []
@@ -327,22 +358,35 @@ def glossary_conflicts(glossary: Glossary, locales: str | Path, langs: Sequence[
                 if kind == "variant":         # a source copy or a listed form is no decision to make
                     seen.setdefault((lang, cid, variant), []).append(place[0])
             waived = variants.waivers(entry.tcomment)
-            if waived:
-                out.append(Finding("waiver", f"{where}: the translator accepts {', '.join(sorted(waived))} as "
-                                   "written (# toolkit: accept …)", lang, entry=name,
-                                   term=", ".join(sorted(waived)), places=place, catalog=str(path)))
+            for word in sorted(waived):
+                ids = waived_concepts(word, entry.msgid, glossary)
+                if not ids:
+                    out.append(Finding("waiver-unknown", f"{where}: the waiver `toolkit: accept {word}` names no "
+                                       "concept of the glossary (an id or an English term; or `all`)", lang,
+                                       entry=name, term=word, places=place, catalog=str(path)))
+                for cid in ids:
+                    accepted = WAIVER_ACCEPTED.format(lang=lang, catalog=Path(path).stem, entry=name)
+                    if accepted in (glossary.get(cid).note if glossary.get(cid) else ""):
+                        continue
+                    out.append(Finding("waiver", f"{where}: the translator accepts {cid} as written "
+                                       f"(# toolkit: accept {word})", lang, entry=name, term=word, concept=cid,
+                                       places=place, catalog=str(path)))
             for issue in terms.check_entry(entry.msgid, entry.msgstr, glossary, lang, waived=waived).issues:
                 if issue.code == variants.VARIANT and issue.variant:
                     seen.setdefault((lang, issue.concept, issue.variant), []).append(place[0])
                 found = _term_finding(issue, glossary, lang, entry=name, fuzzy=entry.fuzzy,
                                       places=place, catalog=str(path))
                 out.append(replace(found, code="catalog-term", message=f"{where} ({state}): {issue.message}"))
+    where_args = (f" --glossary {shlex.quote(str(glossary_arg))}" if glossary_arg is not None else "") + \
+        (f" --locales {shlex.quote(str(locales_arg))}" if locales_arg is not None and str(locales_arg) != "locales"
+         else "")
     for (lang, cid, variant), places in sorted(seen.items()):
         concept = glossary.get(cid)
-        if concept is not None and variant in concept.forbidden(lang):
-            continue                           # already decided
+        if concept is not None and any(match_key(t.text) == match_key(variant) for t in concept.terms_for(lang)):
+            continue                           # already decided: listed as forbidden or admitted
         preferred = concept.preferred(lang) if concept is not None else cid
         out.append(Finding("variant-seen", f"{cid} ({lang}): machine output wrote {variant!r} {len(places)}× for "
-                           f"{preferred!r}; decide with `toolkit glossary add-variant {cid} {lang} '{variant}' "
-                           "--as forbidden` (or admitted)", lang, term=variant, concept=cid, places=tuple(places)))
+                           f"{preferred!r}; decide with `toolkit glossary add-variant {cid} {lang} "
+                           f"{shlex.quote(variant)} --as forbidden{where_args}` (or admitted)", lang, term=variant,
+                           concept=cid, places=tuple(places)))
     return out

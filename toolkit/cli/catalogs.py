@@ -162,20 +162,22 @@ def stats(
     least_confident: Annotated[int, typer.Option(
         "--least-confident", min=0, help="Also list the N unreviewed machine translations with the lowest "
         "confidence: where to start post-editing.")] = 0,
+    to: Annotated[Optional[list[str]], typer.Option("--to", "-t", help="Only these languages.")] = None,
 ) -> None:
     """Per language (or per article): segments, words, approved / fuzzy / untranslated, term success rate,
     open conflicts.
 
     Example:  toolkit stats --by-article --format json
     """
-    from .. import locales as locales_mod, stats as stats_mod
+    from .. import langs, locales as locales_mod, stats as stats_mod
     from ..errors import one_line
 
     check_format(fmt)
     gl, choice = load_glossary(glossary, no_glossary)
     names = _names(paths, recursive)
-    rows = stats_mod.collect(locales, glossary=gl, by_article=by_article, name=names)
-    unsure = stats_mod.least_confident(locales_mod.catalogs(locales, name=names), least_confident) \
+    targets = langs.expand_targets(to) if to else ()
+    rows = stats_mod.collect(locales, glossary=gl, by_article=by_article, name=names, targets=targets)
+    unsure = stats_mod.least_confident(locales_mod.catalogs(locales, name=names, targets=targets), least_confident) \
         if least_confident else []
     if fmt == "json":
         data = [r.as_dict() for r in rows]

@@ -105,24 +105,49 @@ def conflicts(
     glossary: GlossaryOpt = None,
     locales: Annotated[Path, typer.Option("--locales", "-l", help="Catalogs to check against the glossary.")]
     = Path("locales"),
+    to: Annotated[Optional[list[str]], typer.Option(
+        "--to", "-t", help="Only these languages (ru, az, hy or all; repeatable). Findings about the English "
+        "side (overlaps) concern every language and stay.")] = None,
     fmt: FormatOpt = "table",
 ) -> None:
     """List every decision a reviewer must make: lint findings, contested names (admitted alternatives),
-    catalog entries whose translation breaks the glossary (approved ones are errors, never rewritten),
-    name variants seen in machine output (with counts, places and the add-variant command) and
-    translator waivers (`# toolkit: accept ID`).
+    approved catalog entries whose translation breaks the glossary (errors, never rewritten), name variants
+    seen in machine output (with counts, places and the add-variant command) and translator waivers
+    (`# toolkit: accept ID`); then, apart, the warnings about unreviewed machine drafts. JSON:
+    {"decisions": [...], "drafts": [...]}.
 
-    Example:  toolkit glossary conflicts --locales locales --format json
+    Example:  toolkit glossary conflicts --locales locales --to ru --format json
     """
-    from .. import glossary as glossary_mod, qa
+    from .. import glossary as glossary_mod, langs, qa
+    from ..errors import ConflictFound
 
     check_format(fmt)
     path = _required(glossary)
+    targets = langs.expand_targets(to) if to else ()
     findings = glossary_mod.lint(path)
     loaded = glossary_mod.load(path)
     findings += glossary_mod.contested(loaded.concepts)
-    findings += qa.glossary_conflicts(loaded, locales)
-    _report(findings, fmt, "glossary conflicts")
+    if targets:
+        findings = [f for f in findings if f.lang in ("", "en", *targets)]
+    findings += qa.glossary_conflicts(loaded, locales, targets, glossary_arg=path, locales_arg=locales)
+    decisions = [f for f in findings if not qa.is_draft_warning(f)]
+    drafts = [f for f in findings if qa.is_draft_warning(f)]
+    if fmt == "json":
+        typer.echo(json.dumps({"decisions": [f.as_dict() for f in decisions],
+                               "drafts": [f.as_dict() for f in drafts]}, ensure_ascii=False, indent=2))
+    elif not findings:
+        typer.echo("glossary conflicts: nothing to decide")
+    else:
+        if decisions:
+            _print_findings(decisions, "glossary conflicts: decisions")
+        else:
+            typer.echo("glossary conflicts: no decision for the glossary")
+        if drafts:
+            typer.echo("")
+            _print_findings(drafts, "unreviewed machine drafts (settled by the next run or a translator)")
+    errors = sum(1 for f in findings if f.is_blocking)
+    if errors:
+        raise ConflictFound(f"{errors} blocking glossary finding(s); resolve them before publishing")
 
 
 @app.command("add-variant")

@@ -71,7 +71,9 @@ def create_app(glossary: Sequence[Path], locales: Path, *, token: str | None = N
             before = _broken_now(settings)
             written = edit.apply(decisions, glossary_paths=settings.glossary, locales=settings.locales,
                                  seen=_one(form, "seen"), who=settings.reviewer,
-                                 when=clock() if clock else None)
+                                 when=clock() if clock else None, confirmed=_one(form, "confirm") == "yes")
+        except edit.NewErrors as exc:      # nothing written: the reviewer confirms, or goes back
+            return _page(render.confirm_page(exc, form, settings.token), 409)
         except (ChangedOnDisk, LockedError) as exc:
             return _page(render.message_page("Not saved", str(exc), settings.token, stale=True), 409)
         except ToolkitError as exc:
@@ -145,12 +147,16 @@ def _one(form: dict[str, list[str]] | None, name: str) -> str:
 
 def _decisions(form: dict[str, list[str]]) -> list[decision.Decision]:
     action = _one(form, "action")
+    entry = tuple(_unpack(_one(form, "entry"), 3)) if _one(form, "entry") else None
+    catalog_sha = str(_unpack(_one(form, "catalog"), 2)[1]) if _one(form, "catalog") else ""
+    targets = [_unpack(t, 2) for t in form.get("at", [])]
+    if not targets and action == "revoke-waiver":     # a waiver naming no concept: only the entry changes
+        targets = [["", ""]]
     out = []
-    for target in form.get("at", []):
-        path, concept = _unpack(target, 2)
+    for path, concept in targets:
         out.append(decision.Decision(action, path, concept, _one(form, "lang"),
                                      _one(form, "term") or _one(form, "text"), _one(form, "other"),
-                                     _one(form, "other_path"), _one(form, "reason")))
+                                     _one(form, "other_path"), _one(form, "reason"), entry, catalog_sha))
     if not out:
         raise ToolkitError("the form names no concept; reload the page")
     return out

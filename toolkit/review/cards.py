@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -19,6 +19,9 @@ from ..catalog import label   # how every report names an entry: its position, e
 from ..glossary import Concept
 
 CATALOG_CODE = "catalog-term"
+#: `glossary conflicts` findings about catalog entries that get a card of their own: a name variant machine
+#: output used (forbid or admit it), a translator's waiver (accept or revoke it), a waiver naming no concept
+ENTRY_CODES = ("variant-seen", "waiver", "waiver-unknown")
 MAX_EXAMPLES = 3
 
 
@@ -33,6 +36,8 @@ class Segment:
     source: str
     target: str
     approved: bool
+    article: str = ""         # where the sentence is: its `#:` reference (talks.txt:2), else the catalog's name
+    tcomment: str = ""        # the translator's comment (waivers live there)
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +54,7 @@ class FormCount:
 class Example:
     msgctxt: str
     lang: str
+    article: str              # which article the sentence is from (`#:` reference, else the catalog's name)
     state: str                # approved | machine | source only
     source: tuple[tuple[str, bool], ...]   # (text, highlighted) pieces
     target: tuple[tuple[str, bool], ...]
@@ -67,6 +73,8 @@ class Action:
     other_path: str = ""
     ask: str = ""             # "" | "reason" | "text"
     value: str = ""           # the text field's initial value
+    entry: str = ""           # a waiver decision: its catalog entry, the JSON [path, line, label]
+    catalog: str = ""         # and that catalog as the page read it, the JSON [path, sha256]
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +91,7 @@ class Card:
     counts: tuple[FormCount, ...] = ()
     examples: tuple[Example, ...] = ()
     actions: tuple[Action, ...] = ()
+    entries: tuple[tuple[str, int], ...] = ()   # catalog entries the finding is about (path as shown, line)
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,12 +137,20 @@ def read_catalogs(locales: Path) -> tuple[list[Segment], list[tuple[str, str, st
             if e.obsolete or not e.msgid:
                 continue
             segments.append(Segment(lang, str(path), e.linenum, label(e), e.msgid, e.msgstr,
-                                    bool(e.msgstr) and not e.fuzzy))
+                                    bool(e.msgstr) and not e.fuzzy, _article(e, path), e.tcomment))
     for path in sorted(Path(locales).glob("*.pot")):
         for e in pofile.read(path):
             if not e.obsolete and e.msgid:
-                segments.append(Segment("", str(path), e.linenum, label(e), e.msgid, "", False))
+                segments.append(Segment("", str(path), e.linenum, label(e), e.msgid, "", False, _article(e, path)))
     return segments, seen
+
+
+def _article(entry, catalog: Path) -> str:
+    """The article a sentence is from, as its `#:` reference says (talks.txt:2), else the catalog's name."""
+    if entry.occurrences:
+        name, line = entry.occurrences[0]
+        return f"{name}:{line}" if line else name
+    return Path(catalog).stem
 
 
 def build(glossary_paths: Sequence[str | Path], locales: Path, *, evidence: bool = True, lang: str = "",
@@ -141,11 +158,16 @@ def build(glossary_paths: Sequence[str | Path], locales: Path, *, evidence: bool
     """The page's content; without `evidence`, cards carry no counts, examples or CLDR names (the answer to
     a decision needs only how many are left and which approved entries break). `lang` keeps one language's
     findings, `limit` the first ones (errors first): a 50,000-term glossary stays a page a browser can show."""
+    from .. import qa
+
     files = glossary.glossary_files(list(glossary_paths))
     loaded = glossary.load(list(glossary_paths))
-    findings = glossary.lint(list(glossary_paths)) + glossary.contested(loaded.concepts)
+    conflicts = qa.glossary_conflicts(loaded, locales)
+    findings = glossary.lint(list(glossary_paths)) + glossary.contested(loaded.concepts) \
+        + [f for f in conflicts if f.code in ENTRY_CODES]
     segments, seen = read_catalogs(Path(locales))
     by_place = {(c.path, c.line): c for c in loaded.all_concepts}
+    shas = {path: sha for _, path, sha in seen}
     total = len(findings)
     per_lang: dict[str, int] = {}
     for f in findings:
@@ -154,19 +176,24 @@ def build(glossary_paths: Sequence[str | Path], locales: Path, *, evidence: bool
                     key=lambda f: (not f.is_blocking, f.code, f.lang))
     cards = []
     for f in chosen[:limit]:
+        if f.code in ENTRY_CODES:
+            concept = loaded.get(f.concept) if f.concept else None
+            cards.append(_entry_card(f, () if concept is None else (concept,), segments, shas, evidence))
+            continue
         concepts = tuple(dict.fromkeys(by_place[p] for p in f.places if p in by_place))
         cards.append(_card(f, concepts, segments if evidence else None))
-    return Board(tuple(cards), tuple(broken_entries(loaded, locales, segments)), tuple(files), loaded.all_concepts,
-                 tuple(seen), total, tuple(sorted(per_lang.items())))
+    return Board(tuple(cards), tuple(broken_entries(loaded, locales, segments, conflicts)), tuple(files),
+                 loaded.all_concepts, tuple(seen), total, tuple(sorted(per_lang.items())))
 
 
-def broken_entries(loaded: glossary.Glossary, locales: Path, segments: Sequence[Segment]) -> list[Segment]:
+def broken_entries(loaded: glossary.Glossary, locales: Path, segments: Sequence[Segment],
+                   conflicts: Sequence | None = None) -> list[Segment]:
     """Approved catalog entries whose translation breaks the glossary (as `glossary conflicts` reports them)."""
     from .. import qa
 
     keyed = {(s.path, s.line): s for s in segments}
     broken = []
-    for f in qa.glossary_conflicts(loaded, locales):
+    for f in qa.glossary_conflicts(loaded, locales) if conflicts is None else conflicts:
         if f.code == CATALOG_CODE and f.is_blocking:
             broken += [keyed[place] for place in f.places if place in keyed]
     return list(dict.fromkeys(broken))
@@ -186,6 +213,65 @@ def _card(f, concepts: tuple[Concept, ...], segments: Sequence[Segment] | None) 
                 tuple((shown(p), n) for p, n in f.places), _cldr(concepts, langs),
                 tuple(_counts(concepts, langs, segments)), tuple(_examples(concepts, langs, segments)),
                 tuple(_actions(f, concepts)))
+
+
+def _entry_card(f, concepts: tuple[Concept, ...], segments: Sequence[Segment], shas: dict[str, str],
+                evidence: bool) -> Card:
+    """A card about catalog entries (a variant seen, a waiver): the concept's rows, the entries themselves
+    as the examples (the variant highlighted), and the decisions for the glossary and the entry."""
+    from ..terms import morph
+
+    rows = tuple((shown(c.path), c.line) for c in concepts)
+    entries = tuple((shown(p), n) for p, n in f.places)
+    base = Card(_key(f), f.code, f.severity, f.lang, f.term, readable(f.message, f.places), concepts, rows,
+                entries=entries, actions=tuple(_entry_actions(f, concepts, segments, shas)))
+    if not evidence:
+        return base
+    keyed = {(s.path, s.line): s for s in segments}
+    examples = []
+    for place in f.places[:MAX_EXAMPLES]:
+        s = keyed.get(place)
+        if s is None:
+            continue
+        hits = [h for c in concepts for h in _matches(c, s.source)]
+        forms = [form for form, _, _ in _forms(concepts, s.lang)] + ([f.term] if f.code == "variant-seen" else [])
+        spans = [(o.start, o.end) for form in forms for o in morph.find(s.target, form, s.lang)]
+        examples.append(Example(s.msgctxt, s.lang, s.article, "approved" if s.approved else "machine",
+                                _pieces(s.source, [(h.start, h.end) for h in hits]), _pieces(s.target, spans)))
+    counts = _counts(concepts, [f.lang], segments) if concepts else []
+    if f.code == "variant-seen" and concepts:
+        mine = [s for s in segments if s.lang == f.lang and s.target and any(_matches(c, s.source) for c in concepts)]
+        hits = [s for s in mine if morph.find(s.target, f.term, f.lang)]
+        counts.append(FormCount(f.lang, f.term, "not listed", concepts[0].id, sum(not s.approved for s in hits),
+                                sum(s.approved for s in hits)))
+    return replace(base, cldr=_cldr(concepts, [f.lang]), counts=tuple(counts), examples=tuple(examples))
+
+
+def _entry_actions(f, concepts: Sequence[Concept], segments: Sequence[Segment],
+                   shas: dict[str, str]) -> list[Action]:
+    import json
+
+    at = tuple((c.path, c.id) for c in concepts)
+    if f.code == "variant-seen":
+        if not concepts:
+            return []
+        cid = concepts[0].id
+        return [Action("forbid", f"Forbid {f.term} in {cid} (repaired to {concepts[0].preferred(f.lang)})", at,
+                       f.lang, f.term),
+                Action("admit", f"Admit {f.term} in {cid}", at, f.lang, f.term)]
+    keyed = {(s.path, s.line): s for s in segments}
+    out = []
+    for path, line in f.places:
+        s = keyed.get((path, line))
+        entry = json.dumps([path, line, s.msgctxt if s else f.entry])
+        catalog = json.dumps([path, shas.get(path, "")])
+        where = f"{Path(path).stem} {s.msgctxt if s else f.entry}"
+        if f.code == "waiver" and concepts:
+            out.append(Action("accept-waiver", f"Accept the waiver of {concepts[0].id}", at, f.lang, f.term,
+                              entry=entry, catalog=catalog))
+        out.append(Action("revoke-waiver", f"Revoke the waiver (remove `accept {f.term}` from {where})", at,
+                          f.lang, f.term, entry=entry, catalog=catalog))
+    return out
 
 
 def _langs(f, concepts: Sequence[Concept]) -> list[str]:
@@ -273,7 +359,7 @@ def _examples(concepts: Sequence[Concept], langs: Sequence[str], segments: Seque
                 target_spans += [(o.start, o.end) for o in morph.find(s.target, form, s.lang)]
         sources_shown.add(s.source)
         state = "source only" if not s.lang else "approved" if s.approved else "machine" if s.target else "untranslated"
-        out.append(Example(s.msgctxt, s.lang, state, _pieces(s.source, [(h.start, h.end) for h in hits]),
+        out.append(Example(s.msgctxt, s.lang, s.article, state, _pieces(s.source, [(h.start, h.end) for h in hits]),
                            _pieces(s.target, target_spans)))
     return out
 
@@ -287,8 +373,8 @@ def highlighted(segment: Segment, concepts: Sequence[Concept]) -> Example:
     spans = [(o.start, o.end) for h in hits for t in h.concept.terms_for(segment.lang)
              for o in morph.find(segment.target, t.text, segment.lang)]
     state = "approved" if segment.approved else "machine"
-    return Example(segment.msgctxt, segment.lang, state, _pieces(segment.source, [(h.start, h.end) for h in hits]),
-                   _pieces(segment.target, spans))
+    return Example(segment.msgctxt, segment.lang, segment.article, state,
+                   _pieces(segment.source, [(h.start, h.end) for h in hits]), _pieces(segment.target, spans))
 
 
 def _cldr(concepts: Sequence[Concept], langs: Sequence[str]) -> tuple[tuple[str, str], ...]:
@@ -356,9 +442,12 @@ def _actions(f, concepts: Sequence[Concept]) -> list[Action]:
             out.append(Action("forbid", f"Mark {form} forbidden", at(c), lang, form))
         out.append(keep)
     elif code == "source-conflict":
-        everyone = tuple((c.path, c.id) for c in concepts)
         for form in dict.fromkeys(c.preferred(lang) for c in concepts if c.preferred(lang)):
-            out.append(Action("prefer", f"Make {form} preferred in all", everyone, lang, form))
+            # only where it is not preferred yet: elsewhere the decision would change nothing (and is refused)
+            others = tuple((c.path, c.id) for c in concepts
+                           if glossary.match_key(c.preferred(lang) or "") != glossary.match_key(form))
+            if others:
+                out.append(Action("prefer", f"Make {form} preferred in all", others, lang, form))
         out += _merges(concepts)
         out.append(keep)
     elif code == "shared-target":
@@ -397,9 +486,19 @@ def _merges(concepts: Sequence[Concept]) -> list[Action]:
     for a in concepts:
         for b in concepts:
             if a is not b and (a.path, a.id) != (b.path, b.id):
-                out.append(Action("merge", f"Merge {b.id} into {a.id}", ((a.path, a.id),), other=b.id,
-                                  other_path=b.path))
+                out.append(Action("merge", _merge_label(a, b), ((a.path, a.id),), other=b.id, other_path=b.path))
     return out
+
+
+def _merge_label(keep: Concept, gone: Concept) -> str:
+    """"Merge mfa into foreign-ministry"; one id in two files names the files, else both buttons would read
+    "Merge kalbajar into kalbajar" (by file name, or by path where the names are the same)."""
+    if keep.id != gone.id:
+        return f"Merge {gone.id} into {keep.id}"
+    a, b = Path(keep.path).name, Path(gone.path).name
+    if a == b:
+        a, b = shown(keep.path), shown(gone.path)
+    return f"Merge {gone.id} from {b} into {keep.id} in {a}"
 
 
 def _suggest(c: Concept, lang: str) -> str:

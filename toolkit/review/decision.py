@@ -13,7 +13,10 @@ from .. import glossary
 from ..errors import GlossaryError
 from ..glossary import Term
 
-ACTIONS = ("prefer", "admit", "forbid", "fill", "normalize", "keep-apart", "merge")
+ACTIONS = ("prefer", "admit", "forbid", "fill", "normalize", "keep-apart", "merge", "accept-waiver", "revoke-waiver")
+#: Decisions about a translator's waiver (`# toolkit: accept ID` on a catalog entry): accepting records it in
+#: the concept's note (the waiver is then settled); revoking also removes the word from the entry's comment.
+WAIVER_ACTIONS = ("accept-waiver", "revoke-waiver")
 #: What `keep-apart` writes into a note; `glossary.lint` leaves a finding alone when a note involved has it.
 KEEP_APART = "keep apart ({code} {lang} {term})"
 _STAMP = re.compile(r"\[review (\d{4}-\d\d-\d\d \d\d:\d\dZ) ([^\]]*)\] ([^|]*)")
@@ -29,6 +32,8 @@ class Decision:
     other: str = ""  # merge: the id of the concept folded into `concept` and removed; keep-apart: the finding code
     other_path: str = ""   # merge: the file holding `other`
     reason: str = ""
+    entry: tuple[str, int, str] | None = None   # a waiver's catalog entry: (catalog path, line, label)
+    catalog_sha: str = ""  # that catalog's SHA-256 when the page was loaded
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +55,17 @@ def other_path(d: Decision) -> Path:
 
 
 def change_status(terms: list[Term], form: str, action: str, where: str, lang: str) -> list[Term]:
+    """The cell's terms after the decision; a decision that would change nothing is refused (it would only
+    write a note, and the finding would stay)."""
+    state = {"prefer": "preferred", "admit": "admitted", "forbid": "forbidden"}[action]
+    key = glossary.match_key(" ".join(unicodedata.normalize("NFC", form).split()))
+    if any(glossary.match_key(t.text) == key and t.status == state for t in terms):
+        raise GlossaryError(f"{form!r} is already {state} in the {lang} cell; nothing to change", path=where,
+                            hint="reload the page")
+    return _changed_status(terms, form, action, where, lang)
+
+
+def _changed_status(terms: list[Term], form: str, action: str, where: str, lang: str) -> list[Term]:
     form = " ".join(unicodedata.normalize("NFC", form).split())
     key = glossary.match_key(form)
     found = next((t for t in terms if glossary.match_key(t.text) == key), None)
@@ -97,6 +113,16 @@ VERBS = {"prefer": "made preferred", "admit": "admitted (not preferred)", "forbi
 def describe(d: Decision) -> str:
     """The audit line of a status decision."""
     return f"{d.lang}: {d.term!r} {VERBS[d.action]}" + why(d)
+
+
+def waiver_note(d: Decision) -> str:
+    """The audit line of a waiver decision; accepting writes the mark `qa.glossary_conflicts` honours."""
+    from ..qa import WAIVER_ACCEPTED
+
+    path, _, label = d.entry or ("", 0, "")
+    if d.action == "accept-waiver":
+        return WAIVER_ACCEPTED.format(lang=d.lang, catalog=Path(path).stem, entry=label) + why(d)
+    return f"{d.lang}: waiver `toolkit: accept {d.term}` revoked ({Path(path).stem} {label})" + why(d)
 
 
 def why(d: Decision) -> str:

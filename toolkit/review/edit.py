@@ -16,6 +16,7 @@ import re
 import tempfile
 import unicodedata
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
@@ -40,9 +41,23 @@ def digest(files: Sequence[Path]) -> str:
     return h.hexdigest()[:20]
 
 
+class NewErrors(GlossaryError):
+    """The decision would give the glossary a blocking finding it does not have now: said before writing, so
+    the reviewer confirms it (or decides otherwise). `findings` are the new errors, with the real paths."""
+
+    def __init__(self, findings: Sequence[glossary.Finding], path: str | Path) -> None:
+        self.findings = tuple(findings)
+        super().__init__("the decision would create " + "; ".join(f.message for f in findings), path=path,
+                         hint="confirm it to write it anyway, or decide otherwise")
+
+
 def apply(decisions: Sequence[Decision], *, glossary_paths: Sequence[str | Path], locales: str | Path, seen: str,
-          who: str, when: datetime | None = None) -> list[Path]:
-    """Apply `decisions` (all or none) if the glossary files still hash to `seen`; returns the files written."""
+          who: str, when: datetime | None = None, confirmed: bool = False) -> list[Path]:
+    """Apply `decisions` (all or none) if the glossary files still hash to `seen`; returns the files written.
+    Unless `confirmed`, a decision that would create a new blocking glossary finding raises NewErrors and
+    writes nothing. A waiver's revocation also edits its catalog entry (`waivers`)."""
+    from . import waivers
+
     mark = decision.stamp(who, when)
     with fsutil.locked(locales):
         files = glossary.glossary_files(list(glossary_paths))
@@ -52,9 +67,14 @@ def apply(decisions: Sequence[Decision], *, glossary_paths: Sequence[str | Path]
                                 hint="reload the page and decide again")
         reviewed = {Path(f).resolve() for f in files}
         by_file: dict[Path, list[Decision]] = {}
+        catalogs: list[tuple[Path, bytes, str]] = []
         for d in decisions:
             if d.action not in decision.ACTIONS:
                 raise GlossaryError(f"unknown decision {d.action!r}")
+            if d.action == "revoke-waiver":
+                catalogs.append(waivers.plan_revoke(d, Path(locales)))
+            if not d.path and d.action in decision.WAIVER_ACTIONS:
+                continue            # a waiver naming no concept: only its catalog entry changes
             # The form names the file: only the glossaries under review may be written, whatever it says.
             for named in (Path(d.path), decision.other_path(d)):
                 if named.resolve() not in reviewed:
@@ -74,9 +94,42 @@ def apply(decisions: Sequence[Decision], *, glossary_paths: Sequence[str | Path]
             new = edit_bytes(data, path, mine, mark, merged_rows, drops)
             _validate(new, path)
             planned.append((path, new, hashlib.sha256(data).hexdigest()))
-        for path, new, sha in planned:
+        if not confirmed and planned:
+            created = new_errors(files, {p.resolve(): new for p, new, _ in planned})
+            if created:
+                raise NewErrors(created, planned[0][0])
+        for path, new, sha in [*catalogs, *planned]:
             fsutil.atomic_write(path, new, expect_sha256=sha)
-        return [p for p, _, _ in planned]
+        return [p for p, _, _ in [*catalogs, *planned]]
+
+
+def new_errors(files: Sequence[Path], changed: dict[Path, bytes]) -> list[glossary.Finding]:
+    """The blocking lint findings the glossary would have with `changed` files' new bytes and not has now
+    (a form forbidden that another concept prefers, a second preferred target for one source, ...)."""
+    def key(f: glossary.Finding, names: dict[str, str]) -> tuple:
+        return (f.code, f.lang, f.term, tuple((names.get(p, p), n) for p, n in f.places))
+
+    now = glossary.lint(list(files))
+    with tempfile.TemporaryDirectory(prefix="toolkit-review-") as tmp:
+        probes: list[Path] = []
+        names: dict[str, str] = {}
+        for i, f in enumerate(files):     # one folder per file: the same names, in the same order
+            probe = Path(tmp) / str(i) / Path(f).name
+            probe.parent.mkdir()
+            probe.write_bytes(changed.get(Path(f).resolve()) or _read(Path(f)))
+            probes.append(probe)
+            names[str(probe)] = str(f)
+        after = glossary.lint(probes)
+    before = {key(f, {}) for f in now if f.is_blocking}
+    return [replace(f, places=tuple((names.get(p, p), n) for p, n in f.places),
+                    message=_unprobed(f.message, names))
+            for f in after if f.is_blocking and key(f, names) not in before]
+
+
+def _unprobed(message: str, names: dict[str, str]) -> str:
+    for probe, real in sorted(names.items(), key=lambda kv: len(kv[0]), reverse=True):
+        message = message.replace(probe, real)
+    return message
 
 
 def _common(files: Sequence[Path]) -> str:
@@ -213,6 +266,8 @@ def _apply_to_cells(cells: dict[str, str], d: Decision, merged: dict[tuple[str, 
         if not d.reason.strip():
             raise GlossaryError("say why the two stay apart", path=where, hint="fill in the reason")
         return KEEP_APART.format(code=d.other, lang=d.lang, term=d.term) + decision.why(d)
+    if d.action in decision.WAIVER_ACTIONS:
+        return decision.waiver_note(d)
     if d.action == "merge":
         src = merged[(str(decision.other_path(d)), d.other)]
         for col, raw in src.items():

@@ -17,6 +17,7 @@ def _env():
                              autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters["pack"] = lambda value: json.dumps(value, ensure_ascii=False)   # escaped like any string
     env.filters["shown"] = cards.shown
+    env.filters["shown_message"] = cards.readable
     return env
 
 
@@ -69,6 +70,14 @@ def summary_page(board: cards.Board, token: str, stats: Sequence) -> str:
         row["error"] += 1
     return _render("summary.html", board=board, token=token, per_lang=sorted(per_lang.items()), stats=stats,
                    trail=decision.audit_trail(board.concepts), title="Review summary")
+
+
+def confirm_page(refusal, form: dict[str, list[str]], token: str) -> str:
+    """A decision that would create new errors, shown before anything is written: the errors, and the same
+    decision again with `confirm` (or the way back)."""
+    fields = [(name, value) for name, values in form.items() if name not in ("token", "confirm") for value in values]
+    return _render("confirm.html", title="Confirm the decision", findings=refusal.findings, fields=fields,
+                   token=token)
 
 
 def message_page(title: str, message: str, token: str | None, *, stale: bool = False, ok: bool = False) -> str:

@@ -17,7 +17,8 @@ from .. import glossary
 from ..errors import GlossaryError
 from ..glossary import Term
 from ..glossary.tbx import STATUS_TO_TBX, TBX_TO_STATUS, XML_LANG
-from .decision import KEEP_APART, add_note, change_status, describe, merge_terms, one_line, other_path, why
+from .decision import (KEEP_APART, WAIVER_ACTIONS, add_note, change_status, describe, merge_terms, one_line, other_path,
+                       waiver_note, why)
 
 _ENTRY = ("conceptEntry", "termEntry")
 _LANG = ("langSec", "langSet")
@@ -80,6 +81,8 @@ def edit(data: bytes, path: Path, decisions: Sequence, mark: str, merged: dict[t
             if not d.reason.strip():
                 raise GlossaryError("say why the two stay apart", path=where, hint="fill in the reason")
             what = KEEP_APART.format(code=d.other, lang=d.lang, term=d.term) + why(d)
+        elif d.action in WAIVER_ACTIONS:
+            what = waiver_note(d)
         elif d.action == "merge":
             src = merged[(str(other_path(d)), d.other)]
             for lang, raw in src.items():
