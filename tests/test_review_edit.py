@@ -3,7 +3,10 @@ quoting, CRLF and a BOM, comment lines, TBX 2008 as Weblate writes it (tests/fix
 merges across files, and the refusals."""
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -222,3 +225,133 @@ def test_a_large_glossary_page_shows_errors_first_and_filters_by_language(tmp_pa
     assert board.total == 301 and len(board.cards) == 50 and dict(board.langs) == {"ru": 301}
     assert board.cards[0].code == "source-conflict"            # the one error comes first
     assert len(cards.build([tmp_path / "g"], tmp_path / "locales", lang="az").cards) == 0
+
+
+# --- decisions that change nothing, or would create an error ----------------------------------------------
+
+NO_OP_CASES = [
+    ("Кызылбулаг; Дрмбон", "prefer", "Кызылбулаг", "already preferred", "'preferred in all' where it already is"),
+    ("Кызылбулаг; Дрмбон", "admit", "дрмбон", "already admitted", "compared as the matcher does: case folded"),
+    ("Кызылбулаг; !Гызылбулаг", "forbid", "Гызылбулаг", "already forbidden", "forbidding twice"),
+]
+
+
+@pytest.mark.parametrize("cell, action, form, message, why", NO_OP_CASES, ids=[c[-1] for c in NO_OP_CASES])
+def test_a_decision_that_changes_nothing_is_refused_and_writes_no_note(tmp_path, cell, action, form, message, why):
+    path = put(tmp_path, "g.tsv", f"id\ten\tru\tnote\nk\tKyzylbulag\t{cell}\t\n".encode())
+    before = path.read_bytes()
+    with pytest.raises(GlossaryError, match=f"{message} in the ru cell; nothing to change"):
+        apply(tmp_path, Decision(action, str(path), "k", "ru", form))
+    assert path.read_bytes() == before
+
+
+def test_a_decision_creating_an_error_is_said_before_anything_is_written(tmp_path):
+    a = put(tmp_path, "10-names.tsv", "id\ten\tru\tnote\nyerevan\tYerevan\tЕреван\t\n".encode())
+    b = put(tmp_path, "50-desk.tsv", "id\ten\tru\tnote\nyerevan-desk\tYerevan City\tЭривань\t\n".encode())
+    before = (a.read_bytes(), b.read_bytes())
+    forbid = Decision("forbid", str(b), "yerevan-desk", "ru", "Ереван")
+    with pytest.raises(edit.NewErrors) as refused:
+        apply(tmp_path, forbid)
+    assert [(f.code, f.lang, f.term, f.places) for f in refused.value.findings] == [
+        ("preferred-forbidden", "ru", "Ереван", ((str(a), 2), (str(b), 2)))]        # the real files, not probes
+    assert f"forbidden in yerevan-desk ({b}:2)" in str(refused.value)
+    assert (a.read_bytes(), b.read_bytes()) == before
+    apply_confirmed = edit.apply([forbid], glossary_paths=[tmp_path / "g"], locales=tmp_path / "locales",
+                                 seen=edit.digest(glossary.glossary_files(tmp_path / "g")), who="ann", when=WHEN,
+                                 confirmed=True)
+    assert apply_confirmed == [b] and b.read_text(encoding="utf-8").splitlines()[1] == (
+        f"yerevan-desk\tYerevan City\tЭривань; !Ереван\t{MARK} ru: 'Ереван' marked forbidden")
+    # an error the glossary already has is no new one: forbidding more stays a plain decision
+    apply(tmp_path, Decision("forbid", str(b), "yerevan-desk", "ru", "Иреван"))
+
+
+def test_add_variant_refuses_what_would_create_an_error_in_one_line(tmp_path):
+    from typer.testing import CliRunner
+
+    from toolkit.cli import app as cli_app
+
+    put(tmp_path, "10-names.tsv", "id\ten\tru\tnote\nyerevan\tYerevan\tЕреван\t\nkalbajar\tKalbajar\tКельбаджар\t\n"
+        .encode())
+    before = (tmp_path / "g" / "10-names.tsv").read_bytes()
+    result = CliRunner().invoke(cli_app, ["glossary", "add-variant", "kalbajar", "ru", "Ереван", "--glossary",
+                                          str(tmp_path / "g"), "--locales", str(tmp_path / "locales")])
+    assert result.exit_code == 3 and len(result.stderr.strip().splitlines()) == 1
+    assert "would create" in result.stderr and "'Ереван' is preferred for yerevan" in result.stderr
+    assert (tmp_path / "g" / "10-names.tsv").read_bytes() == before
+
+
+def test_one_id_in_two_files_names_the_files_on_its_merge_buttons_and_merges_them(tmp_path):
+    from toolkit.review import cards
+
+    a = put(tmp_path, "10-names.tsv", "id\ten\tru\tnote\nkalbajar\tKalbajar\tКельбаджар\tseed\n".encode())
+    b = put(tmp_path, "20-extra.tsv", "id\ten\tru\tnote\nkalbajar\tKalbajar\tКалбаджар\tdesk\n".encode())
+    board = cards.build([tmp_path / "g"], tmp_path / "locales")
+    [conflict] = [c for c in board.cards if c.code == "source-conflict"]
+    merges = {a_.label: a_ for a_ in conflict.actions if a_.action == "merge"}
+    assert set(merges) == {"Merge kalbajar from 20-extra.tsv into kalbajar in 10-names.tsv",
+                           "Merge kalbajar from 10-names.tsv into kalbajar in 20-extra.tsv"}
+    chosen = merges["Merge kalbajar from 20-extra.tsv into kalbajar in 10-names.tsv"]
+    apply(tmp_path, Decision("merge", chosen.targets[0][0], chosen.targets[0][1], other=chosen.other,
+                             other_path=chosen.other_path))
+    assert a.read_text(encoding="utf-8") == ("id\ten\tru\tnote\nkalbajar\tKalbajar\tКельбаджар; Калбаджар\tseed | "
+                                             f"{MARK} merged kalbajar into this concept (its note: desk)\n")
+    assert b.read_text(encoding="utf-8") == f"id\ten\tru\tnote\n# kalbajar merged into kalbajar {MARK}\n"
+
+
+# --- revoking a waiver: the entry's comment line, nothing else ---------------------------------------------
+
+_HEAD = ('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n"Language: ru\\n"\n\n')
+_OTHER = ('# toolkit: accept lachin\n#: day.txt:1\nmsgctxt "b1.s1"\nmsgid "Lachin again."\nmsgstr "Снова Бердзор."\n\n')
+
+# (the waived entry's translator comments, the word revoked, what they become, why)
+REVOKE_CASES = [
+    ("# toolkit: accept lachin\n", "lachin", "", "the only word: the line goes"),
+    ("# checked\n# toolkit: accept lachin, kyzylbulg\n", "kyzylbulg", "# checked\n# toolkit: accept lachin\n",
+     "one word of a list; the other comment stays"),
+    ("#toolkit: Accept Lachin;baku\n", "lachin", "#toolkit: Accept baku\n",
+     "as a PO editor may save it: no space, capitals, a semicolon"),
+]
+
+
+@pytest.mark.parametrize("comments, word, after, why", REVOKE_CASES, ids=[c[-1] for c in REVOKE_CASES])
+@pytest.mark.parametrize("eol, bom", [("\n", b""), ("\r\n", b""), ("\r\n", b"\xef\xbb\xbf")],
+                         ids=["LF", "CRLF (a Windows editor's save)", "CRLF with a BOM"])
+def test_revoking_a_waiver_changes_only_its_comment_line(tmp_path, comments, word, after, why, eol, bom):
+    from toolkit.review import waivers
+
+    entry = (f'{comments}#: day.txt:3\nmsgctxt "b2.s1"\nmsgid "The road to Lachin was closed."\n'
+             'msgstr "Дорога в Бердзор была закрыта."\n')
+    line = (_HEAD + _OTHER).count("\n") + 1
+    data = bom + (_HEAD + _OTHER + entry).replace("\n", eol).encode()
+    expected = bom + (_HEAD + _OTHER + entry.replace(comments, after)).replace("\n", eol).encode()
+    new = waivers.revoke(data, tmp_path / "day.po", line, "b2.s1", word)
+    assert new == expected
+    if not bom:           # GNU gettext refuses a BOM (ours reads it, and keeps it: not ours to drop here)
+        path = tmp_path / "day.po"
+        path.write_bytes(new)
+        result = subprocess.run(["msgfmt", "--check", "-o", os.devnull, str(path)], capture_output=True)
+        assert result.returncode == 0, result.stderr
+
+
+def test_revoking_refuses_a_moved_entry_a_missing_waiver_and_a_catalog_saved_meanwhile(tmp_path):
+    from toolkit.errors import CatalogError
+    from toolkit.review import waivers
+
+    entry = '# toolkit: accept lachin\nmsgctxt "b2.s1"\nmsgid "The road to Lachin."\nmsgstr "Дорога в Бердзор."\n'
+    data = (_HEAD + entry).encode()
+    line = _HEAD.count("\n") + 1
+    with pytest.raises(ChangedOnDisk, match="the entry moved"):
+        waivers.revoke(data, tmp_path / "x.po", line + 1, "b2.s1", "lachin")
+    with pytest.raises(CatalogError, match="no longer waives 'baku'"):
+        waivers.revoke(data, tmp_path / "x.po", line, "b2.s1", "baku")
+    po = tmp_path / "locales" / "ru" / "LC_MESSAGES" / "x.po"
+    po.parent.mkdir(parents=True)
+    po.write_bytes(data)
+    d = Decision("revoke-waiver", "", "", "ru", "lachin", entry=(str(po), line, "b2.s1"), catalog_sha="0" * 64)
+    with pytest.raises(ChangedOnDisk, match="catalog changed since this page was loaded"):
+        waivers.plan_revoke(d, tmp_path / "locales")
+    outside = tmp_path / "x.po"
+    outside.write_bytes(data)
+    with pytest.raises(CatalogError, match="not a catalog under the locales folder"):
+        waivers.plan_revoke(replace(d, entry=(str(outside), line, "b2.s1"), catalog_sha=""), tmp_path / "locales")
+    assert po.read_bytes() == data and outside.read_bytes() == data
