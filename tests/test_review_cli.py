@@ -126,3 +126,151 @@ def test_a_glossary_broken_on_disk_while_the_page_is_open_is_said_not_crashed(tm
             assert err.value.code == 400 and "glossaries/50-desk.tsv:2: expected 4 columns" in page
     finally:
         served.stop()
+
+
+# --- `glossary conflicts`: two groups, --to, the run's paths in the command, waivers naming no concept ---------
+
+# A catalog as `toolkit translate` and a translator leave it (the `#.` repair note is the one
+# `terms.variants.note` writes; the waiver a translator comment, as any PO editor saves it).
+DAY_PO = r'''msgid ""
+msgstr ""
+"Content-Type: text/plain; charset=UTF-8\n"
+"Language: ru\n"
+
+#. term: Kalbajar → Кельбаджар (kalbajar): repaired variant «Кяльбаджаре» →
+#. «Кельбаджаре» (seen as «Кяльбаджар»)
+#: day.txt:1
+#, fuzzy
+msgctxt "b1.s1"
+msgid "The conference took place in Kalbajar."
+msgstr "Конференция прошла в Кельбаджаре."
+
+#: day.txt:3
+#, fuzzy
+msgctxt "b2.s1"
+msgid "Yerevan denied it."
+msgstr "Москва это отрицала."
+
+# toolkit: accept kyzylbulg, lachin
+#: day.txt:5
+msgctxt "b3.s1"
+msgid "The road to Lachin was closed."
+msgstr "Дорога в Бердзор была закрыта."
+'''
+
+
+def day_project(tmp_path: Path, lang: str = "ru") -> Path:
+    project = desk_project(tmp_path)
+    po = project / "locales" / lang / "LC_MESSAGES" / "day.po"
+    po.parent.mkdir(parents=True)
+    po.write_text(DAY_PO.replace("Language: ru", f"Language: {lang}"), encoding="utf-8")
+    return project
+
+
+def test_conflicts_lists_the_glossary_decisions_apart_from_the_machine_drafts_warnings(tmp_path, monkeypatch):
+    project = day_project(tmp_path)
+    monkeypatch.chdir(project)
+    args = ["glossary", "conflicts", "--glossary", "glossaries", "--locales", "locales"]
+    report = json.loads(runner.invoke(app, [*args, "--format", "json"]).stdout)
+    assert set(report) == {"decisions", "drafts"}
+    decisions = {(f["code"], f["lang"], f["term"]) for f in report["decisions"]}
+    assert {("variant-seen", "ru", "Кяльбаджар"), ("waiver", "ru", "lachin"),
+            ("waiver-unknown", "ru", "kyzylbulg")} <= decisions
+    # the unreviewed draft that lost Yerevan is the draft's problem, not a decision for the glossary
+    assert [(f["code"], f["severity"], f["msgctxt"]) for f in report["drafts"]] == [
+        ("catalog-term", "warning", "b2.s1")]
+    [unknown] = [f for f in report["decisions"] if f["code"] == "waiver-unknown"]
+    assert unknown["severity"] == "warning" and unknown["msgctxt"] == "b3.s1" and unknown["concept"] == ""
+    [waiver] = [f for f in report["decisions"] if f["code"] == "waiver"]
+    assert waiver["concept"] == "lachin"
+    # the one-step command names the glossary this run used (and --locales, whose lock guards the glossary,
+    # when it is not the default `locales`: tests/test_variants.py)
+    [seen] = [f for f in report["decisions"] if f["code"] == "variant-seen"]
+    assert "`toolkit glossary add-variant kalbajar ru 'Кяльбаджар' --as forbidden --glossary glossaries`" \
+        in seen["message"]
+    text = runner.invoke(app, args, env={"COLUMNS": "80"}).stdout
+    head, _, drafts = text.partition("unreviewed machine drafts")
+    assert head.startswith("glossary conflicts: decisions: ") and "variant-seen" in head and "catalog-term" not in head
+    assert "catalog-term" in drafts and "b2.s1 (fuzzy)" in drafts and "variant-seen" not in drafts
+    assert max(len(line) for line in text.splitlines()) <= 80
+
+
+def test_the_suggested_add_variant_command_works_as_printed(tmp_path, monkeypatch):
+    import shlex
+
+    project = day_project(tmp_path)
+    monkeypatch.chdir(project)
+    report = json.loads(runner.invoke(app, ["glossary", "conflicts", "--glossary", "glossaries", "--locales",
+                                            "locales", "--format", "json"]).stdout)
+    [seen] = [f for f in report["decisions"] if f["code"] == "variant-seen"]
+    command = seen["message"].split("`")[1]
+    result = runner.invoke(app, shlex.split(command)[1:])
+    assert result.exit_code == 0, result.output
+    assert "kalbajar\tplace\tKalbajar\tКельбаджар; !Кяльбаджар\t" in (project / "glossaries" / "50-desk.tsv").read_text(
+        encoding="utf-8")
+    after = json.loads(runner.invoke(app, ["glossary", "conflicts", "--glossary", "glossaries", "--locales",
+                                           "locales", "--format", "json"]).stdout)
+    assert "variant-seen" not in {f["code"] for f in after["decisions"]}
+
+
+# (--to, codes and languages expected among the findings, languages never shown, why)
+TO_CASES = [
+    (["ru"], {("waiver", "ru"), ("contested", "ru"), ("overlap", "en")}, {"az", "hy"},
+     "one language; the English side's overlaps concern every language"),
+    (["az"], {("empty-cell", "az"), ("waiver", "az"), ("overlap", "en")}, {"ru", "hy"},
+     "the catalogs of that language only"),
+    (["ru,az"], {("waiver", "ru"), ("waiver", "az")}, {"hy"}, "several, as --to takes them everywhere"),
+]
+
+
+@pytest.mark.parametrize("to, present, absent, why", TO_CASES, ids=[c[-1] for c in TO_CASES])
+def test_conflicts_to_keeps_those_languages(tmp_path, monkeypatch, to, present, absent, why):
+    project = day_project(tmp_path)
+    az = project / "locales" / "az" / "LC_MESSAGES" / "day.po"
+    az.parent.mkdir(parents=True)
+    az.write_text(DAY_PO.replace("Language: ru", "Language: az").replace("Дорога в Бердзор была закрыта.",
+                                                                         "Berdzor yolu bağlandı."), encoding="utf-8")
+    monkeypatch.chdir(project)
+    result = runner.invoke(app, ["glossary", "conflicts", "--glossary", "glossaries", "--to", *to, "--format", "json"])
+    report = json.loads(result.stdout)
+    found = report["decisions"] + report["drafts"]
+    assert present <= {(f["code"], f["lang"]) for f in found}
+    assert not {f["lang"] for f in found} & absent
+
+
+def test_stats_to_keeps_those_languages(tmp_path, monkeypatch):
+    project = day_project(tmp_path)
+    hy = project / "locales" / "hy" / "LC_MESSAGES" / "day.po"
+    hy.parent.mkdir(parents=True)
+    hy.write_text(DAY_PO.replace("Language: ru", "Language: hy"), encoding="utf-8")
+    monkeypatch.chdir(project)
+    rows = json.loads(runner.invoke(app, ["stats", "--glossary", "glossaries", "--format", "json"]).stdout)
+    assert [r["lang"] for r in rows] == ["hy", "ru"]
+    only = json.loads(runner.invoke(app, ["stats", "--glossary", "glossaries", "--to", "ru", "--format",
+                                          "json"]).stdout)
+    assert [r["lang"] for r in only] == ["ru"] and only[0] == rows[1]
+
+
+def test_the_desk_glossary_of_the_readme_walkthrough_applies_its_forms(tmp_path):
+    """README, Review: `cp glossaries/names.tsv /tmp/desk/10-names.tsv` beside examples/review/50-desk.tsv.
+    Files load in name order and a later one wins; a digit sorts before a letter, so the desk file must load
+    after a numbered copy (beside a plain names.tsv it would load first and lose)."""
+    from toolkit import glossary, pofile
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "cp glossaries/names.tsv /tmp/desk/10-names.tsv" in readme
+    desk = desk_project(tmp_path) / "glossaries"
+    assert [p.name for p in glossary.glossary_files(desk)] == ["10-names.tsv", "50-desk.tsv"]
+    loaded = glossary.load(desk)
+    assert loaded.get("kalbajar").origin.endswith("50-desk.tsv:6")
+    assert [h.concept.id for h in loaded.match("Yerevan")] == ["yerevan-desk"]
+    # and a run uses them: the desk's Эривань, not names.tsv's Ереван
+    locales = tmp_path / "locales"
+    result = runner.invoke(app, ["translate", str(SEED), "--to", "ru", "--engine", "pseudo", "--glossary", str(desk),
+                                 "--locales", str(locales), "--no-cache"])
+    assert result.exit_code == 0, result.output
+    targets = " ".join(e.msgstr for e in pofile.read(locales / "ru" / "LC_MESSAGES" / "karabakh-mining.po"))
+    assert "Эривань" in targets and "Ереван" not in targets
+    # the plain names.tsv beside it: the desk loses (the order the README warns about)
+    (desk / "10-names.tsv").rename(desk / "names.tsv")
+    assert [h.concept.id for h in glossary.load(desk).match("Yerevan")] == ["yerevan"]
