@@ -355,3 +355,29 @@ def test_revoking_refuses_a_moved_entry_a_missing_waiver_and_a_catalog_saved_mea
     with pytest.raises(CatalogError, match="not a catalog under the locales folder"):
         waivers.plan_revoke(replace(d, entry=(str(outside), line, "b2.s1"), catalog_sha=""), tmp_path / "locales")
     assert po.read_bytes() == data and outside.read_bytes() == data
+
+
+@given(words=st.lists(st.sampled_from(["lachin", "Baku", "kyzylbulg", "all", "shusha"]), min_size=1, max_size=4,
+                      unique_by=str.casefold),
+       seps=st.lists(st.sampled_from([", ", ",", "; ", " , "]), min_size=3, max_size=3),
+       pick=st.integers(0, 3), eol=st.sampled_from(["\n", "\r\n"]))
+def test_revoking_any_word_of_any_waiver_removes_that_word_only(words, seps, pick, eol):
+    """Property: the entry then waives exactly the other words, and every other line keeps its bytes."""
+    from toolkit.review import waivers
+    from toolkit.terms import variants
+
+    listed = words[0] + "".join(sep + w for sep, w in zip(seps, words[1:], strict=False))
+    entry = f'# kept\n# toolkit: accept {listed}\nmsgctxt "b2.s1"\nmsgid "Lachin."\nmsgstr "Бердзор."\n'
+    data = (_HEAD + _OTHER + entry).replace("\n", eol).encode()
+    word = words[pick % len(words)].casefold()
+    line = (_HEAD + _OTHER).count("\n") + 1
+    new = waivers.revoke(data, Path("day.po"), line, "b2.s1", word)
+    from toolkit import pofile
+
+    [_, changed] = pofile.parse(new)
+    assert variants.waivers(changed.tcomment) == variants.waivers(f"toolkit: accept {listed}") - {word}
+    old_lines, new_lines = data.split(b"\n"), new.split(b"\n")
+    waiver_at = (_HEAD + _OTHER).count("\n") + 1
+    assert new_lines[:waiver_at] == old_lines[:waiver_at]
+    assert new_lines[-4:] == old_lines[-4:]
+    assert len(new_lines) == len(old_lines) - (len(words) == 1)
