@@ -345,7 +345,7 @@ def glossary_conflicts(glossary: Glossary, locales: str | Path, langs: Sequence[
     from .terms import variants
 
     out: list[Finding] = []
-    seen: dict[tuple[str, str, str], list[tuple[str, int]]] = {}
+    seen: dict[tuple[str, str, str], list[tuple[tuple[str, int], bool]]] = {}    # -> (place, approved)
     for lang, path in locales_mod.catalogs(locales, targets=langs, missing_ok=True):
         for entry in pofile.read(path, lang=lang):
             if entry.obsolete or not entry.msgstr:
@@ -356,7 +356,7 @@ def glossary_conflicts(glossary: Glossary, locales: str | Path, langs: Sequence[
             place = ((str(path), entry.linenum),)
             for cid, kind, variant, _ in variants.repairs_in(entry.comment):
                 if kind == "variant":         # a source copy or a listed form is no decision to make
-                    seen.setdefault((lang, cid, variant), []).append(place[0])
+                    seen.setdefault((lang, cid, variant), []).append((place[0], not entry.fuzzy))
             waived = variants.waivers(entry.tcomment)
             for word in sorted(waived):
                 ids = waived_concepts(word, entry.msgid, glossary)
@@ -373,20 +373,25 @@ def glossary_conflicts(glossary: Glossary, locales: str | Path, langs: Sequence[
                                        places=place, catalog=str(path)))
             for issue in terms.check_entry(entry.msgid, entry.msgstr, glossary, lang, waived=waived).issues:
                 if issue.code == variants.VARIANT and issue.variant:
-                    seen.setdefault((lang, issue.concept, issue.variant), []).append(place[0])
+                    seen.setdefault((lang, issue.concept, issue.variant), []).append((place[0], not entry.fuzzy))
                 found = _term_finding(issue, glossary, lang, entry=name, fuzzy=entry.fuzzy,
                                       places=place, catalog=str(path))
                 out.append(replace(found, code="catalog-term", message=f"{where} ({state}): {issue.message}"))
     where_args = (f" --glossary {shlex.quote(str(glossary_arg))}" if glossary_arg is not None else "") + \
         (f" --locales {shlex.quote(str(locales_arg))}" if locales_arg is not None and str(locales_arg) != "locales"
          else "")
-    for (lang, cid, variant), places in sorted(seen.items()):
+    for (lang, cid, variant), uses in sorted(seen.items()):
+        places = list(dict.fromkeys(p for p, _ in uses))
+        approved = len({p for p, ok in uses if ok})
+        drafts = len(places) - approved
+        by = " and ".join(x for x in (f"{drafts} machine draft{'s' if drafts != 1 else ''}" if drafts else "",
+                                      f"{approved} approved translation{'s' if approved != 1 else ''}" if approved
+                                      else "") if x)
         concept = glossary.get(cid)
         if concept is not None and any(match_key(t.text) == match_key(variant) for t in concept.terms_for(lang)):
             continue                           # already decided: listed as forbidden or admitted
         preferred = concept.preferred(lang) if concept is not None else cid
-        out.append(Finding("variant-seen", f"{cid} ({lang}): machine output wrote {variant!r} {len(places)}× for "
-                           f"{preferred!r}; decide with `toolkit glossary add-variant {cid} {lang} "
+        out.append(Finding("variant-seen", f"{cid} ({lang}): {by} wrote {variant!r} for {preferred!r}; decide with `toolkit glossary add-variant {cid} {lang} "
                            f"{shlex.quote(variant)} --as forbidden{where_args}` (or admitted)", lang, term=variant,
                            concept=cid, places=tuple(places)))
     return out
