@@ -56,7 +56,7 @@ def test_a_reworded_message_changes_no_code_severity_or_exit_code(tmp_path: Path
         data = json.loads(out.partition("\ntoolkit: error:")[0])
         return code, sorted((f["msgctxt"], f["code"], f["severity"]) for f in key(data))
 
-    before = [verdicts(*_run(*check), lambda d: d["findings"]), verdicts(*_run(*conflicts), lambda d: d)]
+    before = [verdicts(*_run(*check), lambda d: d["findings"]), verdicts(*_run(*conflicts), lambda d: d["decisions"] + d["drafts"])]
     stats_before = _run(*stats)
     assert before[0][0] == 7 and before[1][0] == 7         # the approved forbidden variant blocks, in both
 
@@ -73,7 +73,7 @@ def test_a_reworded_message_changes_no_code_severity_or_exit_code(tmp_path: Path
     monkeypatch.setattr(terms, "check_entry", check_entry_reworded)
     monkeypatch.setattr(qa, "entry_findings", lambda *a, **k: [reword(f) for f in real_entry_findings(*a, **k)])
 
-    after = [verdicts(*_run(*check), lambda d: d["findings"]), verdicts(*_run(*conflicts), lambda d: d)]
+    after = [verdicts(*_run(*check), lambda d: d["findings"]), verdicts(*_run(*conflicts), lambda d: d["decisions"] + d["drafts"])]
     assert after == before
     assert MISLEADING in _run(*check)[1]                   # the rewording did reach the report
     assert _run(*stats) == stats_before
