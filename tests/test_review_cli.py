@@ -274,3 +274,65 @@ def test_the_desk_glossary_of_the_readme_walkthrough_applies_its_forms(tmp_path)
     # the plain names.tsv beside it: the desk loses (the order the README warns about)
     (desk / "10-names.tsv").rename(desk / "names.tsv")
     assert [h.concept.id for h in glossary.load(desk).match("Yerevan")] == ["yerevan"]
+
+
+# (the translator's comment, the waiver findings expected as (code, term, concept), why)
+WAIVER_CASES = [
+    ("toolkit: accept lachin", [("waiver", "lachin", "lachin")], "a concept id"),
+    ("toolkit: accept Lachin", [("waiver", "lachin", "lachin")], "case does not matter"),
+    ("toolkit: accept all", [("waiver", "all", "lachin-shusha-road"), ("waiver", "all", "shusha")],
+     "all: every concept the source names (the longest match, as everywhere), one card each"),
+    ("toolkit: accept kyzylbulg; lachin", [("waiver-unknown", "kyzylbulg", ""), ("waiver", "lachin", "lachin")],
+     "a typo is a finding; the other word still waives"),
+    ("checked by desk", [], "an ordinary comment waives nothing"),
+]
+
+
+@pytest.mark.parametrize("comment, expected, why", WAIVER_CASES, ids=[c[-1] for c in WAIVER_CASES])
+def test_each_waived_word_is_one_finding_naming_its_concept(tmp_path, comment, expected, why):
+    import polib
+
+    from toolkit import catalog, glossary, pofile, qa
+
+    po = polib.POFile(wrapwidth=79)
+    po.metadata = catalog.header("ru")
+    po.append(polib.POEntry(msgctxt="b1.s1", msgid="The Lachin-Shusha road and Shusha.",
+                            msgstr="Дорога Бердзор-Шуши и Шуши.", tcomment=comment))
+    path = tmp_path / "loc" / "ru" / "LC_MESSAGES" / "a.po"
+    path.parent.mkdir(parents=True)
+    pofile.write(po, path)
+    found = qa.glossary_conflicts(glossary.load(ROOT / "glossaries"), tmp_path / "loc")
+    assert [(f.code, f.term, f.concept) for f in found if f.code.startswith("waiver")] == expected
+
+
+def test_a_waiver_decision_with_a_garbled_or_missing_entry_is_refused_and_writes_nothing(tmp_path, monkeypatch):
+    import urllib.parse
+
+    from toolkit import glossary
+    from toolkit.review import edit
+
+    from .review_server import TOKEN, Served
+
+    project = day_project(tmp_path)
+    monkeypatch.chdir(project)
+    po = project / "locales" / "ru" / "LC_MESSAGES" / "day.po"
+    files = {p: p.read_bytes() for p in [po, *glossary.glossary_files(project / "glossaries")]}
+    seen = edit.digest(glossary.glossary_files(project / "glossaries"))
+    names = str(project / "glossaries" / "10-names.tsv")
+    served = Served(project)
+    try:
+        for fields, said in [
+            ({"action": "revoke-waiver", "entry": json.dumps([str(po), "25", "b3.s1"])}, "garbled"),
+            ({"action": "revoke-waiver", "entry": json.dumps([str(po), 25])}, "garbled"),
+            ({"action": "accept-waiver", "at": json.dumps([names, "lachin"])}, "names no catalog entry"),
+            ({"action": "revoke-waiver", "entry": json.dumps([str(project / "day.po"), 25, "b3.s1"])},
+             "not a catalog under the locales folder"),
+        ]:
+            body = urllib.parse.urlencode({"token": TOKEN, "seen": seen, "lang": "ru", "term": "lachin",
+                                           **fields}).encode()
+            with pytest.raises(urllib.error.HTTPError) as err:
+                urllib.request.urlopen(urllib.request.Request(served.url("/decide", None), data=body), timeout=10)
+            assert err.value.code == 400 and said in err.value.read().decode(), fields
+    finally:
+        served.stop()
+    assert {p: p.read_bytes() for p in files} == files

@@ -148,7 +148,10 @@ def _one(form: dict[str, list[str]] | None, name: str) -> str:
 def _decisions(form: dict[str, list[str]]) -> list[decision.Decision]:
     action = _one(form, "action")
     entry = tuple(_unpack(_one(form, "entry"), 3)) if _one(form, "entry") else None
-    catalog_sha = str(_unpack(_one(form, "catalog"), 2)[1]) if _one(form, "catalog") else ""
+    catalog_sha = _unpack(_one(form, "catalog"), 2)[1] if _one(form, "catalog") else ""
+    if entry is not None and not (isinstance(entry[0], str) and type(entry[1]) is int and isinstance(entry[2], str)) \
+            or not isinstance(catalog_sha, str):
+        raise ToolkitError("a form field is garbled; reload the page")
     targets = [_unpack(t, 2) for t in form.get("at", [])]
     if not targets and action == "revoke-waiver":     # a waiver naming no concept: only the entry changes
         targets = [["", ""]]

@@ -71,6 +71,8 @@ def apply(decisions: Sequence[Decision], *, glossary_paths: Sequence[str | Path]
         for d in decisions:
             if d.action not in decision.ACTIONS:
                 raise GlossaryError(f"unknown decision {d.action!r}")
+            if d.action in decision.WAIVER_ACTIONS and d.entry is None:
+                raise GlossaryError("the decision names no catalog entry", hint="reload the page")
             if d.action == "revoke-waiver":
                 catalogs.append(waivers.plan_revoke(d, Path(locales)))
             if not d.path and d.action in decision.WAIVER_ACTIONS:
