@@ -480,8 +480,15 @@ def test_variant_and_waiver_cards_show_the_entries_with_their_article(browser, s
     # every example names its article: the `#:` reference of the entry
     articles = {e.text for e in browser.find_elements("css selector", ".example .article")}
     assert articles >= {"karabakh-mining.txt:10", "karabakh-mining.txt:26", "desk-day.txt:1", "desk-day.txt:3"}
+    assert "add-variant kalbajar ru 'Кяльбаджар' --as forbidden --glossary glossaries`" in variant.text
     browser.execute_script("arguments[0].scrollIntoView()", variant)
     browser.save_screenshot(str(SHOTS / "review-entry-cards-1280.png"))
+    viewport(browser, 390, 844)
+    browser.get(served.url())
+    width = browser.execute_script("return [document.documentElement.scrollWidth, window.innerWidth]")
+    assert width[0] <= width[1], f"the page scrolls sideways on a phone: {width}"
+    browser.execute_script("arguments[0].scrollIntoView()", card(browser, "waiver", "lachin"))
+    browser.save_screenshot(str(SHOTS / "review-entry-cards-390.png"))
 
 
 ENTRY_DECISIONS = [

@@ -162,7 +162,9 @@ def build(glossary_paths: Sequence[str | Path], locales: Path, *, evidence: bool
 
     files = glossary.glossary_files(list(glossary_paths))
     loaded = glossary.load(list(glossary_paths))
-    conflicts = qa.glossary_conflicts(loaded, locales)
+    paths = list(glossary_paths)          # the add-variant command a card quotes names the glossary reviewed
+    conflicts = qa.glossary_conflicts(loaded, locales, glossary_arg=shown(paths[0]) if len(paths) == 1 else None,
+                                      locales_arg=shown(locales))
     findings = glossary.lint(list(glossary_paths)) + glossary.contested(loaded.concepts) \
         + [f for f in conflicts if f.code in ENTRY_CODES]
     segments, seen = read_catalogs(Path(locales))
