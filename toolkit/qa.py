@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     import polib
 
     from . import terms
+    from .document import Document, Segment
     from .glossary import Glossary
 
 __all__ = ["Finding", "Fix", "blocking", "check_catalog", "entry_findings", "glossary_conflicts", "run",
@@ -72,7 +73,8 @@ def term_findings(source: str, target: str, glossary: Glossary, lang: str, *, ap
 
     waived = variants.waivers(translator_comment)
     return [_term_finding(issue, glossary, lang, entry=msgctxt, fuzzy=not approved)
-            for issue in terms.check_entry(source, target, glossary, lang, waived=waived).issues]
+            for issue in terms.check_entry(source, target, glossary, lang, waived=waived,
+                                           fixable=not approved).issues]
 
 
 def _term_finding(issue: terms.TermIssue, glossary: Glossary, lang: str, **where) -> Finding:
@@ -108,7 +110,11 @@ def _value(token: str) -> Decimal | None:
 
 @cache
 def _forms(token: str, lang: str) -> tuple[str, ...]:
-    from babel.numbers import format_decimal
+    """How the target may write the source number `token`: as written, plain digits, CLDR's decimal format
+    for `lang` (its decimal comma, its group symbol) and that format grouped by any space: a no-break or
+    narrow no-break space, as CLDR has it for ru and hy, or a plain or thin one, which every one of these
+    languages' newspapers uses (az `6 500`, ru `2 000`)."""
+    from babel.numbers import format_decimal, get_group_symbol
 
     forms = {token}
     value = _value(token)
@@ -116,20 +122,56 @@ def _forms(token: str, lang: str) -> tuple[str, ...]:
         forms.add(format(value, "f"))
         try:
             localized = format_decimal(value, locale=lang)
-        except Exception:  # unknown locale: plain digits only
-            localized = None
+            group = get_group_symbol(lang)
+        except Exception:  # noqa: BLE001 - a locale CLDR does not know: plain digits only
+            localized = group = None
         if localized:
             forms.add(localized)
             for space in _SPACES:
-                forms.add(localized.replace("\u00a0", space).replace("\u202f", space))
+                forms.add(localized.replace(group, space).replace("\u00a0", space).replace("\u202f", space))
     return tuple(sorted(forms, key=len, reverse=True))
+
+
+@cache
+def _compact(token: str, lang: str) -> tuple[re.Pattern[str], ...]:
+    """CLDR's compact forms of a round number (ru `2 тыс.`, `6,5 тысячи`, `2,5 млн`; hy `2 հազար`), as
+    patterns that let the unit word inflect (`тысяч`, `тысячами`). Only a form that states the exact
+    value counts: `6,5 тыс.` is 6,500, not 6,543."""
+    from babel.numbers import format_compact_decimal
+
+    value = _value(token)
+    if value is None or value < 1000:
+        return ()
+    out = []
+    for kind in ("short", "long"):
+        for digits in (0, 1, 2):
+            try:
+                text = format_compact_decimal(value, locale=lang, format_type=kind, fraction_digits=digits)
+            except Exception:  # noqa: BLE001 - a locale CLDR does not know
+                return ()
+            m = re.fullmatch(r"([\d.,]+)[\s\u00a0\u202f]*(\w+)\.?", text)
+            if m is None:
+                continue
+            shown = Decimal(m.group(1).replace(",", "."))
+            ratio = value / shown if shown else Decimal(0)
+            if ratio < 1000 or ratio != ratio.to_integral_value() or str(int(ratio)).strip("0") != "1":
+                continue             # rounded ("6,5 тыс." for 6,543), or not a thousand/million/...
+            stem = re.escape(m.group(2)[:3])
+            number = re.escape(m.group(1)).replace(",", "[,.]")
+            out.append(re.compile(rf"(?<![\d.,]){number}[\s\u00a0\u202f]*{stem}", re.IGNORECASE))
+    return tuple(dict.fromkeys(out))
+
+
+def _number_in(token: str, target: str, lang: str) -> bool:
+    return any(re.search(rf"(?<!\d){re.escape(f)}(?!\d)", target) for f in _forms(token, lang)) \
+        or any(p.search(target) for p in _compact(token, lang))
 
 
 def number_findings(source: str, target: str, lang: str, *, approved: bool = True,
                     msgctxt: str = "") -> list[Finding]:
     out = []
     for token in dict.fromkeys(numbers(source)):
-        if not any(re.search(rf"(?<!\d){re.escape(f)}(?!\d)", target) for f in _forms(token, lang)):
+        if not _number_in(token, target, lang):
             out.append(Finding("number", f"number {token!r} of the source is not in the translation", lang,
                                entry=msgctxt, fuzzy=not approved))
     return out
@@ -219,6 +261,126 @@ def punctuation_findings(source: str, target: str, lang: str, *, msgctxt: str = 
     return out
 
 
+# -- what pofilter also checks, in each target language's typography (docs/pofilter.md) -----------------
+
+#: pairs that must balance in a translation: brackets, and each language's quotes (ru «» and „“, az and
+#: en “”, hy «»); a straight " counts in pairs. ‘ ’ are left out: ’ is also the apostrophe.
+_PAIRS = {"(": ")", "[": "]", "{": "}", "«": "»", "„": "“", "“": "”"}
+#: what ends a sentence, per target: Armenian ends with ։ and puts its ՞ ՜ on the word they concern
+_SENTENCE_END = {"hy": ".։…!?՞՜"}
+_DEFAULT_END = ".…!?"
+_CLOSERS = "»”“’\")]"
+
+
+def _unbalanced(text: str) -> str | None:
+    """The first bracket or quote of `text` without its partner, else None."""
+    stack: list[str] = []
+    for ch in text:
+        if ch == "“" and stack and stack[-1] == "„":    # ru „…“ closes with the mark en opens with
+            stack.pop()
+        elif ch in _PAIRS:
+            stack.append(ch)
+        elif ch in _PAIRS.values():
+            if not stack or _PAIRS[stack[-1]] != ch:
+                return ch
+            stack.pop()
+    if stack:
+        return stack[0]
+    return '"' if text.count('"') % 2 else None
+
+
+def typography_findings(source: str, target: str, lang: str, *, approved: bool = True,
+                        msgctxt: str = "") -> list[Finding]:
+    """pofilter's brackets, doublespacing, endwhitespace/startwhitespace, endpunc and newlines, judged in
+    the target's own typography: «» and „“ are quotes, ։ ends an Armenian sentence."""
+    out = []
+    odd = _unbalanced(target)
+    if odd is not None and _unbalanced(source) is None:
+        out.append(Finding("brackets", f"{odd!r} has no partner in the translation", lang, entry=msgctxt))
+    elif any(target.count(b) < source.count(b) for b in "()[]"):
+        out.append(Finding("brackets", "the translation has fewer brackets than the source", lang, entry=msgctxt))
+    if re.search(r"\S[ \u00a0]{2,}\S", target) and not re.search(r"\S[ \u00a0]{2,}\S", source):
+        out.append(Finding("spaces", "a double space in the translation", lang, entry=msgctxt))
+    for where, mine, theirs in (("end", target[len(target.rstrip()):], source[len(source.rstrip()):]),
+                                ("start", target[:len(target) - len(target.lstrip())],
+                                 source[:len(source) - len(source.lstrip())])):
+        if mine != theirs and mine.strip("\n") and not theirs:
+            out.append(Finding("spaces", f"a space at the {where} of the translation the source does not have",
+                               lang, entry=msgctxt))
+    ends = _SENTENCE_END.get(lang, _DEFAULT_END)
+    last = source.rstrip().rstrip(_CLOSERS)[-1:]
+    if last and last in ".!?" and target.strip() and target.rstrip().rstrip(_CLOSERS)[-1:] not in ends:
+        out.append(Finding("end-punctuation", f"the source ends with {last!r}, the translation with no "
+                           "sentence end", lang, entry=msgctxt))
+    if target.count("\n") > source.count("\n"):
+        out.append(Finding("newline", "a line break inside the translation: it would break the paragraph of "
+                           "the built article", lang, entry=msgctxt, fuzzy=not approved))
+    return out
+
+
+# -- what must never be published -------------------------------------------------------------------------
+
+#: the line msgcat and msguniq put before each version of a translation they could not unify
+_MERGE_MARK = re.compile(r"^#-#-#-#-#  (.*?)  #-#-#-#-#$", re.MULTILINE)
+
+
+def merged_versions(text: str) -> list[str]:
+    """The versions (file and project of each) `msgcat`/`msguniq` merged into `text`; [] for a translation."""
+    return _MERGE_MARK.findall(text)
+
+
+def _targets(entry: polib.POEntry) -> list[str]:
+    return [entry.msgstr, *(entry.msgstr_plural or {}).values()]
+
+
+def gate_findings(entry: polib.POEntry, lang: str, *, msgctxt: str = "") -> list[Finding]:
+    """What no one approved as a translation: a msgcat/msguniq merge still holding every version, and a
+    pseudo-translation (by its `[xx: …]` shape, or by the pseudo engine's note still signing this very
+    text). A blanket `msgattrib --clear-fuzzy` approves neither: both stay blocking once approved."""
+    from .catalog import signed_by_pseudo
+    from .engines import pseudo
+
+    for text in _targets(entry):
+        versions = merged_versions(text)
+        if versions:
+            return [Finding("merge-conflict", f"{len(versions)} versions merged by msgcat/msguniq "
+                            f"({'; '.join(versions)}): a merge to resolve, keep one translation and delete the "
+                            "#-#-#-#-# lines", lang, entry=msgctxt, fuzzy=entry.fuzzy)]
+    if any(pseudo.is_pseudo(t) for t in _targets(entry) if t) or signed_by_pseudo(entry):
+        how = "a real engine's `toolkit translate` replaces it" if entry.fuzzy else \
+            "approved (a blanket msgattrib --clear-fuzzy?): translate it, or mark it fuzzy again"
+        return [Finding("pseudo", f"a pseudo-translation, not a translation; {how}", lang, entry=msgctxt,
+                        fuzzy=entry.fuzzy)]
+    return []
+
+
+def stale_segments(doc: Document, po: polib.POFile) -> list[Segment]:
+    """The article's sentences its catalog does not hold (the article changed and `translate` was not run
+    again): keyed as gettext keys them, or by the bare msgid for a catalog a tool left without contexts.
+    `build` refuses on these and `check` reports them, from this one function."""
+    from .catalog import keys
+
+    exact = {(e.msgctxt, e.msgid) for e in po if not e.obsolete}
+    msgids = {e.msgid for e in po if not e.obsolete}
+    key = keys(doc)
+    return [s for s in doc.segments if key[s.id] not in exact and s.text not in msgids]
+
+
+def stale_message(doc: Document, missing: Sequence[Segment]) -> str:
+    first = missing[0]
+    return (f"{len(missing)} sentence(s) of {doc.source} are not in the catalog, first {first.id} "
+            f"(line {first.line}): the article changed since it was translated")
+
+
+def stale_findings(doc: Document, po: polib.POFile, lang: str, *, catalog: str = "") -> list[Finding]:
+    missing = stale_segments(doc, po)
+    if not missing:
+        return []
+    return [Finding("stale-catalog", f"{stale_message(doc, missing)}; run `toolkit translate {doc.source} --to "
+                    f"{lang}`", lang, entry=missing[0].id, catalog=catalog, article=doc.name,
+                    segment=missing[0].id, msgid=missing[0].text)]
+
+
 # -- whole entries and catalogs ---------------------------------------------------------------------------
 
 def entry_findings(entry: polib.POEntry, lang: str, glossary: Glossary | None = None) -> list[Finding]:
@@ -227,6 +389,9 @@ def entry_findings(entry: polib.POEntry, lang: str, glossary: Glossary | None = 
         return [Finding("untranslated", "no translation: the source text would be published", lang, entry=ctxt)]
     approved = not entry.fuzzy
     out = [] if approved else [Finding("fuzzy", "not reviewed (fuzzy)", lang, entry=ctxt, fuzzy=True)]
+    gate = gate_findings(entry, lang, msgctxt=ctxt)
+    if gate:     # not a translation: checking its terms, numbers and length would only add noise
+        return out + gate
     if glossary is not None:
         out += term_findings(entry.msgid, entry.msgstr, glossary, lang, approved=approved, msgctxt=ctxt,
                              translator_comment=entry.tcomment)
@@ -234,11 +399,17 @@ def entry_findings(entry: polib.POEntry, lang: str, glossary: Glossary | None = 
     out += date_findings(entry.msgid, entry.msgstr, lang, approved=approved, msgctxt=ctxt)
     out += suspicious_findings(entry.msgid, entry.msgstr, lang, msgctxt=ctxt)
     out += punctuation_findings(entry.msgid, entry.msgstr, lang, msgctxt=ctxt)
+    out += typography_findings(entry.msgid, entry.msgstr, lang, approved=approved, msgctxt=ctxt)
     return out
 
 
 def check_catalog(po: polib.POFile, lang: str, glossary: Glossary | None = None, *,
-                  catalog: str = "") -> list[Finding]:
+                  catalog: str = "", article: str = "") -> list[Finding]:
+    """Every finding of every active entry, each naming its article (default: the catalog's file name,
+    which is the article's), segment and msgid."""
+    from .catalog import position
+
+    article = article or (Path(catalog).stem if catalog else "")
     out: list[Finding] = []
     for entry in po:
         if entry.obsolete or not entry.msgid:
@@ -246,7 +417,7 @@ def check_catalog(po: polib.POFile, lang: str, glossary: Glossary | None = None,
         score = _confidence(entry)
         for f in entry_findings(entry, lang, glossary):
             out.append(replace(f, catalog=catalog, places=((catalog, entry.linenum),) if catalog else (),
-                               confidence=score))
+                               confidence=score, article=article, segment=position(entry), msgid=entry.msgid))
     return out
 
 
@@ -279,11 +450,16 @@ def fix_catalog(po: polib.POFile, lang: str, glossary: Glossary, *, catalog: str
 
 
 def run(locales: Path, *, name: str | Collection[str] | None = None, targets: Sequence[str] = (), glossary: Glossary | None = None,
-        fix: bool = False) -> tuple[list[Finding], list[Fix]]:
-    """Check (and with `fix`, repair fuzzy terms in) every catalog under `locales`."""
-    from . import catalog as catalog_mod, fsutil, locales as locales_mod, pofile
+        fix: bool = False, articles: Sequence[Path] = (), encoding: str | None = None) -> tuple[list[Finding], list[Fix]]:
+    """Check (and with `fix`, repair fuzzy terms in) every catalog under `locales`; of the `articles`
+    given, also whether their catalogs still hold every sentence (`stale-catalog`, what `build` refuses)."""
+    from . import catalog as catalog_mod, document, fsutil, locales as locales_mod, pofile
 
     found = locales_mod.catalogs(locales, name=name, targets=targets)
+    docs = {}
+    for article in articles:     # segmented as translate and build segment it: with the glossary's spans
+        doc = document.read(article, encoding=encoding, no_split=glossary.spans if glossary is not None else None)
+        docs[doc.name] = doc     # the catalog's file name is the article's (catalog.po_path)
     findings: list[Finding] = []
     fixes: list[Fix] = []
     for lang, path in found:
@@ -298,7 +474,10 @@ def run(locales: Path, *, name: str | Collection[str] | None = None, targets: Se
                 fixes += done
         else:
             po = pofile.read(path, lang=lang)
-        findings += check_catalog(po, lang, glossary, catalog=str(path))
+        doc = docs.get(path.stem)
+        if doc is not None:
+            findings += stale_findings(doc, po, lang, catalog=str(path))
+        findings += check_catalog(po, lang, glossary, catalog=str(path), article=doc.name if doc else "")
     return findings, fixes
 
 

@@ -103,9 +103,12 @@ def check(
     sort: Annotated[str, typer.Option(
         "--sort", help="catalog (default: catalog and entry order) or confidence (least confident machine "
         "translations first).")] = "catalog",
+    encoding: EncodingOpt = None,
 ) -> None:
     """Check translations: glossary terms, numbers and dates, fuzzy and untranslated entries, repeated words,
-    length, punctuation. Exits 7 when a blocking (error) finding remains, to gate publishing. Names the
+    length, punctuation and typography, msgcat merge leftovers and pseudo-translations, and (for the ARTICLES
+    named) a catalog the article outgrew, as build refuses it. Exits 7 when a blocking (error) finding
+    remains, to gate publishing. Names the
     engine copied or misspelt are reported with their span (--fix repairs them in fuzzy entries); a
     translator comment `# toolkit: accept ID` on an entry waives that glossary term there.
 
@@ -114,7 +117,7 @@ def check(
     from rich.console import Console
     from rich.table import Table
 
-    from .. import langs, qa
+    from .. import articles, langs, qa
     from ..errors import ConflictFound, UsageError, one_line
 
     check_format(fmt)
@@ -122,7 +125,9 @@ def check(
         raise UsageError(f"unknown sort {sort!r}; use catalog or confidence")
     targets = langs.expand_targets(to) if to else ()
     gl, choice = load_glossary(glossary, no_glossary)
-    findings, fixes = qa.run(locales, name=_names(paths, recursive), targets=targets, glossary=gl, fix=fix)
+    found = articles.collect(paths, recursive=recursive) if paths else []
+    findings, fixes = qa.run(locales, name={p.stem for p in found} if paths else None, targets=targets,
+                             glossary=gl, fix=fix, articles=found, encoding=encoding)
     if sort == "confidence":
         findings = qa.sort_by_confidence(findings)
     counts = qa.summary(findings)
@@ -134,11 +139,13 @@ def check(
     else:
         console = Console()
         if findings:
+            several = len({f.article for f in findings}) > 1     # then each row names its article
             table = Table()
             for col in ("lang", "entry", "severity", "check", "message", "confidence"):
                 table.add_column(col)
             for f in findings:
-                table.add_row(f.lang, f.entry, f.severity, f.code, f.message,
+                where = f"{f.article} {f.entry}".strip() if several else f.entry
+                table.add_row(f.lang, one_line(where), f.severity, f.code, f.message,
                               "-" if f.confidence is None else f"{f.confidence:.2f}")
             console.print(table)
         for x in fixes:
@@ -147,8 +154,10 @@ def check(
     note_missing_glossary(choice, "checked")
     blocking = qa.blocking(findings)
     if blocking:
-        raise ConflictFound(f"{len(blocking)} blocking finding(s), first {blocking[0].lang} {blocking[0].entry}: "
-                            f"{blocking[0].message}", hint="fix them in the catalogs, then run check again")
+        first = blocking[0]
+        where = one_line(f"{first.article} {first.entry}".strip())
+        raise ConflictFound(f"{len(blocking)} blocking finding(s), first {first.lang} {where}: {first.message}",
+                            hint="fix them in the catalogs, then run check again")
 
 
 def stats(
