@@ -60,8 +60,7 @@ def build(doc: Document, po: polib.POFile, lang: str, *, fuzzy: str = "use", cat
     used = {id(e): e for e in (exact.get(key[s.id]) or by_msgid[s.text] for s in doc.segments)}
     # Under any --fuzzy policy: a msgcat merge holds no one translation, an approved pseudo-translation is
     # no translation (a fuzzy one is the pseudo-localisation preview `--fuzzy use` exists for).
-    unpublishable = [f for e in used.values() for f in qa.gate_findings(e, lang, msgctxt=label(e))
-                     if f.code == "merge-conflict" or not e.fuzzy]
+    unpublishable = [f for e in used.values() for f in qa.gate_findings(e, lang, msgctxt=label(e))]
     if unpublishable:
         first = unpublishable[0]
         raise ConflictFound(f"{len(unpublishable)} sentence(s) hold no translation anyone approved, first "

@@ -41,7 +41,7 @@ CODES: dict[str, tuple[str, str]] = {
     "date": (BY_ENTRY, "a month of a source date is not in the translation"),
     "untranslated": ("error", "no translation: the source text would be published"),
     "merge-conflict": ("error", "msgcat/msguniq left two translations between #-#-#-#-# lines: a merge to resolve"),
-    "pseudo": (BY_ENTRY, "a pseudo-translation ([xx: …] accented text): blocking once approved, never published"),
+    "pseudo": ("error", "an approved pseudo-translation ([xx: …] accented text): never published"),
     "stale-catalog": ("error", "the article changed since it was translated: run translate again"),
     "fuzzy": ("warning", "not reviewed"),
     "repetition": ("error", "a word or phrase repeated, a small model's failure"),

@@ -336,7 +336,7 @@ def _targets(entry: polib.POEntry) -> list[str]:
 def gate_findings(entry: polib.POEntry, lang: str, *, msgctxt: str = "") -> list[Finding]:
     """What no one approved as a translation: a msgcat/msguniq merge still holding every version, and a
     pseudo-translation (by its `[xx: …]` shape, or by the pseudo engine's note still signing this very
-    text). A blanket `msgattrib --clear-fuzzy` approves neither: both stay blocking once approved."""
+    text) that is approved. A blanket `msgattrib --clear-fuzzy` approves neither: both stay blocking."""
     from .catalog import signed_by_pseudo
     from .engines import pseudo
 
@@ -346,11 +346,11 @@ def gate_findings(entry: polib.POEntry, lang: str, *, msgctxt: str = "") -> list
             return [Finding("merge-conflict", f"{len(versions)} versions merged by msgcat/msguniq "
                             f"({'; '.join(versions)}): a merge to resolve, keep one translation and delete the "
                             "#-#-#-#-# lines", lang, entry=msgctxt, fuzzy=entry.fuzzy)]
-    if any(pseudo.is_pseudo(t) for t in _targets(entry) if t) or signed_by_pseudo(entry):
-        how = "a real engine's `toolkit translate` replaces it" if entry.fuzzy else \
-            "approved (a blanket msgattrib --clear-fuzzy?): translate it, or mark it fuzzy again"
-        return [Finding("pseudo", f"a pseudo-translation, not a translation; {how}", lang, entry=msgctxt,
-                        fuzzy=entry.fuzzy)]
+    if not entry.fuzzy and (any(pseudo.is_pseudo(t) for t in _targets(entry) if t) or signed_by_pseudo(entry)):
+        # (a fuzzy one is the pseudo-localisation preview: its `fuzzy` warning says enough)
+        return [Finding("pseudo", "an approved pseudo-translation (a blanket msgattrib --clear-fuzzy?): "
+                        "translate it, or mark it fuzzy again and let `toolkit translate` replace it", lang,
+                        entry=msgctxt)]
     return []
 
 
@@ -399,8 +399,15 @@ def entry_findings(entry: polib.POEntry, lang: str, glossary: Glossary | None = 
     out += date_findings(entry.msgid, entry.msgstr, lang, approved=approved, msgctxt=ctxt)
     out += suspicious_findings(entry.msgid, entry.msgstr, lang, msgctxt=ctxt)
     out += punctuation_findings(entry.msgid, entry.msgstr, lang, msgctxt=ctxt)
-    out += typography_findings(entry.msgid, entry.msgstr, lang, approved=approved, msgctxt=ctxt)
+    if not _pseudo_shaped(entry.msgstr):    # a fuzzy pseudo preview: its frame is not the typography
+        out += typography_findings(entry.msgid, entry.msgstr, lang, approved=approved, msgctxt=ctxt)
     return out
+
+
+def _pseudo_shaped(text: str) -> bool:
+    from .engines import pseudo
+
+    return pseudo.is_pseudo(text)
 
 
 def check_catalog(po: polib.POFile, lang: str, glossary: Glossary | None = None, *,
