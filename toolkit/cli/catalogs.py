@@ -196,16 +196,26 @@ def stats(
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(title=str(locales))
-    for col in ("lang", *(("article",) if by_article else ()), "segments", "words", "approved", "fuzzy",
-                "untranslated", "terms ok", "conflicts", "confidence"):
-        table.add_column(col)
+    from .tables import Column, fit
+
+    def share(n: int) -> str:
+        return f"{n} {r.percent(n):g}%"
+
+    columns = [Column("lang"), *((Column("article", name=True),) if by_article else ()),
+               Column("segments", "right"), Column("words", "right", optional=True), Column("approved", "right"),
+               Column("fuzzy", "right"), Column("untranslated", "right"), Column("conflicts", "right"),
+               Column("terms ok", "right", optional=True), Column("confidence", "right", optional=True)]
+    cells = []
     for r in rows:
-        rate = f"{r.term_rate}% ({r.terms_ok}/{r.terms_total})" if r.term_rate is not None else "-"
-        table.add_row(r.lang, *((r.article,) if by_article else ()), str(r.segments), str(r.words), f"{r.approved} ({r.percent(r.approved)}%)",
-                      f"{r.fuzzy} ({r.percent(r.fuzzy)}%)", f"{r.untranslated} ({r.percent(r.untranslated)}%)",
-                      rate, str(r.conflicts), "-" if r.confidence is None else f"{r.confidence:.2f}")
-    Console().print(table)
+        rate = f"{r.term_rate:g}% {r.terms_ok}/{r.terms_total}" if r.term_rate is not None else "-"
+        cells.append([r.lang, *((r.article,) if by_article else ()), str(r.segments), str(r.words),
+                      share(r.approved), str(r.fuzzy), str(r.untranslated), str(r.conflicts), rate,
+                      "-" if r.confidence is None else f"{r.confidence:.2f}"])
+    console = Console()
+    table, dropped = fit(console, columns, cells, title=str(locales))
+    console.print(table)
+    if dropped:
+        typer.echo(f"(not shown at this width: {', '.join(dropped)}; --format json has every column)")
     if unsure:
         least = Table(title=f"least confident: {len(unsure)} unreviewed machine translation(s)")
         for col in ("confidence", "lang", "where", "source"):
@@ -213,7 +223,7 @@ def stats(
         for u in unsure:
             least.add_row(f"{u.confidence.value:.2f}", u.lang, one_line(f"{u.catalog}:{u.line} {u.position}"),
                           one_line(u.source))
-        Console().print(least)
+        console.print(least)
     note_missing_glossary(choice, "counted")
 
 
