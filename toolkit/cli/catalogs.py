@@ -215,7 +215,7 @@ def stats(
     table, dropped = fit(console, columns, cells, title=str(locales))
     console.print(table)
     if dropped:
-        typer.echo(f"(not shown at this width: {', '.join(dropped)}; --format json has every column)")
+        typer.echo(f"(left out at this width: {', '.join(dropped)}; see --format json)")
     if unsure:
         least = Table(title=f"least confident: {len(unsure)} unreviewed machine translation(s)")
         for col in ("confidence", "lang", "where", "source"):
