@@ -15,7 +15,7 @@ import polib
 import pytest
 from typer.testing import CliRunner
 
-from toolkit import pofile, qa
+from toolkit import catalog, pofile, qa
 from toolkit.cli import app
 from toolkit.engines import pseudo
 
@@ -288,3 +288,55 @@ def test_translate_to_all_table_is_readable_at_80_columns(day: Path):
     assert rows["day/baku-talks.txt"] == ["5", "1/1", "1/1", "1/1"]      # one row per article, no wrapped cell
     assert rows["day/armenia-border-mission.txt"] == ["3", "0/0", "0/0", "0/0"]
     assert rows["total"] == ["28", "1/1", "1/1", "1/1"]
+
+
+# -- the --fix hint ---------------------------------------------------------------------------------------
+
+HINT_CASES = [
+    ("Baku said.", "Bakı сказал.", "Баку сказал."),          # the Azerbaijani spelling in a ru entry
+    ("Karabakh said.", "Karabakh сказал.", "Карабах сказал."),   # the English name left in
+]
+
+
+@pytest.mark.parametrize("source, target, fixed", HINT_CASES)
+def test_the_fix_hint_appears_only_where_check_fix_acts(tmp_path: Path, source: str, target: str, fixed: str):
+    po = polib.POFile(wrapwidth=79)
+    po.metadata = catalog.header("ru")
+    po.append(polib.POEntry(msgid=source, msgstr=target, comment="segment b1.s1", flags=["fuzzy"]))
+    po.append(polib.POEntry(msgctxt="occurrence 2", msgid=source, msgstr=target, comment="segment b2.s1"))
+    path = tmp_path / "loc" / "ru" / "LC_MESSAGES" / "a.po"
+    path.parent.mkdir(parents=True)
+    pofile.write(po, path)
+    args = ["check", "--locales", str(tmp_path / "loc"), "--glossary", GLOSSARY, "--format", "json"]
+    hinted = {f["segment"]: "--fix makes it" in f["message"]
+              for f in json.loads(runner.invoke(app, args).stdout)["findings"] if f["code"].startswith("term-")}
+    assert hinted == {"b1.s1": True, "b2.s1": False}       # the approved entry gets no promise
+    runner.invoke(app, [*args, "--fix"])
+    after = {e.comment.split("\n")[0]: e.msgstr for e in pofile.read(path)}
+    assert after == {"segment b1.s1": fixed, "segment b2.s1": target}   # where the hint was, --fix acted
+
+
+# -- what an outside msgmerge does (the README says exactly this) -----------------------------------------
+
+def test_outside_msgmerge_fuzzies_a_repeat_inserted_before_its_original_and_drops_our_notes(project: Path):
+    msgmerge = gettext_tool("msgmerge")
+    approve_all(PO)
+    assert cli("translate", "article.txt", "--to", "ru", "--engine", "pseudo").exit_code == 0
+    before = {e.msgid: e for e in pofile.read(PO) if not e.obsolete}
+    assert any(ln.startswith("machine translation: pseudo") for ln in before["(AA Photo)"].comment.split("\n"))
+    # an editor puts the headline again at the top; the toolkit's template for the new article
+    text = Path("article.txt").read_text(encoding="utf-8")
+    headline = text.split("\n")[0]
+    Path("article.txt").write_text(f"{headline}\n\n{text}", encoding="utf-8")
+    assert cli("translate", "article.txt", "--to", "ru", "--engine", "pseudo", "--locales", "fresh").exit_code == 0
+    subprocess.run([msgmerge, "--quiet", "--previous", "-o", "merged.po", str(PO), "fresh/article.pot"], check=True)
+    merged = [e for e in polib.pofile("merged.po") if not e.obsolete and e.msgid == headline]
+    # the new copy takes the original's key and its approval; the original, now "occurrence 2", goes fuzzy
+    assert [(e.msgctxt, e.fuzzy) for e in merged] == [(None, False), ("occurrence 2", True)]
+    # every `#.` line is the template's: the toolkit's notes (engine, terms) are gone
+    assert all(e.comment.startswith("segment ") and "\n" not in e.comment for e in polib.pofile("merged.po")
+               if e.msgid and not e.obsolete)
+    # the toolkit's own merge of the same change keeps both approved
+    assert cli("translate", "article.txt", "--to", "ru", "--engine", "pseudo").exit_code == 0
+    ours = [e for e in pofile.read(PO) if not e.obsolete and e.msgid == headline]
+    assert [(e.msgctxt, e.fuzzy) for e in ours] == [(None, False), ("occurrence 2", False)]
