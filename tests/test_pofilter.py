@@ -50,6 +50,10 @@ ROWS = [
     ("hy", 'It said "no".', "Նա ասաց «ոչ»։", {"doublequoting"}, set(), "noise we leave: «» are Armenian quotes"),
     ("hy", "Talks ended in Baku.", "Բանակցություններն ավարտվեցին Բաքվում", {"endpunc"}, {"end-punctuation"},
      "no sentence end at all: both"),
+    ("hy", "Talks ended in Baku.", "Բանակցություններն ավարտվեցին Բաքվում:", {"endpunc"}, set(),
+     "noise we leave: ':' typed for ։, as FLORES-200's professional Armenian does in most sentences"),
+    ("ru", "The National Security Advisor (NSA) resigned.", "Советник по национальной безопасности ушёл в отставку.",
+     {"brackets"}, set(), "noise we leave: the bracketed acronym dropped with its brackets is editing"),
 ]
 
 

@@ -45,6 +45,9 @@ NUMBER_CASES = [
     ("ru", "grew 1.5 percent", "вырос на 1,5 процента", True),                     # decimal comma
     ("ru", "grew 1.5 percent", "вырос на 15 процентов", False),
     ("az", "$2.5 billion", "2,5 milyard dollar", True),
+    ("az", "two lanes of 3.50 m", "3,50 m enində iki zolaq", True),               # digits as written (FLORES)
+    ("hy", "a fine of $1000", "1,000 ԱՄՆ դոլարի տուգանք", True),                  # en grouping: the same number
+    ("hy", "a fine of $1000", "100 ԱՄՆ դոլարի տուգանք", False),
 ]
 
 

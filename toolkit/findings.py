@@ -48,7 +48,7 @@ CODES: dict[str, tuple[str, str]] = {
     "length": ("warning", "the translation's length is far from the source's"),
     "punctuation": ("warning", "the target language's own punctuation is not used"),
     # what pofilter also finds, in the target language's own typography (docs/pofilter.md)
-    "brackets": ("warning", "brackets or quotes of the translation are unbalanced, or fewer than the source's"),
+    "brackets": ("warning", "a bracket or quote of the translation is left open (or closed without opening)"),
     "spaces": ("warning", "a double space, or a space at the end, the source does not have"),
     "end-punctuation": ("warning", "the source ends a sentence with a full stop (or ? !) and the translation does not"),
     "newline": (BY_ENTRY, "a line break inside a translation the source does not have: it breaks the paragraph"),
