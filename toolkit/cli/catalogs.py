@@ -198,8 +198,8 @@ def stats(
 
     from .tables import Column, fit
 
-    def share(n: int) -> str:
-        return f"{n} {r.percent(n):g}%"
+    def share(row: stats_mod.LanguageStats, n: int) -> str:
+        return f"{n} {row.percent(n):g}%"
 
     columns = [Column("lang"), *((Column("article", name=True),) if by_article else ()),
                Column("segments", "right"), Column("words", "right", optional=True), Column("approved", "right"),
@@ -209,7 +209,7 @@ def stats(
     for r in rows:
         rate = f"{r.term_rate:g}% {r.terms_ok}/{r.terms_total}" if r.term_rate is not None else "-"
         cells.append([r.lang, *((r.article,) if by_article else ()), str(r.segments), str(r.words),
-                      share(r.approved), str(r.fuzzy), str(r.untranslated), str(r.conflicts), rate,
+                      share(r, r.approved), str(r.fuzzy), str(r.untranslated), str(r.conflicts), rate,
                       "-" if r.confidence is None else f"{r.confidence:.2f}"])
     console = Console()
     table, dropped = fit(console, columns, cells, title=str(locales))
