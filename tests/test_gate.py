@@ -311,6 +311,11 @@ def test_the_fix_hint_appears_only_where_check_fix_acts(tmp_path: Path, source: 
     hinted = {f["segment"]: "--fix makes it" in f["message"]
               for f in json.loads(runner.invoke(app, args).stdout)["findings"] if f["code"].startswith("term-")}
     assert hinted == {"b1.s1": True, "b2.s1": False}       # the approved entry gets no promise
+    conflicts = runner.invoke(app, ["glossary", "conflicts", "--locales", str(tmp_path / "loc"), "--glossary", GLOSSARY,
+                                    "--format", "json"])
+    listed = [f for f in json.loads(conflicts.stdout) if f["code"] == "catalog-term"]
+    assert sorted(("--fix makes it" in f["message"], f["severity"]) for f in listed) == \
+        [(False, "error"), (True, "warning")]               # the same in `glossary conflicts`
     runner.invoke(app, [*args, "--fix"])
     after = {e.comment.split("\n")[0]: e.msgstr for e in pofile.read(path)}
     assert after == {"segment b1.s1": fixed, "segment b2.s1": target}   # where the hint was, --fix acted

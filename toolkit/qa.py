@@ -520,7 +520,8 @@ def glossary_conflicts(glossary: Glossary, locales: str | Path, langs: Sequence[
                 out.append(Finding("waiver", f"{where}: the translator accepts {', '.join(sorted(waived))} as "
                                    "written (# toolkit: accept …)", lang, entry=name,
                                    term=", ".join(sorted(waived)), places=place, catalog=str(path)))
-            for issue in terms.check_entry(entry.msgid, entry.msgstr, glossary, lang, waived=waived).issues:
+            for issue in terms.check_entry(entry.msgid, entry.msgstr, glossary, lang, waived=waived,
+                                           fixable=entry.fuzzy).issues:   # no --fix hint on approved ones
                 if issue.code == variants.VARIANT and issue.variant:
                     seen.setdefault((lang, issue.concept, issue.variant), []).append(place[0])
                 found = _term_finding(issue, glossary, lang, entry=name, fuzzy=entry.fuzzy,
