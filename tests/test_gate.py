@@ -13,6 +13,7 @@ from pathlib import Path
 
 import polib
 import pytest
+from hypothesis import given, strategies as st
 from typer.testing import CliRunner
 
 from toolkit import catalog, pofile, qa
@@ -345,3 +346,29 @@ def test_outside_msgmerge_fuzzies_a_repeat_inserted_before_its_original_and_drop
     assert cli("translate", "article.txt", "--to", "ru", "--engine", "pseudo").exit_code == 0
     ours = [e for e in pofile.read(PO) if not e.obsolete and e.msgid == headline]
     assert [(e.msgctxt, e.fuzzy) for e in ours] == [(None, False), ("occurrence 2", False)]
+
+
+# -- properties -------------------------------------------------------------------------------------------
+
+
+LANGS = st.sampled_from(["ru", "az", "hy"])
+
+
+@given(st.text(min_size=1, max_size=80), LANGS)
+def test_whatever_the_pseudo_engine_writes_is_recognised(text: str, lang: str):
+    assert pseudo.is_pseudo(pseudo.PseudoEngine().pseudo(text, lang))
+
+
+@given(st.text(max_size=80), LANGS)
+def test_a_translation_identical_to_its_source_has_no_typography_finding(text: str, lang: str):
+    assert qa.typography_findings(text, text, lang) == []
+
+
+@given(st.integers(min_value=1000, max_value=10**9), LANGS, st.sampled_from(["\u00a0", "\u202f", " "]))
+def test_the_targets_own_grouping_is_the_number_and_another_number_is_not(n: int, lang: str, space: str):
+    from babel.numbers import format_decimal, get_group_symbol
+
+    written = format_decimal(n, locale=lang).replace(get_group_symbol(lang), space)
+    assert qa.number_findings(f"{n:,} people", f"{written} nəfər", lang) == []
+    other = format_decimal(n + 1, locale=lang).replace(get_group_symbol(lang), space)
+    assert [f.code for f in qa.number_findings(f"{n:,} people", f"{other} nəfər", lang)] == ["number"]
