@@ -8,14 +8,22 @@ publishing). What is checked, per active entry:
   suspect's span): an error on an approved entry, a warning on a fuzzy one; `# toolkit: accept ID` in the
   entry's translator comment waives a term;
 * numbers and dates: "6,500", "2,000", "20 years", "Dec. 4" keep their numbers in a form the target
-  locale accepts (babel's `format_decimal` with any space variant, the plain digits, or the source form);
+  locale accepts (see below, the plain digits, or the source form);
   a month of a source date ("Dec. 3, 2022", "on Oct. 20", "4 December") must appear as that month in the
   target language, inflected or abbreviated as CLDR and the morphology module allow ("4 декабря",
   "в декабре", "dekabrda", "դեկտեմբերի 4-ին"), or as a numeric date with that month ("04.12.2022");
 * state: `untranslated` (error: the built article would show English), `fuzzy` (warning: unreviewed);
 * small-NMT failure modes: a word or short phrase repeated (`repetition`, error) and a target whose
   length is far from the source's (`length`, warning);
-* target punctuation: Armenian full stop `։` rather than `.`, Russian «» rather than "..." (warnings).
+* target punctuation: Armenian full stop `։` rather than `.`, Russian «» rather than "..." (warnings);
+* typography as pofilter checks it, in each target's own marks (docs/pofilter.md): brackets and quotes left
+  open, double and stray spaces, a dropped sentence end (warnings), a line break the source does not have;
+* the gate (`gate_findings`, which `build` refuses on too): an entry msgcat/msguniq left holding several
+  versions (`merge-conflict`) and an approved pseudo-translation (`pseudo`), blocking in any state; and,
+  for a named article, a catalog that does not hold all its sentences (`stale_segments`, `stale-catalog`).
+
+Numbers are matched in the target's conventions from CLDR: decimal comma, group symbol or any space,
+compact forms of round numbers (`2 тыс.`).
 """
 from __future__ import annotations
 
