@@ -115,7 +115,6 @@ def check(
     Example:  toolkit check seeds/karabakh-mining.txt --to ru --format json
     """
     from rich.console import Console
-    from rich.table import Table
 
     from .. import articles, langs, qa
     from ..errors import ConflictFound, UsageError, one_line
@@ -139,15 +138,18 @@ def check(
     else:
         console = Console()
         if findings:
-            several = len({f.article for f in findings}) > 1     # then each row names its article
-            table = Table()
-            for col in ("lang", "entry", "severity", "check", "message", "confidence"):
-                table.add_column(col)
-            for f in findings:
-                where = f"{f.article} {f.entry}".strip() if several else f.entry
-                table.add_row(f.lang, one_line(where), f.severity, f.code, f.message,
-                              "-" if f.confidence is None else f"{f.confidence:.2f}")
+            from .tables import Column, fit
+
+            several = len({f.article for f in findings}) > 1     # then each row names its article, whole
+            columns = [Column("lang"), Column("entry", name=True), Column("severity"), Column("check"),
+                       Column("message", prose=True), Column("confidence", "right", optional=True)]
+            rows = [[f.lang, "\n".join(one_line(w) for w in (f.article, f.entry) if w) if several else one_line(f.entry),
+                     f.severity, f.code, f.message, "-" if f.confidence is None else f"{f.confidence:.2f}"]
+                    for f in findings]
+            table, dropped = fit(console, columns, rows)
             console.print(table)
+            if dropped:
+                typer.echo(f"(left out at this width: {', '.join(dropped)}; see --format json)")
         for x in fixes:
             typer.echo(one_line(f"fixed {x.catalog} {x.msgctxt}: {'; '.join(x.notes)}"))   # msgctxt: a translator's
         typer.echo(f"{counts['error']} error(s), {counts['warning']} warning(s), {len(fixes)} fix(es)")

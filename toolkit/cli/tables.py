@@ -3,7 +3,8 @@
 Rich squeezes a table that is too wide by cutting headers (`segme…`) and wrapping cells. Instead, the
 columns a reader can do without (`optional`) are left out, last first, until the table fits, and the
 caller says which ones `--format json` (or a wider terminal) still shows. A name column is never cut:
-it folds only if even the essential columns leave it no room.
+it folds only if even the essential columns leave it no room. Only a prose column (`prose`, a finding's
+message) wraps, and it counts as `PROSE_WIDTH` wide when deciding what fits.
 """
 from __future__ import annotations
 
@@ -22,6 +23,11 @@ class Column:
     justify: str = "left"
     optional: bool = False      # may be left out in a narrow terminal (the JSON output keeps it)
     name: bool = False          # an article or file name: folded, never cut with an ellipsis
+    prose: bool = False         # sentences that may wrap over lines (a message)
+
+
+#: the room a prose column needs to stay readable
+PROSE_WIDTH = 24
 
 
 def fit(console: Console, columns: Sequence[Column], rows: Sequence[Sequence[str]], *,
@@ -30,23 +36,24 @@ def fit(console: Console, columns: Sequence[Column], rows: Sequence[Sequence[str
     keep = list(range(len(columns)))
     dropped: list[str] = []
     while True:
-        table = _table(columns, rows, keep, title)
-        width = Measurement.get(console, console.options.update_width(10_000), table).maximum   # its natural width
+        narrowest = _table(columns, rows, keep, title, prose_width=PROSE_WIDTH)
+        width = Measurement.get(console, console.options.update_width(10_000), narrowest).maximum
         optional = [i for i in keep if columns[i].optional]
         if width <= console.width or not optional:
-            return table, dropped
+            return _table(columns, rows, keep, title), dropped
         keep.remove(optional[-1])
         dropped.insert(0, columns[optional[-1]].header)
 
 
 def _table(columns: Sequence[Column], rows: Sequence[Sequence[str]], keep: Sequence[int],
-           title: str | None) -> Table:
+           title: str | None, *, prose_width: int | None = None) -> Table:
     # two spaces between columns and none at the edges: every column the reader needs fits 80 columns
     table = Table(title=title, box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, padding=(0, 0, 0, 1))
     for i in keep:
         c = columns[i]
-        table.add_column(c.header, justify=c.justify, no_wrap=not c.name, overflow="fold" if c.name else "ellipsis",
-                         min_width=len(c.header))
+        table.add_column(c.header, justify=c.justify, no_wrap=not (c.name or c.prose),
+                         overflow="fold" if c.name or c.prose else "ellipsis", min_width=len(c.header),
+                         max_width=prose_width if c.prose else None)
     for row in rows:
         if row is SECTION:
             table.add_section()
