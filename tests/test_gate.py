@@ -217,6 +217,19 @@ def test_check_article_reports_a_stale_catalog_as_build_does(project: Path):
                 if f["code"] == "stale-catalog"]
 
 
+def test_check_with_to_reports_an_article_never_translated_into_that_language(project: Path):
+    shutil.copyfile(SEED, project / "second.txt")
+    assert cli("translate", "second.txt", "--to", "az", "--engine", "pseudo").exit_code == 0
+    assert cli("build", "article.txt", "--to", "az", "--out", "-").exit_code == 3     # no az catalog: build refuses
+    asked = cli("check", "article.txt", "second.txt", "--to", "az", "--format", "json")
+    assert asked.exit_code == 7
+    stale = [(f["article"], f["lang"]) for f in json.loads(asked.stdout)["findings"] if f["code"] == "stale-catalog"]
+    assert stale == [("article", "az")]
+    # without --to the languages are whatever each article was translated into: nothing is missing
+    unasked = cli("check", "article.txt", "second.txt", "--format", "json")
+    assert not [f for f in json.loads(unasked.stdout)["findings"] if f["code"] == "stale-catalog"]
+
+
 # -- several articles -------------------------------------------------------------------------------------
 
 @pytest.fixture

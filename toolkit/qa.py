@@ -496,6 +496,14 @@ def run(locales: Path, *, name: str | Collection[str] | None = None, targets: Se
         if doc is not None:
             findings += stale_findings(doc, po, lang, catalog=str(path))
         findings += check_catalog(po, lang, glossary, catalog=str(path), article=doc.name if doc else "")
+    have = {(lang, path.stem) for lang, path in found}
+    for doc in docs.values():    # languages asked for by name: build would refuse a catalog that is not there
+        for lang in targets:
+            if (lang, doc.name) not in have:
+                path = catalog_mod.po_path(Path(locales), lang, doc)
+                findings.append(Finding("stale-catalog", f"no {lang} catalog for {doc.source}; run `toolkit "
+                                        f"translate {doc.source} --to {lang}`", lang, catalog=str(path),
+                                        article=doc.name))
     return findings, fixes
 
 
