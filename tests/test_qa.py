@@ -28,6 +28,26 @@ NUMBER_CASES = [
     ("ru", "Previously on Dec. 4, Baku", "Ранее, 4 декабря, Баку", True),        # the day number is enough
     ("ru", "Previously on Dec. 4, Baku", "Ранее, 14 декабря, Баку", False),      # 14 is not 4
     ("ru", "in November 2020.", "в ноябре 2020 года.", True),                    # years are not grouped
+    # the target's conventions (CLDR via babel): any space groups digits, decimal commas, compact forms
+    ("az", "over 6,500 lives lost", "6 500-dən çox insan həlak olub", True),       # space grouping, suffix
+    ("az", "a force of 2,000 peacekeepers", "2 000 sülhməramlı", True),            # CLDR says '.', papers ' '
+    ("az", "a force of 2,000 peacekeepers", "2\u202f000 sülhməramlı", True),       # narrow no-break space
+    ("az", "a force of 2,000 peacekeepers", "12 000 sülhməramlı", False),          # another number
+    ("ru", "a force of 2,000 peacekeepers", "2 тыс. миротворцев", True),           # CLDR short compact form
+    ("ru", "a force of 2,000 peacekeepers", "2\u00a0тыс. миротворцев", True),
+    ("ru", "a force of 2,000 peacekeepers", "двух тысяч миротворцев", False),      # spelt out: not a number
+    ("ru", "a force of 2,000 peacekeepers", "20 тыс. миротворцев", False),         # ten times more
+    ("ru", "over 6,500 lives lost", "более 6,5 тысячи жизней", True),             # long form, decimal comma
+    ("ru", "over 6,543 lives lost", "более 6,5 тыс. жизней", False),              # rounded: not the number
+    ("ru", "2,500,000 people", "2,5 млн человек", True),                          # millions
+    ("ru", "2,500,000 people", "2,4 млн человек", False),
+    ("hy", "a force of 2,000 peacekeepers", "2 հազար խաղաղապահ", True),           # Armenian long form
+    ("ru", "grew 1.5 percent", "вырос на 1,5 процента", True),                     # decimal comma
+    ("ru", "grew 1.5 percent", "вырос на 15 процентов", False),
+    ("az", "$2.5 billion", "2,5 milyard dollar", True),
+    ("az", "two lanes of 3.50 m", "3,50 m enində iki zolaq", True),               # digits as written (FLORES)
+    ("hy", "a fine of $1000", "1,000 ԱՄՆ դոլարի տուգանք", True),                  # en grouping: the same number
+    ("hy", "a fine of $1000", "100 ԱՄՆ դոլարի տուգանք", False),
 ]
 
 

@@ -1,5 +1,9 @@
 """From an article and its catalog back to a translated article: original blocks, spacing and line endings.
 
+Never published, under any policy: an entry `msgcat`/`msguniq` left holding two versions between
+`#-#-#-#-#` lines, and an approved pseudo-translation (qa.gate_findings decides, `check` reports the same).
+A catalog the article outgrew is refused (qa.stale_segments, `check ARTICLE` reports it as stale-catalog).
+
 Fuzzy policy: `use` (default) takes approved and fuzzy translations and counts the fuzzy ones,
 `source` puts the English sentence where the translation is fuzzy, `fail` refuses unless every
 sentence is approved. An untranslated sentence always falls back to its source text and is counted
@@ -38,7 +42,8 @@ def default_out(source: Path, lang: str) -> Path:
 def build(doc: Document, po: polib.POFile, lang: str, *, fuzzy: str = "use", catalog: str | Path = "") -> Built:
     if fuzzy not in POLICIES:
         raise UsageError(f"unknown --fuzzy policy {fuzzy!r}; choose one of: {', '.join(POLICIES)}")
-    from .catalog import keys
+    from . import qa
+    from .catalog import keys, label
 
     # Keyed as gettext keys them (msgctxt + msgid); a catalog not yet migrated from position contexts, or
     # one a tool left without the repeat context, still builds from the msgid.
@@ -48,12 +53,19 @@ def build(doc: Document, po: polib.POFile, lang: str, *, fuzzy: str = "use", cat
         if not e.obsolete:
             by_msgid.setdefault(e.msgid, e)
     key = keys(doc)
-    missing = [s for s in doc.segments if key[s.id] not in exact and s.text not in by_msgid]
+    missing = qa.stale_segments(doc, po)          # the one decision `check` reports as stale-catalog
     if missing:
-        first = missing[0]
-        raise CatalogError(f"{len(missing)} sentence(s) of {doc.source} are not in the catalog, first {first.id} "
-                           f"(line {first.line}): the article changed since it was translated", path=catalog,
+        raise CatalogError(qa.stale_message(doc, missing), path=catalog,
                            hint=f"run `toolkit translate {doc.source} --to {lang}` to merge the changes")
+    used = {id(e): e for e in (exact.get(key[s.id]) or by_msgid[s.text] for s in doc.segments)}
+    # Under any --fuzzy policy: a msgcat merge holds no one translation, an approved pseudo-translation is
+    # no translation (a fuzzy one is the pseudo-localisation preview `--fuzzy use` exists for).
+    unpublishable = [f for e in used.values() for f in qa.gate_findings(e, lang, msgctxt=label(e))]
+    if unpublishable:
+        first = unpublishable[0]
+        raise ConflictFound(f"{len(unpublishable)} sentence(s) hold no translation anyone approved, first "
+                            f"{first.entry or '?'}: {first.message}", path=catalog,
+                            hint="fix them in a PO editor (`toolkit check` lists them), then build again")
     counts = {"approved": 0, "fuzzy": 0, "untranslated": 0}
 
     def target(seg: Segment) -> str:

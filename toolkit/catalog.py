@@ -408,6 +408,13 @@ def is_machine(e: polib.POEntry) -> bool:
     return any(line.startswith(MACHINE_NOTE) and line.endswith(mark) for line in e.comment.split("\n"))
 
 
+def signed_by_pseudo(e: polib.POEntry) -> bool:
+    """The pseudo engine's note still signs this very msgstr: a pseudo-translation, approved or not."""
+    mark = f"[{_digest(e.msgstr)}]"
+    return bool(e.msgstr) and any(line.startswith(MACHINE_NOTE + "pseudo") and line.endswith(mark)
+                                  for line in e.comment.split("\n"))
+
+
 def entry_confidence(e: polib.POEntry) -> confidence.Confidence | None:
     """The confidence of an entry's machine translation, while it is untouched machine output: once a
     translator has edited or approved it, the engine's certainty says nothing about the text."""
@@ -499,7 +506,11 @@ def _tidy(entry: polib.POEntry) -> None:
     an empty one is not fuzzy (GNU does not even write the flag)."""
     if is_approved(entry):
         entry.previous_msgctxt = entry.previous_msgid = entry.previous_msgid_plural = None
-        entry.comment = "\n".join(ln for ln in entry.comment.split("\n") if ln.startswith(_LASTING_NOTES))
+        # A pseudo-translation approved wholesale (msgattrib --clear-fuzzy) keeps the note that says so:
+        # it is the gate's evidence (qa), and it leaves once someone replaces the text.
+        pseudo = signed_by_pseudo(entry)
+        entry.comment = "\n".join(ln for ln in entry.comment.split("\n") if ln.startswith(_LASTING_NOTES)
+                                  or (pseudo and ln.startswith(MACHINE_NOTE + "pseudo")))
     if not entry.msgstr and "fuzzy" in entry.flags:
         entry.flags = [f for f in entry.flags if f != "fuzzy"]
 

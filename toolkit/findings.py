@@ -41,10 +41,18 @@ CODES: dict[str, tuple[str, str]] = {
     "number": (BY_ENTRY, "a number of the source is not in the translation"),
     "date": (BY_ENTRY, "a month of a source date is not in the translation"),
     "untranslated": ("error", "no translation: the source text would be published"),
+    "merge-conflict": ("error", "msgcat/msguniq left two translations between #-#-#-#-# lines: a merge to resolve"),
+    "pseudo": ("error", "an approved pseudo-translation ([xx: …] accented text): never published"),
+    "stale-catalog": ("error", "the article changed since it was translated: run translate again"),
     "fuzzy": ("warning", "not reviewed"),
     "repetition": ("error", "a word or phrase repeated, a small model's failure"),
     "length": ("warning", "the translation's length is far from the source's"),
     "punctuation": ("warning", "the target language's own punctuation is not used"),
+    # what pofilter also finds, in the target language's own typography (docs/pofilter.md)
+    "brackets": ("warning", "a bracket or quote of the translation is left open (or closed without opening)"),
+    "spaces": ("warning", "a double space, or a space at the end, the source does not have"),
+    "end-punctuation": ("warning", "the source ends a sentence with a full stop (or ? !) and the translation does not"),
+    "newline": (BY_ENTRY, "a line break inside a translation the source does not have: it breaks the paragraph"),
 }
 
 
@@ -64,7 +72,7 @@ class Finding:
     code: str                                  # a key of CODES: "term-missing", "number", "overlap", ...
     message: str                               # for people; nothing branches on it
     lang: str = ""
-    entry: str = ""                            # the catalog entry's msgctxt; "" for a glossary file's finding
+    entry: str = ""                            # how reports name the entry: its segment, else its msgctxt
     term: str = ""                             # the glossary term concerned, in `lang` when it has one
     concept: str = ""                          # the glossary concept's id, when the finding is about one
     span: tuple[int, int] | None = None        # where in the entry's translation, when known
@@ -72,6 +80,9 @@ class Finding:
     fuzzy: bool = False                        # the entry is unreviewed (see BY_ENTRY)
     catalog: str = ""                          # the catalog file of an entry's finding
     confidence: float | None = None            # of the entry's untouched machine translation, if it has one
+    article: str = ""                          # the catalog's article (document name), for findings over several
+    segment: str = ""                          # "b3.s1": where the entry is in the article, when known
+    msgid: str = ""                            # the entry's source sentence (gettext's key with its msgctxt)
 
     def __post_init__(self) -> None:
         severity_of(self.code)                 # an unknown code fails where it is made, not where it is read
@@ -88,7 +99,9 @@ class Finding:
         return self.severity == "error"
 
     def as_dict(self) -> dict:
-        return {"code": self.code, "severity": self.severity, "lang": self.lang, "msgctxt": self.entry,
+        # "msgctxt" repeats `entry` for the readers of 0.1 JSON and goes in the next release: read "segment"
+        return {"code": self.code, "severity": self.severity, "lang": self.lang, "article": self.article,
+                "segment": self.segment, "msgid": self.msgid, "msgctxt": self.entry,
                 "term": self.term, "concept": self.concept, "message": self.message, "catalog": self.catalog,
                 "span": list(self.span) if self.span else None,
                 "places": [{"file": f, "line": n} for f, n in self.places], "confidence": self.confidence}

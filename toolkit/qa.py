@@ -8,14 +8,22 @@ publishing). What is checked, per active entry:
   suspect's span): an error on an approved entry, a warning on a fuzzy one; `# toolkit: accept ID` in the
   entry's translator comment waives a term;
 * numbers and dates: "6,500", "2,000", "20 years", "Dec. 4" keep their numbers in a form the target
-  locale accepts (babel's `format_decimal` with any space variant, the plain digits, or the source form);
+  locale accepts (see below, the plain digits, or the source form);
   a month of a source date ("Dec. 3, 2022", "on Oct. 20", "4 December") must appear as that month in the
   target language, inflected or abbreviated as CLDR and the morphology module allow ("4 декабря",
   "в декабре", "dekabrda", "դեկտեմբերի 4-ին"), or as a numeric date with that month ("04.12.2022");
 * state: `untranslated` (error: the built article would show English), `fuzzy` (warning: unreviewed);
 * small-NMT failure modes: a word or short phrase repeated (`repetition`, error) and a target whose
   length is far from the source's (`length`, warning);
-* target punctuation: Armenian full stop `։` rather than `.`, Russian «» rather than "..." (warnings).
+* target punctuation: Armenian full stop `։` rather than `.`, Russian «» rather than "..." (warnings);
+* typography as pofilter checks it, in each target's own marks (docs/pofilter.md): brackets and quotes left
+  open, double and stray spaces, a dropped sentence end (warnings), a line break the source does not have;
+* the gate (`gate_findings`, which `build` refuses on too): an entry msgcat/msguniq left holding several
+  versions (`merge-conflict`) and an approved pseudo-translation (`pseudo`), blocking in any state; and,
+  for a named article, a catalog that does not hold all its sentences (`stale_segments`, `stale-catalog`).
+
+Numbers are matched in the target's conventions from CLDR: decimal comma, group symbol or any space,
+compact forms of round numbers (`2 тыс.`).
 """
 from __future__ import annotations
 
@@ -35,6 +43,7 @@ if TYPE_CHECKING:
     import polib
 
     from . import terms
+    from .document import Document, Segment
     from .glossary import Glossary
 
 __all__ = ["Finding", "Fix", "blocking", "check_catalog", "entry_findings", "glossary_conflicts", "run",
@@ -72,7 +81,8 @@ def term_findings(source: str, target: str, glossary: Glossary, lang: str, *, ap
 
     waived = variants.waivers(translator_comment)
     return [_term_finding(issue, glossary, lang, entry=msgctxt, fuzzy=not approved)
-            for issue in terms.check_entry(source, target, glossary, lang, waived=waived).issues]
+            for issue in terms.check_entry(source, target, glossary, lang, waived=waived,
+                                           fixable=not approved).issues]
 
 
 def _term_finding(issue: terms.TermIssue, glossary: Glossary, lang: str, **where) -> Finding:
@@ -108,28 +118,71 @@ def _value(token: str) -> Decimal | None:
 
 @cache
 def _forms(token: str, lang: str) -> tuple[str, ...]:
-    from babel.numbers import format_decimal
+    """How the target may write the source number `token`: as written, plain digits, CLDR's decimal format
+    for `lang` (its decimal comma, its group symbol) and that format grouped by any space: a no-break or
+    narrow no-break space, as CLDR has it for ru and hy, or a plain or thin one, which every one of these
+    languages' newspapers uses (az `6 500`, ru `2 000`)."""
+    from babel.numbers import format_decimal, get_decimal_symbol, get_group_symbol
 
     forms = {token}
     value = _value(token)
     if value is not None:
         forms.add(format(value, "f"))
+        forms.add(format_decimal(value, locale="en"))     # "1,000" for the source's 1000 is the same number
         try:
             localized = format_decimal(value, locale=lang)
-        except Exception:  # unknown locale: plain digits only
-            localized = None
+            group, decimal = get_group_symbol(lang), get_decimal_symbol(lang)
+        except Exception:  # noqa: BLE001 - a locale CLDR does not know: plain digits only
+            localized = group = decimal = None
         if localized:
             forms.add(localized)
             for space in _SPACES:
-                forms.add(localized.replace("\u00a0", space).replace("\u202f", space))
+                forms.add(localized.replace(group, space).replace("\u00a0", space).replace("\u202f", space))
+            if re.fullmatch(r"\d+\.\d+", token):          # its digits as written: 3.50 m is "3,50 m", not "3,5"
+                forms.add(token.replace(".", decimal))
     return tuple(sorted(forms, key=len, reverse=True))
+
+
+@cache
+def _compact(token: str, lang: str) -> tuple[re.Pattern[str], ...]:
+    """CLDR's compact forms of a round number (ru `2 тыс.`, `6,5 тысячи`, `2,5 млн`; hy `2 հազար`), as
+    patterns that let the unit word inflect (`тысяч`, `тысячами`). Only a form that states the exact
+    value counts: `6,5 тыс.` is 6,500, not 6,543."""
+    from babel.numbers import format_compact_decimal
+
+    value = _value(token)
+    if value is None or value < 1000:
+        return ()
+    out = []
+    for kind in ("short", "long"):
+        for digits in (0, 1, 2):
+            try:
+                text = format_compact_decimal(value, locale=lang, format_type=kind, fraction_digits=digits)
+            except Exception:  # noqa: BLE001 - a locale CLDR does not know
+                return ()
+            m = re.fullmatch(r"([\d.,]+)[\s\u00a0\u202f]*(\w+)\.?", text)
+            if m is None:
+                continue
+            shown = Decimal(m.group(1).replace(",", "."))
+            ratio = value / shown if shown else Decimal(0)
+            if ratio < 1000 or ratio != ratio.to_integral_value() or str(int(ratio)).strip("0") != "1":
+                continue             # rounded ("6,5 тыс." for 6,543), or not a thousand/million/...
+            stem = re.escape(m.group(2)[:3])
+            number = re.escape(m.group(1)).replace(",", "[,.]")
+            out.append(re.compile(rf"(?<![\d.,]){number}[\s\u00a0\u202f]*{stem}", re.IGNORECASE))
+    return tuple(dict.fromkeys(out))
+
+
+def _number_in(token: str, target: str, lang: str) -> bool:
+    return any(re.search(rf"(?<!\d){re.escape(f)}(?!\d)", target) for f in _forms(token, lang)) \
+        or any(p.search(target) for p in _compact(token, lang))
 
 
 def number_findings(source: str, target: str, lang: str, *, approved: bool = True,
                     msgctxt: str = "") -> list[Finding]:
     out = []
     for token in dict.fromkeys(numbers(source)):
-        if not any(re.search(rf"(?<!\d){re.escape(f)}(?!\d)", target) for f in _forms(token, lang)):
+        if not _number_in(token, target, lang):
             out.append(Finding("number", f"number {token!r} of the source is not in the translation", lang,
                                entry=msgctxt, fuzzy=not approved))
     return out
@@ -219,6 +272,126 @@ def punctuation_findings(source: str, target: str, lang: str, *, msgctxt: str = 
     return out
 
 
+# -- what pofilter also checks, in each target language's typography (docs/pofilter.md) -----------------
+
+#: pairs that must balance in a translation: brackets, and each language's quotes (ru «» and „“, az and
+#: en “”, hy «»); a straight " counts in pairs. ‘ ’ are left out: ’ is also the apostrophe.
+_PAIRS = {"(": ")", "[": "]", "{": "}", "«": "»", "„": "“", "“": "”"}
+#: what ends a sentence, per target: Armenian ends with ։ (typed as ":" on many keyboards, as in FLORES's
+#: professional translations) and puts its ՞ ՜ on the word they concern
+_SENTENCE_END = {"hy": ".։:…!?՞՜"}
+_DEFAULT_END = ".…!?"
+_CLOSERS = "»”“’\")]"
+
+
+def _unbalanced(text: str) -> str | None:
+    """The first bracket or quote of `text` without its partner, else None."""
+    stack: list[str] = []
+    for ch in text:
+        if ch == "“" and stack and stack[-1] == "„":    # ru „…“ closes with the mark en opens with
+            stack.pop()
+        elif ch in _PAIRS:
+            stack.append(ch)
+        elif ch in _PAIRS.values():
+            if not stack or _PAIRS[stack[-1]] != ch:
+                return ch
+            stack.pop()
+    if stack:
+        return stack[0]
+    return '"' if text.count('"') % 2 else None
+
+
+def typography_findings(source: str, target: str, lang: str, *, approved: bool = True,
+                        msgctxt: str = "") -> list[Finding]:
+    """pofilter's brackets, doublespacing, endwhitespace/startwhitespace, endpunc and newlines, judged in
+    the target's own typography: «» and „“ are quotes, ։ ends an Armenian sentence."""
+    out = []
+    # Only what is left open: a translator may drop a bracketed acronym, "(NSA)", with its brackets.
+    odd = _unbalanced(target)
+    if odd is not None and _unbalanced(source) is None:
+        out.append(Finding("brackets", f"{odd!r} has no partner in the translation", lang, entry=msgctxt))
+    if re.search(r"\S[ \u00a0]{2,}\S", target) and not re.search(r"\S[ \u00a0]{2,}\S", source):
+        out.append(Finding("spaces", "a double space in the translation", lang, entry=msgctxt))
+    for where, mine, theirs in (("end", target[len(target.rstrip()):], source[len(source.rstrip()):]),
+                                ("start", target[:len(target) - len(target.lstrip())],
+                                 source[:len(source) - len(source.lstrip())])):
+        if mine != theirs and mine.strip("\n") and not theirs:
+            out.append(Finding("spaces", f"a space at the {where} of the translation the source does not have",
+                               lang, entry=msgctxt))
+    ends = _SENTENCE_END.get(lang, _DEFAULT_END)
+    last = source.rstrip().rstrip(_CLOSERS)[-1:]
+    if last and last in ".!?" and target.strip() and target.rstrip().rstrip(_CLOSERS)[-1:] not in ends:
+        out.append(Finding("end-punctuation", f"the source ends with {last!r}, the translation with no "
+                           "sentence end", lang, entry=msgctxt))
+    if target.count("\n") > source.count("\n"):
+        out.append(Finding("newline", "a line break inside the translation: it would break the paragraph of "
+                           "the built article", lang, entry=msgctxt, fuzzy=not approved))
+    return out
+
+
+# -- what must never be published -------------------------------------------------------------------------
+
+#: the line msgcat and msguniq put before each version of a translation they could not unify
+_MERGE_MARK = re.compile(r"^#-#-#-#-#  (.*?)  #-#-#-#-#$", re.MULTILINE)
+
+
+def merged_versions(text: str) -> list[str]:
+    """The versions (file and project of each) `msgcat`/`msguniq` merged into `text`; [] for a translation."""
+    return _MERGE_MARK.findall(text)
+
+
+def _targets(entry: polib.POEntry) -> list[str]:
+    return [entry.msgstr, *(entry.msgstr_plural or {}).values()]
+
+
+def gate_findings(entry: polib.POEntry, lang: str, *, msgctxt: str = "") -> list[Finding]:
+    """What no one approved as a translation: a msgcat/msguniq merge still holding every version, and a
+    pseudo-translation (by its `[xx: …]` shape, or by the pseudo engine's note still signing this very
+    text) that is approved. A blanket `msgattrib --clear-fuzzy` approves neither: both stay blocking."""
+    from .catalog import signed_by_pseudo
+    from .engines import pseudo
+
+    for text in _targets(entry):
+        versions = merged_versions(text)
+        if versions:
+            return [Finding("merge-conflict", f"{len(versions)} versions merged by msgcat/msguniq "
+                            f"({'; '.join(versions)}): a merge to resolve, keep one translation and delete the "
+                            "#-#-#-#-# lines", lang, entry=msgctxt, fuzzy=entry.fuzzy)]
+    if not entry.fuzzy and (any(pseudo.is_pseudo(t) for t in _targets(entry) if t) or signed_by_pseudo(entry)):
+        # (a fuzzy one is the pseudo-localisation preview: its `fuzzy` warning says enough)
+        return [Finding("pseudo", "an approved pseudo-translation (a blanket msgattrib --clear-fuzzy?): "
+                        "translate it, or mark it fuzzy again and let `toolkit translate` replace it", lang,
+                        entry=msgctxt)]
+    return []
+
+
+def stale_segments(doc: Document, po: polib.POFile) -> list[Segment]:
+    """The article's sentences its catalog does not hold (the article changed and `translate` was not run
+    again): keyed as gettext keys them, or by the bare msgid for a catalog a tool left without contexts.
+    `build` refuses on these and `check` reports them, from this one function."""
+    from .catalog import keys
+
+    exact = {(e.msgctxt, e.msgid) for e in po if not e.obsolete}
+    msgids = {e.msgid for e in po if not e.obsolete}
+    key = keys(doc)
+    return [s for s in doc.segments if key[s.id] not in exact and s.text not in msgids]
+
+
+def stale_message(doc: Document, missing: Sequence[Segment]) -> str:
+    first = missing[0]
+    return (f"{len(missing)} sentence(s) of {doc.source} are not in the catalog, first {first.id} "
+            f"(line {first.line}): the article changed since it was translated")
+
+
+def stale_findings(doc: Document, po: polib.POFile, lang: str, *, catalog: str = "") -> list[Finding]:
+    missing = stale_segments(doc, po)
+    if not missing:
+        return []
+    return [Finding("stale-catalog", f"{stale_message(doc, missing)}; run `toolkit translate {doc.source} --to "
+                    f"{lang}`", lang, entry=missing[0].id, catalog=catalog, article=doc.name,
+                    segment=missing[0].id, msgid=missing[0].text)]
+
+
 # -- whole entries and catalogs ---------------------------------------------------------------------------
 
 def entry_findings(entry: polib.POEntry, lang: str, glossary: Glossary | None = None) -> list[Finding]:
@@ -227,6 +400,9 @@ def entry_findings(entry: polib.POEntry, lang: str, glossary: Glossary | None = 
         return [Finding("untranslated", "no translation: the source text would be published", lang, entry=ctxt)]
     approved = not entry.fuzzy
     out = [] if approved else [Finding("fuzzy", "not reviewed (fuzzy)", lang, entry=ctxt, fuzzy=True)]
+    gate = gate_findings(entry, lang, msgctxt=ctxt)
+    if gate:     # not a translation: checking its terms, numbers and length would only add noise
+        return out + gate
     if glossary is not None:
         out += term_findings(entry.msgid, entry.msgstr, glossary, lang, approved=approved, msgctxt=ctxt,
                              translator_comment=entry.tcomment)
@@ -234,11 +410,24 @@ def entry_findings(entry: polib.POEntry, lang: str, glossary: Glossary | None = 
     out += date_findings(entry.msgid, entry.msgstr, lang, approved=approved, msgctxt=ctxt)
     out += suspicious_findings(entry.msgid, entry.msgstr, lang, msgctxt=ctxt)
     out += punctuation_findings(entry.msgid, entry.msgstr, lang, msgctxt=ctxt)
+    if not _pseudo_shaped(entry.msgstr):    # a fuzzy pseudo preview: its frame is not the typography
+        out += typography_findings(entry.msgid, entry.msgstr, lang, approved=approved, msgctxt=ctxt)
     return out
 
 
+def _pseudo_shaped(text: str) -> bool:
+    from .engines import pseudo
+
+    return pseudo.is_pseudo(text)
+
+
 def check_catalog(po: polib.POFile, lang: str, glossary: Glossary | None = None, *,
-                  catalog: str = "") -> list[Finding]:
+                  catalog: str = "", article: str = "") -> list[Finding]:
+    """Every finding of every active entry, each naming its article (default: the catalog's file name,
+    which is the article's), segment and msgid."""
+    from .catalog import position
+
+    article = article or (Path(catalog).stem if catalog else "")
     out: list[Finding] = []
     for entry in po:
         if entry.obsolete or not entry.msgid:
@@ -246,7 +435,7 @@ def check_catalog(po: polib.POFile, lang: str, glossary: Glossary | None = None,
         score = _confidence(entry)
         for f in entry_findings(entry, lang, glossary):
             out.append(replace(f, catalog=catalog, places=((catalog, entry.linenum),) if catalog else (),
-                               confidence=score))
+                               confidence=score, article=article, segment=position(entry), msgid=entry.msgid))
     return out
 
 
@@ -279,11 +468,16 @@ def fix_catalog(po: polib.POFile, lang: str, glossary: Glossary, *, catalog: str
 
 
 def run(locales: Path, *, name: str | Collection[str] | None = None, targets: Sequence[str] = (), glossary: Glossary | None = None,
-        fix: bool = False) -> tuple[list[Finding], list[Fix]]:
-    """Check (and with `fix`, repair fuzzy terms in) every catalog under `locales`."""
-    from . import catalog as catalog_mod, fsutil, locales as locales_mod, pofile
+        fix: bool = False, articles: Sequence[Path] = (), encoding: str | None = None) -> tuple[list[Finding], list[Fix]]:
+    """Check (and with `fix`, repair fuzzy terms in) every catalog under `locales`; of the `articles`
+    given, also whether their catalogs still hold every sentence (`stale-catalog`, what `build` refuses)."""
+    from . import catalog as catalog_mod, document, fsutil, locales as locales_mod, pofile
 
     found = locales_mod.catalogs(locales, name=name, targets=targets)
+    docs = {}
+    for article in articles:     # segmented as translate and build segment it: with the glossary's spans
+        doc = document.read(article, encoding=encoding, no_split=glossary.spans if glossary is not None else None)
+        docs[doc.name] = doc     # the catalog's file name is the article's (catalog.po_path)
     findings: list[Finding] = []
     fixes: list[Fix] = []
     for lang, path in found:
@@ -298,7 +492,18 @@ def run(locales: Path, *, name: str | Collection[str] | None = None, targets: Se
                 fixes += done
         else:
             po = pofile.read(path, lang=lang)
-        findings += check_catalog(po, lang, glossary, catalog=str(path))
+        doc = docs.get(path.stem)
+        if doc is not None:
+            findings += stale_findings(doc, po, lang, catalog=str(path))
+        findings += check_catalog(po, lang, glossary, catalog=str(path), article=doc.name if doc else "")
+    have = {(lang, path.stem) for lang, path in found}
+    for doc in docs.values():    # languages asked for by name: build would refuse a catalog that is not there
+        for lang in targets:
+            if (lang, doc.name) not in have:
+                path = catalog_mod.po_path(Path(locales), lang, doc)
+                findings.append(Finding("stale-catalog", f"no {lang} catalog for {doc.source}; run `toolkit "
+                                        f"translate {doc.source} --to {lang}`", lang, catalog=str(path),
+                                        article=doc.name))
     return findings, fixes
 
 
@@ -371,7 +576,8 @@ def glossary_conflicts(glossary: Glossary, locales: str | Path, langs: Sequence[
                     out.append(Finding("waiver", f"{where}: the translator accepts {cid} as written "
                                        f"(# toolkit: accept {word})", lang, entry=name, term=word, concept=cid,
                                        places=place, catalog=str(path)))
-            for issue in terms.check_entry(entry.msgid, entry.msgstr, glossary, lang, waived=waived).issues:
+            for issue in terms.check_entry(entry.msgid, entry.msgstr, glossary, lang, waived=waived,
+                                           fixable=entry.fuzzy).issues:   # no --fix hint on approved ones
                 if issue.code == variants.VARIANT and issue.variant:
                     seen.setdefault((lang, issue.concept, issue.variant), []).append((place[0], not entry.fuzzy))
                 found = _term_finding(issue, glossary, lang, entry=name, fuzzy=entry.fuzzy,

@@ -181,23 +181,22 @@ def _run_json(run, targets) -> dict:
 
 def _print_run(run, targets) -> None:
     from rich.console import Console
-    from rich.table import Table
-    from rich.text import Text
 
-    from .. import langs
+    from .tables import SECTION, Column, fit
 
-    table = Table(title=f"{len(run.reports)} article(s)" + (f", {len(run.failures)} skipped" if run.failures else ""))
-    table.add_column("article")
-    table.add_column("segments", justify="right")
-    for lang in targets:
-        table.add_column(f"{lang} ({langs.english_name(lang)})", justify="right")
-    for report in run.reports:
-        cells = [f"{r.sent} sent, {r.changes.count if r.written else 0} changes" for r in report.languages]
-        table.add_row(Text(one_line(report.document.source)), str(len(report.document.segments)), *cells)
+    # One short cell per language, "sent/changed", so three languages and the names fit 80 columns.
+    columns = [Column("article", name=True), Column("segments", "right"), *(Column(lang, "right") for lang in targets)]
+    rows: list = [[one_line(str(report.document.source)), str(len(report.document.segments)),
+                   *(f"{r.sent}/{r.changes.count if r.written else 0}" for r in report.languages)]
+                  for report in run.reports]
     data = _run_json(run, targets)["totals"]
-    table.add_section()
-    table.add_row("total", str(data["segments"]), *(f"{data['sent'][lang]} sent" for lang in targets))
-    Console().print(table)
+    changed = {lang: sum(r.changes.count for rep in run.reports for r in rep.languages if r.lang == lang and r.written)
+               for lang in targets}
+    rows += [SECTION, ["total", str(data["segments"]), *(f"{data['sent'][lang]}/{changed[lang]}" for lang in targets)]]
+    title = f"{len(run.reports)} article(s)" + (f", {len(run.failures)} skipped" if run.failures else "")
+    console = Console()
+    console.print(fit(console, columns, rows, title=title)[0])
+    typer.echo("(per language: sentences sent to the engine / catalog entries changed)")
     if len(run.reports) == 1:
         report = run.reports[0]
         for r in report.languages:

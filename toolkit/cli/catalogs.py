@@ -103,18 +103,20 @@ def check(
     sort: Annotated[str, typer.Option(
         "--sort", help="catalog (default: catalog and entry order) or confidence (least confident machine "
         "translations first).")] = "catalog",
+    encoding: EncodingOpt = None,
 ) -> None:
     """Check translations: glossary terms, numbers and dates, fuzzy and untranslated entries, repeated words,
-    length, punctuation. Exits 7 when a blocking (error) finding remains, to gate publishing. Names the
+    length, punctuation and typography, msgcat merge leftovers and pseudo-translations, and (for the ARTICLES
+    named) a catalog the article outgrew, as build refuses it. Exits 7 when a blocking (error) finding
+    remains, to gate publishing. Names the
     engine copied or misspelt are reported with their span (--fix repairs them in fuzzy entries); a
     translator comment `# toolkit: accept ID` on an entry waives that glossary term there.
 
     Example:  toolkit check seeds/karabakh-mining.txt --to ru --format json
     """
     from rich.console import Console
-    from rich.table import Table
 
-    from .. import langs, qa
+    from .. import articles, langs, qa
     from ..errors import ConflictFound, UsageError, one_line
 
     check_format(fmt)
@@ -122,7 +124,9 @@ def check(
         raise UsageError(f"unknown sort {sort!r}; use catalog or confidence")
     targets = langs.expand_targets(to) if to else ()
     gl, choice = load_glossary(glossary, no_glossary)
-    findings, fixes = qa.run(locales, name=_names(paths, recursive), targets=targets, glossary=gl, fix=fix)
+    found = articles.collect(paths, recursive=recursive) if paths else []
+    findings, fixes = qa.run(locales, name={p.stem for p in found} if paths else None, targets=targets,
+                             glossary=gl, fix=fix, articles=found, encoding=encoding)
     if sort == "confidence":
         findings = qa.sort_by_confidence(findings)
     counts = qa.summary(findings)
@@ -134,21 +138,28 @@ def check(
     else:
         console = Console()
         if findings:
-            table = Table()
-            for col in ("lang", "entry", "severity", "check", "message", "confidence"):
-                table.add_column(col)
-            for f in findings:
-                table.add_row(f.lang, f.entry, f.severity, f.code, f.message,
-                              "-" if f.confidence is None else f"{f.confidence:.2f}")
+            from .tables import Column, fit
+
+            several = len({f.article for f in findings}) > 1     # then each row names its article, whole
+            columns = [Column("lang"), Column("entry", name=True), Column("severity"), Column("check"),
+                       Column("message", prose=True), Column("confidence", "right", optional=True)]
+            rows = [[f.lang, "\n".join(one_line(w) for w in (f.article, f.entry) if w) if several else one_line(f.entry),
+                     f.severity, f.code, f.message, "-" if f.confidence is None else f"{f.confidence:.2f}"]
+                    for f in findings]
+            table, dropped = fit(console, columns, rows)
             console.print(table)
+            if dropped:
+                typer.echo(f"(left out at this width: {', '.join(dropped)}; see --format json)")
         for x in fixes:
             typer.echo(one_line(f"fixed {x.catalog} {x.msgctxt}: {'; '.join(x.notes)}"))   # msgctxt: a translator's
         typer.echo(f"{counts['error']} error(s), {counts['warning']} warning(s), {len(fixes)} fix(es)")
     note_missing_glossary(choice, "checked")
     blocking = qa.blocking(findings)
     if blocking:
-        raise ConflictFound(f"{len(blocking)} blocking finding(s), first {blocking[0].lang} {blocking[0].entry}: "
-                            f"{blocking[0].message}", hint="fix them in the catalogs, then run check again")
+        first = blocking[0]
+        where = one_line(f"{first.article} {first.entry}".strip())
+        raise ConflictFound(f"{len(blocking)} blocking finding(s), first {first.lang} {where}: {first.message}",
+                            hint="fix them in the catalogs, then run check again")
 
 
 def stats(
@@ -189,16 +200,26 @@ def stats(
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(title=str(locales))
-    for col in ("lang", *(("article",) if by_article else ()), "segments", "words", "approved", "fuzzy",
-                "untranslated", "terms ok", "conflicts", "confidence"):
-        table.add_column(col)
+    from .tables import Column, fit
+
+    def share(row: stats_mod.LanguageStats, n: int) -> str:
+        return f"{n} {row.percent(n):g}%"
+
+    columns = [Column("lang"), *((Column("article", name=True),) if by_article else ()),
+               Column("segments", "right"), Column("words", "right", optional=True), Column("approved", "right"),
+               Column("fuzzy", "right"), Column("untranslated", "right"), Column("conflicts", "right"),
+               Column("terms ok", "right", optional=True), Column("confidence", "right", optional=True)]
+    cells = []
     for r in rows:
-        rate = f"{r.term_rate}% ({r.terms_ok}/{r.terms_total})" if r.term_rate is not None else "-"
-        table.add_row(r.lang, *((r.article,) if by_article else ()), str(r.segments), str(r.words), f"{r.approved} ({r.percent(r.approved)}%)",
-                      f"{r.fuzzy} ({r.percent(r.fuzzy)}%)", f"{r.untranslated} ({r.percent(r.untranslated)}%)",
-                      rate, str(r.conflicts), "-" if r.confidence is None else f"{r.confidence:.2f}")
-    Console().print(table)
+        rate = f"{r.term_rate:g}% {r.terms_ok}/{r.terms_total}" if r.term_rate is not None else "-"
+        cells.append([r.lang, *((r.article,) if by_article else ()), str(r.segments), str(r.words),
+                      share(r, r.approved), str(r.fuzzy), str(r.untranslated), str(r.conflicts), rate,
+                      "-" if r.confidence is None else f"{r.confidence:.2f}"])
+    console = Console()
+    table, dropped = fit(console, columns, cells, title=str(locales))
+    console.print(table)
+    if dropped:
+        typer.echo(f"(left out at this width: {', '.join(dropped)}; see --format json)")
     if unsure:
         least = Table(title=f"least confident: {len(unsure)} unreviewed machine translation(s)")
         for col in ("confidence", "lang", "where", "source"):
@@ -206,7 +227,7 @@ def stats(
         for u in unsure:
             least.add_row(f"{u.confidence.value:.2f}", u.lang, one_line(f"{u.catalog}:{u.line} {u.position}"),
                           one_line(u.source))
-        Console().print(least)
+        console.print(least)
     note_missing_glossary(choice, "counted")
 
 

@@ -17,6 +17,20 @@ _ACCENTS = str.maketrans(
 )
 # Protected spans the pipeline inserted: keep them verbatim. Anything with a digit is a number or date.
 _KEEP = re.compile(r"(\S*\d\S*|[A-Z][a-z]*[A-Z]\w*|\b[A-Z]{2,}\b)")
+_PAD = "·"
+# What `pseudo` writes: "[ru: Азербайджан ûřğéš … ···]", an n-best alternative with " ~k" after it.
+_SHAPE = re.compile(rf"\[[a-z]{{2,3}}(?:[-_][A-Za-z0-9]+)?: .*(?:{_PAD}\]|\])(?: ~\d+)?", re.DOTALL)
+_ACCENTED = frozenset("ÅåÇçÉéÎîÑñÖöÛûÝýŠšŽžĞğĶķĻļĐđŘřŤťĤĥŴŵ")
+
+
+def is_pseudo(text: str) -> bool:
+    """`text` still has the pseudo-translation's shape: the `[xx: …]` frame with its `·` padding, or with
+    the accented Latin letters it writes. Approval removes the fuzzy flag, not this shape, so the gate
+    recognises a pseudo-translation someone approved (or lightly edited) by its content."""
+    text = text.strip()
+    if not _SHAPE.fullmatch(text):
+        return False
+    return _PAD + "]" in text or sum(ch in _ACCENTED for ch in text) >= 3
 
 
 class PseudoEngine:
@@ -52,5 +66,5 @@ class PseudoEngine:
             last = m.end()
         parts.append(text[last:].translate(_ACCENTS))
         body = "".join(parts)
-        pad = "·" * max(1, int(len(text) * self.expansion / 4))
+        pad = _PAD * max(1, int(len(text) * self.expansion / 4))
         return f"[{target}: {body} {pad}]"

@@ -194,14 +194,15 @@ def after_retry(first: TermOutcome, again: TermOutcome, masked: Masked) -> TermO
 
 
 def check_entry(source: str, target: str, glossary: Glossary, lang: str, *, fix: bool = False,
-                admitted: str = "accept", waived: frozenset[str] = frozenset()) -> TermOutcome:
+                admitted: str = "accept", waived: frozenset[str] = frozenset(), fixable: bool = True) -> TermOutcome:
     """Verify (and with `fix`, repair) the glossary terms of an existing translation: for `toolkit check`.
 
     The caller decides which entries may be fixed: approved (non-fuzzy) ones never are. `waived` holds
     the concept ids or English terms a translator accepted (`variants.waivers` of the entry's comment).
+    `fixable` False (an approved entry, which `check --fix` leaves alone) drops the "--fix makes it" hints.
     """
     done = _verify(tuple(glossary.match(source)), target, lang, fix=fix, admitted=admitted, protected=set(),
-                   waived=waived, source=source)
+                   waived=waived, source=source, fixable=fixable)
     return replace(done, changed=done.text != target)
 
 
@@ -237,7 +238,7 @@ def find_terms(target: str, concepts: Sequence[Concept], lang: str) -> list[_Fou
 
 def _verify(hits: Sequence[TermHit], target: str, lang: str, *, fix: bool, admitted: str,
             protected: set[int], search: bool = True, waived: frozenset[str] = frozenset(),
-            source: str = "") -> TermOutcome:
+            source: str = "", fixable: bool = True) -> TermOutcome:
     if admitted not in ADMITTED:
         raise ValueError(f"admitted must be one of {', '.join(ADMITTED)}, not {admitted!r}")
     notes: list[str] = []
@@ -327,7 +328,7 @@ def _verify(hits: Sequence[TermHit], target: str, lang: str, *, fix: bool, admit
                                                       sus.seen))
                     notes.append(repairs[-1])
                 else:
-                    hint = "; replace it by hand" if fix else (f"; --fix makes it {sus.repair!r}" if sus.repair else "")
+                    hint = "; replace it by hand" if fix else (f"; --fix makes it {sus.repair!r}" if sus.repair and fixable else "")
                     problem(sus.code, cid, f"term {source_term!r} → {preferred!r} ({cid}): {what} {sus.text!r} "
                             f"at {span[0]}–{span[1]}{hint}", span, sus.seen)
         if search and good + (len(issues) - flagged) < count:
