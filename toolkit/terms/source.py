@@ -13,16 +13,20 @@ glossary does not list. The rules, in the order they apply:
    after any other name is still the place (`Auckland's beaches`, `Auckland's National Women's Hospital`).
 3. **A capitalised word joined to it** by a space, before or after, makes a longer name: `Jordan Spieth`,
    `Chad Hammel`, `Rolando Mendoza`, `Qatar Airways`, `New York Times`, `Rapid Vienna`, `South China
-   Morning Post`, `Los Angeles Lakers`, `Yerevan State University`, `the Moscow Kremlin` (a landmark
+   Morning Post`, `Los Angeles Lakers`, `Paris-Saint Germain` (a hyphen joins too, except to another
+   glossary name: `the Azerbaijan-Armenia border`), `Yerevan State University`, `the Moscow Kremlin` (a landmark
    translated as a whole: `Московский Кремль`). What does not join: a compass word before it (`Eastern
    Paraguay`, `Central Auckland`, `Southern China`: still the place, `DIRECTIONS`); a month or weekday
    (`protests in Moscow Monday`, `Baku January 20`); a capitalised function word (`In Baku`, `The Hague`
    stays whole only if listed); a word that is itself a glossary name (`Baku AZERTAC`); and after the
-   name, a word that says which authority of the place is meant (`the Baku Mayor`, `Ivanovo Region`,
+   name, a word for the place's own head (`the Baku Mayor`, `the Baku Governor`,
    `SAME_AFTER`): that is still the city; a nationality before it (`the Azerbaijani Foreign Ministry`,
    `Russian Moscow`), still the name.
-4. **In a headline** (a line in Title Case or in capitals) capitals tell nothing, so rule 3 is off there;
-   rules 1 and 2 still apply.
+4. **The area around a city**, a lower-case `region`, `oblast`, `area`, `province` after it, is another
+   place (`the Moscow region`, `the Buenos Aires province`); after a region or a country it is that place
+   (`the Karabakh region`).
+5. **In a headline** (a line in Title Case or in capitals) capitals tell nothing, so rule 3 is off there;
+   rules 1, 2 and 4 still apply.
 
 A longer name that is itself in the glossary never reaches these rules: the matcher takes the longest term
 (`South Africa`, `Papua New Guinea`, `Mexico City`). A name inside a longer one gets no enforcement, no
@@ -61,12 +65,9 @@ DIRECTIONS = frozenset("""
     north south east west northern southern eastern western central northeast northwest southeast southwest
     northeastern northwestern southeastern southwestern upper lower greater inner outer mid
 """.split())
-#: after a name, a word for the place's own authority or area, or an agency's credit: still the name
-#: (`the Baku Mayor`, `Ivanovo Region`, `(AA Photo)`)
-SAME_AFTER = frozenset("""
-    mayor mayors governor governors region regions province district oblast krai county municipality
-    photo photos video
-""".split())
+#: after a name, a word for the place's own head, or an agency's credit: still the name (`the Baku Mayor`,
+#: `(AA Photo)`); a capitalised `Region` or `Oblast` is another entity (`Moscow Region` is not the city)
+SAME_AFTER = frozenset("mayor mayors governor governors photo photos video".split())
 #: nationality adjectives not made by adding a suffix to the country's name (`Azerbaijani` and
 #: `Jordanian` are recognised from the glossary's countries)
 _DEMONYMS = frozenset("""
@@ -75,6 +76,9 @@ _DEMONYMS = frozenset("""
     bangladeshi nepali afghan kazakh uzbek tajik kyrgyz turkmen georgian
 """.split())
 _DEMONYM_ENDINGS = ("n", "i", "ese", "ish", "ic")
+#: after a city, the area around it is another place (`the Moscow region` is Подмосковье, not Москва)
+CITY_AREAS = frozenset("region oblast krai province area suburbs governorate prefecture".split())
+_HYPHENS = ("-", "\u2010", "\u2011")
 _CALENDAR = frozenset("""
     january february march april may june july august september october november december jan feb mar apr
     jun jul aug sep sept oct nov dec monday tuesday wednesday thursday friday saturday sunday mon tue tues
@@ -169,6 +173,9 @@ def _other_name(glossary: Glossary, text: str, words: list[tuple[str, int, int]]
     lead = _WORD.match(hit.text)
     if lead and lead.group(0).casefold() in SAINTS and _possessive_after(text, end):
         return OtherName(hit.concept, hit.text, text[start:end + 2], start, end + 2, "possessive")
+    if hit.concept.kind == "city" and last + 1 < len(words) and _joined(text, words, last, last + 1, hyphen=False) \
+            and words[last + 1][0] in CITY_AREAS:
+        return OtherName(hit.concept, hit.text, text[start:words[last + 1][2]], start, words[last + 1][2], "area")
     if headline:
         return None
     left = first
@@ -196,10 +203,11 @@ def _word_before(text: str, words: list[tuple[str, int, int]], first: int) -> tu
     return None
 
 
-def _joined(text: str, words: list[tuple[str, int, int]], a: int, b: int) -> bool:
-    """Words `a` and `b` are next to each other with only spaces between (no comma, dash or bracket)."""
+def _joined(text: str, words: list[tuple[str, int, int]], a: int, b: int, *, hyphen: bool = True) -> bool:
+    """Words `a` and `b` are next to each other with only spaces between, or a hyphen (`Paris-Saint Germain`);
+    a comma, a dash or a bracket separates them."""
     gap = text[words[a][2]:words[b][1]]
-    return bool(gap) and gap.strip() == "" and "\n" not in gap
+    return bool(gap) and gap.strip() == "" and "\n" not in gap or hyphen and gap in _HYPHENS
 
 
 def _name_word(word: str, named: set[int], index: int) -> bool:
