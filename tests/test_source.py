@@ -7,12 +7,16 @@ proposes for them (babel's data, as bench/realtext.py uses it).
 """
 from __future__ import annotations
 
+import json
+import shutil
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings, strategies as st
+from typer.testing import CliRunner
 
 from toolkit import glossary as glossary_mod, terms
+from toolkit.cli import app
 from toolkit.terms import source
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -21,6 +25,7 @@ CLDR = glossary_mod.seed_from_cldr(["ru", "az", "hy"], [
     "Antarctica/Davis", "America/Argentina/Mendoza", "America/Resolute", "Pacific/Auckland", "America/Phoenix",
     "Europe/Paris", "Asia/Hong_Kong"])
 GLOSSARY = glossary_mod.Glossary([*CLDR, *glossary_mod.load(ROOT / "glossaries").concepts])
+runner = CliRunner()
 
 # (English sentence, names read as the concept, longer names passed over, reason)
 READ_CASES = [
@@ -142,3 +147,79 @@ def test_lower_casing_the_source_never_adds_a_hit(words):
     lowered = {h.concept.id for h in source.read(GLOSSARY, text.lower()).hits}
     assert lowered <= {h.concept.id for h in source.read(GLOSSARY, text).hits}
     assert lowered == set()          # every English name of these glossaries is capitalised
+
+
+# -- the longer names in `glossary conflicts`, and the one step that adds one ----------------------------------
+
+ARTICLE = """Talks in Baku
+
+The New York Times reported on Monday that the talks in Baku had stalled.
+
+Ms Davis, a spokeswoman, said the New York Times had the dates wrong.
+"""
+
+
+def _project(tmp_path: Path) -> tuple[Path, list[str]]:
+    gdir = tmp_path / "glossaries"
+    shutil.copytree(ROOT / "glossaries", gdir)
+    glossary_mod.write_tsv(CLDR, gdir / "00-cldr.tsv", ["ru", "az", "hy"])
+    (tmp_path / "talks.txt").write_text(ARTICLE, encoding="utf-8")
+    args = ["--glossary", str(gdir), "--locales", str(tmp_path / "locales")]
+    result = runner.invoke(app, ["translate", str(tmp_path / "talks.txt"), "--to", "ru,hy", "--engine", "pseudo",
+                                 *args])
+    assert result.exit_code == 0, result.output
+    return gdir, args
+
+
+def test_conflicts_list_the_longer_names_once_per_sentence_and_check_says_nothing(tmp_path: Path):
+    gdir, args = _project(tmp_path)
+    listed = json.loads(runner.invoke(app, ["glossary", "conflicts", *args, "--format", "json"]).stdout)
+    seen = {f["term"]: f for f in listed if f["code"] == "name-seen"}
+    assert set(seen) == {"New York Times", "Ms Davis"}
+    nyt = seen["New York Times"]
+    # two sentences of one article, each once although two languages' catalogs hold it
+    assert (nyt["severity"], nyt["concept"], len(nyt["places"])) == ("info", "cldr-america-new-york", 2)
+    assert {p["file"] for p in nyt["places"]} == {str(tmp_path / "talks.txt")}
+    assert "toolkit glossary add-name 'New York Times' --kind dnt" in nyt["message"]
+    report = json.loads(runner.invoke(app, ["check", *args, "--format", "json"]).stdout)
+    assert not [f for f in report["findings"] if f["concept"] in ("cldr-america-new-york", "cldr-antarctica-davis")]
+
+
+def test_add_name_appends_one_row_and_the_name_becomes_a_concept(tmp_path: Path):
+    gdir, args = _project(tmp_path)
+    before = (gdir / "names.tsv").read_bytes()
+    result = runner.invoke(app, ["glossary", "add-name", "New York Times", "--kind", "dnt", *args])
+    assert result.exit_code == 0, result.output
+    after = (gdir / "names.tsv").read_bytes()
+    assert after.startswith(before) and after.count(b"\n") == before.count(b"\n") + 1   # the last file wins
+    row = after[len(before):].decode("utf-8").rstrip("\n").split("\t")
+    assert row[:3] == ["new-york-times", "dnt", "New York Times"] and "name-seen" in row[-1]
+    loaded = glossary_mod.load(gdir)
+    assert [h.concept.id for h in source.read(loaded, "The New York Times said so.").hits] == ["new-york-times"]
+    listed = json.loads(runner.invoke(app, ["glossary", "conflicts", *args, "--format", "json"]).stdout)
+    assert {f["term"] for f in listed if f["code"] == "name-seen"} == {"Ms Davis"}
+    person = runner.invoke(app, ["glossary", "add-name", "Ms Davis", "--kind", "person", "--ru", "г-жа Дэвис",
+                                 "--into", str(gdir / "caucasus.tsv"), *args])
+    assert person.exit_code == 0, person.output
+    assert glossary_mod.load(gdir).get("ms-davis").preferred("ru") == "г-жа Дэвис"
+
+
+@pytest.mark.parametrize("argv, message, reason", [
+    (["New York Times", "--kind", "dnt"], "already in the glossary", "added twice"),
+    (["Baku"], "already in the glossary", "a name the glossary has"),
+    (["Qatar Airways", "--kind", "dnt", "--ru", "Катарские авиалинии"], "kind dnt keeps", "dnt takes no target"),
+    (["Qatar Airways", "--kind", "institution"], "needs its translations", "a kind without translations"),
+    (["Qatar; Airways"], "not a name", "a ';' would split the cell"),
+    (["Qatar Airways", "--into", "glossary.tbx"], "TSV or CSV", "a TBX file is not appended to"),
+])
+def test_add_name_refuses_what_it_cannot_write_precisely(tmp_path: Path, argv, message, reason):
+    gdir = tmp_path / "glossaries"
+    shutil.copytree(ROOT / "glossaries", gdir)
+    (gdir / "names.tsv").write_bytes((gdir / "names.tsv").read_bytes() + "nyt\tdnt\tNew York Times\t\t\t\t\n"
+                                     .encode("utf-8"))
+    before = {p.name: p.read_bytes() for p in gdir.iterdir()}
+    argv = [a if a != "glossary.tbx" else str(tmp_path / "glossary.tbx") for a in argv]
+    result = runner.invoke(app, ["glossary", "add-name", *argv, "--glossary", str(gdir), "--locales",
+                                 str(tmp_path / "loc")])
+    assert result.exit_code == 2 and message in result.output, reason
+    assert {p.name: p.read_bytes() for p in gdir.iterdir()} == before, reason

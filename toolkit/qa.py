@@ -37,8 +37,8 @@ if TYPE_CHECKING:
     from . import terms
     from .glossary import Glossary
 
-__all__ = ["Finding", "Fix", "blocking", "check_catalog", "entry_findings", "glossary_conflicts", "run",
-           "summary"]
+__all__ = ["Finding", "Fix", "blocking", "check_catalog", "entry_findings", "glossary_conflicts",
+           "longer_names_seen", "run", "summary"]
 #: target/source length ratio outside this range is suspicious (sources of 20+ characters only)
 LENGTH_RATIO = (0.4, 2.6)
 MIN_LENGTH_CHECKED = 20
@@ -345,4 +345,37 @@ def glossary_conflicts(glossary: Glossary, locales: str | Path, langs: Sequence[
         out.append(Finding("variant-seen", f"{cid} ({lang}): machine output wrote {variant!r} {len(places)}× for "
                            f"{preferred!r}; decide with `toolkit glossary add-variant {cid} {lang} '{variant}' "
                            "--as forbidden` (or admitted)", lang, term=variant, concept=cid, places=tuple(places)))
+    out += longer_names_seen(glossary, locales, langs)
+    return out
+
+
+def longer_names_seen(glossary: Glossary, locales: str | Path, langs: Sequence[str] = ()) -> list[Finding]:
+    """Longer names of the sources that hold a glossary name (`New York Times` holds `New York`): left alone
+    by every check and repair (`terms.source`), listed once per name with its count and places (the article
+    and line of each sentence, each sentence once however many languages it has) and the step that adds it."""
+    from . import locales as locales_mod, pofile
+    from .terms import source
+
+    seen: dict[str, tuple[set[str], dict[tuple[str, str], None]]] = {}
+    for lang, path in locales_mod.catalogs(locales, targets=langs, missing_ok=True):
+        for entry in pofile.read(path, lang=lang):
+            if entry.obsolete or not entry.msgid:
+                continue
+            others = source.read(glossary, entry.msgid).others
+            if not others:
+                continue
+            places = entry.occurrences or [(str(path), str(entry.linenum))]
+            for other in others:
+                concepts, where = seen.setdefault(other.name, (set(), {}))
+                concepts.add(other.concept.id)
+                for place in places:
+                    where.setdefault((place[0], place[1] or "0"), None)
+    out = []
+    for name, (concepts, where) in sorted(seen.items()):
+        places = tuple((f, int(n) if n.isdigit() else 0) for f, n in where)
+        quoted = "'" + name.replace("'", "'\\''") + "'"
+        out.append(Finding("name-seen", f"{name!r} ({len(places)}×) holds the glossary name of "
+                           f"{', '.join(sorted(concepts))}; it is left alone. To make it a name of its own: "
+                           f"`toolkit glossary add-name {quoted} --kind dnt` (or --kind KIND --ru … --az … --hy …)",
+                           term=name, concept=", ".join(sorted(concepts)), places=places))
     return out
