@@ -133,10 +133,32 @@ def main() -> None:
             "".join(json.dumps(c, ensure_ascii=False) + "\n" for c in changes), encoding="utf-8")
         (args.out / f"findings{suffix}.jsonl").write_text(
             "".join(json.dumps(f, ensure_ascii=False) + "\n" for f in found), encoding="utf-8")
+        _time_source_step(g, [en for _, _, english, _ in sets(args.flores, args.newstest) for en in english])
         print(f"every change: {args.out / f'changes{suffix}.txt'}; every term finding: "
               f"{args.out / f'findings{suffix}.txt'}")
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def _time_source_step(g, english: list[str]) -> None:
+    """CPU time of matching the English lines, and of deciding which matches are the concept (the source
+    step, `terms.source`), per 1,000 sentences, against the pipeline bench's ~83 s per 1,000 (README)."""
+    from toolkit.terms import source
+
+    lines = list(dict.fromkeys(english))
+    timings = {}
+    for name, step in (("match", g.match), ("match+source", lambda text: source.read(g, text))):
+        best = float("inf")
+        for _ in range(3):
+            start = time.process_time()
+            for text in lines:
+                step(text)
+            best = min(best, time.process_time() - start)
+        timings[name] = 1000 * best / len(lines)
+    extra = timings["match+source"] - timings["match"]
+    print(f"source step: match {timings['match']:.3f} s, match+source {timings['match+source']:.3f} s per 1,000 "
+          f"sentences (CPU, best of 3); the source step adds {extra:.3f} s = {100 * extra / 83:.2f}% of the "
+          "1,000-sentence pipeline bench")
 
 
 def _sources(locales: Path, lang: str) -> dict[tuple[str, str], str]:

@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CLDR = glossary_mod.seed_from_cldr(["ru", "az", "hy"], [
     "JO", "TD", "CN", "QA", "MF", "LC", "PY", "ZA", "America/New_York", "America/Los_Angeles", "Europe/Vienna",
     "Antarctica/Davis", "America/Argentina/Mendoza", "America/Resolute", "Pacific/Auckland", "America/Phoenix",
-    "Europe/Paris", "Asia/Hong_Kong"])
+    "Europe/Paris", "Asia/Hong_Kong", "Asia/Taipei", "Asia/Bishkek"])
 GLOSSARY = glossary_mod.Glossary([*CLDR, *glossary_mod.load(ROOT / "glossaries").concepts])
 runner = CliRunner()
 
@@ -50,6 +50,7 @@ READ_CASES = [
     ("Students of Yerevan State University marched.", [], ["Yerevan State University"], "a university"),
     ("The Moscow Kremlin is a fortified complex.", [], ["Moscow Kremlin"], "a landmark named whole"),
     ("He scored for Paris-Saint Germain in the final.", [], ["Paris-Saint Germain"], "a hyphen joins a club name"),
+    ("ASUS Eee PC became a hot topic in 2007 Taipei IT Month.", [], ["Taipei IT Month"], "an acronym is no pronoun"),
     # what does not join
     ("Jordan said on Monday that the talks in Amman had failed.", ["Jordan"], [], "a lower-case verb after"),
     ("Thousands protested in Moscow Monday against the law.", ["Moscow"], [], "a weekday is not a name part"),
@@ -57,6 +58,7 @@ READ_CASES = [
     ("The Azerbaijani Foreign Ministry issued a statement.", ["Foreign Ministry"], [], "a nationality before"),
     ("The Guarani lived in what is now Eastern Paraguay.", ["Paraguay"], [], "a compass word is part of it"),
     ("Beaches in Central Auckland were closed.", ["Auckland"], [], "a compass word before a city"),
+    ("Several Bishkek residents blamed the protesters.", ["Bishkek"], [], "a determiner opens the sentence"),
     ("In Baku, the talks resumed.", ["Baku"], [], "a capitalised preposition opens the sentence"),
     ("Through Zangezur, the road leads to Nakhchivan.", ["Zangezur", "Nakhchivan"], [], "a preposition"),
     ("There are beaches because of Auckland's two harbours.", ["Auckland"], [], "a possessive is the city's"),
@@ -223,3 +225,32 @@ def test_add_name_refuses_what_it_cannot_write_precisely(tmp_path: Path, argv, m
                                  str(tmp_path / "loc")])
     assert result.exit_code == 2 and message in result.output, reason
     assert {p.name: p.read_bytes() for p in gdir.iterdir()} == before, reason
+
+
+def _catalog(pairs: list[tuple[str, str]]):
+    import polib
+
+    po = polib.POFile()
+    po.metadata = {"Content-Type": "text/plain; charset=UTF-8", "Language": "az"}
+    for en, az in pairs:
+        po.append(polib.POEntry(msgid=en, msgstr=az, flags=["fuzzy"]))
+    return po
+
+
+def test_a_surname_met_in_full_is_the_person_in_the_rest_of_the_article():
+    from toolkit import qa
+
+    article = [("Rolando Mendoza fired his M16 rifle at the tourists.",
+                "Rolando Mendoza, özünün M16 tüfəngi ilə turistləri güllələdi."),
+               ("The photographers later took the place of an aged lady. Mendoza was gunned down.",
+                "Sonradan fotoqraflar yaşlı qadının yerini tutdular. Mendoza silahla vurularaq zərərsizləşdirildi."),
+               ("Ms Davis said the station would close.", "Xanım Davis stansiyanın bağlanacağını bildirdi."),
+               ("Davis said the plan had been approved.", "Davis planın təsdiqləndiyini bildirdi.")]
+    po = _catalog(article)
+    assert source.article_surnames(GLOSSARY, [en for en, _ in article]) == {"Mendoza", "Davis"}
+    assert qa.fix_catalog(po, "az", GLOSSARY) == []
+    assert [f.code for f in qa.check_catalog(po, "az", GLOSSARY) if f.code.startswith("term-")] == []
+    # the same bare name in another article (no full name there) is the city again
+    alone = _catalog([("Mendoza was gunned down.", "Mendoza silahla vurularaq zərərsizləşdirildi.")])
+    assert [f.concept for f in qa.check_catalog(alone, "az", GLOSSARY) if f.code.startswith("term-")] == \
+        ["cldr-america-argentina-mendoza"]

@@ -33,14 +33,20 @@ A longer name that is itself in the glossary never reaches these rules: the matc
 repair, no warning: it is passed over, and `glossary conflicts` lists it so one step can add it
 (`toolkit glossary add-name "New York Times" --kind dnt`).
 
+6. **A surname met in the article**: once an article names `Rolando Mendoza` or `Ms Davis`, a bare
+   `Mendoza` or `Davis` in another of its sentences is that person (`check` reads a catalog as one article;
+   `article_surnames`: a title before it, or one capitalised word before a city's name). A team met as `Rapid Vienna` makes a bare `Vienna` of that article unchecked too:
+   a missed check, never a wrong repair.
+
 Known limits: a capitalised name opening a sentence is taken as the name (`Resolute, he said` would match
-a hamlet called Resolute); a bare surname later in an article (`Mendoza was gunned down` after `Rolando
-Mendoza`) is taken as the place, since each sentence is read alone; which of two same-spelt places is meant
-(Georgia the state or the country) is not decided here.
+a hamlet called Resolute); a Title Case line of three or more long words without final punctuation is
+taken for a headline (`Yerevan State University` alone on a line is read as Yerevan); which of two
+same-spelt places is meant (Georgia the state or the country) is not decided here.
 """
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -94,7 +100,9 @@ _FUNCTION = frozenset("""
     earlier later recently including according outside inside within without beyond toward towards
     through throughout upon amid amidst along alongside beside besides behind below above beneath despite
     except off out up down back away home welcome visit visiting see go come get take leave from
-    what who whom whose which why how whether
+    what who whom whose which why how whether several many most few more much other another such same own
+    local former rural downtown nearby neighbouring neighboring suburban coastal ancient historic modern
+    metropolitan rival
 """.split())
 _WORD = re.compile(r"\w[\w\u0300-\u036f]*")
 _LETTERS = re.compile(r"[^\W\d_]")
@@ -110,7 +118,7 @@ class OtherName:
     name: str              # the longer name as written ("New York Times")
     start: int             # the longer name's character offsets in the source
     end: int
-    why: str               # "title" | "saint" | "possessive" | "name"
+    why: str               # "title" | "saint" | "possessive" | "name" | "area" | "surname"
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,8 +127,9 @@ class Reading:
     others: tuple[OtherName, ...]      # occurrences inside another name: no check, no repair
 
 
-def read(glossary: Glossary, text: str) -> Reading:
-    """Split the glossary matches of English `text` into the concept's occurrences and other names."""
+def read(glossary: Glossary, text: str, surnames: frozenset[str] = frozenset()) -> Reading:
+    """Split the glossary matches of English `text` into the concept's occurrences and other names;
+    `surnames` are the article's people met by their full name elsewhere (`article_surnames`)."""
     found = glossary.match(text)
     if not found:
         return Reading((), ())
@@ -137,6 +146,8 @@ def read(glossary: Glossary, text: str) -> Reading:
             hits.append(h)
             continue
         other = _other_name(glossary, text, words, first, last, named, headline, h)
+        if other is None and h.text in surnames:
+            other = OtherName(h.concept, h.text, h.text, h.start, h.end, "surname")
         if other is None:
             hits.append(h)
         else:
@@ -144,9 +155,23 @@ def read(glossary: Glossary, text: str) -> Reading:
     return Reading(tuple(hits), tuple(others))
 
 
-def concept_hits(glossary: Glossary, text: str) -> list[TermHit]:
+def concept_hits(glossary: Glossary, text: str, surnames: frozenset[str] = frozenset()) -> list[TermHit]:
     """The glossary matches of `text` that are the concept (what the term step enforces)."""
-    return list(read(glossary, text).hits)
+    return list(read(glossary, text, surnames).hits)
+
+
+def article_surnames(glossary: Glossary, texts: Iterable[str]) -> frozenset[str]:
+    """Glossary names an article uses as a person's surname (`Rolando Mendoza`, `Ms Davis`): a bare
+    `Mendoza` or `Davis` elsewhere in that article is the person too."""
+    out = set()
+    for text in texts:
+        for other in read(glossary, text).others:
+            if " " in other.term or not other.name.endswith(other.term) or other.name == other.term:
+                continue
+            if other.why == "title" or other.why == "name" and other.concept.kind == "city" and \
+                    len(other.name.split()) == 2:      # `Rolando Mendoza`; `Qatar Airways` ends in no name
+                out.add(other.term)
+    return frozenset(out)
 
 
 def is_headline(text: str) -> bool:
@@ -213,7 +238,8 @@ def _joined(text: str, words: list[tuple[str, int, int]], a: int, b: int, *, hyp
 def _name_word(word: str, named: set[int], index: int) -> bool:
     """Can this capitalised neighbour be part of a longer name with the glossary name it touches?"""
     key = word.casefold()
-    return word[:1].isupper() and index not in named and key not in _CALENDAR and key not in _FUNCTION
+    acronym = len(word) > 1 and word.isupper()        # `Taipei IT Month`: IT is no pronoun
+    return word[:1].isupper() and index not in named and key not in _CALENDAR and (acronym or key not in _FUNCTION)
 
 
 def _demonym(glossary: Glossary, word: str) -> bool:
