@@ -20,8 +20,10 @@ glossary does not list. The rules, in the order they apply:
    (`protests in Moscow Monday`, `Baku January 20`); a capitalised function word (`In Baku`, `The Hague`
    stays whole only if listed); a word that is itself a glossary name (`Baku AZERTAC`); and after the
    name, a word for the place's own head (`the Baku Mayor`, `the Baku Governor`,
-   `SAME_AFTER`): that is still the city; a nationality before it (`the Azerbaijani Foreign Ministry`,
-   `Russian Moscow`), still the name.
+   `SAME_AFTER`): that is still the city; a nationality before it (`Russian Moscow`, `the Ecuadorean
+   Galápagos Islands`), still the name, except before an institution whose note names another country:
+   `the Azerbaijani Foreign Ministry` is the glossary's ("of Azerbaijan"), the `Turkish Foreign Ministry`
+   another ministry.
 4. **The area around a city**, a lower-case `region`, `oblast`, `area`, `province` after it, is another
    place (`the Moscow region`, `the Buenos Aires province`); after a region or a country it is that place
    (`the Karabakh region`).
@@ -211,7 +213,8 @@ def _other_name(glossary: Glossary, text: str, words: list[tuple[str, int, int]]
     while right + 1 < len(words) and _joined(text, words, right, right + 1) and \
             _name_word(words[right + 1][0], named, right + 1) and words[right + 1][0].casefold() not in SAME_AFTER:
         right += 1
-    if right == last and all(w.casefold() in DIRECTIONS or _demonym(glossary, w) for w, _, _ in words[left:first]):
+    if right == last and all(w.casefold() in DIRECTIONS or _demonym(glossary, w, hit.concept)
+                             for w, _, _ in words[left:first]):
         return None                        # `Eastern Paraguay`: a part of the place, still the place
     return OtherName(hit.concept, hit.text, text[words[left][1]:words[right][2]], words[left][1], words[right][2],
                      "name")
@@ -242,15 +245,19 @@ def _name_word(word: str, named: set[int], index: int) -> bool:
     return word[:1].isupper() and index not in named and key not in _CALENDAR and (acronym or key not in _FUNCTION)
 
 
-def _demonym(glossary: Glossary, word: str) -> bool:
-    """`Azerbaijani`, `Russian`, `Jordanian`, `Chinese`: a country's name less its last letter, and an ending."""
+def _demonym(glossary: Glossary, word: str, concept: Concept) -> bool:
+    """`Azerbaijani`, `Russian`, `Jordanian`, `Chinese`: a country's name less its last letter, and an ending.
+    Before an institution whose note names its country (`Foreign Ministry`, "of Azerbaijan"), only that
+    country's: the `Turkish Foreign Ministry` is another ministry."""
     key = word.casefold()
+    stems = _country_stems(glossary)
+    note = concept.note.casefold().split() if concept.kind == "institution" else []
+    own = [stem for stem in stems if any(w.startswith(stem) for w in note)]
+    if own:
+        return any(key.startswith(stem) for stem in own)
     if key in _DEMONYMS:
         return True
-    if not key.endswith(_DEMONYM_ENDINGS):
-        return False
-    stems = _country_stems(glossary)
-    return any(key[:n] in stems for n in range(4, len(key)))
+    return key.endswith(_DEMONYM_ENDINGS) and any(key[:n] in stems for n in range(4, len(key)))
 
 
 @lru_cache(maxsize=8)
