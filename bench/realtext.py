@@ -120,11 +120,12 @@ def main() -> None:
                             "by_code": dict(Counter(f.code for f in term)), "seconds": round(took, 1)})
             for fx in fixes:
                 changes.append({"set": name, "lang": lang, "catalog": Path(fx.catalog).name, "entry": fx.msgctxt,
-                                "source": sources.get((Path(fx.catalog).name, fx.msgctxt), ""),
+                                "source": sources.get((Path(fx.catalog).name, fx.msgctxt), ("", ""))[0],
                                 "before": fx.before, "after": fx.after, "notes": list(fx.notes)})
             for f in term:
-                found.append({"set": name, **f.as_dict(), "catalog": Path(f.catalog).name,
-                              "source": sources.get((Path(f.catalog).name, f.entry), "")})
+                en, target = sources.get((Path(f.catalog).name, f.entry), ("", ""))
+                found.append({"set": name, **f.as_dict(), "catalog": Path(f.catalog).name, "source": en,
+                              "target": target})
         _write(args.out / f"changes{suffix}.txt", [_change_text(c) for c in changes])
         _write(args.out / f"findings{suffix}.txt", [_finding_text(f) for f in found])
         (args.out / f"summary{suffix}.json").write_text(json.dumps(summary, indent=1, ensure_ascii=False) + "\n",
@@ -161,14 +162,15 @@ def _time_source_step(g, english: list[str]) -> None:
           "1,000-sentence pipeline bench")
 
 
-def _sources(locales: Path, lang: str) -> dict[tuple[str, str], str]:
-    """(catalog file name, entry label) → English source, to print next to each change and finding."""
+def _sources(locales: Path, lang: str) -> dict[tuple[str, str], tuple[str, str]]:
+    """(catalog file name, entry label) → (English source, translation after --fix), to print next to each
+    change and finding."""
     from toolkit import catalog, locales as locales_mod, pofile
 
     out = {}
     for _, path in locales_mod.catalogs(locales, targets=[lang]):
         for e in pofile.read(path, lang=lang):
-            out[(path.name, catalog.label(e))] = e.msgid
+            out[(path.name, catalog.label(e))] = (e.msgid, e.msgstr)
     return out
 
 
@@ -180,7 +182,7 @@ def _change_text(c: dict) -> str:
 def _finding_text(f: dict) -> str:
     span = f"[{f['span'][0]}:{f['span'][1]}]" if f.get("span") else ""
     return (f"{f['set']} {f['lang']} {f['catalog']} {f['msgctxt']} {f['code']} {f['concept']} {span}\n"
-            f"  source:  {f['source']}\n  message: {f['message']}\n")
+            f"  source:  {f['source']}\n  target:  {f['target']}\n  message: {f['message']}\n")
 
 
 def _write(path: Path, blocks: list[str]) -> None:
