@@ -19,6 +19,8 @@ from toolkit import glossary as glossary_mod, terms
 from toolkit.cli import app
 from toolkit.terms import source
 
+from .conftest import msgfmt_check
+
 ROOT = Path(__file__).resolve().parent.parent
 CLDR = glossary_mod.seed_from_cldr(["ru", "az", "hy"], [
     "JO", "TD", "CN", "QA", "MF", "LC", "PY", "ZA", "America/New_York", "America/Los_Angeles", "Europe/Vienna",
@@ -173,6 +175,8 @@ def _project(tmp_path: Path) -> tuple[Path, list[str]]:
     result = runner.invoke(app, ["translate", str(tmp_path / "talks.txt"), "--to", "ru,hy", "--engine", "pseudo",
                                  *args])
     assert result.exit_code == 0, result.output
+    for po in (tmp_path / "locales").rglob("*.po"):
+        msgfmt_check(po)
     return gdir, args
 
 
@@ -233,8 +237,10 @@ def test_add_name_refuses_what_it_cannot_write_precisely(tmp_path: Path, argv, m
 def _catalog(pairs: list[tuple[str, str]]):
     import polib
 
-    po = polib.POFile()
-    po.metadata = {"Content-Type": "text/plain; charset=UTF-8", "Language": "az"}
+    from toolkit import catalog
+
+    po = polib.POFile(wrapwidth=catalog.WRAP_WIDTH)
+    po.metadata = catalog.header("az")
     for en, az in pairs:
         po.append(polib.POEntry(msgid=en, msgstr=az, flags=["fuzzy"]))
     return po
@@ -257,3 +263,16 @@ def test_a_surname_met_in_full_is_the_person_in_the_rest_of_the_article():
     alone = _catalog([("Mendoza was gunned down.", "Mendoza silahla vurularaq zərərsizləşdirildi.")])
     assert [f.concept for f in qa.check_catalog(alone, "az", GLOSSARY) if f.code.startswith("term-")] == \
         ["cldr-america-argentina-mendoza"]
+
+
+def test_stats_count_the_terms_check_counts(tmp_path: Path):
+    from toolkit import pofile, stats
+
+    po = _catalog([("Rolando Mendoza fired his M16 rifle at the tourists.",
+                    "Rolando Mendoza, özünün M16 tüfəngi ilə turistləri güllələdi."),
+                   ("Mendoza was gunned down in Baku.", "Mendoza Bakıda silahla vurularaq zərərsizləşdirildi.")])
+    path = tmp_path / "loc" / "az" / "LC_MESSAGES" / "hostage.po"
+    pofile.write(po, path)
+    msgfmt_check(path)
+    [row] = stats.collect(tmp_path / "loc", glossary=GLOSSARY)
+    assert (row.terms_total, row.terms_ok) == (1, 1)      # Baku; Mendoza is the gunman in this article

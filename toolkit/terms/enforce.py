@@ -202,7 +202,8 @@ def check_entry(source: str, target: str, glossary: Glossary, lang: str, *, fix:
     the concept ids or English terms a translator accepted (`variants.waivers` of the entry's comment);
     `surnames` the article's people named elsewhere by their full name (`source.article_surnames`).
     """
-    done = _verify(tuple(source_names.concept_hits(glossary, source, surnames)), target, lang, fix=fix, admitted=admitted, protected=set(),
+    hits = tuple(source_names.concept_hits(glossary, source, surnames))
+    done = _verify(hits, target, lang, fix=fix, admitted=admitted, protected=set(),
                    waived=waived, source=source)
     return replace(done, changed=done.text != target)
 

@@ -37,8 +37,8 @@ repair, no warning: it is passed over, and `glossary conflicts` lists it so one 
 
 6. **A surname met in the article**: once an article names `Rolando Mendoza` or `Ms Davis`, a bare
    `Mendoza` or `Davis` in another of its sentences is that person (`check` reads a catalog as one article;
-   `article_surnames`: a title before it, or one capitalised word before a city's name). A team met as `Rapid Vienna` makes a bare `Vienna` of that article unchecked too:
-   a missed check, never a wrong repair.
+   `article_surnames`: a title before it, or one capitalised word before a city's name). A team met as
+   `Rapid Vienna` makes a bare `Vienna` of that article unchecked too: a missed check, never a wrong repair.
 
 Known limits: a capitalised name opening a sentence is taken as the name (`Resolute, he said` would match
 a hamlet called Resolute); a Title Case line of three or more long words without final punctuation is
