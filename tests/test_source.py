@@ -57,6 +57,9 @@ READ_CASES = [
     ("Jordan said on Monday that the talks in Amman had failed.", ["Jordan"], [], "a lower-case verb after"),
     ("Thousands protested in Moscow Monday against the law.", ["Moscow"], [], "a weekday is not a name part"),
     ("The Baku Mayor opened the new metro line.", ["Baku"], [], "the city's own mayor: still the city"),
+    ("Chad President Idriss Deby won a sixth term.", ["Chad"], [], "the country's president: the country"),
+    ("Armenia Foreign Minister Ararat Mirzoyan arrived.", ["Armenia", "Ararat Mirzoyan"], [],
+     "the country's minister; a listed person after a title"),
     ("The Azerbaijani Foreign Ministry issued a statement.", ["Foreign Ministry"], [], "a nationality before"),
     ("The Turkish Foreign Ministry issued a statement.", [], ["Turkish Foreign Ministry"],
      "the glossary's Foreign Ministry is Azerbaijan's (its note)"),
@@ -276,3 +279,19 @@ def test_stats_count_the_terms_check_counts(tmp_path: Path):
     msgfmt_check(path)
     [row] = stats.collect(tmp_path / "loc", glossary=GLOSSARY)
     assert (row.terms_total, row.terms_ok) == (1, 1)      # Baku; Mendoza is the gunman in this article
+
+
+_TEXT = st.lists(st.sampled_from(["Jordan", "Spieth", "New", "York", "Times", "Ms", "Davis", "St.", "Martin's",
+                                  "Baku", "Mayor", "the", "in", "Moscow", "region", "-", ",", "'s", "Eastern",
+                                  "Paraguay", "IT", "PARIS", "Rapid", "Vienna", ".", "\u2019s", "Saint", "Qatar"]),
+                 min_size=1, max_size=14).map(" ".join)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_TEXT)
+def test_every_match_is_either_the_concept_or_another_name(text):
+    found = GLOSSARY.match(text)
+    read = source.read(GLOSSARY, text)
+    assert len(read.hits) + len(read.others) == len(found)
+    assert set(read.hits) <= set(found)
+    assert all(o.start <= o.end and o.term in o.name and text[o.start:o.end] == o.name for o in read.others)

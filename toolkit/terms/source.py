@@ -19,7 +19,8 @@ glossary does not list. The rules, in the order they apply:
    Paraguay`, `Central Auckland`, `Southern China`: still the place, `DIRECTIONS`); a month or weekday
    (`protests in Moscow Monday`, `Baku January 20`); a capitalised function word (`In Baku`, `The Hague`
    stays whole only if listed); a word that is itself a glossary name (`Baku AZERTAC`); and after the
-   name, a word for the place's own head (`the Baku Mayor`, `the Baku Governor`,
+   name, a word for the place's own office or body (`the Baku Mayor`, `Chad President Idriss Deby`,
+   `the Armenia Foreign Minister`,
    `SAME_AFTER`): that is still the city; a nationality before it (`Russian Moscow`, `the Ecuadorean
    Galápagos Islands`), still the name, except before an institution whose note names another country:
    `the Azerbaijani Foreign Ministry` is the glossary's ("of Azerbaijan"), the `Turkish Foreign Ministry`
@@ -73,9 +74,14 @@ DIRECTIONS = frozenset("""
     north south east west northern southern eastern western central northeast northwest southeast southwest
     northeastern northwestern southeastern southwestern upper lower greater inner outer mid
 """.split())
-#: after a name, a word for the place's own head, or an agency's credit: still the name (`the Baku Mayor`,
+#: after a name, a word for the place's own office, head or body, or an agency's credit: still the name
+#: (`the Baku Mayor`, `Chad President Idriss Deby`, `Armenia Prime Minister`, `the Azerbaijan Embassy`,
 #: `(AA Photo)`); a capitalised `Region` or `Oblast` is another entity (`Moscow Region` is not the city)
-SAME_AFTER = frozenset("mayor mayors governor governors photo photos video".split())
+SAME_AFTER = frozenset("""
+    mayor mayors governor governors president presidents prime premier pm minister ministers foreign defence
+    defense interior king queen emir government parliament embassy consulate army police authorities officials
+    photo photos video
+""".split())
 #: nationality adjectives not made by adding a suffix to the country's name (`Azerbaijani` and
 #: `Jordanian` are recognised from the glossary's countries)
 _DEMONYMS = frozenset("""
