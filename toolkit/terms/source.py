@@ -8,7 +8,9 @@ glossary does not list. The rules, in the order they apply:
    `Sen. Chad`, `Dr Paris` (`TITLES`), unless the glossary's concept is a person (`President Ilham
    Aliyev` is Ilham Aliyev). **`St.`/`Saint`/`San`/`Santa` before it** names something after a
    saint (`St. Paul`, `Saint Helena` where only `Helena` is listed). Both hold in headlines too.
-2. **A possessive after a saint's name** names a place of its own: `St. Martin's` is a church, not the
+2. **An organisation "X of" it** is another entity: `Bank of China`, `the University of Toronto`,
+   `Museum of London` (`ORGANISATIONS_OF`); an office or the state itself is not (`President of Russia`,
+   `the Republic of Azerbaijan`, `the Mayor of London`). **A possessive after a saint's name** names a place of its own: `St. Martin's` is a church, not the
    island `St. Martin` (but `St. Lucia's economy`, a common noun after it, is the island's). A possessive
    after any other name is still the place (`Auckland's beaches`, `Auckland's National Women's Hospital`).
 3. **A capitalised word joined to it** by a space, before or after, makes a longer name: `Jordan Spieth`,
@@ -90,6 +92,12 @@ _DEMONYMS = frozenset("""
     bangladeshi nepali afghan kazakh uzbek tajik kyrgyz turkmen georgian
 """.split())
 _DEMONYM_ENDINGS = ("n", "i", "ese", "ish", "ic")
+#: an organisation named "X of <place>" is another entity (`Bank of China`, `University of Toronto`); an
+#: office or a state of it is not (`President of Russia`, `Republic of Azerbaijan`, `Mayor of London`)
+ORGANISATIONS_OF = frozenset("""
+    bank university college school museum church cathedral academy institute hospital library theatre theater
+    orchestra conservatory society club
+""".split())
 #: after a city, the area around it is another place (`the Moscow region` is Подмосковье, not Москва)
 CITY_AREAS = frozenset("region oblast krai province area suburbs governorate prefecture".split())
 _HYPHENS = ("-", "\u2010", "\u2011")
@@ -126,7 +134,7 @@ class OtherName:
     name: str              # the longer name as written ("New York Times")
     start: int             # the longer name's character offsets in the source
     end: int
-    why: str               # "title" | "saint" | "possessive" | "name" | "area" | "surname"
+    why: str               # title | saint | organisation | possessive | name | area | surname
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,6 +211,11 @@ def _other_name(glossary: Glossary, text: str, words: list[tuple[str, int, int]]
         key = word.casefold()
         if key in TITLES and (key in SAINTS or hit.concept.kind != "person"):
             return OtherName(hit.concept, hit.text, text[at:end], at, end, "saint" if key in SAINTS else "title")
+    if first >= 2 and words[first - 1][0].casefold() == "of" and words[first - 2][0][:1].isupper() and \
+            words[first - 2][0].casefold() in ORGANISATIONS_OF and _joined(text, words, first - 2, first - 1) and \
+            _joined(text, words, first - 1, first, hyphen=False):
+        at, to = words[first - 2][1], words[_right_end(text, words, last, named)][2]
+        return OtherName(hit.concept, hit.text, text[at:to], at, to, "organisation")
     lead = _WORD.match(hit.text)
     if lead and lead.group(0).casefold() in SAINTS and _possessive_after(text, end):
         return OtherName(hit.concept, hit.text, text[start:end + 2], start, end + 2, "possessive")
@@ -215,15 +228,21 @@ def _other_name(glossary: Glossary, text: str, words: list[tuple[str, int, int]]
     while left > 0 and _joined(text, words, left - 1, left) and _name_word(words[left - 1][0], named, left - 1) \
             and words[left - 1][0].casefold() not in TITLES:      # a person's title: still the person
         left -= 1
-    right = last
-    while right + 1 < len(words) and _joined(text, words, right, right + 1) and \
-            _name_word(words[right + 1][0], named, right + 1) and words[right + 1][0].casefold() not in SAME_AFTER:
-        right += 1
+    right = _right_end(text, words, last, named)
     if right == last and all(w.casefold() in DIRECTIONS or _demonym(glossary, w, hit.concept)
                              for w, _, _ in words[left:first]):
         return None                        # `Eastern Paraguay`: a part of the place, still the place
     return OtherName(hit.concept, hit.text, text[words[left][1]:words[right][2]], words[left][1], words[right][2],
                      "name")
+
+
+def _right_end(text: str, words: list[tuple[str, int, int]], last: int, named: set[int]) -> int:
+    """The last word of the capitalised words joined after word `last` (`New York` → `Times`)."""
+    right = last
+    while right + 1 < len(words) and _joined(text, words, right, right + 1) and \
+            _name_word(words[right + 1][0], named, right + 1) and words[right + 1][0].casefold() not in SAME_AFTER:
+        right += 1
+    return right
 
 
 def _word_before(text: str, words: list[tuple[str, int, int]], first: int) -> tuple[str, int] | None:
