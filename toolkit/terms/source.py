@@ -6,42 +6,44 @@ glossary does not list. The rules, in the order they apply:
 
 1. **A title or honorific before it** makes it a person: `Ms Davis`, `Mr. Jordan`, `President Aliyev`,
    `Sen. Chad`, `Dr Paris` (`TITLES`), unless the glossary's concept is a person (`President Ilham
-   Aliyev` is Ilham Aliyev). **`St.`/`Saint`/`San`/`Santa` before it** names something after a
-   saint (`St. Paul`, `Saint Helena` where only `Helena` is listed). Both hold in headlines too.
-2. **An organisation "X of" it** is another entity: `Bank of China`, `the University of Toronto`,
-   `Museum of London` (`ORGANISATIONS_OF`); an office or the state itself is not (`President of Russia`,
-   `the Republic of Azerbaijan`, `the Mayor of London`). **A possessive after a saint's name** names a place of its own: `St. Martin's` is a church, not the
-   island `St. Martin` (but `St. Lucia's economy`, a common noun after it, is the island's). A possessive
-   after any other name is still the place (`Auckland's beaches`, `Auckland's National Women's Hospital`).
-3. **A capitalised word joined to it** by a space, before or after, makes a longer name: `Jordan Spieth`,
-   `Chad Hammel`, `Rolando Mendoza`, `Qatar Airways`, `New York Times`, `Rapid Vienna`, `South China
-   Morning Post`, `Los Angeles Lakers`, `Paris-Saint Germain` (a hyphen joins too, except to another
-   glossary name: `the Azerbaijan-Armenia border`), `Yerevan State University`, `the Moscow Kremlin` (a landmark
-   translated as a whole: `Московский Кремль`). What does not join: a compass word before it (`Eastern
-   Paraguay`, `Central Auckland`, `Southern China`: still the place, `DIRECTIONS`); a month or weekday
-   (`protests in Moscow Monday`, `Baku January 20`); a capitalised function word (`In Baku`, `The Hague`
-   stays whole only if listed); a word that is itself a glossary name (`Baku AZERTAC`); and after the
-   name, a word for the place's own office or body (`the Baku Mayor`, `Chad President Idriss Deby`,
-   `the Armenia Foreign Minister`,
-   `SAME_AFTER`): that is still the city; a nationality before it (`Russian Moscow`, `the Ecuadorean
-   Galápagos Islands`), still the name, except before an institution whose note names another country:
-   `the Azerbaijani Foreign Ministry` is the glossary's ("of Azerbaijan"), the `Turkish Foreign Ministry`
-   another ministry.
-4. **The area around a city**, a lower-case `region`, `oblast`, `area`, `province` after it, is another
+   Aliyev` is Ilham Aliyev). **`St.`/`Saint`/`San`/`Santa` before it** names something after a saint
+   (`St. Paul`, `Saint Helena` where only `Helena` is listed).
+2. **An organisation "X of" it** is another entity: `Bank of China`, `Bank of New York Mellon`, `Museum of
+   London` (`ORGANISATIONS_OF`); an office or the state itself is not (`President of Russia`, `the Republic
+   of Azerbaijan`, `the Mayor of London`). **A possessive after a saint's name** names a place of its own:
+   `St. Martin's` is a church, not the island `St. Martin` (but `St. Lucia's economy`, a common noun after
+   it, is the island's). A possessive after any other name is still the place (`Auckland's beaches`,
+   `Auckland's National Women's Hospital`).
+3. **The area around a city**, a lower-case `region`, `oblast`, `area`, `province` after it, is another
    place (`the Moscow region`, `the Buenos Aires province`); after a region or a country it is that place
    (`the Karabakh region`).
-5. **In a headline** (a line in Title Case or in capitals) capitals tell nothing, so rule 3 is off there;
-   rules 1, 2 and 4 still apply.
+4. **A capitalised word joined to it** by a space or a hyphen, before or after, makes a longer name:
+   `Jordan Spieth`, `Chad Hammel`, `Rolando Mendoza`, `Qatar Airways`, `New York Times`, `Rapid Vienna`,
+   `South China Morning Post`, `Los Angeles Lakers`, `Paris-Saint Germain`, `Taipei IT Month`, `Yerevan
+   State University`, `the Moscow Kremlin` (a landmark translated as a whole: `Московский Кремль`). What
+   does not join, so the name is still the concept:
+   - a compass word before it (`Eastern Paraguay`, `Central Auckland`, `Southern China`, `DIRECTIONS`);
+   - a nationality before it (`Russian Moscow`, `the Ecuadorean Galápagos Islands`), except before an
+     institution whose note names another country: `the Azerbaijani Foreign Ministry` is the glossary's
+     ("of Azerbaijan"), the `Turkish Foreign Ministry` another ministry;
+   - a month or weekday (`protests in Moscow Monday`, `Baku January 20`);
+   - a capitalised function word, determiner or common adjective opening the sentence (`In Baku`, `Through
+     Zangezur`, `Several Bishkek residents`);
+   - a word that is itself a glossary name (`Baku AZERTAC`, `the Azerbaijan-Armenia border`);
+   - after the name, a word for the place's own office or body, or an agency's credit (`the Baku Mayor`,
+     `Chad President Idriss Deby`, `Armenia Foreign Minister`, `(AA Photo)`, `SAME_AFTER`).
+5. **In a headline** (a line in Title Case or in capitals) capitals tell nothing, so rule 4 is off there;
+   rules 1 to 3 still apply.
+6. **A surname met in the article**: once an article names `Rolando Mendoza` or `Ms Davis`, a bare
+   `Mendoza` or `Davis` in another of its sentences is that person (`check` and `stats` read a catalog as
+   one article; `article_surnames`: a title before it, or one capitalised word before a city's name). A
+   team met as `Rapid Vienna` makes a bare `Vienna` of that article unchecked too: a missed check, never a
+   wrong repair.
 
 A longer name that is itself in the glossary never reaches these rules: the matcher takes the longest term
 (`South Africa`, `Papua New Guinea`, `Mexico City`). A name inside a longer one gets no enforcement, no
 repair, no warning: it is passed over, and `glossary conflicts` lists it so one step can add it
 (`toolkit glossary add-name "New York Times" --kind dnt`).
-
-6. **A surname met in the article**: once an article names `Rolando Mendoza` or `Ms Davis`, a bare
-   `Mendoza` or `Davis` in another of its sentences is that person (`check` reads a catalog as one article;
-   `article_surnames`: a title before it, or one capitalised word before a city's name). A team met as
-   `Rapid Vienna` makes a bare `Vienna` of that article unchecked too: a missed check, never a wrong repair.
 
 Known limits: a capitalised name opening a sentence is taken as the name (`Resolute, he said` would match
 a hamlet called Resolute); a Title Case line of three or more long words without final punctuation is
