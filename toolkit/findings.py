@@ -37,6 +37,7 @@ CODES: dict[str, tuple[str, str]] = {
     "variant-seen": ("warning", "a name variant machine output used: add it to the glossary, or forbid it"),
     "waiver": ("info", "a translator accepts a term as written (`# toolkit: accept ...`)"),
     "waiver-unknown": ("warning", "a translator's waiver names no concept of the glossary (a typo?)"),
+    "name-seen": ("info", "a glossary name inside a longer name of the sources, left alone: add it if it matters"),
     # the rest of `toolkit check`
     "number": (BY_ENTRY, "a number of the source is not in the translation"),
     "date": (BY_ENTRY, "a month of a source date is not in the translation"),

@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Protocol
 
-from . import morph, variants as name_variants
+from . import morph, source as source_names, variants as name_variants
 from ..glossary import Concept, Glossary, TermHit
 
 
@@ -194,14 +194,17 @@ def after_retry(first: TermOutcome, again: TermOutcome, masked: Masked) -> TermO
 
 
 def check_entry(source: str, target: str, glossary: Glossary, lang: str, *, fix: bool = False,
-                admitted: str = "accept", waived: frozenset[str] = frozenset(), fixable: bool = True) -> TermOutcome:
+                admitted: str = "accept", waived: frozenset[str] = frozenset(), fixable: bool = True,
+                surnames: frozenset[str] = frozenset()) -> TermOutcome:
     """Verify (and with `fix`, repair) the glossary terms of an existing translation: for `toolkit check`.
 
     The caller decides which entries may be fixed: approved (non-fuzzy) ones never are. `waived` holds
-    the concept ids or English terms a translator accepted (`variants.waivers` of the entry's comment).
+    the concept ids or English terms a translator accepted (`variants.waivers` of the entry's comment);
+    `surnames` the article's people named elsewhere by their full name (`source.article_surnames`).
     `fixable` False (an approved entry, which `check --fix` leaves alone) drops the "--fix makes it" hints.
     """
-    done = _verify(tuple(glossary.match(source)), target, lang, fix=fix, admitted=admitted, protected=set(),
+    hits = tuple(source_names.concept_hits(glossary, source, surnames))
+    done = _verify(hits, target, lang, fix=fix, admitted=admitted, protected=set(),
                    waived=waived, source=source, fixable=fixable)
     return replace(done, changed=done.text != target)
 
