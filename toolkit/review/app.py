@@ -1,29 +1,33 @@
 """The review web app: server-rendered pages and plain HTML forms (no JavaScript), on 127.0.0.1 only.
 
-Safety, as Jupyter does it: a per-run secret token in every URL and form; POSTs from another origin are
-refused (the `Origin` / `Sec-Fetch-Site` headers a browser sends), and so is a Host that is not this
-loopback address (DNS rebinding). Every glossary and catalog string reaches the HTML through Jinja2's
-autoescaping, and the Content-Security-Policy allows no script at all.
+Safety, as Jupyter does it: a per-run secret token in every URL (the forms post to `/decide?token=…`);
+POSTs from another origin are refused (the `Origin` / `Sec-Fetch-Site` headers a browser sends), and so is
+a Host that is not this loopback address (DNS rebinding). All of that is decided from the request line and
+headers, before a byte of the body is read: anyone on the machine can connect, only the token holder gets
+a body read, and then at most MAX_BODY bytes and MAX_FIELDS fields, parsed off the event loop. Every
+field is checked for its shape (form.py), so a garbled one is a 400 naming it, never a 500. Every glossary
+and catalog string reaches the HTML through Jinja2's autoescaping, and the Content-Security-Policy allows
+no script at all.
 """
 from __future__ import annotations
 
 import getpass
-import json
 import secrets
 import socket
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from urllib.parse import parse_qs
 
 from starlette.applications import Starlette
-from starlette.requests import Request
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
 from ..errors import ChangedOnDisk, LockedError, ToolkitError
-from . import cards, decision, edit, render
+from . import cards, edit, form, render
+from .form import MAX_BODY
 
 PAGE_SIZE = 100          # cards per page, errors first; the language filter shows the others
 CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; "
@@ -45,9 +49,11 @@ def create_app(glossary: Sequence[Path], locales: Path, *, token: str | None = N
                         reviewer or _user())
 
     async def conflicts(request: Request) -> Response:
-        if (refused := _refuse(request, settings, None)) is not None:
+        if (refused := _refuse(request, settings)) is not None:
             return refused
-        lang = request.query_params.get("lang", "")
+        return await run_in_threadpool(_conflicts, request.query_params.get("lang", ""))
+
+    def _conflicts(lang: str) -> Response:
         try:
             board = cards.build(settings.glossary, settings.locales, lang=lang, limit=PAGE_SIZE)
             return _page(render.conflicts_page(board, settings.token, _seen(settings), lang))
@@ -55,42 +61,34 @@ def create_app(glossary: Sequence[Path], locales: Path, *, token: str | None = N
             return _page(render.message_page("Cannot show the conflicts", str(exc), settings.token, stale=True), 400)
 
     async def summary(request: Request) -> Response:
-        if (refused := _refuse(request, settings, None)) is not None:
+        if (refused := _refuse(request, settings)) is not None:
             return refused
+        return await run_in_threadpool(_summary)
+
+    def _summary() -> Response:
         try:
             return _page(render.summary_page(_board(settings), settings.token, _stats(settings)))
         except ToolkitError as exc:
             return _page(render.message_page("Cannot show the summary", str(exc), settings.token, stale=True), 400)
 
     async def decide(request: Request) -> Response:
-        form = await _form(request)
-        if (refused := _refuse(request, settings, form)) is not None:
-            return refused
-        try:
-            decisions = _decisions(form)
-            before = _broken_now(settings)
-            written = edit.apply(decisions, glossary_paths=settings.glossary, locales=settings.locales,
-                                 seen=_one(form, "seen"), who=settings.reviewer,
-                                 when=clock() if clock else None)
-        except (ChangedOnDisk, LockedError) as exc:
-            return _page(render.message_page("Not saved", str(exc), settings.token, stale=True), 409)
-        except ToolkitError as exc:
-            return _page(render.message_page("Not saved", str(exc), settings.token), 400)
+        return await _post(request, settings, _decide, "Not saved")
+
+    def _decide(fields: form.Fields) -> Response:
+        decisions = form.decisions(fields)
+        before = _broken_now(settings)
+        written = edit.apply(decisions, glossary_paths=settings.glossary, locales=settings.locales,
+                             seen=fields.one("seen"), who=settings.reviewer, when=clock() if clock else None)
         board = _board(settings, evidence=False)
         touched = {d.concept for d in decisions} | {d.other for d in decisions if d.action == "merge"}
         return _page(render.saved_page(board, settings.token, decisions, [cards.shown(p) for p in written],
                                        touched, before))
 
     async def fuzzy(request: Request) -> Response:
-        form = await _form(request)
-        if (refused := _refuse(request, settings, form)) is not None:
-            return refused
-        try:
-            marked = _mark_fuzzy(settings, form.get("entry", []), form.get("catalog", []))
-        except (ChangedOnDisk, LockedError) as exc:
-            return _page(render.message_page("Not marked", str(exc), settings.token, stale=True), 409)
-        except ToolkitError as exc:
-            return _page(render.message_page("Not marked", str(exc), settings.token), 400)
+        return await _post(request, settings, _fuzzy, "Not marked")
+
+    def _fuzzy(fields: form.Fields) -> Response:
+        marked = _mark_fuzzy(settings, form.entries(fields), form.seen_catalogs(fields))
         return _page(render.message_page("Marked fuzzy", f"{marked} approved entr{'y' if marked == 1 else 'ies'} "
                                          "marked fuzzy for re-review; their translations are unchanged.",
                                          settings.token, ok=True))
@@ -113,47 +111,72 @@ def _page(html: str, status: int = 200) -> HTMLResponse:
                                                "Referrer-Policy": "same-origin", "Cache-Control": "no-store"})
 
 
-def _refuse(request: Request, settings: Settings, form: dict | None) -> Response | None:
-    """None when the request may proceed; otherwise the refusal."""
+def _refuse(request: Request, settings: Settings) -> Response | None:
+    """None when the request may proceed; otherwise the refusal. Only the request line and headers are
+    looked at: a refused POST never has its body read."""
     host = (request.headers.get("host") or "").rsplit(":", 1)[0]
     if host not in ("127.0.0.1", "localhost"):
-        return _page(render.message_page("Refused", "this page answers only on 127.0.0.1", None), 403)
+        return _refused(403, "this page answers only on 127.0.0.1")
     if request.method == "POST":
         origin = request.headers.get("origin")
         site = request.headers.get("sec-fetch-site")
         own = f"{request.url.scheme}://{request.headers.get('host')}"
         if (origin is not None and origin != own) or site not in (None, "same-origin", "none"):
-            return _page(render.message_page("Refused", "a request from another site was refused", None), 403)
-    given = _one(form, "token") if form is not None else request.query_params.get("token", "")
-    if not given or not secrets.compare_digest(given.encode(), settings.token.encode()):
-        return _page(render.message_page("Refused", "missing or wrong token: open the URL `toolkit review` printed",
-                                         None), 403)
+            return _refused(403, "a request from another site was refused")
+    given = request.query_params.getlist("token")
+    if len(given) != 1 or not secrets.compare_digest(given[0].encode("utf-8", "surrogatepass"),
+                                                     settings.token.encode()):
+        return _refused(403, "missing or wrong token: open the URL `toolkit review` printed")
     return None
 
 
-async def _form(request: Request) -> dict[str, list[str]]:
-    if request.headers.get("content-type", "").split(";")[0].strip() != "application/x-www-form-urlencoded":
-        return {}
-    body = await request.body()
-    return parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True)
+def _refused(status: int, message: str) -> HTMLResponse:
+    # Connection: close, so a body the client is still sending is not read (and kept) after the answer.
+    response = _page(render.message_page("Refused", message, None), status)
+    response.headers["Connection"] = "close"
+    return response
 
 
-def _one(form: dict[str, list[str]] | None, name: str) -> str:
-    values = (form or {}).get(name) or [""]
-    return values[0]
+async def _post(request: Request, settings: Settings, work: Callable[[form.Fields], Response],
+                failed: str) -> Response:
+    """A form POST: the checks on the headers, the body read up to MAX_BODY, then `work` in a thread (a
+    decision reads and writes files, and the event loop must keep answering other requests)."""
+    if (refused := _refuse(request, settings)) is not None:
+        return refused
+    if request.headers.get("content-type", "").split(";")[0].strip().lower() != "application/x-www-form-urlencoded":
+        return _refused(415, "the form must be sent as application/x-www-form-urlencoded; reload the page")
+    try:
+        body = await _body(request)
+    except form.TooLarge as exc:
+        return _refused(413, str(exc))
+    except ClientDisconnect:
+        return _refused(400, "the request ended before its body did")
+    try:
+        return await run_in_threadpool(_work, body, work)
+    except (ChangedOnDisk, LockedError) as exc:
+        return _page(render.message_page(failed, str(exc), settings.token, stale=True), 409)
+    except ToolkitError as exc:
+        return _page(render.message_page(failed, str(exc), settings.token), 400)
 
 
-def _decisions(form: dict[str, list[str]]) -> list[decision.Decision]:
-    action = _one(form, "action")
-    out = []
-    for target in form.get("at", []):
-        path, concept = _unpack(target, 2)
-        out.append(decision.Decision(action, path, concept, _one(form, "lang"),
-                                     _one(form, "term") or _one(form, "text"), _one(form, "other"),
-                                     _one(form, "other_path"), _one(form, "reason")))
-    if not out:
-        raise ToolkitError("the form names no concept; reload the page")
-    return out
+def _work(body: bytes, work: Callable[[form.Fields], Response]) -> Response:
+    return work(form.parse(body))
+
+
+async def _body(request: Request) -> bytes:
+    """The body, refused as soon as it is known to be larger than MAX_BODY (by its Content-Length, or
+    by the bytes received for a chunked one)."""
+    length = request.headers.get("content-length")
+    if length is not None and int(length) > MAX_BODY:     # h11 has checked it is a number
+        raise form.TooLarge(int(length))
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_BODY:
+            raise form.TooLarge(size, streamed=True)
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def _board(settings: Settings, *, evidence: bool = True) -> cards.Board:
@@ -182,29 +205,15 @@ def _stats(settings: Settings) -> list:
     return stats.collect(settings.locales, glossary=glossary.load(list(settings.glossary)))
 
 
-def _unpack(value: str, n: int) -> list:
-    """Form values that carry several fields are JSON lists (HTML attributes cannot hold NUL, and browsers
-    rewrite newlines in submitted values)."""
-    try:
-        out = json.loads(value)
-    except ValueError:
-        out = None
-    if not isinstance(out, list) or len(out) != n:
-        raise ToolkitError("a form field is garbled; reload the page")
-    return out
-
-
-def _mark_fuzzy(settings: Settings, entries: Sequence[str], seen: Sequence[str]) -> int:
-    """Add the fuzzy flag to approved entries ([path, line, msgctxt]), never touching their text."""
+def _mark_fuzzy(settings: Settings, entries: Sequence[tuple[str, int, str]], page: set[tuple[str, str]]) -> int:
+    """Add the fuzzy flag to approved entries ((path, line, msgctxt)), never touching their text."""
     from .. import fsutil, pofile
 
     wanted: dict[str, list[tuple[int, str]]] = {}
-    for item in entries:
-        path, line, ctxt = _unpack(item, 3)
-        wanted.setdefault(str(path), []).append((int(line), str(ctxt)))
+    for path, line, ctxt in entries:
+        wanted.setdefault(path, []).append((line, ctxt))
     if not wanted:
         raise ToolkitError("no entry was ticked")
-    page = {tuple(_unpack(v, 2)) for v in seen}
     known = {p: (lang, sha) for lang, p, sha in cards.read_catalogs(settings.locales)[1]}
     marked = 0
     with fsutil.locked(settings.locales):
@@ -246,9 +255,115 @@ def free_socket(port: int = 0) -> socket.socket:
     return sock
 
 
-def server(app: Starlette, sock: socket.socket):
-    """A uvicorn server for `app` on `sock`; call `.run(sockets=[sock])` (the CLI) or run it in a thread."""
+#: A connection must have sent its whole request within this many seconds (headers and body: a form is at
+#: most MAX_BODY); an idle or trickling one is closed, so it cannot hold one of the process's descriptors.
+REQUEST_TIMEOUT = 10.0
+#: Descriptors kept free for the work of a request (a glossary file, a catalog, the lock, a temporary file).
+FD_RESERVE = 8
+
+
+def server(app: Starlette, sock: socket.socket, *, request_timeout: float = REQUEST_TIMEOUT):
+    """A uvicorn server for `app` on `sock`; call `.run(sockets=[sock])` (the CLI) or run it in a thread.
+
+    Hardened against whoever else is on the machine: a request must arrive within `request_timeout`
+    seconds; the connections open at once stay within the descriptors the process may still open (a new
+    one closes the oldest idle one, so idle sockets cannot make the page unreachable); when accept() still
+    runs out of descriptors, that is logged one line at a time, at most once a minute, not as a traceback
+    per attempt.
+    """
     import uvicorn
 
-    config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off", timeout_graceful_shutdown=1)
-    return uvicorn.Server(config)
+    budget = _connection_budget()
+    config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off", timeout_graceful_shutdown=1,
+                            http=_guarded_protocol(request_timeout, budget), backlog=64, timeout_keep_alive=5)
+    return _server_class()(config)
+
+
+def _connection_budget() -> int:
+    """How many client connections the process can hold and still open what a request needs."""
+    import os
+    import resource
+
+    soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft == resource.RLIM_INFINITY:
+        return 1000
+    try:
+        used = len(os.listdir("/proc/self/fd"))
+    except OSError:
+        used = 16
+    return max(1, min(1000, soft - used - FD_RESERVE))
+
+
+def _guarded_protocol(request_timeout: float, budget: int):
+    import h11
+    from uvicorn.protocols.http.h11_impl import H11Protocol
+
+    class Guarded(H11Protocol):
+        def connection_made(self, transport) -> None:
+            super().connection_made(transport)
+            self._opened = self.loop.time()
+            self._deadline = self.loop.call_later(request_timeout, self._too_slow)
+            if len(self.connections) > budget:
+                idle = [c for c in self.connections if c is not self and c._idle()]
+                if idle:      # the oldest first: it has had the longest to send its request
+                    min(idle, key=lambda c: c._opened).transport.close()
+
+        def _idle(self) -> bool:
+            # IDLE: no request yet (or between keep-alive requests); SEND_BODY: the body is still arriving
+            return self.conn.their_state in (h11.IDLE, h11.SEND_BODY) and (
+                self.cycle is None or self.cycle.response_complete)
+
+        def _too_slow(self) -> None:
+            if self.transport.is_closing():
+                return
+            if self.conn.their_state in (h11.IDLE, h11.SEND_BODY):
+                self.transport.close()
+            else:     # the request is in: the app may take its time
+                self._deadline = self.loop.call_later(request_timeout, self._too_slow)
+
+        def on_response_complete(self) -> None:
+            self._deadline.cancel()
+            self._deadline = self.loop.call_later(request_timeout, self._too_slow)
+            super().on_response_complete()
+
+        def connection_lost(self, exc) -> None:
+            self._deadline.cancel()
+            super().connection_lost(exc)
+
+    return Guarded
+
+
+def _server_class():
+    import uvicorn
+
+    class Server(uvicorn.Server):
+        """accept() running out of descriptors logged in one line, not a traceback per attempt."""
+
+        async def serve(self, sockets=None) -> None:
+            import asyncio
+
+            asyncio.get_running_loop().set_exception_handler(_quiet_accept_errors())
+            await super().serve(sockets)
+
+    return Server
+
+
+def _quiet_accept_errors():
+    import logging
+    import time
+
+    log = logging.getLogger("toolkit.review")
+    last = [-1e9]
+
+    def handle(loop, context: dict) -> None:
+        exc = context.get("exception")
+        if isinstance(exc, OSError) and context.get("message", "").startswith("socket.accept()"):
+            # asyncio retries every second, once per backlog slot: 2,048 tracebacks a second by default
+            if time.monotonic() - last[0] >= 60:
+                last[0] = time.monotonic()
+                log.warning("toolkit review: cannot accept a connection (%s); idle connections are being closed",
+                            exc.strerror or exc)
+            return
+        loop.default_exception_handler(context)
+
+    return handle

@@ -14,6 +14,9 @@ from ..errors import GlossaryError
 from ..glossary import Term
 
 ACTIONS = ("prefer", "admit", "forbid", "fill", "normalize", "keep-apart", "merge")
+#: The decisions that edit one language's cell: `lang` must name a language, never `id`, `kind` or `note`
+#: (a fill of `kind` would make a concept do-not-translate, of `note` would replace its audit trail).
+ON_A_CELL = ("prefer", "admit", "forbid", "fill", "normalize")
 #: What `keep-apart` writes into a note; `glossary.lint` leaves a finding alone when a note involved has it.
 KEEP_APART = "keep apart ({code} {lang} {term})"
 _STAMP = re.compile(r"\[review (\d{4}-\d\d-\d\d \d\d:\d\dZ) ([^\]]*)\] ([^|]*)")
@@ -38,6 +41,18 @@ class AuditEntry:
     what: str
     concept: str
     place: str       # file:line
+
+
+def check(d: Decision) -> None:
+    """Refuse a decision no review page offers, whatever the file format it would edit."""
+    if d.action not in ACTIONS:
+        raise GlossaryError(f"unknown decision {d.action!r}", path=d.path or None, hint="reload the page")
+    if d.action in ON_A_CELL and (d.lang in glossary.META_COLUMNS or glossary.canonical_language(d.lang) != d.lang):
+        raise GlossaryError(f"{d.lang!r} is not a language column; a {d.action} decision edits only a "
+                            "language's cell", path=d.path or None, hint="reload the page")
+    if d.action in ("prefer", "admit", "forbid") and not one_line(d.term):
+        raise GlossaryError(f"a {d.action} decision needs the form it is about", path=d.path or None,
+                            hint="reload the page")
 
 
 def stamp(who: str, when: datetime | None = None) -> str:
@@ -100,7 +115,9 @@ def describe(d: Decision) -> str:
 
 
 def why(d: Decision) -> str:
-    return f": {one_line(d.reason)}" if d.reason.strip() else ""
+    # Brackets become parentheses: a reason typed as "[review 2020-01-01 00:00Z boss] ..." must not read
+    # as a second, forged decision in the audit trail.
+    return f": {one_line(d.reason).replace('[', '(').replace(']', ')')}" if d.reason.strip() else ""
 
 
 def one_line(text: str) -> str:

@@ -12,6 +12,7 @@ import codecs
 import csv
 import hashlib
 import io
+import os
 import re
 import tempfile
 import unicodedata
@@ -50,18 +51,23 @@ def apply(decisions: Sequence[Decision], *, glossary_paths: Sequence[str | Path]
             raise ChangedOnDisk("the glossary changed since this page was loaded (edited on disk, or another "
                                 "decision was saved); nothing was written", path=_common(files),
                                 hint="reload the page and decide again")
-        reviewed = {Path(f).resolve() for f in files}
+        # The form names the file: only the glossaries under review may be written, whatever it says. Paths
+        # are compared as named (made absolute, not resolved): a link's target is not a file under review.
+        reviewed = {_absolute(f): f for f in files}
+        linked = _links_in_folders(glossary_paths, files)
         by_file: dict[Path, list[Decision]] = {}
         for d in decisions:
-            if d.action not in decision.ACTIONS:
-                raise GlossaryError(f"unknown decision {d.action!r}")
-            # The form names the file: only the glossaries under review may be written, whatever it says.
+            decision.check(d)
             for named in (Path(d.path), decision.other_path(d)):
-                if named.resolve() not in reviewed:
+                if _absolute(named) not in reviewed:
                     raise GlossaryError("not one of the glossary files under review", path=named,
                                         hint="reload the page")
-            if d.action == "merge" and (decision.other_path(d).resolve(), d.other) == (Path(d.path).resolve(),
-                                                                                      d.concept):
+                if _absolute(named) in linked:
+                    raise GlossaryError(f"is a symbolic link (to {linked[_absolute(named)]}); the review writes "
+                                        "only the regular files of a glossary folder", path=named,
+                                        hint="edit the file it points to, or name that file with --glossary")
+            if d.action == "merge" and (_absolute(decision.other_path(d)), d.other) == (_absolute(Path(d.path)),
+                                                                                       d.concept):
                 raise GlossaryError(f"cannot merge {d.concept!r} into itself", path=d.path)
             by_file.setdefault(Path(d.path), []).append(d)
             if d.action == "merge":
@@ -77,6 +83,19 @@ def apply(decisions: Sequence[Decision], *, glossary_paths: Sequence[str | Path]
         for path, new, sha in planned:
             fsutil.atomic_write(path, new, expect_sha256=sha)
         return [p for p, _, _ in planned]
+
+
+def _absolute(path: str | Path) -> str:
+    return os.path.abspath(path)
+
+
+def _links_in_folders(roots: Sequence[str | Path], files: Sequence[Path]) -> dict[str, str]:
+    """The glossary files found in a folder that are symbolic links, with where each points. A file named
+    itself (`--glossary shared/names.tsv`, even a link) is the user's choice; one a folder holds may have come
+    with a cloned repository and point anywhere."""
+    folders = {_absolute(r) for r in roots if Path(r).is_dir()}
+    return {_absolute(f): os.readlink(f) for f in files
+            if os.path.dirname(_absolute(f)) in folders and os.path.islink(f)}
 
 
 def _common(files: Sequence[Path]) -> str:
