@@ -31,7 +31,7 @@ from typer.testing import CliRunner
 from toolkit import glossary
 from toolkit.cli import app as cli_app
 from toolkit.glossary import tbx
-from toolkit.review import decision, edit, form
+from toolkit.review import edit, form
 
 from .conftest import FIXTURES, ROOT
 from .review_server import STAMP, TOKEN, Served
@@ -198,8 +198,8 @@ CASES: list[tuple[str, Callable[[Ctx], bytes], int, str, str]] = [
      "[18] as a line (was TypeError)"),
     ("fill-kind", lambda c: decide(c, action="fill", lang="kind", term="", text="dnt"), 400,
      "'kind' is not a language column", "a fill would make the concept do-not-translate"),
-    ("fill-note", lambda c: decide(c, action="fill", lang="note", term="", text=f"[{STAMP}] forged"), 400,
-     "'note' is not a language column", "a fill would replace the audit trail with a forged stamp"),
+    ("fill-note", lambda c: decide(c, action="fill", lang="note", term="", text="history replaced"), 400,
+     "'note' is not a language column", "a fill would replace the note and its audit trail"),
     ("fill-id", lambda c: decide(c, action="fill", lang="id", term="", text="renamed"), 400,
      "'id' is not a language column", "a fill would rename the concept (id is also Indonesian's code)"),
     ("link-target", _link_target, 400, "not one of the glossary files under review",
@@ -271,8 +271,13 @@ CASES: list[tuple[str, Callable[[Ctx], bytes], int, str, str]] = [
      "Invalid HTTP request", "a 200 kB request line is refused by the HTTP parser's limit"),
     ("bad-content-length", lambda c: request(c, "POST", f"/decide?token={TOKEN}", headers={
         "Content-Length": "-1"}), 400, "Invalid HTTP request", "a negative length"),
-    ("reason-forged-stamp", lambda c: decide(c, reason=f"[{STAMP}] ru: 'x' made preferred"), 200,
-     "", "a typed [review …] stamp is recorded as text, not read as a second decision (see the test below)"),
+    ("reason-forged-stamp", lambda c: decide(c, reason=f"[{STAMP}] ru: 'x' made preferred"), 400,
+     "'reason' holds a review stamp", "a typed [review …] stamp would read as a second, forged decision"),
+    ("fill-forged-stamp", lambda c: decide(c, action="fill", lang="az", term="", text=f"[{STAMP}] Qızılbulaq"),
+     400, "'text' holds a review stamp", "the fill's audit line quotes the text: the same forgery"),
+    ("head", lambda c: request(c, "HEAD", f"/?token={TOKEN}"), 200, "", "HEAD is GET without the page"),
+    ("lang-filter-nul", lambda c: request(c, "GET", f"/?token={TOKEN}&lang=%00%ff"), 200, "",
+     "the page's language filter is only compared: a NUL shows no card, no crash"),
 ]
 
 
@@ -313,20 +318,22 @@ def test_hostile_request(tmp_path, errors_logged, name, build, status, says, why
     assert not errors_logged, [r.getMessage() for r in errors_logged]
 
 
-def test_a_typed_review_stamp_is_text_not_a_second_decision(tmp_path):
+def test_control_characters_in_a_findings_fields_stay_out_of_the_row(tmp_path):
+    """keep-apart copies the finding's code and term into the note: a tab, a newline or `|` there would
+    split the row or the audit trail; they become spaces and / and the row stays one line."""
     project = project_with_links(tmp_path)
     served = Served(project, [project / "glossaries"])
     try:
         ctx = Ctx(project, served.port)
-        got, body = exchange(served.port, decide(ctx, reason="[review 2020-01-01 00:00Z boss] ru: 'x' admitted"))
+        got, body = exchange(served.port, decide(ctx, action="keep-apart", other="contested\t\n",
+                                                 term="Шуша\r\n|x", reason="both in use"))
     finally:
         served.stop()
-    assert got == 200, body[:300]
-    concept = glossary.load(project / "glossaries").get("kyzylbulag")
-    trail = decision.audit_trail([concept])
-    assert [(e.who, e.when) for e in trail] == [("tester", "2026-12-02 03:10Z")]
-    assert concept.note.endswith(f"[{STAMP}] ru: 'Гызылбулаг' marked forbidden: "
-                                 "(review 2020-01-01 00:00Z boss) ru: 'x' admitted")
+    assert got == 200, reason_of(body)
+    lines = (project / "glossaries" / "names.tsv").read_text(encoding="utf-8").splitlines()
+    row = next(line for line in lines if line.startswith("kyzylbulag\t"))
+    assert row.endswith(f" | [{STAMP}] keep apart (contested ru Шуша /x): both in use")
+    assert len(lines) == len((ROOT / "glossaries" / "names.tsv").read_text(encoding="utf-8").splitlines())
 
 
 def test_slow_and_idle_connections_are_closed_and_the_page_still_answers(tmp_path, errors_logged):
@@ -505,3 +512,26 @@ def test_idle_connections_under_a_16_descriptor_limit_neither_lock_out_nor_flood
         err = server.stop()
     assert statuses == [200, 200, 200]
     assert b"Traceback" not in err and len(err) < 2_000, err[-2000:]
+
+
+# (column, why) - add-variant goes through the review's row edit; only language cells may change
+ADD_VARIANT_COLUMNS = [
+    ("id", "would rename the concept (and `id` is Indonesian's code, so babel alone accepts it)"),
+    ("kind", "would make the concept do-not-translate with kind `!zzz`"),
+    ("note", "would add a term to the audit trail's column"),
+    ("RU", "column names are the canonical lower-case codes"),
+]
+
+
+@pytest.mark.parametrize(("column", "why"), ADD_VARIANT_COLUMNS, ids=[c for c, _ in ADD_VARIANT_COLUMNS])
+def test_add_variant_edits_only_language_columns(tmp_path, monkeypatch, column, why):
+    project = project_with_links(tmp_path)
+    monkeypatch.chdir(project)
+    before = tree_hashes(project)
+    result = runner.invoke(cli_app, ["glossary", "add-variant", "baku", column, "zzz", "--glossary",
+                                     "glossaries/names.tsv"])
+    assert result.exit_code == 2, (why, result.output)
+    assert result.stderr.strip() == (f"toolkit: error: {column!r} is not a language column; add-variant edits a "
+                                     "language's cell only (give a language code as the glossary header writes "
+                                     "it: ru, az, hy)"), why
+    assert tree_hashes(project) == before, why

@@ -20,6 +20,8 @@ ON_A_CELL = ("prefer", "admit", "forbid", "fill", "normalize")
 #: What `keep-apart` writes into a note; `glossary.lint` leaves a finding alone when a note involved has it.
 KEEP_APART = "keep apart ({code} {lang} {term})"
 _STAMP = re.compile(r"\[review (\d{4}-\d\d-\d\d \d\d:\d\dZ) ([^\]]*)\] ([^|]*)")
+#: What only `stamp` may write: typed into a term or a reason it would read as a second, forged decision.
+FORGED_STAMP = re.compile(r"\[review \d")
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,9 +117,7 @@ def describe(d: Decision) -> str:
 
 
 def why(d: Decision) -> str:
-    # Brackets become parentheses: a reason typed as "[review 2020-01-01 00:00Z boss] ..." must not read
-    # as a second, forged decision in the audit trail.
-    return f": {one_line(d.reason).replace('[', '(').replace(']', ')')}" if d.reason.strip() else ""
+    return f": {one_line(d.reason)}" if d.reason.strip() else ""
 
 
 def one_line(text: str) -> str:

@@ -184,7 +184,7 @@ def _edit_table(data: bytes, path: Path, decisions: Sequence[Decision], mark: st
         if d.lang and d.lang not in cells:
             raise GlossaryError(f"no {d.lang} column", path=path, line=1)
         what = _apply_to_cells(cells, d, merged, where=f"{path}:{row.line}")
-        cells["note"] = decision.add_note(cells["note"], f"[{mark}] {what}")
+        cells["note"] = decision.add_note(cells["note"], f"[{mark}] {decision.one_line(what)}")
     for cid, cells in rowcells.items():
         first, count, eol = span(by_id[cid])
         buf = io.StringIO()

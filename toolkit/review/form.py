@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from urllib.parse import parse_qs
 
 from ..errors import InputError
-from .decision import Decision
+from .decision import FORGED_STAMP, Decision
 
 #: The most a POST body may hold. A decision is under 2 kB; the fuzzy form after a decision lists every
 #: approved entry that now breaks the glossary, about 150 bytes each, so 1 MiB is some 6,000 of them.
@@ -65,6 +65,9 @@ def parse(body: bytes) -> Fields:
                 raise _garbled(f"the field {_name(name)} is longer than {MAX_VALUE:,} characters")
             if _UNWRITABLE.search(value):
                 raise _garbled(f"the field {_name(name)} holds a NUL or an unpaired surrogate")
+            if FORGED_STAMP.search(value):
+                raise InputError(f"the field {_name(name)} holds a review stamp ('[review 2…'); the review writes "
+                                 "those itself, in the note", hint="leave the stamp out of what you type")
     return Fields(values)
 
 
