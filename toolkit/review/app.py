@@ -303,10 +303,11 @@ def _guarded_protocol(request_timeout: float, budget: int):
             super().connection_made(transport)
             self._opened = self.loop.time()
             self._deadline = self.loop.call_later(request_timeout, self._too_slow)
-            if len(self.connections) > budget:
-                idle = [c for c in self.connections if c is not self and c._idle()]
-                if idle:      # the oldest first: it has had the longest to send its request
-                    min(idle, key=lambda c: c._opened).transport.close()
+            open_ = [c for c in self.connections if not c.transport.is_closing()]
+            if len(open_) > budget:      # the oldest idle ones first: they have had the longest to send a request
+                idle = sorted((c for c in open_ if c is not self and c._idle()), key=lambda c: c._opened)
+                for c in idle[:len(open_) - budget]:
+                    c.transport.abort()
 
         def _idle(self) -> bool:
             # IDLE: no request yet (or between keep-alive requests); SEND_BODY: the body is still arriving
