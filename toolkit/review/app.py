@@ -145,6 +145,8 @@ async def _post(request: Request, settings: Settings, work: Callable[[form.Field
         return refused
     if request.headers.get("content-type", "").split(";")[0].strip().lower() != "application/x-www-form-urlencoded":
         return _refused(415, "the form must be sent as application/x-www-form-urlencoded; reload the page")
+    if request.headers.get("content-encoding", "identity").strip().lower() != "identity":
+        return _refused(415, "a compressed form is not accepted (no page sends one); reload the page")
     try:
         body = await _body(request)
     except form.TooLarge as exc:

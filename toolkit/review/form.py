@@ -21,6 +21,7 @@ MAX_BODY = 1 << 20
 MAX_FIELDS = 10_000       # name=value pairs in one body (parse_qs stops counting there, before building lists)
 MAX_VALUE = 8_192         # characters in one field: a term, a reason, a path, a packed [path, id]
 MAX_LINE = 10_000_000     # a catalog line number; a PO file of MAX_BYTES has far fewer lines
+MAX_TARGETS = 64          # concepts one decision names (`at`): a card's finding involves a handful
 
 #: Fields a page sends once; the others (`at`, `entry`, `catalog`) repeat.
 SINGLE = ("token", "seen", "action", "lang", "term", "text", "other", "other_path", "reason")
@@ -73,8 +74,13 @@ def parse(body: bytes) -> Fields:
 
 def decisions(fields: Fields) -> list[Decision]:
     """One Decision per `at` ([path, concept id]) of the form."""
+    targets = fields.all("at")
+    if len(targets) > MAX_TARGETS:
+        raise _garbled(f"the form names {len(targets):,} concepts; a decision names at most {MAX_TARGETS}")
+    if len(set(targets)) < len(targets):      # each would append the same audit line again
+        raise _garbled("the form names the same concept twice")
     out = []
-    for value in fields.all("at"):
+    for value in targets:
         path, concept = _packed(value, "at", (str, str), "[glossary file, concept id]")
         out.append(Decision(fields.one("action"), path, concept, fields.one("lang"),
                             fields.one("term") or fields.one("text"), fields.one("other"),
