@@ -162,7 +162,8 @@ DEEP_BUT_SHORT = "[" * 4_000 + "]" * 4_000       # under MAX_VALUE: json itself 
 
 
 def _link_target(ctx: Ctx) -> bytes:
-    return decide(ctx, at=json.dumps([str(ctx.project / "outside.tsv"), "zangezur"]), lang="ru", term="Зангезур")
+    return decide(ctx, at=json.dumps([str(ctx.project / "outside.tsv"), "zangezur"]), lang="ru",
+                  term="Зангезур")
 
 
 def _link_itself(ctx: Ctx) -> bytes:
@@ -460,6 +461,49 @@ def test_decision_on_a_latin1_tbx_is_saved_in_latin1(tmp_path):
     concept = {c.id: c for c in tbx.read(path)}["kyzylbulag"]
     assert concept.preferred("ru") == "Дрмбон"
     assert concept.note == f"mine d'or près de Lachin | [{STAMP}] ru: 'Дрмбон' made preferred"
+
+
+WEBLATE = (FIXTURES / "glossary" / "weblate.tbx").read_text(encoding="utf-8")
+# (name, the file's bytes, status, the reason (a prefix), the file's preferred ru term after, why)
+TBX_CASES = [
+    ("utf-8-bom", b"\xef\xbb\xbf" + WEBLATE.encode(), 200, "", "Дрмбон",
+     "a BOM before the declaration: found, kept"),
+    ("windows-1251", WEBLATE.replace('encoding="UTF-8"', 'encoding="windows-1251"').encode(
+        "cp1251", "xmlcharrefreplace"), 200, "", "Дрмбон", "an 8-bit Cyrillic code page: the entry is cut out and written back in it"),
+    ("utf-16", WEBLATE.replace('encoding="UTF-8"', 'encoding="UTF-16"').encode("utf-16"), 400,
+     "the review edits TBX files saved in UTF-8 or an 8-bit encoding, not UTF-16", "Кызылбулаг",
+     "entries cannot be cut out of UTF-16 at byte offsets as text: refused, not garbled"),
+    ("prefix-from-root", WEBLATE.replace('<martif type="TBX"', '<martif xmlns:x="urn:x" type="TBX"').replace(
+        "<note>gold mine</note>", "<note>gold <x:hi>mine</x:hi></note>").encode(), 400,
+     ":8: this entry uses XML namespace prefixes declared outside it", "Кызылбулаг",
+     "the one case the old message was true for, now with the line of the prefix"),
+    ("doctype", WEBLATE.replace("<martif", '<!DOCTYPE martif [<!ENTITY x "y">]>\n<martif', 1).encode(), 400,
+     ":2: DTDs and entity declarations are not accepted", "", "the review reads TBX as `glossary check` does"),
+]
+
+
+@pytest.mark.parametrize(("name", "data", "status", "says", "after", "why"), TBX_CASES,
+                         ids=[c[0] for c in TBX_CASES])
+def test_tbx_decisions_in_unusual_files(tmp_path, name, data, status, says, after, why):
+    project = tmp_path / "p"
+    (project / "g").mkdir(parents=True)
+    path = project / "g" / "w.tbx"
+    path.write_bytes(data)
+    served = Served(project, [project / "g"])
+    try:
+        ctx = Ctx(project, served.port)
+        got, body = exchange(served.port, post(ctx, "/decide", {
+            "seen": edit.digest([path]), "action": "prefer", "at": json.dumps([str(path), "kyzylbulag"]),
+            "lang": "ru", "term": "Дрмбон"}))
+    finally:
+        served.stop()
+    assert got == status, (why, reason_of(body))
+    if status == 200:
+        assert {c.id: c for c in tbx.read(path)}["kyzylbulag"].preferred("ru") == after, why
+        assert path.read_bytes()[:60] == data[:60], why        # declaration (and BOM) as they were
+    else:
+        assert reason_of(body).startswith(f"{path}{says}" if says.startswith(":") else f"{path}: {says}"), why
+        assert path.read_bytes() == data, why
 
 
 def test_a_tbx_nested_3000_deep_is_refused_alike_by_check_and_by_the_review(tmp_path, monkeypatch):

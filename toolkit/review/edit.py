@@ -54,7 +54,7 @@ def apply(decisions: Sequence[Decision], *, glossary_paths: Sequence[str | Path]
         # The form names the file: only the glossaries under review may be written, whatever it says. Paths
         # are compared as named (made absolute, not resolved): a link's target is not a file under review.
         reviewed = {_absolute(f): f for f in files}
-        linked = _links_in_folders(glossary_paths, files)
+        linked = _links(files)
         by_file: dict[Path, list[Decision]] = {}
         for d in decisions:
             decision.check(d)
@@ -64,7 +64,7 @@ def apply(decisions: Sequence[Decision], *, glossary_paths: Sequence[str | Path]
                                         hint="reload the page")
                 if _absolute(named) in linked:
                     raise GlossaryError(f"is a symbolic link (to {linked[_absolute(named)]}); the review writes "
-                                        "only the regular files of a glossary folder", path=named,
+                                        "only regular files", path=named,
                                         hint="edit the file it points to, or name that file with --glossary")
             if d.action == "merge" and (_absolute(decision.other_path(d)), d.other) == (_absolute(Path(d.path)),
                                                                                        d.concept):
@@ -89,13 +89,11 @@ def _absolute(path: str | Path) -> str:
     return os.path.abspath(path)
 
 
-def _links_in_folders(roots: Sequence[str | Path], files: Sequence[Path]) -> dict[str, str]:
-    """The glossary files found in a folder that are symbolic links, with where each points. A file named
-    itself (`--glossary shared/names.tsv`, even a link) is the user's choice; one a folder holds may have come
-    with a cloned repository and point anywhere."""
-    folders = {_absolute(r) for r in roots if Path(r).is_dir()}
-    return {_absolute(f): os.readlink(f) for f in files
-            if os.path.dirname(_absolute(f)) in folders and os.path.islink(f)}
+def _links(files: Sequence[Path]) -> dict[str, str]:
+    """The glossary files that are symbolic links, with where each points. One in a folder may have come with
+    a cloned repository and point anywhere; fsutil.atomic_write would refuse it too, this says so before
+    anything is planned."""
+    return {_absolute(f): os.readlink(f) for f in files if os.path.islink(f)}
 
 
 def _common(files: Sequence[Path]) -> str:

@@ -97,7 +97,8 @@ def edit(data: bytes, path: Path, decisions: Sequence, mark: str, merged: dict[t
                 # The whole file parsed, so the entry alone fails only for what it takes from its ancestors.
                 if exc.code == _UNBOUND_PREFIX:
                     raise GlossaryError("this entry uses XML namespace prefixes declared outside it, which the "
-                                        "review cannot edit", path=path, line=exc.position[0],
+                                        "review cannot edit", path=path,
+                                        line=data[:begin].count(b"\n") + exc.position[0],
                                         hint="edit it by hand, or export it with `toolkit glossary export`") from None
                 raise GlossaryError(f"cannot edit this entry on its own: {expat.ErrorString(exc.code)}", path=path,
                                     hint="edit it by hand, or export it with `toolkit glossary export`") from None
