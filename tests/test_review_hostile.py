@@ -589,8 +589,9 @@ def send_streaming(port: int, head: bytes, total: int, piece: bytes) -> int:
 
 @pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads VmHWM from /proc")
 def test_large_bodies_do_not_grow_the_server(tmp_path):
-    """1,000 MB without the token, 200 MB of a=b& with it, a chunked stream with it: the server's peak RSS
-    grows by less than 50 MB (it grew from 47 MB to 4.15 GB), and each sender is cut off early."""
+    """1,000 MB without the token, 200 MB of a=b& with it, a chunked stream with it, 1,000 MB to a page that
+    does not exist and to one that takes no body: the server's peak RSS grows by less than 50 MB (it grew
+    from 47 MB to 4.15 GB), and each sender is cut off early."""
     project = project_with_links(tmp_path)
     server = Subprocess(project)
     try:
@@ -602,6 +603,8 @@ def test_large_bodies_do_not_grow_the_server(tmp_path):
             (request(ctx, "POST", "/decide", headers={"Content-Length": str(1000 << 20)}), 1000 << 20),
             (request(ctx, "POST", f"/decide?token={TOKEN}", headers={"Content-Length": str(200 << 20)}), 200 << 20),
             (chunked(ctx, "/decide", [])[:-5], 200 << 20),     # headers of a chunked body, then chunks
+            (request(ctx, "POST", "/no-such-page", headers={"Content-Length": str(1000 << 20)}), 1000 << 20),
+            (request(ctx, "GET", f"/?token={TOKEN}", headers={"Content-Length": str(1000 << 20)}), 1000 << 20),
         ]
         for head, total in sends:
             body = piece if b"chunked" not in head else b"%x\r\n%s\r\n" % (len(piece), piece)
