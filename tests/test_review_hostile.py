@@ -408,6 +408,34 @@ def test_control_characters_in_a_findings_fields_stay_out_of_the_row(tmp_path):
     assert len(lines) == len((ROOT / "glossaries" / "names.tsv").read_text(encoding="utf-8").splitlines())
 
 
+def test_a_double_submitted_decision_is_saved_once_and_the_twin_told_why(tmp_path):
+    """Two tabs (or a double click) send the same decision at once: decisions run one at a time, so one is
+    saved and the other finds the glossary changed, never "locked by another toolkit run" (its twin)."""
+    project = project_with_links(tmp_path)
+    served = Served(project, [project / "glossaries"])
+    try:
+        ctx = Ctx(project, served.port)
+        data = decide(ctx)
+        socks = [socket.create_connection(("127.0.0.1", served.port), timeout=30) for _ in range(2)]
+        for s in socks:
+            s.sendall(data)
+        answers = []
+        for s in socks:
+            got = b""
+            while chunk := s.recv(65536):
+                got += chunk
+            s.close()
+            answers.append(got)
+    finally:
+        served.stop()
+    statuses = sorted(int(a.split(b" ", 2)[1]) for a in answers)
+    assert statuses == [200, 409]
+    twin = reason_of(next(a for a in answers if a.startswith(b"HTTP/1.1 409")).partition(b"\r\n\r\n")[2])
+    assert "changed since this page was loaded" in twin
+    note = glossary.load(project / "glossaries").get("kyzylbulag").note
+    assert note.count(f"[{STAMP}]") == 1
+
+
 def test_slow_and_idle_connections_are_closed_and_the_page_still_answers(tmp_path, errors_logged):
     """Slowloris: headers that never end, and connections that never send a byte, are closed after the
     request timeout; meanwhile the page answers."""

@@ -14,6 +14,7 @@ from __future__ import annotations
 import getpass
 import secrets
 import socket
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -74,11 +75,16 @@ def create_app(glossary: Sequence[Path], locales: Path, *, token: str | None = N
     async def decide(request: Request) -> Response:
         return await _post(request, settings, _decide, "Not saved")
 
+    # Decisions run in worker threads: one at a time, so a second one (a double click, another tab) waits
+    # and then finds the glossary changed, instead of failing on the catalogs' lock its twin holds.
+    writing = threading.Lock()
+
     def _decide(fields: form.Fields) -> Response:
         decisions = form.decisions(fields)
-        before = _broken_now(settings)
-        written = edit.apply(decisions, glossary_paths=settings.glossary, locales=settings.locales,
-                             seen=fields.one("seen"), who=settings.reviewer, when=clock() if clock else None)
+        with writing:
+            before = _broken_now(settings)
+            written = edit.apply(decisions, glossary_paths=settings.glossary, locales=settings.locales,
+                                 seen=fields.one("seen"), who=settings.reviewer, when=clock() if clock else None)
         board = _board(settings, evidence=False)
         touched = {d.concept for d in decisions} | {d.other for d in decisions if d.action == "merge"}
         return _page(render.saved_page(board, settings.token, decisions, [cards.shown(p) for p in written],
@@ -88,7 +94,9 @@ def create_app(glossary: Sequence[Path], locales: Path, *, token: str | None = N
         return await _post(request, settings, _fuzzy, "Not marked")
 
     def _fuzzy(fields: form.Fields) -> Response:
-        marked = _mark_fuzzy(settings, form.entries(fields), form.seen_catalogs(fields))
+        entries, page = form.entries(fields), form.seen_catalogs(fields)
+        with writing:
+            marked = _mark_fuzzy(settings, entries, page)
         return _page(render.message_page("Marked fuzzy", f"{marked} approved entr{'y' if marked == 1 else 'ies'} "
                                          "marked fuzzy for re-review; their translations are unchanged.",
                                          settings.token, ok=True))
