@@ -26,9 +26,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from toolkit import glossary
+from toolkit.errors import InputError
 from toolkit.cli import app as cli_app
 from toolkit.glossary import tbx
 from toolkit.review import edit, form
@@ -686,3 +689,39 @@ def test_add_variant_edits_only_language_columns(tmp_path, monkeypatch, column, 
                                      "language's cell only (give a language code as the glossary header writes "
                                      "it: ru, az, hy)"), why
     assert tree_hashes(project) == before, why
+
+
+JSONISH = st.recursive(st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
+                       lambda inner: st.lists(inner, max_size=4), max_leaves=12)
+
+
+@given(st.binary(max_size=2_000) | st.text(max_size=500).map(lambda t: t.encode("utf-8", "surrogatepass")))
+def test_any_body_parses_or_is_refused_as_input(body):
+    """Whatever bytes arrive, the form parser answers with fields or an InputError (a 400), nothing else."""
+    try:
+        fields = form.parse(body)
+    except InputError:
+        return
+    for read in (form.decisions, form.entries, form.seen_catalogs):
+        try:
+            read(fields)
+        except InputError:
+            pass
+
+
+@given(st.sampled_from(["at", "entry", "catalog"]), JSONISH | st.text(max_size=50))
+def test_any_packed_value_has_its_shape_or_is_refused(name, value):
+    """A packed field is exactly its list of strings and line numbers, or an InputError."""
+    raw = value if isinstance(value, str) else json.dumps(value)
+    fields = form.Fields({name: [raw], "action": ["forbid"]})
+    read = {"at": form.decisions, "entry": form.entries, "catalog": form.seen_catalogs}[name]
+    try:
+        out = read(fields)
+    except InputError:
+        return
+    if name == "at":
+        assert all(isinstance(d.path, str) and isinstance(d.concept, str) for d in out)
+    elif name == "entry":
+        assert all(type(line) is int and 1 <= line <= form.MAX_LINE for _, line, _ in out)
+    else:
+        assert all(isinstance(a, str) and isinstance(b, str) for a, b in out)
