@@ -12,7 +12,7 @@ TOKEN = "test-token-not-secret"
 
 
 class Served:
-    def __init__(self, project: Path, glossary: list[Path] | None = None):
+    def __init__(self, project: Path, glossary: list[Path] | None = None, *, request_timeout: float | None = None):
         from toolkit.review import app as review_app
 
         self.project = project
@@ -20,7 +20,8 @@ class Served:
                                          reviewer="tester", clock=lambda: WHEN)
         self.sock = review_app.free_socket(0)
         self.port = self.sock.getsockname()[1]
-        self.server = review_app.server(self.app, self.sock)
+        self.server = review_app.server(self.app, self.sock, **(
+            {"request_timeout": request_timeout} if request_timeout else {}))
         self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.sock]}, daemon=True)
         self.thread.start()
         deadline = time.monotonic() + 60      # generous: a loaded CI machine can be slow to start a thread

@@ -576,6 +576,6 @@ def test_prefer_in_all_targets_only_where_it_changes_something_and_a_no_op_is_re
     body = urllib.parse.urlencode({"token": TOKEN, "seen": seen, "action": "prefer", "lang": "ru", "term": "Эривань",
                                    "at": json.dumps([str(desk(project)), "yerevan-desk"])}).encode()
     with pytest.raises(urllib.error.HTTPError) as err:       # a hand-made form: the server refuses it too
-        urllib.request.urlopen(urllib.request.Request(served.url("/decide", None), data=body), timeout=10)
+        urllib.request.urlopen(urllib.request.Request(served.url("/decide"), data=body), timeout=10)
     assert err.value.code == 400 and "is already preferred in the ru cell; nothing to change" in err.value.read().decode()
     assert {p: p.read_bytes() for p in before} == before

@@ -33,6 +33,9 @@ def add_variant(paths: str | Path, concept_id: str, lang: str, term: str, status
     term = " ".join(term.split())
     if not term or ";" in term or "\t" in term:
         raise UsageError(f"not a term: {term!r}")
+    if lang in glossary_mod.META_COLUMNS or glossary_mod.canonical_language(lang) != lang:
+        raise UsageError(f"{lang!r} is not a language column; add-variant edits a language's cell only",
+                         hint="give a language code as the glossary header writes it: ru, az, hy")
     concept = glossary_mod.load(paths).get(concept_id)
     if concept is None:
         raise UsageError(f"no concept {concept_id!r} in {paths}", hint="ids are the first column of the glossary")

@@ -25,6 +25,9 @@ STATUS_TO_TBX = {"preferred": "preferredTerm-admn-sts", "admitted": "admittedTer
 TBX_TO_STATUS = {v: k for k, v in STATUS_TO_TBX.items()} | {"supersededTerm-admn-sts": "forbidden"}
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 TBX_NS = "urn:iso:std:iso:30042:ed-2"
+# TBX nests 7 deep (tbx/text/body/conceptEntry/langSec/termSec/termNote), inline markup in a note a few
+# more; thousands deep is a hostile file that every recursive step on the tree (serialising it) would die on.
+MAX_DEPTH = 64
 
 
 class _Refused(Exception):
@@ -46,6 +49,8 @@ def parse(data: bytes, path: str | Path) -> tuple[ET.Element, dict[int, int]]:
         return "{" + raw if "}" in raw else raw
 
     def start(tag: str, attrs: dict[str, str]) -> None:
+        if len(stack) >= MAX_DEPTH:
+            raise _Refused(f"elements nested more than {MAX_DEPTH} deep", "a TBX entry needs at most 10 levels")
         el = ET.Element(name(tag), {name(k): v for k, v in attrs.items()})
         lines[id(el)] = parser.CurrentLineNumber
         if stack:
@@ -74,8 +79,9 @@ def parse(data: bytes, path: str | Path) -> tuple[ET.Element, dict[int, int]]:
     try:
         parser.Parse(data, True)
     except _Refused as exc:
-        raise GlossaryError(str(exc), path=path, line=parser.CurrentLineNumber,
-                            hint="remove the <!DOCTYPE ...> part") from None
+        reason, *hint = exc.args
+        raise GlossaryError(reason, path=path, line=parser.CurrentLineNumber,
+                            hint=hint[0] if hint else "remove the <!DOCTYPE ...> part") from None
     except LookupError as exc:      # <?xml encoding="TF-8"?>: expat asks Python for the codec (found by fuzzing)
         raise GlossaryError(f"the XML declaration names an unknown encoding ({exc})", path=path, line=1,
                             hint='save it as UTF-8 with encoding="UTF-8"') from None

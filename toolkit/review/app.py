@@ -1,29 +1,34 @@
 """The review web app: server-rendered pages and plain HTML forms (no JavaScript), on 127.0.0.1 only.
 
-Safety, as Jupyter does it: a per-run secret token in every URL and form; POSTs from another origin are
-refused (the `Origin` / `Sec-Fetch-Site` headers a browser sends), and so is a Host that is not this
-loopback address (DNS rebinding). Every glossary and catalog string reaches the HTML through Jinja2's
-autoescaping, and the Content-Security-Policy allows no script at all.
+Safety, as Jupyter does it: a per-run secret token in every URL (the forms post to `/decide?token=…`);
+POSTs from another origin are refused (the `Origin` / `Sec-Fetch-Site` headers a browser sends), and so is
+a Host that is not this loopback address (DNS rebinding). All of that is decided from the request line and
+headers, before a byte of the body is read: anyone on the machine can connect, only the token holder gets
+a body read, and then at most MAX_BODY bytes and MAX_FIELDS fields, parsed off the event loop. Every
+field is checked for its shape (form.py), so a garbled one is a 400 naming it, never a 500. Every glossary
+and catalog string reaches the HTML through Jinja2's autoescaping, and the Content-Security-Policy allows
+no script at all.
 """
 from __future__ import annotations
 
 import getpass
-import json
 import secrets
 import socket
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from urllib.parse import parse_qs
 
 from starlette.applications import Starlette
-from starlette.requests import Request
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
 from ..errors import ChangedOnDisk, LockedError, ToolkitError
-from . import cards, decision, edit, render
+from . import cards, edit, form, render
+from .form import MAX_BODY
 
 PAGE_SIZE = 100          # cards per page, errors first; the language filter shows the others
 CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; "
@@ -45,9 +50,11 @@ def create_app(glossary: Sequence[Path], locales: Path, *, token: str | None = N
                         reviewer or _user())
 
     async def conflicts(request: Request) -> Response:
-        if (refused := _refuse(request, settings, None)) is not None:
+        if (refused := _refuse(request, settings)) is not None:
             return refused
-        lang = request.query_params.get("lang", "")
+        return await run_in_threadpool(_conflicts, request.query_params.get("lang", ""))
+
+    def _conflicts(lang: str) -> Response:
         try:
             board = cards.build(settings.glossary, settings.locales, lang=lang, limit=PAGE_SIZE)
             return _page(render.conflicts_page(board, settings.token, _seen(settings), lang))
@@ -55,44 +62,45 @@ def create_app(glossary: Sequence[Path], locales: Path, *, token: str | None = N
             return _page(render.message_page("Cannot show the conflicts", str(exc), settings.token, stale=True), 400)
 
     async def summary(request: Request) -> Response:
-        if (refused := _refuse(request, settings, None)) is not None:
+        if (refused := _refuse(request, settings)) is not None:
             return refused
+        return await run_in_threadpool(_summary)
+
+    def _summary() -> Response:
         try:
             return _page(render.summary_page(_board(settings), settings.token, _stats(settings)))
         except ToolkitError as exc:
             return _page(render.message_page("Cannot show the summary", str(exc), settings.token, stale=True), 400)
 
     async def decide(request: Request) -> Response:
-        form = await _form(request)
-        if (refused := _refuse(request, settings, form)) is not None:
-            return refused
-        try:
-            decisions = _decisions(form)
+        return await _post(request, settings, _decide, "Not saved")
+
+    # Decisions run in worker threads: one at a time, so a second one (a double click, another tab) waits
+    # and then finds the glossary changed, instead of failing on the catalogs' lock its twin holds.
+    writing = threading.Lock()
+
+    def _decide(fields: form.Fields) -> Response:
+        decisions = form.decisions(fields)
+        with writing:
             before = _broken_now(settings)
-            written = edit.apply(decisions, glossary_paths=settings.glossary, locales=settings.locales,
-                                 seen=_one(form, "seen"), who=settings.reviewer,
-                                 when=clock() if clock else None, confirmed=_one(form, "confirm") == "yes")
-        except edit.NewErrors as exc:      # nothing written: the reviewer confirms, or goes back
-            return _page(render.confirm_page(exc, form, settings.token), 409)
-        except (ChangedOnDisk, LockedError) as exc:
-            return _page(render.message_page("Not saved", str(exc), settings.token, stale=True), 409)
-        except ToolkitError as exc:
-            return _page(render.message_page("Not saved", str(exc), settings.token), 400)
+            try:
+                written = edit.apply(decisions, glossary_paths=settings.glossary, locales=settings.locales,
+                                     seen=fields.one("seen"), who=settings.reviewer,
+                                     when=clock() if clock else None, confirmed=fields.one("confirm") == "yes")
+            except edit.NewErrors as exc:     # nothing written: the reviewer confirms, or goes back
+                return _page(render.confirm_page(exc, fields.values, settings.token), 409)
         board = _board(settings, evidence=False)
         touched = {d.concept for d in decisions} | {d.other for d in decisions if d.action == "merge"}
         return _page(render.saved_page(board, settings.token, decisions, [cards.shown(p) for p in written],
                                        touched, before))
 
     async def fuzzy(request: Request) -> Response:
-        form = await _form(request)
-        if (refused := _refuse(request, settings, form)) is not None:
-            return refused
-        try:
-            marked = _mark_fuzzy(settings, form.get("entry", []), form.get("catalog", []))
-        except (ChangedOnDisk, LockedError) as exc:
-            return _page(render.message_page("Not marked", str(exc), settings.token, stale=True), 409)
-        except ToolkitError as exc:
-            return _page(render.message_page("Not marked", str(exc), settings.token), 400)
+        return await _post(request, settings, _fuzzy, "Not marked")
+
+    def _fuzzy(fields: form.Fields) -> Response:
+        entries, page = form.entries(fields), form.seen_catalogs(fields)
+        with writing:
+            marked = _mark_fuzzy(settings, entries, page)
         return _page(render.message_page("Marked fuzzy", f"{marked} approved entr{'y' if marked == 1 else 'ies'} "
                                          "marked fuzzy for re-review; their translations are unchanged.",
                                          settings.token, ok=True))
@@ -115,54 +123,74 @@ def _page(html: str, status: int = 200) -> HTMLResponse:
                                                "Referrer-Policy": "same-origin", "Cache-Control": "no-store"})
 
 
-def _refuse(request: Request, settings: Settings, form: dict | None) -> Response | None:
-    """None when the request may proceed; otherwise the refusal."""
+def _refuse(request: Request, settings: Settings) -> Response | None:
+    """None when the request may proceed; otherwise the refusal. Only the request line and headers are
+    looked at: a refused POST never has its body read."""
     host = (request.headers.get("host") or "").rsplit(":", 1)[0]
     if host not in ("127.0.0.1", "localhost"):
-        return _page(render.message_page("Refused", "this page answers only on 127.0.0.1", None), 403)
+        return _refused(403, "this page answers only on 127.0.0.1")
     if request.method == "POST":
         origin = request.headers.get("origin")
         site = request.headers.get("sec-fetch-site")
         own = f"{request.url.scheme}://{request.headers.get('host')}"
         if (origin is not None and origin != own) or site not in (None, "same-origin", "none"):
-            return _page(render.message_page("Refused", "a request from another site was refused", None), 403)
-    given = _one(form, "token") if form is not None else request.query_params.get("token", "")
-    if not given or not secrets.compare_digest(given.encode(), settings.token.encode()):
-        return _page(render.message_page("Refused", "missing or wrong token: open the URL `toolkit review` printed",
-                                         None), 403)
+            return _refused(403, "a request from another site was refused")
+    given = request.query_params.getlist("token")
+    if len(given) != 1 or not secrets.compare_digest(given[0].encode("utf-8", "surrogatepass"),
+                                                     settings.token.encode()):
+        return _refused(403, "missing or wrong token: open the URL `toolkit review` printed")
     return None
 
 
-async def _form(request: Request) -> dict[str, list[str]]:
-    if request.headers.get("content-type", "").split(";")[0].strip() != "application/x-www-form-urlencoded":
-        return {}
-    body = await request.body()
-    return parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True)
+def _refused(status: int, message: str) -> HTMLResponse:
+    # Connection: close, so a body the client is still sending is not read (and kept) after the answer.
+    response = _page(render.message_page("Refused", message, None), status)
+    response.headers["Connection"] = "close"
+    return response
 
 
-def _one(form: dict[str, list[str]] | None, name: str) -> str:
-    values = (form or {}).get(name) or [""]
-    return values[0]
+async def _post(request: Request, settings: Settings, work: Callable[[form.Fields], Response],
+                failed: str) -> Response:
+    """A form POST: the checks on the headers, the body read up to MAX_BODY, then `work` in a thread (a
+    decision reads and writes files, and the event loop must keep answering other requests)."""
+    if (refused := _refuse(request, settings)) is not None:
+        return refused
+    if request.headers.get("content-type", "").split(";")[0].strip().lower() != "application/x-www-form-urlencoded":
+        return _refused(415, "the form must be sent as application/x-www-form-urlencoded; reload the page")
+    if request.headers.get("content-encoding", "identity").strip().lower() != "identity":
+        return _refused(415, "a compressed form is not accepted (no page sends one); reload the page")
+    try:
+        body = await _body(request)
+    except form.TooLarge as exc:
+        return _refused(413, str(exc))
+    except ClientDisconnect:
+        return _refused(400, "the request ended before its body did")
+    try:
+        return await run_in_threadpool(_work, body, work)
+    except (ChangedOnDisk, LockedError) as exc:
+        return _page(render.message_page(failed, str(exc), settings.token, stale=True), 409)
+    except ToolkitError as exc:
+        return _page(render.message_page(failed, str(exc), settings.token), 400)
 
 
-def _decisions(form: dict[str, list[str]]) -> list[decision.Decision]:
-    action = _one(form, "action")
-    entry = tuple(_unpack(_one(form, "entry"), 3)) if _one(form, "entry") else None
-    catalog_sha = _unpack(_one(form, "catalog"), 2)[1] if _one(form, "catalog") else ""
-    if entry is not None and not (isinstance(entry[0], str) and type(entry[1]) is int and isinstance(entry[2], str)) \
-            or not isinstance(catalog_sha, str):
-        raise ToolkitError("a form field is garbled; reload the page")
-    targets = [_unpack(t, 2) for t in form.get("at", [])]
-    if not targets and action == "revoke-waiver":     # a waiver naming no concept: only the entry changes
-        targets = [["", ""]]
-    out = []
-    for path, concept in targets:
-        out.append(decision.Decision(action, path, concept, _one(form, "lang"),
-                                     _one(form, "term") or _one(form, "text"), _one(form, "other"),
-                                     _one(form, "other_path"), _one(form, "reason"), entry, catalog_sha))
-    if not out:
-        raise ToolkitError("the form names no concept; reload the page")
-    return out
+def _work(body: bytes, work: Callable[[form.Fields], Response]) -> Response:
+    return work(form.parse(body))
+
+
+async def _body(request: Request) -> bytes:
+    """The body, refused as soon as it is known to be larger than MAX_BODY (by its Content-Length, or
+    by the bytes received for a chunked one)."""
+    length = request.headers.get("content-length")
+    if length is not None and int(length) > MAX_BODY:     # h11 has checked it is a number
+        raise form.TooLarge(int(length))
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_BODY:
+            raise form.TooLarge(size, streamed=True)
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def _board(settings: Settings, *, evidence: bool = True) -> cards.Board:
@@ -191,29 +219,15 @@ def _stats(settings: Settings) -> list:
     return stats.collect(settings.locales, glossary=glossary.load(list(settings.glossary)))
 
 
-def _unpack(value: str, n: int) -> list:
-    """Form values that carry several fields are JSON lists (HTML attributes cannot hold NUL, and browsers
-    rewrite newlines in submitted values)."""
-    try:
-        out = json.loads(value)
-    except ValueError:
-        out = None
-    if not isinstance(out, list) or len(out) != n:
-        raise ToolkitError("a form field is garbled; reload the page")
-    return out
-
-
-def _mark_fuzzy(settings: Settings, entries: Sequence[str], seen: Sequence[str]) -> int:
-    """Add the fuzzy flag to approved entries ([path, line, msgctxt]), never touching their text."""
+def _mark_fuzzy(settings: Settings, entries: Sequence[tuple[str, int, str]], page: set[tuple[str, str]]) -> int:
+    """Add the fuzzy flag to approved entries ((path, line, msgctxt)), never touching their text."""
     from .. import fsutil, pofile
 
     wanted: dict[str, list[tuple[int, str]]] = {}
-    for item in entries:
-        path, line, ctxt = _unpack(item, 3)
-        wanted.setdefault(str(path), []).append((int(line), str(ctxt)))
+    for path, line, ctxt in entries:
+        wanted.setdefault(path, []).append((line, ctxt))
     if not wanted:
         raise ToolkitError("no entry was ticked")
-    page = {tuple(_unpack(v, 2)) for v in seen}
     known = {p: (lang, sha) for lang, p, sha in cards.read_catalogs(settings.locales)[1]}
     marked = 0
     with fsutil.locked(settings.locales):
@@ -255,9 +269,9 @@ def free_socket(port: int = 0) -> socket.socket:
     return sock
 
 
-def server(app: Starlette, sock: socket.socket):
-    """A uvicorn server for `app` on `sock`; call `.run(sockets=[sock])` (the CLI) or run it in a thread."""
-    import uvicorn
+def server(app: Starlette, sock: socket.socket, *, request_timeout: float | None = None):
+    """A uvicorn server for `app` on `sock`; call `.run(sockets=[sock])` (the CLI) or run it in a thread.
+    How it holds up against idle connections and a short descriptor limit is `serve`'s."""
+    from . import serve
 
-    config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off", timeout_graceful_shutdown=1)
-    return uvicorn.Server(config)
+    return serve.server(app, request_timeout=serve.REQUEST_TIMEOUT if request_timeout is None else request_timeout)

@@ -17,9 +17,14 @@ ACTIONS = ("prefer", "admit", "forbid", "fill", "normalize", "keep-apart", "merg
 #: Decisions about a translator's waiver (`# toolkit: accept ID` on a catalog entry): accepting records it in
 #: the concept's note (the waiver is then settled); revoking also removes the word from the entry's comment.
 WAIVER_ACTIONS = ("accept-waiver", "revoke-waiver")
+#: The decisions that edit one language's cell: `lang` must name a language, never `id`, `kind` or `note`
+#: (a fill of `kind` would make a concept do-not-translate, of `note` would replace its audit trail).
+ON_A_CELL = ("prefer", "admit", "forbid", "fill", "normalize")
 #: What `keep-apart` writes into a note; `glossary.lint` leaves a finding alone when a note involved has it.
 KEEP_APART = "keep apart ({code} {lang} {term})"
 _STAMP = re.compile(r"\[review (\d{4}-\d\d-\d\d \d\d:\d\dZ) ([^\]]*)\] ([^|]*)")
+#: What only `stamp` may write: typed into a term or a reason it would read as a second, forged decision.
+FORGED_STAMP = re.compile(r"\[review \d")
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +48,18 @@ class AuditEntry:
     what: str
     concept: str
     place: str       # file:line
+
+
+def check(d: Decision) -> None:
+    """Refuse a decision no review page offers, whatever the file format it would edit."""
+    if d.action not in ACTIONS:
+        raise GlossaryError(f"unknown decision {d.action!r}", path=d.path or None, hint="reload the page")
+    if d.action in ON_A_CELL and (d.lang in glossary.META_COLUMNS or glossary.canonical_language(d.lang) != d.lang):
+        raise GlossaryError(f"{d.lang!r} is not a language column; a {d.action} decision edits only a "
+                            "language's cell", path=d.path or None, hint="reload the page")
+    if d.action in ("prefer", "admit", "forbid") and not one_line(d.term):
+        raise GlossaryError(f"a {d.action} decision needs the form it is about", path=d.path or None,
+                            hint="reload the page")
 
 
 def stamp(who: str, when: datetime | None = None) -> str:

@@ -12,6 +12,7 @@ import codecs
 import csv
 import hashlib
 import io
+import os
 import re
 import tempfile
 import unicodedata
@@ -65,25 +66,30 @@ def apply(decisions: Sequence[Decision], *, glossary_paths: Sequence[str | Path]
             raise ChangedOnDisk("the glossary changed since this page was loaded (edited on disk, or another "
                                 "decision was saved); nothing was written", path=_common(files),
                                 hint="reload the page and decide again")
-        reviewed = {Path(f).resolve() for f in files}
+        # The form names the file: only the glossaries under review may be written, whatever it says. Paths
+        # are compared as named (made absolute, not resolved): a link's target is not a file under review.
+        reviewed = {_absolute(f): f for f in files}
+        linked = _links(files)
         by_file: dict[Path, list[Decision]] = {}
         catalogs: list[tuple[Path, bytes, str]] = []
         for d in decisions:
-            if d.action not in decision.ACTIONS:
-                raise GlossaryError(f"unknown decision {d.action!r}")
+            decision.check(d)
             if d.action in decision.WAIVER_ACTIONS and d.entry is None:
                 raise GlossaryError("the decision names no catalog entry", hint="reload the page")
             if d.action == "revoke-waiver":
                 catalogs.append(waivers.plan_revoke(d, Path(locales)))
             if not d.path and d.action in decision.WAIVER_ACTIONS:
                 continue            # a waiver naming no concept: only its catalog entry changes
-            # The form names the file: only the glossaries under review may be written, whatever it says.
             for named in (Path(d.path), decision.other_path(d)):
-                if named.resolve() not in reviewed:
+                if _absolute(named) not in reviewed:
                     raise GlossaryError("not one of the glossary files under review", path=named,
                                         hint="reload the page")
-            if d.action == "merge" and (decision.other_path(d).resolve(), d.other) == (Path(d.path).resolve(),
-                                                                                      d.concept):
+                if _absolute(named) in linked:
+                    raise GlossaryError(f"is a symbolic link (to {linked[_absolute(named)]}); the review writes "
+                                        "only regular files", path=named,
+                                        hint="edit the file it points to, or name that file with --glossary")
+            if d.action == "merge" and (_absolute(decision.other_path(d)), d.other) == (_absolute(Path(d.path)),
+                                                                                       d.concept):
                 raise GlossaryError(f"cannot merge {d.concept!r} into itself", path=d.path)
             by_file.setdefault(Path(d.path), []).append(d)
             if d.action == "merge":
@@ -132,6 +138,17 @@ def _unprobed(message: str, names: dict[str, str]) -> str:
     for probe, real in sorted(names.items(), key=lambda kv: len(kv[0]), reverse=True):
         message = message.replace(probe, real)
     return message
+
+
+def _absolute(path: str | Path) -> str:
+    return os.path.abspath(path)
+
+
+def _links(files: Sequence[Path]) -> dict[str, str]:
+    """The glossary files that are symbolic links, with where each points. One in a folder may have come with
+    a cloned repository and point anywhere; fsutil.atomic_write would refuse it too, this says so before
+    anything is planned."""
+    return {_absolute(f): os.readlink(f) for f in files if os.path.islink(f)}
 
 
 def _common(files: Sequence[Path]) -> str:
@@ -220,7 +237,7 @@ def _edit_table(data: bytes, path: Path, decisions: Sequence[Decision], mark: st
         if d.lang and d.lang not in cells:
             raise GlossaryError(f"no {d.lang} column", path=path, line=1)
         what = _apply_to_cells(cells, d, merged, where=f"{path}:{row.line}")
-        cells["note"] = decision.add_note(cells["note"], f"[{mark}] {what}")
+        cells["note"] = decision.add_note(cells["note"], f"[{mark}] {decision.one_line(what)}")
     for cid, cells in rowcells.items():
         first, count, eol = span(by_id[cid])
         buf = io.StringIO()

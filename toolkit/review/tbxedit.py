@@ -7,7 +7,9 @@ TSV/CSV files, so a TBX takes the status, merge and keep-apart decisions.
 """
 from __future__ import annotations
 
+import codecs
 import copy
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from pathlib import Path
@@ -16,6 +18,7 @@ from xml.parsers import expat
 from .. import glossary
 from ..errors import GlossaryError
 from ..glossary import Term
+from ..glossary import tbx
 from ..glossary.tbx import STATUS_TO_TBX, TBX_TO_STATUS, XML_LANG
 from .decision import (KEEP_APART, WAIVER_ACTIONS, add_note, change_status, describe, merge_terms, one_line, other_path,
                        waiver_note, why)
@@ -23,6 +26,8 @@ from .decision import (KEEP_APART, WAIVER_ACTIONS, add_note, change_status, desc
 _ENTRY = ("conceptEntry", "termEntry")
 _LANG = ("langSec", "langSet")
 _TERM = ("termSec", "tig", "ntig")
+_DECLARED = re.compile(rb"""(?:\xef\xbb\xbf)?\s*<\?xml\s[^>]*?encoding\s*=\s*["']([A-Za-z][A-Za-z0-9._-]*)["']""")
+_UNBOUND_PREFIX = expat.errors.codes[expat.errors.XML_ERROR_UNBOUND_PREFIX]
 
 
 def _local(tag: str) -> str:
@@ -55,8 +60,29 @@ def entry_spans(data: bytes) -> dict[str, tuple[int, int]]:
     return spans
 
 
+def declared_encoding(data: bytes, path: Path) -> str:
+    """The encoding the XML declaration names (UTF-8 without one): the cut-out entry is parsed, and written
+    back, in it. UTF-16/32 files are refused: their entries cannot be cut out at byte offsets as text."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or data[:4] in (b"<\0?\0", b"\0<\0?"):
+        raise GlossaryError("the review edits TBX files saved in UTF-8 or an 8-bit encoding, not UTF-16",
+                            path=path, hint="save it as UTF-8, or export it with `toolkit glossary export`")
+    found = _DECLARED.match(data)
+    name = found.group(1).decode("ascii") if found else "utf-8"
+    try:
+        codecs.lookup(name)       # tbx.parse has read the file with it, so it exists; the name stays as written
+        return name
+    except LookupError:
+        raise GlossaryError(f"the XML declaration names an unknown encoding ({name})", path=path, line=1,
+                            hint='save it as UTF-8 with encoding="UTF-8"') from None
+
+
 def edit(data: bytes, path: Path, decisions: Sequence, mark: str, merged: dict[tuple[str, str], dict[str, str]],
          drops: Sequence[tuple[str, str]] = ()) -> bytes:
+    # The file as `glossary check` reads it (no DTD, bounded depth, well-formed): what it refuses, the
+    # review refuses with the same message, before cutting entries out of it.
+    tbx.parse(data, path)
+    encoding = declared_encoding(data, path)
+    declaration = f'<?xml version="1.0" encoding="{encoding}"?>'.encode("ascii")
     spans = entry_spans(data)
     replaced: dict[int, tuple[int, bytes]] = {}
     trees: dict[str, ET.Element] = {}
@@ -67,9 +93,15 @@ def edit(data: bytes, path: Path, decisions: Sequence, mark: str, merged: dict[t
         if entry is None:
             begin, end = spans[d.concept]
             try:
-                entry = trees[d.concept] = ET.fromstring(data[begin:end])
-            except ET.ParseError:
-                raise GlossaryError("this entry uses XML namespace prefixes the review cannot edit", path=path,
+                entry = trees[d.concept] = ET.fromstring(declaration + data[begin:end])
+            except ET.ParseError as exc:
+                # The whole file parsed, so the entry alone fails only for what it takes from its ancestors.
+                if exc.code == _UNBOUND_PREFIX:
+                    raise GlossaryError("this entry uses XML namespace prefixes declared outside it, which the "
+                                        "review cannot edit", path=path,
+                                        line=data[:begin].count(b"\n") + exc.position[0],
+                                        hint="edit it by hand, or export it with `toolkit glossary export`") from None
+                raise GlossaryError(f"cannot edit this entry on its own: {expat.ErrorString(exc.code)}", path=path,
                                     hint="edit it by hand, or export it with `toolkit glossary export`") from None
         where = f"{path}:{d.concept}"
         if d.action in ("prefer", "admit", "forbid"):
@@ -98,13 +130,13 @@ def edit(data: bytes, path: Path, decisions: Sequence, mark: str, merged: dict[t
     for cid, entry in trees.items():
         begin, end = spans[cid]
         entry.tail = None
-        replaced[begin] = (end, ET.tostring(entry, encoding="unicode").encode("utf-8"))
+        replaced[begin] = (end, ET.tostring(entry, encoding="unicode").encode(encoding, "xmlcharrefreplace"))
     for gone, into in drops:
         if gone not in spans:
             raise GlossaryError(f"no concept {gone!r} here any more", path=path, hint="reload the page")
         begin, end = spans[gone]
         text = one_line(f" {gone} merged into {into} [{mark}] ").replace("--", "- -")
-        replaced[begin] = (end, f"<!-- {text} -->".encode("utf-8"))
+        replaced[begin] = (end, f"<!-- {text} -->".encode(encoding, "xmlcharrefreplace"))
     out = bytearray()
     at = 0
     for begin in sorted(replaced):
