@@ -113,7 +113,7 @@ class Compiled:
 
 
 def compile_catalogs(locales: str | Path, *, targets: tuple[str, ...] = (),
-                     name: str | Collection[str] | None = None) -> list[Compiled]:
+                     name: str | Collection[str] | None = None, follow_links: bool = False) -> list[Compiled]:
     """A .mo next to every catalog (fuzzy entries left out, as gettext does). GNU msgfmt when installed:
     polib's save_as_mofile takes minutes on big catalogs; polib is the fallback."""
     import shutil
@@ -123,6 +123,7 @@ def compile_catalogs(locales: str | Path, *, targets: tuple[str, ...] = (),
     from . import fsutil, locales as locales_mod, pofile
 
     found = locales_mod.catalogs(locales, targets=targets, name=name)
+    locales_mod.check_links(locales, {lang for lang, _ in found}, follow=follow_links)
     for _, po_path in found:     # a link or a FIFO planted as one .mo stops the run before any .mo is written
         fsutil.check_replaceable(po_path.with_suffix(".mo"))
     msgfmt = shutil.which("msgfmt")

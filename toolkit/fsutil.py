@@ -289,23 +289,37 @@ def _open_lock(lock_path: Path) -> int:
     return fd
 
 
-def read_regular(path: str | Path, *, limit: int, what: str, error: type[ToolkitError] = InputError) -> bytes:
-    """The bytes of a regular file of at most `limit` bytes; links to one are followed.
+def read_regular(path: str | Path, *, limit: int, what: str, error: type[ToolkitError] = InputError,
+                 follow: bool = True, expect: tuple[int, int] | None = None) -> bytes:
+    """The bytes of a regular file of at most `limit` bytes; links to one are followed unless `follow` is False.
 
     A FIFO, a device (/dev/zero) or a socket would block forever or never end: refused with `error`, as is
-    a file above `limit` (named as `what`: "an article"). Missing files and permission problems are left
-    to the caller as the usual OSError (FileNotFoundError, PermissionError, IsADirectoryError), so each
-    caller keeps its own wording for them.
+    a file above `limit` (named as `what`: "an article"). With `expect` (device, inode), the file opened must
+    be that one: a file swapped for another (or for a link) since it was listed is refused, never read.
+    Missing files and permission problems are left to the caller as the usual OSError (FileNotFoundError,
+    PermissionError, IsADirectoryError), so each caller keeps its own wording for them.
     """
     def check(st: os.stat_result) -> None:
+        if stat.S_ISLNK(st.st_mode):
+            raise error("is a symbolic link now; not followed, nothing was read", path=path,
+                        hint="replace the link with the file, or name the file it points at")
         if stat.S_ISDIR(st.st_mode):
             raise IsADirectoryError(errno.EISDIR, "Is a directory", str(path))
         if not stat.S_ISREG(st.st_mode):
             raise error("is not a regular file (a FIFO, a device or a socket); nothing was read", path=path,
                         hint="give a regular file")
+        if expect is not None and (st.st_dev, st.st_ino) != expect:
+            raise error("was replaced by another file while this run was starting; nothing was read",
+                        path=path, hint="run again once nothing is changing the folder")
 
-    check(os.stat(path))      # before opening: opening a socket fails oddly, opening some devices has effects
-    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | _CLOEXEC)   # O_NONBLOCK: a FIFO swapped in does not block
+    # before opening: opening a socket fails oddly, opening some devices has effects
+    check(os.stat(path) if follow else os.lstat(path))
+    try:       # O_NONBLOCK: a FIFO swapped in does not block; O_NOFOLLOW: nor does a link swapped in get followed
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | _CLOEXEC | (0 if follow else _NOFOLLOW))
+    except OSError as exc:
+        if exc.errno == errno.ELOOP and not follow:
+            check(os.lstat(path))
+        raise
     try:
         st = os.fstat(fd)
         check(st)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import articles, catalog, confidence, document, fsutil, glossary as glossary_mod, pofile, terms, tm
+from . import locales as locales_mod
 from .catalog import Changes, Translation
 from .document import Document
 from .engines import Engine, get_engine
@@ -53,8 +54,12 @@ class Run:
     failures: tuple[Failure, ...] = ()
 
 
-def load(path: str | Path, glossary: Glossary | None, *, encoding: str | None = None) -> Document:
-    return document.read(path, encoding=encoding, no_split=glossary.spans if glossary is not None else None)
+def load(path: str | Path, glossary: Glossary | None, *, encoding: str | None = None,
+         listed: articles.Article | None = None) -> Document:
+    """The article at `path`; with `listed`, only if it is still the file `articles.collect_articles` listed."""
+    return document.read(path, encoding=encoding, no_split=glossary.spans if glossary is not None else None,
+                         follow=listed is None or not listed.in_folder,
+                         expect=listed.identity if listed is not None else None)
 
 
 def translate_file(path: str | Path, targets: Sequence[str], *, engine: str | Engine = "auto",
@@ -87,7 +92,7 @@ def translate_files(paths: Sequence[str | Path], targets: Sequence[str], *, recu
                     glossary_dir: str | Path | None = "glossaries", locales: str | Path = "locales",
                     encoding: str | None = None, allow_download: bool = True, num_hypotheses: int | None = None,
                     progress: Progress | None = None, engine_options: dict | None = None,
-                    memory: Memory | None = None, config: Config | None = None) -> Run:
+                    memory: Memory | None = None, config: Config | None = None, follow_links: bool = False) -> Run:
     """Translate every article named by `paths` (files, folders of *.txt) in one run: one glossary load, one
     model per language, one lock, one batch per language. An article that cannot be read stops the run before
     anything is written, or with `keep_going` is reported in `Run.failures` and left out."""
@@ -98,17 +103,18 @@ def translate_files(paths: Sequence[str | Path], targets: Sequence[str], *, recu
             raise exc
         failures.append(Failure(str(path), exc.render(), exc.exit_code))
 
-    found = articles.collect(paths, recursive=recursive, on_error=skip)
+    found = articles.collect_articles(paths, recursive=recursive, on_error=skip)
     glossary = glossary_mod.load(glossary_dir) if glossary_dir is not None else None
     docs = []
-    for path in found:
+    for article in found:
         try:
-            docs.append(load(path, glossary, encoding=encoding))
+            docs.append(load(article.path, glossary, encoding=encoding, listed=article))
         except InputError as exc:
-            skip(path, exc)
+            skip(article.path, exc)
     run = translate_documents(docs, targets, engine=engine, glossary=glossary, locales=Path(locales),
                               allow_download=allow_download, num_hypotheses=num_hypotheses, progress=progress,
-                              engine_options=engine_options, memory=memory, config=config, keep_going=keep_going)
+                              engine_options=engine_options, memory=memory, config=config, keep_going=keep_going,
+                              follow_links=follow_links)
     return Run(run.reports, (*failures, *run.failures))
 
 
@@ -117,7 +123,7 @@ def translate_documents(docs: Sequence[Document], targets: Sequence[str], *, eng
                         allow_download: bool = True, num_hypotheses: int | None = None,
                         progress: Progress | None = None, engine_options: dict | None = None,
                         memory: Memory | None = None, config: Config | None = None,
-                        keep_going: bool = False) -> Run:
+                        keep_going: bool = False, follow_links: bool = False) -> Run:
     """Translate `docs` into each target and merge into their catalogs, all under one lock on `locales`.
 
     Per language, the pending segments of every document go to the engine as one batch (the engine sorts it
@@ -130,6 +136,7 @@ def translate_documents(docs: Sequence[Document], targets: Sequence[str], *, eng
     if num_hypotheses is None:
         num_hypotheses = int(cfg.decoding.get("num_hypotheses", 4))
     articles.check_names([(d.name, d.source) for d in docs])
+    locales_mod.check_links(locales, targets, follow=follow_links)   # before the lock file is made in there
     failures: list[Failure] = []
     with fsutil.locked(locales):
         fsutil.remove_stale_temps(locales)

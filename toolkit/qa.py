@@ -279,11 +279,13 @@ def fix_catalog(po: polib.POFile, lang: str, glossary: Glossary, *, catalog: str
 
 
 def run(locales: Path, *, name: str | Collection[str] | None = None, targets: Sequence[str] = (), glossary: Glossary | None = None,
-        fix: bool = False) -> tuple[list[Finding], list[Fix]]:
+        fix: bool = False, follow_links: bool = False) -> tuple[list[Finding], list[Fix]]:
     """Check (and with `fix`, repair fuzzy terms in) every catalog under `locales`."""
     from . import catalog as catalog_mod, fsutil, locales as locales_mod, pofile
 
     found = locales_mod.catalogs(locales, name=name, targets=targets)
+    if fix:
+        locales_mod.check_links(locales, {lang for lang, _ in found}, follow=follow_links)
     findings: list[Finding] = []
     fixes: list[Fix] = []
     for lang, path in found:

@@ -17,8 +17,8 @@ from typer.core import TyperGroup
 
 from .. import __version__
 from ..errors import ToolkitError, one_line
-from .options import EncodingOpt, FormatOpt, GlossaryOpt, LocalesOpt, NoGlossaryOpt, check_format, choose_glossary, \
-    load_glossary, note_missing_glossary
+from .options import EncodingOpt, FollowLinksOpt, FormatOpt, GlossaryOpt, LocalesOpt, NoGlossaryOpt, check_format, \
+    choose_glossary, load_glossary, note_missing_glossary
 
 
 class ToolkitGroup(TyperGroup):
@@ -100,6 +100,7 @@ def translate(
     hypotheses: Annotated[Optional[int], typer.Option(
         "--hypotheses", min=1, max=16, help="n-best hypotheses the terminology step chooses among "
         "(default: [tool.toolkit.decoding] num_hypotheses, else 4).")] = None,
+    follow_links: FollowLinksOpt = False,
 ) -> None:
     """Translate articles into catalogs locales/<lang>/LC_MESSAGES/<article>.po (merging with what is there):
     all of them in one run, one batch per language, sharing the translation memory.
@@ -122,7 +123,7 @@ def translate(
             glossary_dir=choice.path, locales=locales, encoding=encoding,
             allow_download=not no_download, num_hypotheses=hypotheses, progress=progress,
             engine_options={"device": device} if device else {}, memory=None if no_cache else Memory(),
-            config=config.load(),
+            config=config.load(), follow_links=follow_links,
         )
     if fmt == "json":
         typer.echo(json.dumps(_run_json(run, targets), ensure_ascii=False, indent=2))

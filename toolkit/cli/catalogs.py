@@ -7,8 +7,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from .options import EncodingOpt, FormatOpt, GlossaryOpt, LocalesOpt, NoGlossaryOpt, check_format, choose_glossary, \
-    load_glossary, note_missing_glossary
+from .options import EncodingOpt, FollowLinksOpt, FormatOpt, GlossaryOpt, LocalesOpt, NoGlossaryOpt, check_format, \
+    choose_glossary, load_glossary, note_missing_glossary
 
 PathsArg = Annotated[Optional[list[Path]], typer.Argument(
     help="Only these articles' catalogs: article files or folders of *.txt (default: every catalog).")]
@@ -77,6 +77,7 @@ def compile_(
     locales: LocalesOpt = Path("locales"),
     to: Annotated[Optional[list[str]], typer.Option("--to", "-t", help="Only these languages.")] = None,
     recursive: RecursiveOpt = False,
+    follow_links: FollowLinksOpt = False,
 ) -> None:
     """Write a .mo next to every catalog (fuzzy entries are left out, as gettext does).
 
@@ -86,7 +87,8 @@ def compile_(
     from ..errors import one_line
 
     targets = langs.expand_targets(to) if to else ()
-    for c in build_mod.compile_catalogs(locales, targets=targets, name=_names(paths, recursive)):
+    for c in build_mod.compile_catalogs(locales, targets=targets, name=_names(paths, recursive),
+                                        follow_links=follow_links):
         typer.echo(one_line(f"{c.mo}{'' if c.written else ' (unchanged)'}"))
 
 
@@ -103,6 +105,7 @@ def check(
     sort: Annotated[str, typer.Option(
         "--sort", help="catalog (default: catalog and entry order) or confidence (least confident machine "
         "translations first).")] = "catalog",
+    follow_links: FollowLinksOpt = False,
 ) -> None:
     """Check translations: glossary terms, numbers and dates, fuzzy and untranslated entries, repeated words,
     length, punctuation. Exits 7 when a blocking (error) finding remains, to gate publishing. Names the
@@ -122,7 +125,8 @@ def check(
         raise UsageError(f"unknown sort {sort!r}; use catalog or confidence")
     targets = langs.expand_targets(to) if to else ()
     gl, choice = load_glossary(glossary, no_glossary)
-    findings, fixes = qa.run(locales, name=_names(paths, recursive), targets=targets, glossary=gl, fix=fix)
+    findings, fixes = qa.run(locales, name=_names(paths, recursive), targets=targets, glossary=gl, fix=fix,
+                             follow_links=follow_links)
     if sort == "confidence":
         findings = qa.sort_by_confidence(findings)
     counts = qa.summary(findings)
