@@ -28,6 +28,12 @@ DEFAULT_ENGINES = {"ru": "argos", "az": "argos", "hy": "ctranslate2"}
 #: Allowed ranges of the numeric settings (the --hypotheses option allows 1..16 too); 0 threads = CTranslate2's default.
 DECODING_RANGES = {"beam_size": (1, 64), "num_hypotheses": (1, 16), "inter_threads": (0, 1024),
                    "intra_threads": (0, 1024), "max_batch_size": (0, 1 << 20)}
+#: What CTranslate2 accepts (its `device` and `compute_type` arguments): anything else used to be blamed on the
+#: model ("reinstall it") when the translator was built.
+DEVICES = ("cpu", "cuda", "auto")
+COMPUTE_TYPES = ("default", "auto", "int8", "int8_float32", "int8_float16", "int8_bfloat16", "int16", "float16",
+                 "bfloat16", "float32")
+CHOICES = {"device": DEVICES, "compute_type": COMPUTE_TYPES}
 DECODING_KEYS = {"beam_size": int, "num_hypotheses": int, "compute_type": str, "device": str,
                  "inter_threads": int, "intra_threads": int, "max_batch_size": int}
 
@@ -40,6 +46,46 @@ class Config:
 
     def engine_for(self, lang: str) -> str:
         return self.engines.get(lang, "argos")
+
+
+def check_device(config: Config, options: dict[str, object], *, probe: bool = True) -> None:
+    """The device and compute type a CTranslate2 engine would be built with (the command line's `options`
+    over the settings file's) are ones this machine can use: a wrong one names the setting and where it was
+    set, not the model. `probe` asks CTranslate2 what this machine has (a GPU, the compute types)."""
+    def where(key: str) -> str:
+        if key in options:
+            return f"--{key.replace('_', '-')} {options[key]}"
+        return f"{key} = {config.decoding[key]!r} in {config.source}"
+
+    settings = {**config.decoding, **options}
+    for key, allowed in CHOICES.items():
+        if key in options and options[key] not in allowed:
+            raise UsageError(f"{where(key)}: not a {key.replace('_', ' ')} CTranslate2 knows; choose one of "
+                             f"{', '.join(allowed)}")
+    if not probe or not ({"device", "compute_type"} & settings.keys()):
+        return
+    import ctranslate2
+
+    device = str(settings.get("device", "cpu"))
+    fix = "use --device cpu" if "device" in options else f"set device = \"cpu\" in {config.source}"
+    if device == "cuda":
+        try:
+            gpus = ctranslate2.get_cuda_device_count()
+        except RuntimeError:
+            gpus = 0
+        if gpus == 0:
+            raise UsageError(f"{where('device')}: no usable CUDA GPU on this machine (CTranslate2 finds none)",
+                             hint=fix)
+    compute = str(settings.get("compute_type", "default"))
+    if compute in ("default", "auto"):
+        return
+    try:
+        supported = ctranslate2.get_supported_compute_types("cpu" if device == "auto" else device)
+    except (RuntimeError, ValueError):
+        return
+    if compute not in supported:
+        raise UsageError(f"{where('compute_type')}: the {device} device here does not support it; it supports "
+                         f"{', '.join(sorted(supported))}", hint="choose one of those, or remove the setting")
 
 
 def load(directory: str | Path = ".") -> Config:
@@ -104,6 +150,9 @@ def _parse(data: dict, path: Path, *, prefix: str) -> Config:
         if not isinstance(value, kind) or isinstance(value, bool):
             raise UsageError(f"[{prefix}toolkit.decoding] {key} must be {_toml_type(kind())}, not "
                              f"{_toml_type(value)}", path=path)
+        if key in CHOICES and value not in CHOICES[key]:
+            raise UsageError(f"[{prefix}toolkit.decoding] {key} = {value!r} is not one CTranslate2 knows; choose "
+                             f"one of {', '.join(CHOICES[key])}", path=path)
         low, high = DECODING_RANGES.get(key, (None, None))
         if low is not None and not low <= value <= high:
             raise UsageError(f"[{prefix}toolkit.decoding] {key} = {value} is out of range; use {low} to {high}",

@@ -11,8 +11,8 @@ from . import locales as locales_mod
 from .catalog import Changes, Translation
 from .document import Document
 from .engines import Engine, get_engine
-from .config import Config
-from .errors import CatalogError, InputError, UsageError
+from .config import Config, check_device
+from .errors import CatalogError, InputError, UsageError, WriteError
 from .glossary import Glossary
 from .tm import Memory
 
@@ -133,6 +133,7 @@ def translate_documents(docs: Sequence[Document], targets: Sequence[str], *, eng
     """
     catalog.now_stamp()     # a malformed SOURCE_DATE_EPOCH stops the run before the engine or the memory is used
     cfg = config if config is not None else Config()
+    check_device(cfg, engine_options or {}, probe=False)   # `--device gpu` is a usage error whatever the engine
     if num_hypotheses is None:
         num_hypotheses = int(cfg.decoding.get("num_hypotheses", 4))
     articles.check_names([(d.name, d.source) for d in docs])
@@ -160,6 +161,8 @@ def translate_documents(docs: Sequence[Document], targets: Sequence[str], *, eng
                     raise
                 failures.append(Failure(doc.source, exc.render(), exc.exit_code))
         docs = kept
+        write = _Writes(locales, [*(catalog.po_path(locales, lang, d) for lang in targets for d in docs),
+                                  *(catalog.pot_path(locales, d) for d in docs)])
         results: list[list[LanguageResult]] = [[] for _ in docs]
         engines: dict[str, Engine] = {}
         for lang in targets:
@@ -189,16 +192,47 @@ def translate_documents(docs: Sequence[Document], targets: Sequence[str], *, eng
                 po, changes = catalog.merge(doc, lang, old, {t.segment.id: t for t in mine}, matches=matches,
                                             annotate=_conflict_annotator(glossary, lang))
                 path = catalog.po_path(locales, lang, doc)
-                written = pofile.write(po, path, previous=existing[i][lang])
+                written = write(po, path, previous=existing[i][lang])
                 results[i].append(LanguageResult(lang, path, len(doc.segments), sent,
                                                  sum(t.terms_total for t in mine), sum(t.terms_ok for t in mine),
                                                  changes, written))
         reports = []
         for doc, langs in zip(docs, results, strict=True):
             pot = catalog.pot_path(locales, doc)
-            pofile.write(catalog.build_pot(doc, pot), pot)
+            write(catalog.build_pot(doc, pot), pot)
             reports.append(Report(doc, pot, tuple(langs)))
     return Run(tuple(reports), tuple(failures))
+
+
+class _Writes:
+    """The run's catalog writes in order: when one fails (a full disk), the error says which files this run
+    had already written and which it had not, since each is replaced atomically and on its own."""
+
+    def __init__(self, locales: Path, planned: Sequence[Path]) -> None:
+        self.locales, self.planned, self.done = locales, list(planned), []
+
+    def __call__(self, po, path: Path, previous=None) -> bool:
+        try:
+            written = pofile.write(po, path, previous=previous)
+        except WriteError as exc:
+            if not self.done:
+                raise
+            raise type(exc)(f"{exc.reason.replace('nothing was changed', 'that file was not changed')}; "
+                             f"written before it: {self._names(self.done)}; not written: "
+                             f"{self._names(self.planned[self.planned.index(path):])}",
+                             path=exc.path, hint=exc.hint) from None
+        if written:
+            self.done.append(path)
+        return written
+
+    def _names(self, paths: Sequence[Path]) -> str:
+        def name(p: Path) -> str:
+            try:
+                return str(p.relative_to(self.locales))
+            except ValueError:
+                return str(p)
+
+        return ", ".join(name(p) for p in paths)
 
 
 def _snapshot(path: Path, lang: str):
@@ -259,6 +293,8 @@ def _engine_for(name: str, lang: str, engines: dict[str, Engine], *, allow_downl
         name = config.engine_for(lang)
     if name != "pseudo":
         from . import models
+
+        check_device(config, options)      # before a download, and before the model is blamed for it
 
         def report(label: str, done: int, total: int | None) -> None:
             if progress:

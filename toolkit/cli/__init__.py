@@ -36,6 +36,9 @@ class ToolkitGroup(TyperGroup):
             typer.echo("toolkit: interrupted; files on disk are as they were before the last write", err=True)
             raise typer.Exit(130) from None
         except OSError as exc:
+            if exc.errno in (errno.EMFILE, errno.ENFILE) and not (ctx.obj or {}).get("debug"):
+                _too_many_files(exc)      # `ulimit -n 8`: Python's own imports fail first, with a module's name
+                raise typer.Exit(5) from None
             # Files are written through fsutil, whose errors are ToolkitErrors naming the file; an OSError with
             # no file name that says "full" or "I/O" can only come from writing to standard output
             # (`toolkit build --out - > /dev/full`). A closed pipe is click's to handle (`| head`).
@@ -46,6 +49,16 @@ class ToolkitGroup(TyperGroup):
 
 
 _OUTPUT_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EIO, errno.EFBIG}
+
+
+def _too_many_files(exc: OSError) -> None:
+    import resource
+
+    soft = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+    limit = "the system's open-file table is full" if exc.errno == errno.ENFILE else \
+        f"this process may open {soft} at once (ulimit -n)"
+    typer.echo(one_line(f"toolkit: error: {exc.filename or 'a file'}: cannot open: too many open files, {limit}; "
+                        "stopped before it (raise the limit, e.g. `ulimit -n 1024`, and run again)"), err=True)
 
 
 def _output_failed(exc: OSError) -> None:

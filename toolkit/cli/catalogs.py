@@ -27,7 +27,8 @@ def build(
         help="The English articles that were translated: files or folders of *.txt.")],
     to: Annotated[list[str], typer.Option("--to", "-t", help="Target language (ru, az, hy or all).")],
     out: Annotated[Optional[str], typer.Option(
-        "--out", "-o", help="Output file ('-' for stdout), or with several articles a folder. "
+        "--out", "-o", help="Output file ('-' for stdout), or a folder: an existing one, one ending in '/' "
+        "(created), or with several articles. "
         "Default: next to each article as NAME.<lang>.txt.")] = None,
     recursive: RecursiveOpt = False,
     fuzzy: Annotated[str, typer.Option("--fuzzy", help="use (default), source or fail.")] = "use",
@@ -40,6 +41,7 @@ def build(
 
     Example:  toolkit build seeds/karabakh-mining.txt --to ru --fuzzy source
     """
+    import os
     import sys
 
     from .. import articles, build as build_mod, langs
@@ -47,7 +49,9 @@ def build(
 
     targets = langs.expand_targets(to)
     found = articles.collect(paths, recursive=recursive)
-    folder = out is not None and out != "-" and (len(found) > 1 or Path(out).is_dir())
+    # A folder when several articles go there, when it is one, or when the name ends with a slash (then it is
+    # created): `--out published/` with no such folder used to write one file named `published`.
+    folder = out is not None and out != "-" and (len(found) > 1 or Path(out).is_dir() or out.endswith(("/", os.sep)))
     if out is not None and not folder and len(targets) > 1:
         raise UsageError("--out takes one language; give a single --to (or a folder, for several articles)")
     if out == "-" and len(found) > 1:

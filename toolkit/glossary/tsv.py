@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import GlossaryError
-from .model import CONTROL_CHARS, MAX_BYTES, Concept, Term, canonical_language
+from .model import CONTROL_CHARS, MAX_BYTES, MAX_CELL, MAX_ID, Concept, Term, canonical_language, \
+    starts_like_a_formula
 
 REQUIRED_COLUMNS = ("id", "en")
 META_COLUMNS = ("id", "kind", "note")
@@ -69,9 +70,18 @@ def read_rows(path: Path) -> tuple[list[str], list[Row]]:
             rows.append(Row(str(path), lineno,
                             {h: Cell(c, i + 1) for i, (h, c) in enumerate(zip(header, record))}))
     except csv.Error as exc:
+        if "field limit" in str(exc):    # csv says only "field larger than field limit (131072)"
+            raise GlossaryError(f"a cell is longer than {MAX_CELL:,} characters, the most a glossary cell holds",
+                                path=path, line=reader.line_num,
+                                hint="a quote '\"' opened and never closed swallows the rows after it; "
+                                     "otherwise shorten the cell") from None
         raise GlossaryError(f"malformed {'CSV' if delimiter == ',' else 'TSV'}: {exc}", path=path,
                             line=reader.line_num) from None
     return header, rows
+
+
+def _short(text: str, width: int = 40) -> str:
+    return text if len(text) <= width else text[:width - 1] + "…"
 
 
 def record_lines(record: list[str]) -> int:
@@ -108,6 +118,9 @@ def read(path: str | Path) -> list[Concept]:
         cid = cells["id"]
         if not cid:
             raise GlossaryError("empty id", path=path, line=row.line, column=row.cells["id"].column)
+        if len(cid) > MAX_ID:
+            raise GlossaryError(f"the id is {len(cid):,} characters, more than the {MAX_ID} an id may have",
+                                path=path, line=row.line, column=row.cells["id"].column, hint="shorten it")
         if cid in seen:
             raise GlossaryError(f"duplicate id {cid!r} (first at line {seen[cid]})", path=path, line=row.line,
                                 column=row.cells["id"].column)
@@ -198,7 +211,14 @@ def write_tsv(concepts: Sequence[Concept], path: str | Path | None = None, langs
         if c.id.lstrip().startswith("#"):      # the reader skips such a row as a comment: the concept would vanish
             raise GlossaryError(f"concept id {c.id!r} starts with '#', which a TSV glossary reads as a comment",
                                 path=c.path or None, line=c.line or None, hint="rename the concept")
-        writer.writerow([c.id, c.kind, *(format_cell(c.terms_for(code)) for code in order), c.note])
+        cells = [c.id, c.kind, *(format_cell(c.terms_for(code)) for code in order), c.note]
+        for column, cell in zip(["id", "kind", *order, "note"], cells, strict=True):
+            if starts_like_a_formula(cell):
+                raise GlossaryError(f"concept {_short(c.id)!r}: the {column} cell {_short(cell)!r} starts with "
+                                    f"{cell[0]!r}, which a spreadsheet runs as a formula; refusing to write it "
+                                    "into a TSV", path=c.path or None, line=c.line or None,
+                                    hint="fix the term at its source, or drop the concept")
+        writer.writerow(cells)
     text = buf.getvalue()
     if path is not None:
         from .. import fsutil
