@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from toolkit.cli import app
 
-from .conftest import assert_one_line_error
+from .conftest import SEED, assert_one_line_error
 from .test_reliability import NAME, _po, _translate, baseline, project, temps, tree  # noqa: F401 - fixtures
 
 runner = CliRunner()
@@ -278,6 +278,191 @@ CASES += [
         b'</langSec><langSec xml:lang="ru"><termSec><term>X</term><termNote type="administrativeStatus">'
         b'deprecatedTerm-admn-sts</termNote></termSec></langSec></conceptEntry></body></text></tbx>')), _translate, 3,
      ["t.tbx:1: concept 'k': the ru terms are all deprecated"]),
+]
+
+
+# -- issue 22: folder runs, glossary files, environment ------------------------------------------------------
+
+WEBLATE = (Path(__file__).parent / "fixtures" / "glossary" / "weblate.tbx").read_bytes()   # Weblate's TBX 2008
+
+
+def _weblate(*swaps: tuple[bytes, bytes], name: str = "terms.tbx"):
+    """Weblate's real TBX export (tests/fixtures/glossary/weblate.tbx) with some bytes swapped."""
+    data = WEBLATE
+    for old, new in swaps:
+        assert old in data
+        data = data.replace(old, new)
+    return _article(name, data)
+
+
+def _import(r: Path) -> list[str]:
+    return ["glossary", "import", str(r / "terms.tbx"), "--out", str(r / "glossaries" / "50-terms.tsv")]
+
+
+def _day(*entries: tuple[str, object]):
+    """A folder `day/` holding a real article and the given entries: bytes (a file), a Path (a link to it),
+    None (a FIFO)."""
+    def setup(root: Path) -> None:
+        day = root / "day"
+        day.mkdir()
+        (day / "a-mining.txt").write_bytes(SEED.read_bytes())
+        (root / "secret.txt").write_text("The password is hunter2.\n", encoding="utf-8")
+        for name, what in entries:
+            path = day / name
+            if isinstance(what, bytes):
+                path.write_bytes(what)
+            elif isinstance(what, Path):
+                path.symlink_to(what)
+            else:
+                os.mkfifo(path)
+    return setup
+
+
+def _translate_day(*extra: str):
+    return lambda r: _translate(r, "ru", *extra, article=str(r / "day"))
+
+
+def _link_locales(rel: str, *, then=_changed_article):
+    """What a cloned repository carrying `locales/ru -> ../other/locales/ru` looks like: the other project's
+    catalogs (a copy of ours) behind a link where ours would be."""
+    def setup(root: Path) -> None:
+        import shutil
+
+        here = root / "locales" / rel
+        other = root / "other" / "locales" / rel
+        shutil.copytree(here, other)
+        shutil.rmtree(here)
+        here.symlink_to(Path(os.path.relpath(other, here.parent)))
+        if then is not None:
+            then(root)
+    return setup
+
+
+def _link_whole_locales(root: Path) -> None:
+    (root / "locales").rename(root / "other-locales")
+    (root / "locales").symlink_to("other-locales")
+    _changed_article(root)
+
+
+def _argos(*extra: str):
+    return lambda r: ["translate", str(r / f"{NAME}.txt"), "--to", "ru", "--engine", "argos", "--no-download",
+                      "--locales", str(r / "locales"), "--glossary", str(r / "glossaries"), *extra]
+
+
+def _add_variant(column: str):
+    return lambda r: ["glossary", "add-variant", "baku", column, "zzz", "--glossary", str(r / "glossaries"),
+                      "--locales", str(r / "locales")]
+
+
+def _tsv(name: str, data: bytes):
+    return _article(f"glossaries/{name}", data)
+
+
+NOT_UTF8 = os.fsdecode(b"caf\xe9.txt")
+HEADER = b"id\tkind\ten\tru\n"
+
+CASES += [
+    # folder runs (issue 22)
+    ("folder_link_to_a_secret", _day(("notes.txt", Path("..") / "secret.txt")), _translate_day(), 3,
+     ["day/notes.txt: is a symbolic link inside the folder; not followed", "name the file it points at"]),
+    ("locales_language_folder_is_a_link", _link_locales("ru"), _translate, 5,
+     ["locales/ru: is a symbolic link (to ../other/locales/ru); refusing to write catalogs through it",
+      "--follow-links"]),
+    ("newline_in_an_article_name_in_a_folder", _day(("two\nlines.txt", b"Baku is the capital.\n")),
+     _translate_day(), 3, ["day/two\\nlines.txt: the file name holds a newline", "rename the file"]),
+    ("non_utf8_article_name_in_a_folder", _day((NOT_UTF8, b"Baku is the capital.\n")), _translate_day(), 3,
+     ["caf\\udce9.txt: the file name holds bytes that are not UTF-8"]),
+    ("non_utf8_article_name_named", _article(NOT_UTF8, b"Baku is the capital.\n"), _translate_article(NOT_UTF8), 3,
+     ["the file name holds bytes that are not UTF-8", "rename the file"]),
+    ("latin1_english_article", _article("cafe.txt", "The café in Zürich reopened.\n".encode("latin-1")),
+     _translate_article("cafe.txt"), 3, ["cafe.txt:1:8: not valid utf-8 (byte 0xe9)", "it looks like cp1252",
+                                         "--encoding cp1252"]),
+    ("cp1252_english_article", _article("quotes.txt", "It\u2019s \u201cdone\u201d \u2013 the mine said.\n"
+                                        .encode("cp1252")), _translate_article("quotes.txt"), 3,
+     ["it looks like cp1252"]),
+    # glossaries (issue 22)
+    ("import_a_formula_term", _weblate((b"<term>Baku</term>", b"<term>=cmd|' /C calc'!A0</term>")), _import, 3,
+     ["terms.tbx:17: concept 'baku': the en cell \"=cmd|' /C calc'!A0\" starts with '='",
+      "which a spreadsheet runs as a formula"]),
+    ("lint_a_formula_cell", _tsv("evil.tsv", HEADER + b"calc\tplace\t=cmd|' /C calc'!A0\tX\n"),
+     lambda r: ["glossary", "check", "--glossary", str(r / "glossaries")], 7, ["blocking glossary finding"]),
+    ("tbx_declared_latin1_saved_as_utf8", _weblate((b'encoding="UTF-8"', b'encoding="ISO-8859-1"')), _import, 3,
+     ["terms.tbx:1: declares encoding ISO-8859-1 but its bytes are UTF-8", 'encoding="UTF-8"']),
+    ("tbx_with_a_5mb_id", _weblate((b'id="baku"', b'id="' + b"b" * (5 << 20) + b'"')), _import, 3,
+     ["terms.tbx:17: a concept id of 5,242,880 characters, more than the 256 an id may have"]),
+    ("add_variant_into_the_id_column", _nothing, _add_variant("id"), 2,
+     ["'id' is not a language column", "ru, az or hy"]),
+    ("add_variant_into_the_kind_column", _nothing, _add_variant("kind"), 2, ["'kind' is not a language column"]),
+    ("add_variant_into_the_note_column", _nothing, _add_variant("note"), 2, ["'note' is not a language column"]),
+    ("a_1mb_cell", _tsv("big.tsv", HEADER + b"big\tplace\tBig\t" + b"x" * (1 << 20) + b"\n"), _translate, 3,
+     ["big.tsv:2: a cell is longer than 131,072 characters, the most a glossary cell holds"]),
+    ("fifo_named_tsv_in_the_glossary_folder", _fifo("glossaries/fifo.tsv"), _translate, 3,
+     ["glossaries/fifo.tsv: is not a regular file"]),
+    # environment (issue 22)
+    ("device_gpu", _nothing, _argos("--device", "gpu"), 2,
+     ["--device gpu: not a device CTranslate2 knows; choose one of cpu, cuda, auto"]),
+    ("compute_type_bogus_in_toolkit_toml", _toml(b'[toolkit.decoding]\ncompute_type = "bogus"\n'), _argos(), 2,
+     ["toolkit.toml: [toolkit.decoding] compute_type = 'bogus' is not one CTranslate2 knows"]),
+    # found while trying (issue 22): not in the issue
+    ("folder_dangling_link", _day(("gone.txt", Path("nowhere.txt"))), _translate_day(), 3,
+     ["day/gone.txt: is a symbolic link inside the folder"]),
+    ("folder_link_to_another_folder_article", _day(("copy.txt", Path("a-mining.txt"))), _translate_day(), 3,
+     ["day/copy.txt: is a symbolic link inside the folder"]),
+    ("folder_fifo_named_txt", _day(("pipe.txt", None)), _translate_day(), 3,
+     ["day/pipe.txt: is not a regular file (a FIFO, a device or a socket)", "remove it from the folder"]),
+    ("folder_link_refused_by_build_too", _day(("notes.txt", Path("..") / "secret.txt")),
+     lambda r: ["build", str(r / "day"), "--to", "ru", "--locales", str(r / "locales")], 3,
+     ["day/notes.txt: is a symbolic link inside the folder"]),
+    ("tab_in_an_article_name", _day(("a\tb.txt", b"Baku.\n")), _translate_day(), 3,
+     ["a\\tb.txt: the file name holds the control character U+0009"]),
+    ("line_separator_in_an_article_name", _article("a\u2028b.txt", b"Baku.\n"), _translate_article("a\u2028b.txt"),
+     3, ["a\\u2028b.txt: the file name holds the control character U+2028"]),
+    ("locales_lc_messages_is_a_link", _link_locales("az/LC_MESSAGES"), lambda r: _translate(r, "az"), 5,
+     ["locales/az/LC_MESSAGES: is a symbolic link"]),
+    ("locales_folder_is_a_link", _link_whole_locales, _translate, 5,
+     ["locales: is a symbolic link (to other-locales)", "--follow-links"]),
+    ("compile_through_a_linked_language", _link_locales("hy", then=None),
+     lambda r: ["compile", "--locales", str(r / "locales")], 5, ["locales/hy: is a symbolic link"]),
+    ("check_fix_through_a_linked_language", _link_locales("ru", then=None), _check_fix, 5,
+     ["locales/ru: is a symbolic link"]),
+    ("locales_is_a_file", _article("catalogs", b"not a folder\n"),
+     lambda r: _translate(r, "ru", "--locales", str(r / "catalogs")), 5,
+     ["catalogs: is a file, not a folder of catalogs", "--locales"]),
+    ("tbx_declared_utf8_with_latin1_bytes", _article("terms.tbx", WEBLATE.replace("Bakı".encode(), b"Bak\xfd")),
+     _import, 3, ["terms.tbx:19: declares UTF-8, but byte 0xfd is not UTF-8"]),
+    ("tbx_without_declaration_in_cp1252", _article("terms.tbx", WEBLATE.split(b"\n", 1)[1].decode().replace(
+        "Кызылбулаг", "Kyzylbulag").replace("Гызылбулаг", "Gyzylbulag").replace("Дрмбон", "Drmbon").replace(
+        "Կզըլբուլաղ", "Kizilbulag").replace("Bakı", "Baký").encode("cp1252")), _import, 3,
+     ["has no encoding declaration, so is read as UTF-8, but byte 0xfd is not UTF-8"]),
+    ("tbx_term_above_the_cell_cap", _weblate((b"<term>Baku</term>", b"<term>" + b"Baku " * 30000 + b"</term>")),
+     _import, 3, ["terms.tbx:18: concept 'baku': the en terms: 149,999 characters, more than the 131,072"]),
+    ("tbx_note_formula", _weblate((b"<note>gold mine</note>", b"<note>@SUM(1+1)*cmd|' /C calc'!A0</note>")),
+     _import, 3, ["concept 'kyzylbulag': the note cell", "starts with '@'"]),
+    ("tbx_billion_laughs", _weblate((b'<martif', b'<!DOCTYPE martif [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;'
+                                     b'&a;&a;&a;&a;&a;&a;&a;">]>\n<martif'), (b"gold mine", b"&b;")), _import, 3,
+     ["terms.tbx:2: DTDs and entity declarations are not accepted"]),
+    ("tbx_external_entity", _weblate((b'<martif', b'<!DOCTYPE martif [<!ENTITY x SYSTEM "file:///etc/passwd">]>\n'
+                                      b'<martif'), (b"gold mine", b"&x;")), _import, 3,
+     ["DTDs and entity declarations are not accepted"]),
+    ("tsv_id_above_the_cap", _tsv("long.tsv", HEADER + b"x" * 300 + b"\tplace\tLong\tX\n"), _translate, 3,
+     ["long.tsv:2:1: the id is 300 characters, more than the 256 an id may have"]),
+    ("tsv_unclosed_quote_swallows_the_file", _tsv("quote.tsv", HEADER + b'q\tplace\t"Quoted\tX\n' +
+                                                  b"r\tplace\tRow\tY\n" * 20000), _translate, 3,
+     ["quote.tsv:", "a cell is longer than 131,072 characters", "opened and never closed"]),
+    ("dangling_link_named_tsv_in_the_glossary_folder", lambda r: (r / "glossaries" / "gone.tsv").symlink_to("nowhere"),
+     _translate, 3, ["glossaries/gone.tsv: cannot read: No such file or directory"]),
+    ("toml_typo_in_a_table_name", _toml(b'[toolkit.engine]\nru = "pseudo"\n'), _translate, 2,
+     ["toolkit.toml: unknown key [toolkit.engine]; known: [toolkit.engines], [toolkit.decoding]"]),
+    ("toml_typo_in_the_top_table", _toml(b'[tolkit.engines]\nru = "pseudo"\n'), _translate, 2,
+     ["toolkit.toml: unknown table [tolkit]"]),
+    ("toml_device_gpu", _toml(b'[toolkit.decoding]\ndevice = "gpu"\n'), _argos(), 2,
+     ["toolkit.toml: [toolkit.decoding] device = 'gpu' is not one CTranslate2 knows; choose one of cpu, cuda, auto"]),
+    ("device_in_capitals", _nothing, _argos("--device", "CUDA"), 2, ["--device CUDA: not a device CTranslate2 knows"]),
+    ("device_gpu_with_the_pseudo_engine", _nothing, lambda r: _translate(r, "ru", "--device", "gpu"), 2,
+     ["--device gpu: not a device"]),
+    ("build_out_slash_onto_a_file", _article("published", b"a file\n"), _build("published/"), 2,
+     ["published: is a file, and --out names a folder here"]),
+    ("add_variant_into_an_unknown_column", _nothing, _add_variant("xx-nope"), 2, ["'xx-nope' is not a language column"]),
 ]
 
 

@@ -123,7 +123,7 @@ def compile_catalogs(locales: str | Path, *, targets: tuple[str, ...] = (),
     from . import fsutil, locales as locales_mod, pofile
 
     found = locales_mod.catalogs(locales, targets=targets, name=name)
-    locales_mod.check_links(locales, {lang for lang, _ in found}, follow=follow_links)
+    locales_mod.check_folder(locales, {lang for lang, _ in found}, follow=follow_links)
     for _, po_path in found:     # a link or a FIFO planted as one .mo stops the run before any .mo is written
         fsutil.check_replaceable(po_path.with_suffix(".mo"))
     msgfmt = shutil.which("msgfmt")

@@ -133,8 +133,21 @@ def _toml_type(value: object) -> str:
             dict: "a table"}.get(type(value), "a date or time")
 
 
+#: The tables of [toolkit]; a key not here (`[toolkit.engine]`, a typo) would be a setting silently not applied.
+SECTIONS = ("engines", "decoding")
+
+
 def _parse(data: dict, path: Path, *, prefix: str) -> Config:
+    if not prefix:          # toolkit.toml is ours alone: [tolkit.engines] is a typo, not another tool's table
+        for key in data:
+            if key != "toolkit":
+                raise UsageError(f"unknown table [{key}]; the settings go under [toolkit.engines] and "
+                                 "[toolkit.decoding]", path=path)
     section = _table(data.get("toolkit", {}), f"{prefix}toolkit", path)
+    for key in section:
+        if key not in SECTIONS:
+            raise UsageError(f"unknown key [{prefix}toolkit.{key}]; known: "
+                             + ", ".join(f"[{prefix}toolkit.{s}]" for s in SECTIONS), path=path)
     engines = dict(DEFAULT_ENGINES)
     for lang, name in _table(section.get("engines", {}), f"{prefix}toolkit.engines", path).items():
         if not isinstance(name, str) or name not in ENGINE_NAMES:

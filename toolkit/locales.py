@@ -28,13 +28,16 @@ def catalogs(locales: str | Path, *, name: str | Collection[str] | None = None, 
     return found
 
 
-def check_links(locales: str | Path, langs: Iterable[str], *, follow: bool = False) -> None:
-    """Refuse to write under a linked folder: `locales/ru -> ../other-project/locales/ru` in a cloned repository
+def check_folder(locales: str | Path, langs: Iterable[str], *, follow: bool = False) -> None:
+    """Refuse to write under a file, or under a linked folder: `locales/ru -> ../other-project/locales/ru` in a cloned repository
     would make a run rewrite another project's catalogs. The folder itself, each `<lang>` folder and its
     `LC_MESSAGES` are checked; `follow` (`--follow-links`) is the user saying the links are meant."""
+    root = Path(locales)
+    if root.exists() and not root.is_dir():      # mkdir would say only "File exists"
+        raise WriteError("is a file, not a folder of catalogs; nothing was changed", path=root,
+                         hint="give the catalogs' folder with --locales")
     if follow:
         return
-    root = Path(locales)
     for path in (root, *(p for lang in langs for p in (root / lang, root / lang / "LC_MESSAGES"))):
         if path.is_symlink():
             raise WriteError(f"is a symbolic link (to {os.readlink(path)}); refusing to write catalogs through it, "

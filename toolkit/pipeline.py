@@ -137,7 +137,7 @@ def translate_documents(docs: Sequence[Document], targets: Sequence[str], *, eng
     if num_hypotheses is None:
         num_hypotheses = int(cfg.decoding.get("num_hypotheses", 4))
     articles.check_names([(d.name, d.source) for d in docs])
-    locales_mod.check_links(locales, targets, follow=follow_links)   # before the lock file is made in there
+    locales_mod.check_folder(locales, targets, follow=follow_links)   # before the lock file is made in there
     failures: list[Failure] = []
     with fsutil.locked(locales):
         fsutil.remove_stale_temps(locales)

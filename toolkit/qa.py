@@ -285,7 +285,7 @@ def run(locales: Path, *, name: str | Collection[str] | None = None, targets: Se
 
     found = locales_mod.catalogs(locales, name=name, targets=targets)
     if fix:
-        locales_mod.check_links(locales, {lang for lang, _ in found}, follow=follow_links)
+        locales_mod.check_folder(locales, {lang for lang, _ in found}, follow=follow_links)
     findings: list[Finding] = []
     fixes: list[Fix] = []
     for lang, path in found:

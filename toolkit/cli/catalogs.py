@@ -52,6 +52,10 @@ def build(
     # A folder when several articles go there, when it is one, or when the name ends with a slash (then it is
     # created): `--out published/` with no such folder used to write one file named `published`.
     folder = out is not None and out != "-" and (len(found) > 1 or Path(out).is_dir() or out.endswith(("/", os.sep)))
+    if folder and Path(out).exists() and not Path(out).is_dir():
+        raise UsageError("is a file, and --out names a folder here (a trailing '/', or several articles)",
+                         path=out.rstrip("/" + os.sep),
+                         hint="give another folder, or the file name without the slash")
     if out is not None and not folder and len(targets) > 1:
         raise UsageError("--out takes one language; give a single --to (or a folder, for several articles)")
     if out == "-" and len(found) > 1:
