@@ -715,3 +715,210 @@ def test_dev_stdout_as_out_is_refused_with_the_way_to_stdout(project):
     assert result.exit_code == 5 and "use `--out -`" in result.stderr
     result = runner.invoke(app, ["glossary", "export", "--glossary", str(project / "glossaries"), "--out", "-"])
     assert result.exit_code == 0 and result.stdout.startswith("<?xml") and not (project / "-").exists()
+
+
+# -- issue 22: cases a table does not fit ---------------------------------------------------------------------
+
+def test_keep_going_skips_a_link_and_a_bad_name_and_translates_the_rest(project, monkeypatch):
+    """The bad entries are refused by name before anything is written; the good article's catalogs land;
+    the file the link points at is never read (its words are in no catalog)."""
+    monkeypatch.chdir(project)
+    _day(("notes.txt", Path("..") / "secret.txt"), ("two\nlines.txt", b"Baku is the capital.\n"))(project)
+    result = runner.invoke(app, _translate(project, "ru", "--keep-going", article=str(project / "day")))
+    assert result.exit_code == 3, result.output
+    errors = result.stderr.strip().splitlines()
+    assert len(errors) == 2 and all(line.endswith("(skipped)") for line in errors), errors
+    assert "day/notes.txt: is a symbolic link inside the folder" in errors[0] or \
+        "day/notes.txt: is a symbolic link inside the folder" in errors[1]
+    po = project / "locales" / "ru" / "LC_MESSAGES" / "a-mining.po"
+    assert po.exists()
+    written = "".join(p.read_text(encoding="utf-8") for p in (project / "locales").rglob("*.po*"))
+    assert "hunter2" not in written and not list((project / "locales").rglob("notes.*"))
+    assert temps(project) == []
+
+
+def test_an_article_swapped_after_listing_is_not_read(project, monkeypatch):
+    """Listed as a regular file, then replaced by a link to a secret (or by another file) before it is read."""
+    from toolkit import articles, pipeline
+    from toolkit.errors import InputError
+
+    _day()(project)
+    article = project / "day" / "a-mining.txt"
+    real = articles.collect_articles
+    for swap, words in [(lambda: (article.unlink(), article.symlink_to(project / "secret.txt")),
+                         "is a symbolic link now; not followed"),
+                        (lambda: (article.unlink(), (project / "secret.txt").rename(article)),
+                         "was replaced by another file while this run was starting")]:
+        def listed_then_swapped(*args, swap=swap, **kwargs):
+            found = real(*args, **kwargs)
+            swap()
+            return found
+
+        monkeypatch.setattr(articles, "collect_articles", listed_then_swapped)
+        before = tree(project / "locales")
+        with pytest.raises(InputError, match=words):
+            pipeline.translate_files([project / "day"], ["ru"], engine="pseudo", glossary_dir=None,
+                                     locales=project / "locales")
+        assert tree(project / "locales") == before
+        monkeypatch.undo()
+        article.unlink()
+        article.write_bytes(SEED.read_bytes())
+        (project / "secret.txt").write_text("The password is hunter2.\n", encoding="utf-8")
+
+
+def test_recursive_never_enters_a_linked_folder_or_loops(tmp_path):
+    from toolkit import articles
+
+    day = tmp_path / "day"
+    (day / "sport").mkdir(parents=True)
+    (day / "a.txt").write_text("A.\n", encoding="utf-8")
+    (day / "sport" / "b.txt").write_text("B.\n", encoding="utf-8")
+    (day / "sport" / "loop").symlink_to("..")                 # day/sport/loop -> day: a loop
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "c.txt").write_text("C.\n", encoding="utf-8")
+    (day / "out").symlink_to(tmp_path / "elsewhere")          # a way out of the tree
+    (day / "dir.txt").mkdir()                                 # a folder named like an article: entered, not read
+    (day / "dir.txt" / "d.txt").write_text("D.\n", encoding="utf-8")
+    assert [p.name for p in articles.collect([day], recursive=True)] == ["a.txt", "d.txt", "b.txt"]
+
+
+def test_follow_links_writes_through_a_linked_language_folder_when_asked(project):
+    _link_locales("ru")(project)
+    other = project / "other" / "locales" / "ru" / "LC_MESSAGES" / f"{NAME}.po"
+    before = other.read_bytes()
+    result = runner.invoke(app, _translate(project, "ru", "--follow-links"))
+    assert result.exit_code == 0, result.output
+    assert other.read_bytes() != before and "would open in May" in other.read_text(encoding="utf-8")
+
+
+def test_a_linked_folder_of_another_language_does_not_stop_this_one(project):
+    _link_locales("hy")(project)
+    result = runner.invoke(app, _translate(project, "ru"))
+    assert result.exit_code == 0, result.output
+    assert "would open in May" in _po(project).read_text(encoding="utf-8")
+
+
+def test_lint_names_the_formula_cell(project):
+    (project / "glossaries" / "evil.tsv").write_bytes(HEADER + b"calc\tplace\tCalc\t+cmd|' /C calc'!A0\n"
+                                                     b"at\tplace\tAt\t@SUM(A1)\n")
+    result = runner.invoke(app, ["glossary", "check", "--glossary", str(project / "glossaries"), "--format", "json"])
+    assert result.exit_code == 7
+    import json
+
+    found = [(f["code"], f["lang"], f["places"][0]["line"]) for f in json.loads(result.stdout) if f["code"] == "formula"]
+    assert found == [("formula", "ru", 2), ("formula", "ru", 3)]
+
+
+def test_a_full_disk_during_translate_all_says_what_was_written(project, monkeypatch):
+    """ru and az land, then hy's temp file sits on a full device (/dev/full: ENOSPC on write, as a real full
+    disk gives); each catalog is atomic, so the message lists what this run wrote and what it did not."""
+    from toolkit import fsutil
+
+    _changed_article(project)
+    real = fsutil._create_temp
+
+    def full(directory: Path, name: str):
+        fd, tmp = real(directory, name)
+        if directory.parent.name == "hy":
+            dev = os.open("/dev/full", os.O_WRONLY)
+            os.dup2(dev, fd)
+            os.close(dev)
+        return fd, tmp
+
+    monkeypatch.setattr(fsutil, "_create_temp", full)
+    before = tree(project)
+    result = runner.invoke(app, _translate(project, "all"))
+    assert_one_line_error(result, 5, [
+        f"hy/LC_MESSAGES/{NAME}.po: disk full; that file was not changed; written before it: ru/LC_MESSAGES/{NAME}.po, "
+        f"az/LC_MESSAGES/{NAME}.po; not written: hy/LC_MESSAGES/{NAME}.po, {NAME}.pot", "free some space"])
+    after = tree(project)
+    changed = {k for k in before if before[k] != after.get(k)}
+    assert changed == {f"locales/ru/LC_MESSAGES/{NAME}.po", f"locales/az/LC_MESSAGES/{NAME}.po"}
+    assert temps(project) == []
+
+
+def test_too_few_file_descriptors_is_one_line(project):
+    """`ulimit -n 8`: Python's own lazy imports (babel, here) are the first to fail, with EMFILE."""
+    import resource
+    import subprocess
+    import sys
+
+    _changed_article(project)
+    before = tree(project)
+    result = subprocess.run([sys.executable, "-m", "toolkit", *_translate(project, "ru")], cwd=project,
+                            capture_output=True, timeout=120,
+                            preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_NOFILE, (8, 8)))
+    lines = result.stderr.decode().strip().splitlines()
+    assert result.returncode == 5, result.stderr
+    assert len(lines) == 1 and "too many open files" in lines[0] and "(ulimit -n)" in lines[0], lines
+    assert "ulimit -n 1024" in lines[0] and b"Traceback" not in result.stderr
+    lock = "locales/.toolkit.lock"        # holds the pid of the last run: the one file a run may rewrite
+    assert {k: v for k, v in tree(project).items() if k != lock} == {k: v for k, v in before.items() if k != lock}
+
+
+def _cuda_devices() -> int:
+    import ctranslate2
+
+    try:
+        return ctranslate2.get_cuda_device_count()
+    except RuntimeError:
+        return 0
+
+
+@pytest.mark.skipif(_cuda_devices() > 0, reason="this machine has a CUDA GPU")
+@pytest.mark.parametrize("toml,extra,words", [
+    (None, ("--device", "cuda"), "--device cuda: no usable CUDA GPU on this machine"),
+    (b'[toolkit.decoding]\ndevice = "cuda"\n', (), "device = 'cuda' in toolkit.toml: no usable CUDA GPU"),
+])
+def test_cuda_without_a_gpu_names_the_setting(project, monkeypatch, toml, extra, words):
+    monkeypatch.chdir(project)
+    _changed_article(project)
+    if toml:
+        (project / "toolkit.toml").write_bytes(toml)
+    before = tree(project)
+    result = runner.invoke(app, _argos(*extra)(project))
+    assert_one_line_error(result, 2, [words])
+    assert "reinstall" not in result.stderr and tree(project) == before
+
+
+def test_a_compute_type_the_cpu_lacks_names_the_setting(project, monkeypatch):
+    import ctranslate2
+
+    if "float16" in ctranslate2.get_supported_compute_types("cpu"):
+        pytest.skip("this CPU computes in float16")
+    monkeypatch.chdir(project)
+    _changed_article(project)
+    (project / "toolkit.toml").write_bytes(b'[toolkit.decoding]\ncompute_type = "float16"\n')
+    result = runner.invoke(app, _argos()(project))
+    assert_one_line_error(result, 2, ["compute_type = 'float16' in toolkit.toml: the cpu device here does not "
+                                      "support it; it supports"])
+
+
+@pytest.mark.parametrize("out,made", [("published/", True), ("existing", False)])
+def test_build_out_a_folder(project, out, made):
+    """`--out published/` with no such folder creates it; an existing folder without the slash is a folder too."""
+    if not made:
+        (project / out).mkdir()
+    result = runner.invoke(app, _build(f"{project}/{out}")(project))
+    assert result.exit_code == 0, result.output
+    written = project / out / f"{NAME}.ru.txt"
+    assert written.is_file() and (project / out).is_dir()
+    assert result.stdout.strip() == f"ru: {written}"
+
+
+def test_a_tsv_with_bom_and_crlf_reads_as_the_same_glossary(tmp_path):
+    from toolkit import glossary as glossary_mod
+
+    plain = HEADER + "baku\tcity\tBaku\tБаку\n".encode()
+    (tmp_path / "lf.tsv").write_bytes(plain)
+    (tmp_path / "crlf.tsv").write_bytes(b"\xef\xbb\xbf" + plain.replace(b"\n", b"\r\n"))
+    lf, crlf = glossary_mod.read_file(tmp_path / "lf.tsv"), glossary_mod.read_file(tmp_path / "crlf.tsv")
+    assert [(c.id, c.kind, c.terms, c.note) for c in lf] == [(c.id, c.kind, c.terms, c.note) for c in crlf]
+
+
+def test_repeated_languages_make_one_catalog_each(project):
+    result = runner.invoke(app, _translate(project, "ru", "--to", "RU", "--to", "ru", "--format", "json"))
+    assert result.exit_code == 0, result.output
+    import json
+
+    assert [lang["lang"] for lang in json.loads(result.stdout)["articles"][0]["languages"]] == ["ru"]

@@ -123,7 +123,9 @@ def _sha256(path: Path) -> str | None:
         fd = os.open(path, os.O_RDONLY | _NOFOLLOW | _CLOEXEC | os.O_NONBLOCK)
     except FileNotFoundError:
         return None
-    except OSError:
+    except OSError as exc:
+        if exc.errno in (errno.EMFILE, errno.ENFILE):   # not a change on disk: the process ran out of descriptors
+            raise
         return "unreadable"
     try:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
@@ -157,6 +159,9 @@ def _write_error(exc: OSError, path: Path) -> WriteError:
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
         return WriteError("not writable; nothing was changed", path=path,
                           hint="check the directory's permissions or choose another with --locales")
+    if exc.errno in (errno.EMFILE, errno.ENFILE):
+        return WriteError("cannot open another file: too many open files (ulimit -n); nothing was changed",
+                          path=path, hint="raise the limit, e.g. `ulimit -n 1024`, and run again")
     if exc.errno == errno.ELOOP:
         return WriteError("is a symbolic link; refusing to write through it, nothing was changed", path=path,
                           hint="remove the link, or give the real path")
