@@ -358,6 +358,15 @@ def _tsv(name: str, data: bytes):
     return _article(f"glossaries/{name}", data)
 
 
+def _file_for_folder(rel: str):
+    def setup(root: Path) -> None:
+        import shutil
+
+        shutil.rmtree(root / rel)
+        (root / rel).write_bytes(b"not a folder\n")
+    return setup
+
+
 NOT_UTF8 = os.fsdecode(b"caf\xe9.txt")
 HEADER = b"id\tkind\ten\tru\n"
 
@@ -463,6 +472,13 @@ CASES += [
     ("build_out_slash_onto_a_file", _article("published", b"a file\n"), _build("published/"), 2,
      ["published: is a file, and --out names a folder here"]),
     ("add_variant_into_an_unknown_column", _nothing, _add_variant("xx-nope"), 2, ["'xx-nope' is not a language column"]),
+    ("folder_name_with_a_newline",
+     lambda r: ((r / "a\nb").mkdir(), (r / "a\nb" / "x.txt").write_bytes(b"Baku.\n")),
+     lambda r: _translate(r, "ru", article=str(r / "a\nb")), 3,
+     ["a\\nb/x.txt: the folder name holds a newline", "rename the folder"]),
+    ("locales_language_is_a_file", _file_for_folder("locales/az"), lambda r: _translate(r, "az"), 5, ["locales/az: is a file, not a folder of catalogs", "move the file away"]),
+    ("pyproject_typo_in_a_table_name", _article("pyproject.toml", b'[tool.toolkit.engins]\nru = "pseudo"\n'),
+     _translate, 2, ["pyproject.toml: unknown key [tool.toolkit.engins]; known: [tool.toolkit.engines]"]),
 ]
 
 

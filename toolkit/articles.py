@@ -80,15 +80,17 @@ def collect_articles(paths: Sequence[str | Path], *, recursive: bool = False,
 
 
 def check_name(path: Path) -> None:
-    """A file name that cannot become a catalog name (a newline, bytes that are not UTF-8): said by name,
-    before anything is read or written."""
-    bad = _UNNAMEABLE.search(path.name)
+    """A path that cannot become a catalog name and its entries' `#:` references (a newline, bytes that are
+    not UTF-8, in the file's name or a folder's): said by name, before anything is read or written."""
+    in_name = _UNNAMEABLE.search(path.name)
+    bad = in_name or _UNNAMEABLE.search(str(path.parent))
     if bad is None:
         return
     what = "bytes that are not UTF-8" if "\ud800" <= bad.group() <= "\udfff" else \
         "a newline" if bad.group() == "\n" else f"the control character U+{ord(bad.group()):04X}"
-    raise InputError(f"the file name holds {what}, which a catalog name and its references cannot hold",
-                     path=str(path), hint="rename the file")
+    where = "file name" if in_name else "folder name"
+    raise InputError(f"the {where} holds {what}, which a catalog name and its references cannot hold",
+                     path=str(path), hint=f"rename the {'file' if in_name else 'folder'}")
 
 
 def is_built(path: Path) -> bool:
