@@ -471,12 +471,14 @@ CASES += [
      ["--device gpu: not a device"]),
     ("build_out_slash_onto_a_file", _article("published", b"a file\n"), _build("published/"), 2,
      ["published: is a file, and --out names a folder here"]),
-    ("add_variant_into_an_unknown_column", _nothing, _add_variant("xx-nope"), 2, ["'xx-nope' is not a language column"]),
+    ("add_variant_into_an_unknown_column", _nothing, _add_variant("xx-nope"), 2,
+     ["'xx-nope' is not a language column"]),
     ("folder_name_with_a_newline",
      lambda r: ((r / "a\nb").mkdir(), (r / "a\nb" / "x.txt").write_bytes(b"Baku.\n")),
      lambda r: _translate(r, "ru", article=str(r / "a\nb")), 3,
      ["a\\nb/x.txt: the folder name holds a newline", "rename the folder"]),
-    ("locales_language_is_a_file", _file_for_folder("locales/az"), lambda r: _translate(r, "az"), 5, ["locales/az: is a file, not a folder of catalogs", "move the file away"]),
+    ("locales_language_is_a_file", _file_for_folder("locales/az"), lambda r: _translate(r, "az"), 5,
+     ["locales/az: is a file, not a folder of catalogs", "move the file away"]),
     ("pyproject_typo_in_a_table_name", _article("pyproject.toml", b'[tool.toolkit.engins]\nru = "pseudo"\n'),
      _translate, 2, ["pyproject.toml: unknown key [tool.toolkit.engins]; known: [tool.toolkit.engines]"]),
 ]
@@ -821,7 +823,8 @@ def test_lint_names_the_formula_cell(project):
     assert result.exit_code == 7
     import json
 
-    found = [(f["code"], f["lang"], f["places"][0]["line"]) for f in json.loads(result.stdout) if f["code"] == "formula"]
+    found = [(f["code"], f["lang"], f["places"][0]["line"]) for f in json.loads(result.stdout)
+             if f["code"] == "formula"]
     assert found == [("formula", "ru", 2), ("formula", "ru", 3)]
 
 

@@ -68,11 +68,13 @@ def check_device(config: Config, options: dict[str, object], *, probe: bool = Tr
 
     device = str(settings.get("device", "cpu"))
     fix = "use --device cpu" if "device" in options else f"set device = \"cpu\" in {config.source}"
+    try:
+        gpus = ctranslate2.get_cuda_device_count()
+    except RuntimeError:        # a CUDA runtime without a (new enough) driver
+        gpus = 0
+    if device == "auto":
+        device = "cuda" if gpus else "cpu"
     if device == "cuda":
-        try:
-            gpus = ctranslate2.get_cuda_device_count()
-        except RuntimeError:
-            gpus = 0
         if gpus == 0:
             raise UsageError(f"{where('device')}: no usable CUDA GPU on this machine (CTranslate2 finds none)",
                              hint=fix)
@@ -80,7 +82,7 @@ def check_device(config: Config, options: dict[str, object], *, probe: bool = Tr
     if compute in ("default", "auto"):
         return
     try:
-        supported = ctranslate2.get_supported_compute_types("cpu" if device == "auto" else device)
+        supported = ctranslate2.get_supported_compute_types(device)
     except (RuntimeError, ValueError):
         return
     if compute not in supported:

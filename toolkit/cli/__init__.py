@@ -108,7 +108,8 @@ def translate(
         "by default it stops the run before anything is written.")] = False,
     fmt: FormatOpt = "table",
     no_download: Annotated[bool, typer.Option("--no-download", help="Never fetch a missing model.")] = False,
-    device: Annotated[Optional[str], typer.Option("--device", help="cpu or cuda (passed to CTranslate2).")] = None,
+    device: Annotated[Optional[str], typer.Option(
+        "--device", help="cpu, cuda or auto (passed to CTranslate2; checked against this machine).")] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Ignore the translation memory.")] = False,
     hypotheses: Annotated[Optional[int], typer.Option(
         "--hypotheses", min=1, max=16, help="n-best hypotheses the terminology step chooses among "
