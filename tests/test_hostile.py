@@ -398,7 +398,8 @@ CASES += [
     ("tbx_declared_latin1_saved_as_utf8", _weblate((b'encoding="UTF-8"', b'encoding="ISO-8859-1"')), _import, 3,
      ["terms.tbx:1: declares encoding ISO-8859-1 but its bytes are UTF-8", 'encoding="UTF-8"']),
     ("tbx_with_a_5mb_id", _weblate((b'id="baku"', b'id="' + b"b" * (5 << 20) + b'"')), _import, 3,
-     ["terms.tbx:17: a concept id of 5,242,880 characters, more than the 256 an id may have"]),
+     ["terms.tbx:17: the concept id 'bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb…' is 5,242,880 characters, more than "
+      "the 256 an id may have"]),
     ("add_variant_into_the_id_column", _nothing, _add_variant("id"), 2,
      ["'id' is not a language column", "ru, az or hy"]),
     ("add_variant_into_the_kind_column", _nothing, _add_variant("kind"), 2, ["'kind' is not a language column"]),
@@ -479,6 +480,16 @@ CASES += [
      ["a\\nb/x.txt: the folder name holds a newline", "rename the folder"]),
     ("locales_language_is_a_file", _file_for_folder("locales/az"), lambda r: _translate(r, "az"), 5,
      ["locales/az: is a file, not a folder of catalogs", "move the file away"]),
+    ("tbx_id_with_a_line_break", _weblate((b'id="baku"', b'id="ba&#10;ku"')), _import, 3,
+     ["terms.tbx:17: the concept id 'ba\\nku' holds a tab or a line break; an id is one line"]),
+    ("tsv_id_with_a_line_break", _tsv("nl.tsv", HEADER + b'"ba\nku"\tcity\tBaku\tX\n'), _translate, 3,
+     ["nl.tsv:2:1: the id holds a tab or a line break", "write the id on one line"]),
+    ("add_variant_a_formula_term", _nothing,
+     lambda r: ["glossary", "add-variant", "baku", "ru", "=HYPERLINK(\"http://x\")", "--as", "admitted",
+                "--glossary", str(r / "glossaries"), "--locales", str(r / "locales")], 2,
+     ["starts with '=', which a spreadsheet runs as a formula"]),
+    ("toml_engine_for_a_misspelt_language", _toml(b'[toolkit.engines]\nrus = "pseudo"\n'), _translate, 2,
+     ["toolkit.toml: [toolkit.engines] 'rus' is not a language code as toolkit writes it"]),
     ("pyproject_typo_in_a_table_name", _article("pyproject.toml", b'[tool.toolkit.engins]\nru = "pseudo"\n'),
      _translate, 2, ["pyproject.toml: unknown key [tool.toolkit.engins]; known: [tool.toolkit.engines]"]),
 ]
@@ -941,3 +952,19 @@ def test_repeated_languages_make_one_catalog_each(project):
     import json
 
     assert [lang["lang"] for lang in json.loads(result.stdout)["articles"][0]["languages"]] == ["ru"]
+
+
+def test_two_sections_of_one_language_in_a_tbx_make_one_cell(tmp_path):
+    """`ru` and `ru-RU` are both the ru column: the second section's terms used to vanish from the TSV."""
+    from toolkit import glossary as glossary_mod
+    from toolkit.glossary import tbx
+
+    (tmp_path / "in.tbx").write_bytes(WEBLATE.replace(
+        b'<langSet xml:lang="az">', b'<langSet xml:lang="ru-RU"><tig><term>\xd0\x91\xd0\xb0\xd0\xba\xd1\x83</term>'
+        b'</tig></langSet><langSet xml:lang="ru"><tig><term>\xd0\x91\xd0\xb0\xd0\xba\xd1\x8b</term><termNote '
+        b'type="administrativeStatus">deprecatedTerm-admn-sts</termNote></tig></langSet><langSet xml:lang="az">'))
+    baku = next(c for c in tbx.read(tmp_path / "in.tbx") if c.id == "baku")
+    assert baku.languages == ("en", "ru", "az")
+    assert (baku.preferred("ru"), baku.forbidden("ru")) == ("Баку", ("Бакы",))
+    glossary_mod.write_tsv([baku], tmp_path / "out.tsv")
+    assert glossary_mod.read_file(tmp_path / "out.tsv")[0].terms == baku.terms

@@ -129,6 +129,15 @@ def _table(value: object, name: str, path: Path) -> dict:
     return value
 
 
+def _spelling(code: str) -> str | None:
+    from . import langs
+
+    try:
+        return langs.check_language(code)
+    except UsageError:
+        return None
+
+
 def _toml_type(value: object) -> str:
     """"a string", "an integer": the TOML name of a value's type, for messages."""
     return {str: "a string", bool: "a boolean", int: "an integer", float: "a float", list: "an array",
@@ -152,6 +161,11 @@ def _parse(data: dict, path: Path, *, prefix: str) -> Config:
                              + ", ".join(f"[{prefix}toolkit.{s}]" for s in SECTIONS), path=path)
     engines = dict(DEFAULT_ENGINES)
     for lang, name in _table(section.get("engines", {}), f"{prefix}toolkit.engines", path).items():
+        if _spelling(lang) != lang:      # `rus = "argos"` would never be looked up: runs ask for "ru"
+            better = _spelling(lang)
+            raise UsageError(f"[{prefix}toolkit.engines] {lang!r} is not a language code as toolkit writes it"
+                             + (f"; write {better!r}" if better else ""), path=path,
+                             hint="the keys are the codes --to takes: ru, az, hy")
         if not isinstance(name, str) or name not in ENGINE_NAMES:
             raise UsageError(f"[{prefix}toolkit.engines] {lang} = {name!r}: choose one of {', '.join(ENGINE_NAMES)}",
                              path=path)

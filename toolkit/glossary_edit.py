@@ -29,6 +29,8 @@ def add_variant(paths: str | Path, concept_id: str, lang: str, term: str, status
     term = " ".join(term.split())
     if not term or ";" in term or "\t" in term:
         raise UsageError(f"not a term: {term!r}")
+    if glossary_mod.starts_like_a_formula(term):     # the TSV cell would run as a formula in a spreadsheet
+        raise UsageError(f"not a term: {term!r} starts with {term[0]!r}, which a spreadsheet runs as a formula")
     concept = glossary_mod.load(paths).get(concept_id)
     if concept is None:
         raise UsageError(f"no concept {concept_id!r} in {paths}", hint="ids are the first column of the glossary")

@@ -19,6 +19,15 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
+def id_problem(cid: str) -> str | None:
+    """Why `cid` cannot be a concept id (the TSV's first column, a review form's field, a `#.` note), or None."""
+    if len(cid) > MAX_ID:
+        return f"is {len(cid):,} characters, more than the {MAX_ID} an id may have"
+    if any(ch in cid for ch in "\t\n\r"):
+        return "holds a tab or a line break; an id is one line"
+    return None
+
+
 def starts_like_a_formula(cell: str) -> bool:
     return cell.startswith(FORMULA_START)
 

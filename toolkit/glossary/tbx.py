@@ -20,7 +20,7 @@ from pathlib import Path
 from xml.parsers import expat
 
 from ..errors import GlossaryError
-from .model import CONTROL_CHARS, MAX_BYTES, MAX_CELL, MAX_ID, Concept, Term, canonical_language
+from .model import CONTROL_CHARS, MAX_BYTES, MAX_CELL, MAX_ID, Concept, Term, canonical_language, id_problem
 
 STATUS_TO_TBX = {"preferred": "preferredTerm-admn-sts", "admitted": "admittedTerm-admn-sts",
                  "forbidden": "deprecatedTerm-admn-sts"}
@@ -149,9 +149,11 @@ def read(path: str | Path) -> list[Concept]:
     for n, entry in enumerate(el for el in root.iter() if _local(el.tag) in ("conceptEntry", "termEntry")):
         line = lines.get(id(entry), 0)
         cid = (entry.get("id") or "").strip() or f"tbx-{n + 1}"
-        if len(cid) > MAX_ID:     # the TSV it imports into would be refused by every command
-            raise GlossaryError(f"a concept id of {len(cid):,} characters, more than the {MAX_ID} an id may have",
-                                path=path, line=line, hint="shorten it")
+        problem = id_problem(cid)
+        if problem:               # the TSV it imports into would be refused by every command
+            shown = cid if len(cid) <= 40 else cid[:40] + "…"
+            raise GlossaryError(f"the concept id {shown!r} {problem}", path=path,
+                                line=line, hint="shorten it" if len(cid) > MAX_ID else "write the id on one line")
         if cid in seen:
             raise GlossaryError(f"duplicate concept id {cid!r} (first at line {seen[cid]})", path=path, line=line)
         seen[cid] = line
@@ -159,7 +161,9 @@ def read(path: str | Path) -> list[Concept]:
                     "") or "term"
         note = "; ".join(_text(x) for x in _children(entry, "note") if _text(x))
         _check_cell(note, f"concept {cid[:40]!r}: the note", path, line)
-        terms: list[tuple[str, tuple[Term, ...]]] = []
+        # Sections of one language (`ru` and `ru-RU` both become the ru column) are one cell: kept apart, the
+        # second would vanish from the TSV, which has one column per language.
+        sections: dict[str, tuple[list[Term], int | None]] = {}
         for lang_el in _children(entry, "langSec", "langSet"):
             lang = lang_el.get(XML_LANG) or lang_el.get("lang") or ""
             if not lang:
@@ -170,7 +174,7 @@ def read(path: str | Path) -> list[Concept]:
                 raise GlossaryError(f"xml:lang {lang!r} is not a language code", path=path,
                                     line=lines.get(id(lang_el)), hint="use an ISO 639 code such as en, ru, az, hy")
             lang = canonical
-            found: list[Term] = []
+            found = sections.setdefault(lang, ([], lines.get(id(lang_el))))[0]
             for ts in _children(lang_el, "termSec", "tig", "ntig"):
                 term_el = next((t for t in ts.iter() if _local(t.tag) == "term"), None)
                 if term_el is None or not _text(term_el):
@@ -181,15 +185,17 @@ def read(path: str | Path) -> list[Concept]:
                     raise GlossaryError(f"unknown administrativeStatus {status_text!r}; expected one of "
                                         + ", ".join(TBX_TO_STATUS), path=path, line=lines.get(id(ts)))
                 found.append(Term(_text(term_el), TBX_TO_STATUS.get(status_text, "")))
+        terms: list[tuple[str, tuple[Term, ...]]] = []
+        for lang, (found, lang_line) in sections.items():
             if found and all(t.status == "forbidden" for t in found):
                 # _order would drop them: the glossary would silently stop forbidding these terms
                 raise GlossaryError(f"concept {cid!r}: the {lang} terms are all deprecated "
                                     f"({', '.join(t.text for t in found)}); a glossary needs a preferred one first",
-                                    path=path, line=lines.get(id(lang_el)),
+                                    path=path, line=lang_line,
                                     hint="add the preferred term, or remove this language section")
             if found:
                 _check_cell("; ".join(t.text for t in found), f"concept {cid[:40]!r}: the {lang} terms", path,
-                            lines.get(id(lang_el)))
+                            lang_line)
                 terms.append((lang, _order(found)))
         if not any(code == "en" for code, _ in terms):
             raise GlossaryError(f"concept {cid!r} has no English term", path=path, line=line)

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import GlossaryError
-from .model import CONTROL_CHARS, MAX_BYTES, MAX_CELL, MAX_ID, Concept, Term, canonical_language, \
+from .model import CONTROL_CHARS, MAX_BYTES, MAX_CELL, MAX_ID, Concept, Term, canonical_language, id_problem, \
     starts_like_a_formula
 
 REQUIRED_COLUMNS = ("id", "en")
@@ -118,9 +118,10 @@ def read(path: str | Path) -> list[Concept]:
         cid = cells["id"]
         if not cid:
             raise GlossaryError("empty id", path=path, line=row.line, column=row.cells["id"].column)
-        if len(cid) > MAX_ID:
-            raise GlossaryError(f"the id is {len(cid):,} characters, more than the {MAX_ID} an id may have",
-                                path=path, line=row.line, column=row.cells["id"].column, hint="shorten it")
+        problem = id_problem(cid)
+        if problem:
+            raise GlossaryError(f"the id {problem}", path=path, line=row.line, column=row.cells["id"].column,
+                                hint="shorten it" if len(cid) > MAX_ID else "write the id on one line")
         if cid in seen:
             raise GlossaryError(f"duplicate id {cid!r} (first at line {seen[cid]})", path=path, line=row.line,
                                 column=row.cells["id"].column)
