@@ -839,23 +839,39 @@ def test_lint_names_the_formula_cell(project):
     assert found == [("formula", "ru", 2), ("formula", "ru", 3)]
 
 
-def test_a_full_disk_during_translate_all_says_what_was_written(project, monkeypatch):
-    """ru and az land, then hy's temp file sits on a full device (/dev/full: ENOSPC on write, as a real full
-    disk gives); each catalog is atomic, so the message lists what this run wrote and what it did not."""
+def _full_under(monkeypatch, lang: str) -> None:
+    """Temp files under locales/<lang>/ sit on a full device: /dev/full gives ENOSPC on write, as a real full
+    disk does (the tmpfs case below needs root and mount)."""
     from toolkit import fsutil
 
-    _changed_article(project)
     real = fsutil._create_temp
 
     def full(directory: Path, name: str):
         fd, tmp = real(directory, name)
-        if directory.parent.name == "hy":
+        if directory.parent.name == lang:
             dev = os.open("/dev/full", os.O_WRONLY)
             os.dup2(dev, fd)
             os.close(dev)
         return fd, tmp
 
     monkeypatch.setattr(fsutil, "_create_temp", full)
+
+
+def test_a_full_disk_during_compile_says_which_mo_files_were_written(project, monkeypatch):
+    _full_under(monkeypatch, "hy")
+    result = runner.invoke(app, ["compile", "--locales", str(project / "locales")])
+    assert_one_line_error(result, 5, [f"hy/LC_MESSAGES/{NAME}.mo: disk full; that file was not changed; written "
+                                      f"before it: az/LC_MESSAGES/{NAME}.mo; not written: hy/LC_MESSAGES/{NAME}.mo, "
+                                      f"ru/LC_MESSAGES/{NAME}.mo"])
+    assert sorted(p.parent.parent.name for p in (project / "locales").rglob("*.mo")) == ["az"]
+    assert temps(project) == []
+
+
+def test_a_full_disk_during_translate_all_says_what_was_written(project, monkeypatch):
+    """ru and az land, then hy's temp file sits on a full device; each catalog is atomic, so the message lists
+    what this run wrote and what it did not."""
+    _changed_article(project)
+    _full_under(monkeypatch, "hy")
     before = tree(project)
     result = runner.invoke(app, _translate(project, "all"))
     assert_one_line_error(result, 5, [

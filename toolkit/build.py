@@ -127,6 +127,7 @@ def compile_catalogs(locales: str | Path, *, targets: tuple[str, ...] = (),
     for _, po_path in found:     # a link or a FIFO planted as one .mo stops the run before any .mo is written
         fsutil.check_replaceable(po_path.with_suffix(".mo"))
     msgfmt = shutil.which("msgfmt")
+    log = fsutil.WriteLog([po.with_suffix(".mo") for _, po in found], base=Path(locales))
     out = []
     for lang, po_path in found:
         mo_path = po_path.with_suffix(".mo")
@@ -144,7 +145,7 @@ def compile_catalogs(locales: str | Path, *, targets: tuple[str, ...] = (),
             data = po.to_binary() if hasattr(po, "to_binary") else _polib_mo(po)
         written = not fsutil.has_bytes(mo_path, data)
         if written:
-            fsutil.atomic_write(mo_path, data)
+            log.write(mo_path, lambda: fsutil.atomic_write(mo_path, data))
         out.append(Compiled(po_path, mo_path, written))
     return out
 

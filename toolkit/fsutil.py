@@ -9,7 +9,7 @@ import os
 import re
 import stat
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
 from .errors import ChangedOnDisk, InputError, LockedError, ToolkitError, WriteError
@@ -377,3 +377,36 @@ def same_file(path: str | Path, others: Iterable[str | Path]) -> Path | None:
         if (o.st_dev, o.st_ino) == (st.st_dev, st.st_ino):
             return Path(other)
     return None
+
+
+class WriteLog:
+    """The files one command writes, in order. Each is replaced atomically and on its own, so when one fails
+    (a full disk during `translate --to all`) the error says which files the command had already written and
+    which it had not, instead of a "nothing was changed" that is only true of the last one."""
+
+    def __init__(self, planned: Sequence[Path], *, base: Path) -> None:
+        self.planned, self.base, self.done = list(planned), Path(base), []
+
+    def write(self, path: Path, write: Callable[[], bool | None]) -> bool:
+        """`write()` writes `path` and says whether it changed it (None: it did)."""
+        try:
+            written = write() is not False
+        except WriteError as exc:
+            if not self.done:
+                raise
+            rest = self.planned[self.planned.index(path):] if path in self.planned else [path]
+            raise type(exc)(f"{exc.reason.replace('nothing was changed', 'that file was not changed')}; "
+                            f"written before it: {self._names(self.done)}; not written: {self._names(rest)}",
+                            path=exc.path, hint=exc.hint) from None
+        if written:
+            self.done.append(path)
+        return written
+
+    def _names(self, paths: Sequence[Path]) -> str:
+        def name(p: Path) -> str:
+            try:
+                return str(p.relative_to(self.base))
+            except ValueError:
+                return str(p)
+
+        return ", ".join(name(p) for p in paths)

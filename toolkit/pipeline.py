@@ -12,7 +12,7 @@ from .catalog import Changes, Translation
 from .document import Document
 from .engines import Engine, get_engine
 from .config import Config, check_device
-from .errors import CatalogError, InputError, UsageError, WriteError
+from .errors import CatalogError, InputError, UsageError
 from .glossary import Glossary
 from .tm import Memory
 
@@ -161,8 +161,8 @@ def translate_documents(docs: Sequence[Document], targets: Sequence[str], *, eng
                     raise
                 failures.append(Failure(doc.source, exc.render(), exc.exit_code))
         docs = kept
-        write = _Writes(locales, [*(catalog.po_path(locales, lang, d) for lang in targets for d in docs),
-                                  *(catalog.pot_path(locales, d) for d in docs)])
+        log = fsutil.WriteLog([*(catalog.po_path(locales, lang, d) for lang in targets for d in docs),
+                               *(catalog.pot_path(locales, d) for d in docs)], base=locales)
         results: list[list[LanguageResult]] = [[] for _ in docs]
         engines: dict[str, Engine] = {}
         for lang in targets:
@@ -192,47 +192,16 @@ def translate_documents(docs: Sequence[Document], targets: Sequence[str], *, eng
                 po, changes = catalog.merge(doc, lang, old, {t.segment.id: t for t in mine}, matches=matches,
                                             annotate=_conflict_annotator(glossary, lang))
                 path = catalog.po_path(locales, lang, doc)
-                written = write(po, path, previous=existing[i][lang])
+                written = log.write(path, lambda: pofile.write(po, path, previous=existing[i][lang]))
                 results[i].append(LanguageResult(lang, path, len(doc.segments), sent,
                                                  sum(t.terms_total for t in mine), sum(t.terms_ok for t in mine),
                                                  changes, written))
         reports = []
         for doc, langs in zip(docs, results, strict=True):
             pot = catalog.pot_path(locales, doc)
-            write(catalog.build_pot(doc, pot), pot)
+            log.write(pot, lambda: pofile.write(catalog.build_pot(doc, pot), pot))
             reports.append(Report(doc, pot, tuple(langs)))
     return Run(tuple(reports), tuple(failures))
-
-
-class _Writes:
-    """The run's catalog writes in order: when one fails (a full disk), the error says which files this run
-    had already written and which it had not, since each is replaced atomically and on its own."""
-
-    def __init__(self, locales: Path, planned: Sequence[Path]) -> None:
-        self.locales, self.planned, self.done = locales, list(planned), []
-
-    def __call__(self, po, path: Path, previous=None) -> bool:
-        try:
-            written = pofile.write(po, path, previous=previous)
-        except WriteError as exc:
-            if not self.done:
-                raise
-            raise type(exc)(f"{exc.reason.replace('nothing was changed', 'that file was not changed')}; "
-                             f"written before it: {self._names(self.done)}; not written: "
-                             f"{self._names(self.planned[self.planned.index(path):])}",
-                             path=exc.path, hint=exc.hint) from None
-        if written:
-            self.done.append(path)
-        return written
-
-    def _names(self, paths: Sequence[Path]) -> str:
-        def name(p: Path) -> str:
-            try:
-                return str(p.relative_to(self.locales))
-            except ValueError:
-                return str(p)
-
-        return ", ".join(name(p) for p in paths)
 
 
 def _snapshot(path: Path, lang: str):
