@@ -490,6 +490,13 @@ CASES += [
      ["starts with '=', which a spreadsheet runs as a formula"]),
     ("toml_engine_for_a_misspelt_language", _toml(b'[toolkit.engines]\nrus = "pseudo"\n'), _translate, 2,
      ["toolkit.toml: [toolkit.engines] 'rus' is not a language code as toolkit writes it"]),
+    ("csv_glossary_with_semicolons", _tsv("excel.csv", b"id;kind;en;ru\nbaku;city;Baku;X\n"), _translate, 3,
+     ["excel.csv:1: header lacks column(s) id, en", "its columns are separated by semicolons, a .csv file's by "
+      "commas: re-save it with commas"]),
+    ("tsv_glossary_with_commas", _tsv("commas.tsv", b"id,kind,en,ru\nbaku,city,Baku,X\n"), _translate, 3,
+     ["separated by commas, a .tsv file's by tabs: re-save it with tabs, or rename it .csv"]),
+    ("tsv_glossary_in_utf16", _tsv("excel.tsv", "id\tkind\ten\tru\nbaku\tcity\tBaku\tБаку\n".encode("utf-16")),
+     _translate, 3, ["excel.tsv:1: this file is UTF-16 text, not UTF-8", "save the glossary as UTF-8"]),
     ("pyproject_typo_in_a_table_name", _article("pyproject.toml", b'[tool.toolkit.engins]\nru = "pseudo"\n'),
      _translate, 2, ["pyproject.toml: unknown key [tool.toolkit.engins]; known: [tool.toolkit.engines]"]),
 ]
@@ -960,6 +967,17 @@ def test_a_tsv_with_bom_and_crlf_reads_as_the_same_glossary(tmp_path):
     (tmp_path / "crlf.tsv").write_bytes(b"\xef\xbb\xbf" + plain.replace(b"\n", b"\r\n"))
     lf, crlf = glossary_mod.read_file(tmp_path / "lf.tsv"), glossary_mod.read_file(tmp_path / "crlf.tsv")
     assert [(c.id, c.kind, c.terms, c.note) for c in lf] == [(c.id, c.kind, c.terms, c.note) for c in crlf]
+
+
+def test_a_toolkit_toml_with_a_bom_is_read(project, monkeypatch):
+    """Windows Notepad saves UTF-8 with a BOM; tomllib alone says "Invalid statement (at line 1, column 1)"."""
+    monkeypatch.chdir(project)
+    (project / "toolkit.toml").write_bytes(b'\xef\xbb\xbf[toolkit.engines]\nru = "pseudo"\n')
+    _changed_article(project)
+    result = runner.invoke(app, ["translate", str(project / f"{NAME}.txt"), "--to", "ru", "--engine", "auto",
+                                 "--locales", str(project / "locales"), "--glossary", str(project / "glossaries")])
+    assert result.exit_code == 0, result.output
+    assert "would open in May" in _po(project).read_text(encoding="utf-8")
 
 
 def test_repeated_languages_make_one_catalog_each(project):

@@ -109,7 +109,7 @@ def _read(path: Path) -> dict:
 
     try:
         raw = fsutil.read_regular(path, limit=MAX_BYTES, what="a settings file", error=UsageError)
-        return tomllib.loads(raw.decode("utf-8"))
+        return tomllib.loads(raw.decode("utf-8-sig"))    # Windows Notepad starts a UTF-8 file with a BOM
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
         raise UsageError(f"not valid UTF-8 (byte 0x{raw[exc.start]:02x})", path=path, line=line,

@@ -1,6 +1,7 @@
 """Glossary TSV/CSV: rows of cells, `;`-separated terms with `!` for forbidden, read strictly and written back."""
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import unicodedata
@@ -37,6 +38,9 @@ def read_rows(path: Path) -> tuple[list[str], list[Row]]:
         raw = fsutil.read_regular(path, limit=MAX_BYTES, what="a glossary", error=GlossaryError)
     except OSError as exc:
         raise GlossaryError(f"cannot read: {exc.strerror}", path=path) from None
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):    # Excel's "Unicode Text" export
+        raise GlossaryError("this file is UTF-16 text, not UTF-8", path=path, line=1,
+                            hint="save the glossary as UTF-8 (in Excel: CSV UTF-8, or Unicode Text re-saved as UTF-8)")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -53,7 +57,7 @@ def read_rows(path: Path) -> tuple[list[str], list[Row]]:
                 if not any(c.strip() for c in record):
                     continue
                 header = [h.strip() for h in record]
-                _check_header(header, path, lineno)
+                _check_header(header, path, lineno, delimiter)
                 continue
             if not any(cell.strip() for cell in record) or record[0].lstrip().startswith("#"):
                 continue
@@ -88,11 +92,18 @@ def record_lines(record: list[str]) -> int:
     return 1 + sum(cell.count("\n") for cell in record)
 
 
-def _check_header(header: list[str], path: Path, line: int) -> None:
+def _check_header(header: list[str], path: Path, line: int, delimiter: str) -> None:
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:
+        other = next((d for d in ("\t", ",", ";") if d != delimiter and d in header[0]), None) \
+            if len(header) == 1 else None
+        names = {"\t": "tabs", ",": "commas", ";": "semicolons"}
+        rename = {"\t": ", or rename it .tsv", ",": ", or rename it .csv"}.get(other, "")
+        hint = (f"its columns are separated by {names[other]}, a {path.suffix.lower()} file's by {names[delimiter]}: "
+                f"re-save it with {names[delimiter]}{rename}") if other else \
+            "the first row names the columns: id, kind, en, ru, az, hy, note"
         raise GlossaryError(f"header lacks column(s) {', '.join(missing)}; found {', '.join(header)}",
-                            path=path, line=line, hint="the first row names the columns: id, kind, en, ru, az, hy, note")
+                            path=path, line=line, hint=hint)
     for i, h in enumerate(header, start=1):
         if h in META_COLUMNS:
             continue
