@@ -497,6 +497,11 @@ CASES += [
      ["separated by commas, a .tsv file's by tabs: re-save it with tabs, or rename it .csv"]),
     ("tsv_glossary_in_utf16", _tsv("excel.tsv", "id\tkind\ten\tru\nbaku\tcity\tBaku\tБаку\n".encode("utf-16")),
      _translate, 3, ["excel.tsv:1: this file is UTF-16 text, not UTF-8", "save the glossary as UTF-8"]),
+    ("folder_article_hard_linked_to_its_template", lambda r: ((r / "day").mkdir(), os.link(
+        r / "locales" / f"{NAME}.pot", r / "day" / f"{NAME}.txt")), _translate_day(), 2,
+     [f"day/{NAME}.txt: the article is the catalog this run would write"]),
+    ("glossary_link_to_dev_zero", lambda r: (r / "glossaries" / "zero.tsv").symlink_to("/dev/zero"), _translate, 3,
+     ["zero.tsv: is not a regular file (a FIFO, a device or a socket)"]),
     ("pyproject_typo_in_a_table_name", _article("pyproject.toml", b'[tool.toolkit.engins]\nru = "pseudo"\n'),
      _translate, 2, ["pyproject.toml: unknown key [tool.toolkit.engins]; known: [tool.toolkit.engines]"]),
 ]
@@ -907,6 +912,26 @@ def test_too_few_file_descriptors_is_one_line(project):
     assert "ulimit -n 1024" in lines[0] and b"Traceback" not in result.stderr
     lock = "locales/.toolkit.lock"        # holds the pid of the last run: the one file a run may rewrite
     assert {k: v for k, v in tree(project).items() if k != lock} == {k: v for k, v in before.items() if k != lock}
+
+
+def test_a_file_size_limit_is_one_line(project):
+    """`ulimit -f`: Python ignores SIGXFSZ, so the write fails with EFBIG; nothing is half-written."""
+    import resource
+    import subprocess
+    import sys
+
+    _changed_article(project)
+    before = tree(project)
+    result = subprocess.run([sys.executable, "-m", "toolkit", *_translate(project, "ru", "--no-cache")], cwd=project,
+                            capture_output=True, timeout=120,
+                            preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_FSIZE, (8192, 8192)))
+    lines = result.stderr.decode().strip().splitlines()
+    assert result.returncode == 5, result.stderr
+    assert lines == [f"toolkit: error: {_po(project)}: would be larger than this process may write (ulimit -f); "
+                     "nothing was changed (raise the limit, e.g. `ulimit -f unlimited`, and run again)"]
+    lock = "locales/.toolkit.lock"
+    assert {k: v for k, v in tree(project).items() if k != lock} == {k: v for k, v in before.items() if k != lock}
+    assert temps(project) == []
 
 
 def _cuda_devices() -> int:

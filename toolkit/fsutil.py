@@ -159,6 +159,9 @@ def _write_error(exc: OSError, path: Path) -> WriteError:
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
         return WriteError("not writable; nothing was changed", path=path,
                           hint="check the directory's permissions or choose another with --locales")
+    if exc.errno == errno.EFBIG:       # Python ignores SIGXFSZ, so `ulimit -f` arrives as EFBIG
+        return WriteError("would be larger than this process may write (ulimit -f); nothing was changed", path=path,
+                          hint="raise the limit, e.g. `ulimit -f unlimited`, and run again")
     if exc.errno in (errno.EMFILE, errno.ENFILE):
         return WriteError("cannot open another file: too many open files (ulimit -n); nothing was changed",
                           path=path, hint="raise the limit, e.g. `ulimit -n 1024`, and run again")

@@ -58,7 +58,7 @@ def _too_many_files(exc: OSError) -> None:
     limit = "the system's open-file table is full" if exc.errno == errno.ENFILE else \
         f"this process may open {soft} at once (ulimit -n)"
     typer.echo(one_line(f"toolkit: error: {exc.filename or 'a file'}: cannot open: too many open files, {limit}; "
-                        "stopped before it (raise the limit, e.g. `ulimit -n 1024`, and run again)"), err=True)
+                        "the command stopped there (raise the limit, e.g. `ulimit -n 1024`, and run again)"), err=True)
 
 
 def _output_failed(exc: OSError) -> None:
