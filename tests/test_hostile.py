@@ -1027,3 +1027,24 @@ def test_two_sections_of_one_language_in_a_tbx_make_one_cell(tmp_path):
     assert (baku.preferred("ru"), baku.forbidden("ru")) == ("Баку", ("Бакы",))
     glossary_mod.write_tsv([baku], tmp_path / "out.tsv")
     assert glossary_mod.read_file(tmp_path / "out.tsv")[0].terms == baku.terms
+
+
+GUESSES = [
+    # text, the codec it was saved in, the guess that is right, why
+    ("The café in Zürich reopened.", "latin-1", "cp1252", "English Latin-1: cp1251 reads café as cafй"),
+    ("It\u2019s \u201cdone\u201d \u2013 the ministry said.", "cp1252", "cp1252", "smart quotes only: a tie, Latin first"),
+    ("Prices rose 24½% to ¥130 per km².", "latin-1", "cp1252", "symbols by digits: cp1251 makes 24ѕ and Ґ130"),
+    ("Naïve résumé of the crème brûlée.", "cp1252", "cp1252", "several accents in a word, still one script"),
+    ("Новости.\nБаку - столица Азербайджана.", "cp1251", "cp1251", "Russian: cp1252 makes words of accents only"),
+    ("Новости.\nБаку - столица Азербайджана.", "koi8-r", "koi8-r", "KOI8-R read as cp1251 has a lower-case first "
+     "letter and capitals after it"),
+    ("ВВП России вырос на 5%.", "koi8-r", "koi8-r", "an acronym stays plausible in both"),
+    ("Bakı şeheri ve Gence.", "iso-8859-9", "iso-8859-9", "Turkish letters: cp1252 makes Icelandic þ and ý"),
+]
+
+
+@pytest.mark.parametrize("text,saved,expected,reason", GUESSES, ids=[g[3] for g in GUESSES])
+def test_the_encoding_guess(text, saved, expected, reason):
+    from toolkit.document import guess_encoding
+
+    assert guess_encoding(text.encode(saved)) == expected

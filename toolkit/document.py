@@ -195,16 +195,29 @@ def guess_encoding(data: bytes) -> str | None:
             text = data.decode(enc)
         except (UnicodeDecodeError, LookupError):
             continue
-        odd = sum(1 for ch in text if not (ch.isalnum() or ch.isspace() or ch in _PLAIN_PUNCTUATION))
-        score = sum(_word_score(w) for w in _WORD.findall(text)) - 5 * odd
+        odd = sum(1 for ch in text if not (ch.isalnum() or ch.isspace() or ch in _PLAIN_PUNCTUATION
+                                           or ch in _PLAIN_SYMBOLS))
+        score = sum(_token_score(t) for t in _TOKEN.findall(text)) - 5 * odd
         if best is None or score > best[0]:
             best = (score, enc)
     return best[1] if best else None
 
 
 _PLAIN_PUNCTUATION = ".,;:!?'\"()-–—«»…%/&’‘“”"
+_PLAIN_SYMBOLS = "€£¥$°±§©®™·×÷¢"       # news prose has prices, degrees, marks: not signs of a wrong codec
 _ICELANDIC = "ðþýÐÞÝ"      # cp1252 letters only Icelandic and Faroese write; iso-8859-9 has ğ ş ı there
-_WORD = re.compile(r"[^\W\d_]+")
+_TOKEN = re.compile(r"[^\W_]+")
+
+
+def _token_score(token: str) -> int:
+    """A run of letters and digits: `24½`, `km²` and `¥130` are plain in Latin-1, `24ѕ` and `Ґ130` are what
+    cp1251 makes of them (a letter of another script glued to a number)."""
+    letters = "".join(ch for ch in token if ch.isalpha())
+    if not letters:
+        return 0
+    if len(letters) < len(token) and not letters.isascii():
+        return -2 * len(letters)
+    return _word_score(letters)
 
 
 def _word_score(word: str) -> int:
