@@ -502,6 +502,8 @@ CASES += [
      [f"day/{NAME}.txt: the article is the catalog this run would write"]),
     ("glossary_link_to_dev_zero", lambda r: (r / "glossaries" / "zero.tsv").symlink_to("/dev/zero"), _translate, 3,
      ["zero.tsv: is not a regular file (a FIFO, a device or a socket)"]),
+    ("glossary_link_to_itself", lambda r: (r / "glossaries" / "loop.tsv").symlink_to("loop.tsv"), _translate, 3,
+     ["glossaries/loop.tsv: cannot read: Too many levels of symbolic links"]),
     ("pyproject_typo_in_a_table_name", _article("pyproject.toml", b'[tool.toolkit.engins]\nru = "pseudo"\n'),
      _translate, 2, ["pyproject.toml: unknown key [tool.toolkit.engins]; known: [tool.toolkit.engines]"]),
 ]
