@@ -50,7 +50,7 @@ def collect_articles(paths: Sequence[str | Path], *, recursive: bool = False,
     if not paths:
         raise UsageError("no article given", hint="name article files or folders, e.g. `toolkit translate day/`")
     out: list[Article] = []
-    seen: set[tuple[int, int]] = set()
+    seen: set[Path] = set()
 
     def refused(given: str | Path, exc: InputError) -> None:
         if on_error is None:
@@ -72,8 +72,9 @@ def collect_articles(paths: Sequence[str | Path], *, recursive: bool = False,
             except InputError as exc:
                 refused(article.path, exc)
                 continue
-            if article.identity not in seen:
-                seen.add(article.identity)
+            key = article.path.resolve()     # named twice; two hard links are two articles, as before
+            if key not in seen:
+                seen.add(key)
                 out.append(article)
     check_names([(a.path.stem, str(a.path)) for a in out])
     return out
