@@ -495,7 +495,10 @@ CASES += [
       "commas: re-save it with commas"]),
     ("tsv_glossary_with_commas", _tsv("commas.tsv", b"id,kind,en,ru\nbaku,city,Baku,X\n"), _translate, 3,
      ["separated by commas, a .tsv file's by tabs: re-save it with tabs, or rename it .csv"]),
-    ("tsv_glossary_in_utf16", _tsv("excel.tsv", "id\tkind\ten\tru\nbaku\tcity\tBaku\tБаку\n".encode("utf-16")),
+    # Excel's "Unicode Text (*.txt)": UTF-16 little-endian with a BOM, tabs, CRLF (as herongyang.com/Unicode/
+    # Excel-Save-File-in-Unicode-Text-txt.html dumps it: FFFE4800 6500…0D000A00)
+    ("tsv_glossary_in_utf16", _tsv("excel.tsv", b"\xff\xfe" + "id\tkind\ten\tru\r\nbaku\tcity\tBaku\tБаку\r\n"
+                                                 .encode("utf-16-le")),
      _translate, 3, ["excel.tsv:1: this file is UTF-16 text, not UTF-8", "save the glossary as UTF-8"]),
     ("folder_article_hard_linked_to_its_template", lambda r: ((r / "day").mkdir(), os.link(
         r / "locales" / f"{NAME}.pot", r / "day" / f"{NAME}.txt")), _translate_day(), 2,
