@@ -1,5 +1,5 @@
-"""Hostile and unlucky inputs (issue 16): planted links, special files, odd names, broken caches, odd
-environments. Each case: how to break the project, the command, the exit code, what the one stderr line
+"""Hostile and unlucky inputs (issues 16 and 22): planted links, special files, odd names, broken caches, odd
+environments, folder runs, glossary files from spreadsheets and other tools. Each case: how to break the project, the command, the exit code, what the one stderr line
 says; every file that existed before is byte-identical afterwards and no temp file is left behind."""
 from __future__ import annotations
 
