@@ -154,6 +154,12 @@ def test_tbx_to_tsv_to_tbx_is_identity_on_terms_and_statuses(tmp_path_factory, e
     concept = glossary_mod.Concept("c1", kind, langs, note)
     tbx.write([concept], d / "a.tbx")
     first = tbx.read(d / "a.tbx")
+    cells = [first[0].note, *(glossary_mod.format_cell(terms) for _, terms in first[0].terms)]
+    if any(cell.startswith(("=", "+", "-", "@")) for cell in cells):    # a spreadsheet would run it: refused
+        with pytest.raises(GlossaryError, match="which a spreadsheet runs as a formula"):
+            glossary_mod.write_tsv(first, d / "b.tsv")
+        assert not (d / "b.tsv").exists()
+        return
     glossary_mod.write_tsv(first, d / "b.tsv")
     middle = glossary_mod.read_file(d / "b.tsv")
     tbx.write(middle, d / "c.tbx")

@@ -125,7 +125,7 @@ class Compiled:
 
 
 def compile_catalogs(locales: str | Path, *, targets: tuple[str, ...] = (),
-                     name: str | Collection[str] | None = None) -> list[Compiled]:
+                     name: str | Collection[str] | None = None, follow_links: bool = False) -> list[Compiled]:
     """A .mo next to every catalog (fuzzy entries left out, as gettext does). GNU msgfmt when installed:
     polib's save_as_mofile takes minutes on big catalogs; polib is the fallback."""
     import shutil
@@ -135,9 +135,11 @@ def compile_catalogs(locales: str | Path, *, targets: tuple[str, ...] = (),
     from . import fsutil, locales as locales_mod, pofile
 
     found = locales_mod.catalogs(locales, targets=targets, name=name)
+    locales_mod.check_folder(locales, {lang for lang, _ in found}, follow=follow_links)
     for _, po_path in found:     # a link or a FIFO planted as one .mo stops the run before any .mo is written
         fsutil.check_replaceable(po_path.with_suffix(".mo"))
     msgfmt = shutil.which("msgfmt")
+    log = fsutil.WriteLog([po.with_suffix(".mo") for _, po in found], base=Path(locales))
     out = []
     for lang, po_path in found:
         mo_path = po_path.with_suffix(".mo")
@@ -155,7 +157,7 @@ def compile_catalogs(locales: str | Path, *, targets: tuple[str, ...] = (),
             data = po.to_binary() if hasattr(po, "to_binary") else _polib_mo(po)
         written = not fsutil.has_bytes(mo_path, data)
         if written:
-            fsutil.atomic_write(mo_path, data)
+            log.write(mo_path, lambda: fsutil.atomic_write(mo_path, data))
         out.append(Compiled(po_path, mo_path, written))
     return out
 

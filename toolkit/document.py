@@ -181,20 +181,65 @@ def decode(data: bytes, *, path: str, encoding: str | None = None) -> tuple[str,
 
 
 def guess_encoding(data: bytes) -> str | None:
-    """A best guess for the legacy encodings a news desk meets (Cyrillic, Latin, Armenian)."""
-    candidates = ("cp1251", "koi8-r", "cp1252", "iso-8859-9", "armscii-8")
+    """A best guess for the legacy encodings a news desk meets (Latin, Cyrillic, Armenian), or None.
+
+    Each candidate is scored by the words it makes: a word in one script, or in Latin with at most a few
+    accented letters (`café`, `Bakı`), is plausible; a word mixing scripts (`cafй`, what cp1251 makes of a
+    Latin-1 `café`) or built of accented letters only (`Íîâîñòè`, what cp1252 makes of Cyrillic) is not.
+    A tie goes to the first candidate, and the Latin ones come first: the articles are English.
+    """
+    candidates = ("cp1252", "iso-8859-9", "cp1251", "koi8-r", "armscii-8")
     best: tuple[float, str] | None = None
     for enc in candidates:
         try:
             text = data.decode(enc)
         except (UnicodeDecodeError, LookupError):
             continue
-        letters = sum(ch.isalpha() for ch in text)
-        odd = sum(1 for ch in text if not (ch.isalnum() or ch.isspace() or ch in ".,;:!?'\"()-–—«»…%/&"))
-        score = letters - 5 * odd
+        odd = sum(1 for ch in text if not (ch.isalnum() or ch.isspace() or ch in _PLAIN_PUNCTUATION
+                                           or ch in _PLAIN_SYMBOLS))
+        score = sum(_token_score(t) for t in _TOKEN.findall(text)) - 5 * odd
         if best is None or score > best[0]:
             best = (score, enc)
     return best[1] if best else None
+
+
+_PLAIN_PUNCTUATION = ".,;:!?'\"()-–—«»…%/&’‘“”"
+_PLAIN_SYMBOLS = "€£¥$°±§©®™·×÷¢"       # news prose has prices, degrees, marks: not signs of a wrong codec
+_ICELANDIC = "ðþýÐÞÝ"      # cp1252 letters only Icelandic and Faroese write; iso-8859-9 has ğ ş ı there
+_TOKEN = re.compile(r"[^\W_]+")
+
+
+def _token_score(token: str) -> int:
+    """A run of letters and digits: `24½`, `km²` and `¥130` are plain in Latin-1, `24ѕ` and `Ґ130` are what
+    cp1251 makes of them (a letter of another script glued to a number)."""
+    letters = "".join(ch for ch in token if ch.isalpha())
+    if not letters:
+        return 0
+    if len(letters) < len(token) and not letters.isascii():
+        return -2 * len(letters)
+    return _word_score(letters)
+
+
+def _word_score(word: str) -> int:
+    """Its letters when the word is plausible in some language; minus them when no text would hold it."""
+    scripts = {_script(ch) for ch in word}
+    if len(scripts) > 1:
+        return -2 * len(word)
+    if scripts == {"LATIN"}:
+        accented = sum(1 for ch in word if not ch.isascii())
+        if accented > 1 and accented * 2 >= len(word):
+            return -len(word)
+        if any(ch in _ICELANDIC for ch in word):   # `Baký þeheri`: Turkish ı ş read as cp1252
+            return 0
+    elif not (word.islower() or word.isupper() or word.istitle()):   # `оПЧПУФЙ`: koi8-r read as cp1251
+        return -len(word)
+    return len(word)
+
+
+def _script(ch: str) -> str:
+    import unicodedata
+
+    return unicodedata.name(ch, "?").split(" ", 1)[0]
 
 
 def check_path(path: str | Path) -> None:
@@ -210,13 +255,15 @@ def check_path(path: str | Path) -> None:
         raise InputError("is a directory, not an article file", path=str(path), hint="give a .txt file inside it")
 
 
-def read(path: str | Path, *, encoding: str | None = None, no_split: Spans | None = None) -> Document:
-    """Read and segment an article file, with errors that name the file and the fix."""
+def read(path: str | Path, *, encoding: str | None = None, no_split: Spans | None = None, follow: bool = True,
+         expect: tuple[int, int] | None = None) -> Document:
+    """Read and segment an article file, with errors that name the file and the fix. `follow` and `expect`:
+    as `fsutil.read_regular` (an article found in a folder is read only if it is still the file listed)."""
     p = Path(path)
     shown = str(path)
     check_path(p)
     try:
-        data = fsutil.read_regular(p, limit=MAX_BYTES, what="an article")
+        data = fsutil.read_regular(p, limit=MAX_BYTES, what="an article", follow=follow, expect=expect)
     except PermissionError:
         raise InputError("cannot read the file (permission denied)", path=shown,
                          hint="check its permissions") from None

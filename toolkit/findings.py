@@ -23,6 +23,7 @@ CODES: dict[str, tuple[str, str]] = {
     "empty-cell": ("warning", "a concept has no term for a language"),
     "not-nfc": ("warning", "a cell is not in Unicode NFC"),
     "invisible": ("warning", "a cell holds an invisible character or a no-break space"),
+    "formula": ("error", "a cell starts with = + - @: a spreadsheet opening the TSV runs it as a formula"),
     "target-is-english": ("warning", "a target term is the English text; kind dnt says that is intended"),
     "contested": ("warning", "a concept admits an alternative to its preferred term: an editorial choice"),
     # glossary terms in translations (`toolkit check`, `stats`, `translate`)

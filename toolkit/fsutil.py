@@ -9,7 +9,7 @@ import os
 import re
 import stat
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
 from .errors import ChangedOnDisk, InputError, LockedError, ToolkitError, WriteError
@@ -123,7 +123,9 @@ def _sha256(path: Path) -> str | None:
         fd = os.open(path, os.O_RDONLY | _NOFOLLOW | _CLOEXEC | os.O_NONBLOCK)
     except FileNotFoundError:
         return None
-    except OSError:
+    except OSError as exc:
+        if exc.errno in (errno.EMFILE, errno.ENFILE):   # not a change on disk: the process ran out of descriptors
+            raise
         return "unreadable"
     try:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
@@ -157,6 +159,12 @@ def _write_error(exc: OSError, path: Path) -> WriteError:
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
         return WriteError("not writable; nothing was changed", path=path,
                           hint="check the directory's permissions or choose another with --locales")
+    if exc.errno == errno.EFBIG:       # Python ignores SIGXFSZ, so `ulimit -f` arrives as EFBIG
+        return WriteError("would be larger than this process may write (ulimit -f); nothing was changed", path=path,
+                          hint="raise the limit, e.g. `ulimit -f unlimited`, and run again")
+    if exc.errno in (errno.EMFILE, errno.ENFILE):
+        return WriteError("cannot open another file: too many open files (ulimit -n); nothing was changed",
+                          path=path, hint="raise the limit, e.g. `ulimit -n 1024`, and run again")
     if exc.errno == errno.ELOOP:
         return WriteError("is a symbolic link; refusing to write through it, nothing was changed", path=path,
                           hint="remove the link, or give the real path")
@@ -289,23 +297,37 @@ def _open_lock(lock_path: Path) -> int:
     return fd
 
 
-def read_regular(path: str | Path, *, limit: int, what: str, error: type[ToolkitError] = InputError) -> bytes:
-    """The bytes of a regular file of at most `limit` bytes; links to one are followed.
+def read_regular(path: str | Path, *, limit: int, what: str, error: type[ToolkitError] = InputError,
+                 follow: bool = True, expect: tuple[int, int] | None = None) -> bytes:
+    """The bytes of a regular file of at most `limit` bytes; links to one are followed unless `follow` is False.
 
     A FIFO, a device (/dev/zero) or a socket would block forever or never end: refused with `error`, as is
-    a file above `limit` (named as `what`: "an article"). Missing files and permission problems are left
-    to the caller as the usual OSError (FileNotFoundError, PermissionError, IsADirectoryError), so each
-    caller keeps its own wording for them.
+    a file above `limit` (named as `what`: "an article"). With `expect` (device, inode), the file opened must
+    be that one: a file swapped for another (or for a link) since it was listed is refused, never read.
+    Missing files and permission problems are left to the caller as the usual OSError (FileNotFoundError,
+    PermissionError, IsADirectoryError), so each caller keeps its own wording for them.
     """
     def check(st: os.stat_result) -> None:
+        if stat.S_ISLNK(st.st_mode):
+            raise error("is a symbolic link now; not followed, nothing was read", path=path,
+                        hint="replace the link with the file, or name the file it points at")
         if stat.S_ISDIR(st.st_mode):
             raise IsADirectoryError(errno.EISDIR, "Is a directory", str(path))
         if not stat.S_ISREG(st.st_mode):
             raise error("is not a regular file (a FIFO, a device or a socket); nothing was read", path=path,
                         hint="give a regular file")
+        if expect is not None and (st.st_dev, st.st_ino) != expect:
+            raise error("was replaced by another file while this run was starting; nothing was read",
+                        path=path, hint="run again once nothing is changing the folder")
 
-    check(os.stat(path))      # before opening: opening a socket fails oddly, opening some devices has effects
-    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | _CLOEXEC)   # O_NONBLOCK: a FIFO swapped in does not block
+    # before opening: opening a socket fails oddly, opening some devices has effects
+    check(os.stat(path) if follow else os.lstat(path))
+    try:       # O_NONBLOCK: a FIFO swapped in does not block; O_NOFOLLOW: nor does a link swapped in get followed
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | _CLOEXEC | (0 if follow else _NOFOLLOW))
+    except OSError as exc:
+        if exc.errno == errno.ELOOP and not follow:
+            check(os.lstat(path))
+        raise
     try:
         st = os.fstat(fd)
         check(st)
@@ -358,3 +380,36 @@ def same_file(path: str | Path, others: Iterable[str | Path]) -> Path | None:
         if (o.st_dev, o.st_ino) == (st.st_dev, st.st_ino):
             return Path(other)
     return None
+
+
+class WriteLog:
+    """The files one command writes, in order. Each is replaced atomically and on its own, so when one fails
+    (a full disk during `translate --to all`) the error says which files the command had already written and
+    which it had not, instead of a "nothing was changed" that is only true of the last one."""
+
+    def __init__(self, planned: Sequence[Path], *, base: Path) -> None:
+        self.planned, self.base, self.done = list(planned), Path(base), []
+
+    def write(self, path: Path, write: Callable[[], bool | None]) -> bool:
+        """`write()` writes `path` and says whether it changed it (None: it did)."""
+        try:
+            written = write() is not False
+        except WriteError as exc:
+            if not self.done:
+                raise
+            rest = self.planned[self.planned.index(path):] if path in self.planned else [path]
+            raise type(exc)(f"{exc.reason.replace('nothing was changed', 'that file was not changed')}; "
+                            f"written before it: {self._names(self.done)}; not written: {self._names(rest)}",
+                            path=exc.path, hint=exc.hint) from None
+        if written:
+            self.done.append(path)
+        return written
+
+    def _names(self, paths: Sequence[Path]) -> str:
+        def name(p: Path) -> str:
+            try:
+                return str(p.relative_to(self.base))
+            except ValueError:
+                return str(p)
+
+        return ", ".join(name(p) for p in paths)

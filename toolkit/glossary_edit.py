@@ -30,12 +30,17 @@ def add_variant(paths: str | Path, concept_id: str, lang: str, term: str, status
 
     if status not in STATUSES:
         raise UsageError(f"--as must be forbidden or admitted, not {status!r}")
+    if lang in glossary_mod.META_COLUMNS or glossary_mod.canonical_language(lang) != lang:
+        raise UsageError(f"{lang!r} is not a language column; a variant goes into a language's cell",
+                         hint="give a language code such as ru, az or hy")
     term = " ".join(term.split())
     if not term or ";" in term or "\t" in term:
         raise UsageError(f"not a term: {term!r}")
     if lang in glossary_mod.META_COLUMNS or glossary_mod.canonical_language(lang) != lang:
         raise UsageError(f"{lang!r} is not a language column; add-variant edits a language's cell only",
                          hint="give a language code as the glossary header writes it: ru, az, hy")
+    if glossary_mod.starts_like_a_formula(term):     # the TSV cell would run as a formula in a spreadsheet
+        raise UsageError(f"not a term: {term!r} starts with {term[0]!r}, which a spreadsheet runs as a formula")
     concept = glossary_mod.load(paths).get(concept_id)
     if concept is None:
         raise UsageError(f"no concept {concept_id!r} in {paths}", hint="ids are the first column of the glossary")

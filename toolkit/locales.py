@@ -1,10 +1,11 @@
 """The locales folder: where a document's catalogs live, and the one walk over them."""
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+import os
+from collections.abc import Collection, Iterable, Sequence
 from pathlib import Path
 
-from .errors import CatalogError
+from .errors import CatalogError, WriteError
 
 
 def catalogs(locales: str | Path, *, name: str | Collection[str] | None = None, targets: Sequence[str] = (),
@@ -25,3 +26,20 @@ def catalogs(locales: str | Path, *, name: str | Collection[str] | None = None, 
         what = f"no catalogs for {', '.join(map(repr, sorted(names)))}" if names else "no catalogs"
         raise CatalogError(f"{what} under {locales}", path=locales, hint="run `toolkit translate FILE --to LANG` first")
     return found
+
+
+def check_folder(locales: str | Path, langs: Iterable[str], *, follow: bool = False) -> None:
+    """Refuse to write under a file or a linked folder. `locales/ru -> ../other-project/locales/ru` in a cloned
+    repository would make a run rewrite another project's catalogs. The folder itself, each `<lang>` folder
+    and its `LC_MESSAGES` are checked; `follow` (`--follow-links`) is the user saying the links are meant."""
+    root = Path(locales)
+    folders = (root, *(p for lang in langs for p in (root / lang, root / lang / "LC_MESSAGES")))
+    for path in folders:
+        if path.is_symlink() and not follow:
+            raise WriteError(f"is a symbolic link (to {os.readlink(path)}); refusing to write catalogs through it, "
+                             "nothing was changed", path=path,
+                             hint="pass --follow-links if the catalogs are meant to be written there")
+        if path.exists() and not path.is_dir():      # mkdir would say only "File exists" or "Not a directory"
+            raise WriteError("is a file, not a folder of catalogs; nothing was changed", path=path,
+                             hint="give the catalogs' folder with --locales" if path == root else
+                             "move the file away; toolkit makes the folder")

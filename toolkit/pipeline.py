@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import articles, catalog, confidence, document, fsutil, glossary as glossary_mod, pofile, terms, tm
+from . import locales as locales_mod
 from .catalog import Changes, Translation
 from .document import Document
 from .engines import Engine, get_engine
-from .config import Config
+from .config import Config, check_device
 from .errors import CatalogError, InputError, UsageError
 from .glossary import Glossary
 from .tm import Memory
@@ -53,8 +54,12 @@ class Run:
     failures: tuple[Failure, ...] = ()
 
 
-def load(path: str | Path, glossary: Glossary | None, *, encoding: str | None = None) -> Document:
-    return document.read(path, encoding=encoding, no_split=glossary.spans if glossary is not None else None)
+def load(path: str | Path, glossary: Glossary | None, *, encoding: str | None = None,
+         listed: articles.Article | None = None) -> Document:
+    """The article at `path`; with `listed`, only if it is still the file `articles.collect_articles` listed."""
+    return document.read(path, encoding=encoding, no_split=glossary.spans if glossary is not None else None,
+                         follow=listed is None or not listed.in_folder,
+                         expect=listed.identity if listed is not None else None)
 
 
 def translate_file(path: str | Path, targets: Sequence[str], *, engine: str | Engine = "auto",
@@ -87,7 +92,7 @@ def translate_files(paths: Sequence[str | Path], targets: Sequence[str], *, recu
                     glossary_dir: str | Path | None = "glossaries", locales: str | Path = "locales",
                     encoding: str | None = None, allow_download: bool = True, num_hypotheses: int | None = None,
                     progress: Progress | None = None, engine_options: dict | None = None,
-                    memory: Memory | None = None, config: Config | None = None) -> Run:
+                    memory: Memory | None = None, config: Config | None = None, follow_links: bool = False) -> Run:
     """Translate every article named by `paths` (files, folders of *.txt) in one run: one glossary load, one
     model per language, one lock, one batch per language. An article that cannot be read stops the run before
     anything is written, or with `keep_going` is reported in `Run.failures` and left out."""
@@ -98,17 +103,18 @@ def translate_files(paths: Sequence[str | Path], targets: Sequence[str], *, recu
             raise exc
         failures.append(Failure(str(path), exc.render(), exc.exit_code))
 
-    found = articles.collect(paths, recursive=recursive, on_error=skip)
+    found = articles.collect_articles(paths, recursive=recursive, on_error=skip)
     glossary = glossary_mod.load(glossary_dir) if glossary_dir is not None else None
     docs = []
-    for path in found:
+    for article in found:
         try:
-            docs.append(load(path, glossary, encoding=encoding))
+            docs.append(load(article.path, glossary, encoding=encoding, listed=article))
         except InputError as exc:
-            skip(path, exc)
+            skip(article.path, exc)
     run = translate_documents(docs, targets, engine=engine, glossary=glossary, locales=Path(locales),
                               allow_download=allow_download, num_hypotheses=num_hypotheses, progress=progress,
-                              engine_options=engine_options, memory=memory, config=config, keep_going=keep_going)
+                              engine_options=engine_options, memory=memory, config=config, keep_going=keep_going,
+                              follow_links=follow_links)
     return Run(run.reports, (*failures, *run.failures))
 
 
@@ -117,7 +123,7 @@ def translate_documents(docs: Sequence[Document], targets: Sequence[str], *, eng
                         allow_download: bool = True, num_hypotheses: int | None = None,
                         progress: Progress | None = None, engine_options: dict | None = None,
                         memory: Memory | None = None, config: Config | None = None,
-                        keep_going: bool = False) -> Run:
+                        keep_going: bool = False, follow_links: bool = False) -> Run:
     """Translate `docs` into each target and merge into their catalogs, all under one lock on `locales`.
 
     Per language, the pending segments of every document go to the engine as one batch (the engine sorts it
@@ -127,9 +133,11 @@ def translate_documents(docs: Sequence[Document], targets: Sequence[str], *, eng
     """
     catalog.now_stamp()     # a malformed SOURCE_DATE_EPOCH stops the run before the engine or the memory is used
     cfg = config if config is not None else Config()
+    check_device(cfg, engine_options or {}, probe=False)   # `--device gpu` is a usage error whatever the engine
     if num_hypotheses is None:
         num_hypotheses = int(cfg.decoding.get("num_hypotheses", 4))
     articles.check_names([(d.name, d.source) for d in docs])
+    locales_mod.check_folder(locales, targets, follow=follow_links)   # before the lock file is made in there
     failures: list[Failure] = []
     with fsutil.locked(locales):
         fsutil.remove_stale_temps(locales)
@@ -153,6 +161,8 @@ def translate_documents(docs: Sequence[Document], targets: Sequence[str], *, eng
                     raise
                 failures.append(Failure(doc.source, exc.render(), exc.exit_code))
         docs = kept
+        log = fsutil.WriteLog([*(catalog.po_path(locales, lang, d) for lang in targets for d in docs),
+                               *(catalog.pot_path(locales, d) for d in docs)], base=locales)
         results: list[list[LanguageResult]] = [[] for _ in docs]
         engines: dict[str, Engine] = {}
         for lang in targets:
@@ -182,14 +192,14 @@ def translate_documents(docs: Sequence[Document], targets: Sequence[str], *, eng
                 po, changes = catalog.merge(doc, lang, old, {t.segment.id: t for t in mine}, matches=matches,
                                             annotate=_conflict_annotator(glossary, lang))
                 path = catalog.po_path(locales, lang, doc)
-                written = pofile.write(po, path, previous=existing[i][lang])
+                written = log.write(path, lambda: pofile.write(po, path, previous=existing[i][lang]))
                 results[i].append(LanguageResult(lang, path, len(doc.segments), sent,
                                                  sum(t.terms_total for t in mine), sum(t.terms_ok for t in mine),
                                                  changes, written))
         reports = []
         for doc, langs in zip(docs, results, strict=True):
             pot = catalog.pot_path(locales, doc)
-            pofile.write(catalog.build_pot(doc, pot), pot)
+            log.write(pot, lambda: pofile.write(catalog.build_pot(doc, pot), pot))
             reports.append(Report(doc, pot, tuple(langs)))
     return Run(tuple(reports), tuple(failures))
 
@@ -252,6 +262,8 @@ def _engine_for(name: str, lang: str, engines: dict[str, Engine], *, allow_downl
         name = config.engine_for(lang)
     if name != "pseudo":
         from . import models
+
+        check_device(config, options)      # before a download, and before the model is blamed for it
 
         def report(label: str, done: int, total: int | None) -> None:
             if progress:

@@ -484,12 +484,15 @@ def fix_catalog(po: polib.POFile, lang: str, glossary: Glossary, *, catalog: str
 
 
 def run(locales: Path, *, name: str | Collection[str] | None = None, targets: Sequence[str] = (), glossary: Glossary | None = None,
-        fix: bool = False, articles: Sequence[Path] = (), encoding: str | None = None) -> tuple[list[Finding], list[Fix]]:
+        fix: bool = False, articles: Sequence[Path] = (), encoding: str | None = None,
+        follow_links: bool = False) -> tuple[list[Finding], list[Fix]]:
     """Check (and with `fix`, repair fuzzy terms in) every catalog under `locales`; of the `articles`
     given, also whether their catalogs still hold every sentence (`stale-catalog`, what `build` refuses)."""
     from . import catalog as catalog_mod, document, fsutil, locales as locales_mod, pofile
 
     found = locales_mod.catalogs(locales, name=name, targets=targets)
+    if fix:     # a linked language folder is written through only when asked (--follow-links)
+        locales_mod.check_folder(locales, {lang for lang, _ in found}, follow=follow_links)
     docs = {}
     for article in articles:     # segmented as translate and build segment it: with the glossary's spans
         doc = document.read(article, encoding=encoding, no_split=glossary.spans if glossary is not None else None)

@@ -17,8 +17,8 @@ from typer.core import TyperGroup
 
 from .. import __version__
 from ..errors import ToolkitError, one_line
-from .options import EncodingOpt, FormatOpt, GlossaryOpt, LocalesOpt, NoGlossaryOpt, check_format, choose_glossary, \
-    load_glossary, note_missing_glossary
+from .options import EncodingOpt, FollowLinksOpt, FormatOpt, GlossaryOpt, LocalesOpt, NoGlossaryOpt, check_format, \
+    choose_glossary, load_glossary, note_missing_glossary
 
 
 class ToolkitGroup(TyperGroup):
@@ -36,6 +36,9 @@ class ToolkitGroup(TyperGroup):
             typer.echo("toolkit: interrupted; files on disk are as they were before the last write", err=True)
             raise typer.Exit(130) from None
         except OSError as exc:
+            if exc.errno in (errno.EMFILE, errno.ENFILE) and not (ctx.obj or {}).get("debug"):
+                _too_many_files(exc)      # `ulimit -n 8`: Python's own imports fail first, with a module's name
+                raise typer.Exit(5) from None
             # Files are written through fsutil, whose errors are ToolkitErrors naming the file; an OSError with
             # no file name that says "full" or "I/O" can only come from writing to standard output
             # (`toolkit build --out - > /dev/full`). A closed pipe is click's to handle (`| head`).
@@ -46,6 +49,16 @@ class ToolkitGroup(TyperGroup):
 
 
 _OUTPUT_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EIO, errno.EFBIG}
+
+
+def _too_many_files(exc: OSError) -> None:
+    import resource
+
+    soft = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+    limit = "the system's open-file table is full" if exc.errno == errno.ENFILE else \
+        f"this process may open {soft} at once (ulimit -n)"
+    typer.echo(one_line(f"toolkit: error: {exc.filename or 'a file'}: cannot open: too many open files, {limit}; "
+                        "the command stopped there (raise the limit, e.g. `ulimit -n 1024`, and run again)"), err=True)
 
 
 def _output_failed(exc: OSError) -> None:
@@ -95,11 +108,13 @@ def translate(
         "by default it stops the run before anything is written.")] = False,
     fmt: FormatOpt = "table",
     no_download: Annotated[bool, typer.Option("--no-download", help="Never fetch a missing model.")] = False,
-    device: Annotated[Optional[str], typer.Option("--device", help="cpu or cuda (passed to CTranslate2).")] = None,
+    device: Annotated[Optional[str], typer.Option(
+        "--device", help="cpu, cuda or auto (passed to CTranslate2; checked against this machine).")] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Ignore the translation memory.")] = False,
     hypotheses: Annotated[Optional[int], typer.Option(
         "--hypotheses", min=1, max=16, help="n-best hypotheses the terminology step chooses among "
         "(default: [tool.toolkit.decoding] num_hypotheses, else 4).")] = None,
+    follow_links: FollowLinksOpt = False,
 ) -> None:
     """Translate articles into catalogs locales/<lang>/LC_MESSAGES/<article>.po (merging with what is there):
     all of them in one run, one batch per language, sharing the translation memory.
@@ -122,7 +137,7 @@ def translate(
             glossary_dir=choice.path, locales=locales, encoding=encoding,
             allow_download=not no_download, num_hypotheses=hypotheses, progress=progress,
             engine_options={"device": device} if device else {}, memory=None if no_cache else Memory(),
-            config=config.load(),
+            config=config.load(), follow_links=follow_links,
         )
     if fmt == "json":
         typer.echo(json.dumps(_run_json(run, targets), ensure_ascii=False, indent=2))

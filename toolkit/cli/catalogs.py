@@ -7,8 +7,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from .options import EncodingOpt, FormatOpt, GlossaryOpt, LocalesOpt, NoGlossaryOpt, check_format, choose_glossary, \
-    load_glossary, note_missing_glossary
+from .options import EncodingOpt, FollowLinksOpt, FormatOpt, GlossaryOpt, LocalesOpt, NoGlossaryOpt, check_format, \
+    choose_glossary, load_glossary, note_missing_glossary
 
 PathsArg = Annotated[Optional[list[Path]], typer.Argument(
     help="Only these articles' catalogs: article files or folders of *.txt (default: every catalog).")]
@@ -27,7 +27,8 @@ def build(
         help="The English articles that were translated: files or folders of *.txt.")],
     to: Annotated[list[str], typer.Option("--to", "-t", help="Target language (ru, az, hy or all).")],
     out: Annotated[Optional[str], typer.Option(
-        "--out", "-o", help="Output file ('-' for stdout), or with several articles a folder. "
+        "--out", "-o", help="Output file ('-' for stdout), or a folder: an existing one, one ending in '/' "
+        "(created), or with several articles. "
         "Default: next to each article as NAME.<lang>.txt.")] = None,
     recursive: RecursiveOpt = False,
     fuzzy: Annotated[str, typer.Option("--fuzzy", help="use (default), source or fail.")] = "use",
@@ -40,6 +41,7 @@ def build(
 
     Example:  toolkit build seeds/karabakh-mining.txt --to ru --fuzzy source
     """
+    import os
     import sys
 
     from .. import articles, build as build_mod, langs
@@ -47,7 +49,13 @@ def build(
 
     targets = langs.expand_targets(to)
     found = articles.collect(paths, recursive=recursive)
-    folder = out is not None and out != "-" and (len(found) > 1 or Path(out).is_dir())
+    # A folder when several articles go there, when it is one, or when the name ends with a slash (then it is
+    # created): `--out published/` with no such folder used to write one file named `published`.
+    folder = out is not None and out != "-" and (len(found) > 1 or Path(out).is_dir() or out.endswith(("/", os.sep)))
+    if folder and Path(out).exists() and not Path(out).is_dir():
+        raise UsageError("is a file, and --out names a folder here (a trailing '/', or several articles)",
+                         path=out.rstrip("/" + os.sep),
+                         hint="give another folder, or the file name without the slash")
     if out is not None and not folder and len(targets) > 1:
         raise UsageError("--out takes one language; give a single --to (or a folder, for several articles)")
     if out == "-" and len(found) > 1:
@@ -77,6 +85,7 @@ def compile_(
     locales: LocalesOpt = Path("locales"),
     to: Annotated[Optional[list[str]], typer.Option("--to", "-t", help="Only these languages.")] = None,
     recursive: RecursiveOpt = False,
+    follow_links: FollowLinksOpt = False,
 ) -> None:
     """Write a .mo next to every catalog (fuzzy entries are left out, as gettext does).
 
@@ -86,7 +95,8 @@ def compile_(
     from ..errors import one_line
 
     targets = langs.expand_targets(to) if to else ()
-    for c in build_mod.compile_catalogs(locales, targets=targets, name=_names(paths, recursive)):
+    for c in build_mod.compile_catalogs(locales, targets=targets, name=_names(paths, recursive),
+                                        follow_links=follow_links):
         typer.echo(one_line(f"{c.mo}{'' if c.written else ' (unchanged)'}"))
 
 
@@ -104,6 +114,7 @@ def check(
         "--sort", help="catalog (default: catalog and entry order) or confidence (least confident machine "
         "translations first).")] = "catalog",
     encoding: EncodingOpt = None,
+    follow_links: FollowLinksOpt = False,
 ) -> None:
     """Check translations: glossary terms, numbers and dates, fuzzy and untranslated entries, repeated words,
     length, punctuation and typography, msgcat merge leftovers and pseudo-translations, and (for the ARTICLES
@@ -126,7 +137,8 @@ def check(
     gl, choice = load_glossary(glossary, no_glossary)
     found = articles.collect(paths, recursive=recursive) if paths else []
     findings, fixes = qa.run(locales, name={p.stem for p in found} if paths else None, targets=targets,
-                             glossary=gl, fix=fix, articles=found, encoding=encoding)
+                             glossary=gl, fix=fix, articles=found, encoding=encoding,
+                             follow_links=follow_links)
     if sort == "confidence":
         findings = qa.sort_by_confidence(findings)
     counts = qa.summary(findings)

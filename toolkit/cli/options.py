@@ -17,6 +17,9 @@ GlossaryOpt = Annotated[Optional[Path], typer.Option(
     "--glossary", "-g", help="Glossary directory or file (default: glossaries/, if there is one).")]
 NoGlossaryOpt = Annotated[bool, typer.Option("--no-glossary", help="Work without terminology.")]
 LocalesOpt = Annotated[Path, typer.Option("--locales", "-l", help="Where the catalogs live.")]
+FollowLinksOpt = Annotated[bool, typer.Option(
+    "--follow-links", help="Write catalogs through a locales folder (or a <lang> folder in it) that is a symbolic "
+    "link; refused by default, since a cloned repository can point one at another project.")]
 EncodingOpt = Annotated[Optional[str], typer.Option("--encoding", help="Encoding of the article (default UTF-8).")]
 
 

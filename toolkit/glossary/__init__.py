@@ -24,7 +24,8 @@ from .checks import LOOKALIKES, SCRIPTS, contested, kept_apart, lint, lint_conce
 from .cldr import seed_from_cldr
 from .files import DEFAULT_DIR, GLOSSARY_SUFFIXES, GlossaryChoice, choose, glossary_files, load, read_file
 from .matching import Glossary, TermHit, match_key, tokens
-from .model import MAX_BYTES, PROTECTED_KINDS, STATUSES, Concept, Term, canonical_language, in_capitals
+from .model import MAX_BYTES, PROTECTED_KINDS, STATUSES, Concept, Term, canonical_language, in_capitals, \
+    starts_like_a_formula
 from .tsv import META_COLUMNS, REQUIRED_COLUMNS, Cell, Row, format_cell, parse_cell, read_rows, write_tsv
 
 __all__ = [
@@ -32,5 +33,5 @@ __all__ = [
     "REQUIRED_COLUMNS", "SCRIPTS", "STATUSES", "Cell", "Concept", "Finding", "Glossary", "GlossaryChoice", "Row",
     "Term", "TermHit", "canonical_language", "choose", "contested", "format_cell", "glossary_files", "in_capitals",
     "kept_apart", "lint", "lint_concepts", "load", "match_key", "parse_cell", "read_file", "read_rows",
-    "seed_from_cldr", "tokens", "write_tsv",
+    "seed_from_cldr", "starts_like_a_formula", "tokens", "write_tsv",
 ]

@@ -10,7 +10,7 @@ from pathlib import Path
 from ..findings import Finding
 from .files import glossary_files, read_file
 from .matching import Glossary, match_key
-from .model import PROTECTED_KINDS, Concept
+from .model import PROTECTED_KINDS, Concept, starts_like_a_formula
 from .tsv import parse_cell, read_rows
 
 
@@ -54,10 +54,14 @@ def _lint_cells(path: Path) -> Iterator[Finding]:
     for row in rows:
         kind = row.cells["kind"].raw.strip() if "kind" in row.cells else ""
         for col, cell in row.cells.items():
-            if col in ("id", "kind"):
-                continue
             place = ((str(path), row.line),)
             raw = cell.raw
+            if starts_like_a_formula(raw):
+                yield _finding("formula", f"column {col} starts with {raw[0]!r}: a spreadsheet opening this file "
+                               "runs the cell as a formula (write the term without it, or drop the row)", place,
+                               col, raw.strip()[:80])
+            if col in ("id", "kind"):
+                continue
             if unicodedata.normalize("NFC", raw) != raw:
                 yield _finding("not-nfc", f"column {col} is not in Unicode NFC (read as NFC)", place,
                               col, unicodedata.normalize("NFC", raw.strip()))

@@ -42,7 +42,10 @@ def glossary_files(paths: str | Path | Sequence[str | Path]) -> list[Path]:
     for p in [paths] if isinstance(paths, (str, Path)) else paths:
         p = Path(p)
         if p.is_dir():
-            files.extend(sorted(f for f in p.iterdir() if f.suffix.lower() in GLOSSARY_SUFFIXES and f.is_file()))
+            # Everything named like a glossary but a folder: a FIFO, a device or a dangling link named *.tsv is
+            # refused by its reader, naming it, as when it is named directly (skipping it would drop its terms
+            # without a word).
+            files.extend(sorted(f for f in p.iterdir() if f.suffix.lower() in GLOSSARY_SUFFIXES and not f.is_dir()))
         elif p.exists():        # a FIFO or a device given by name is refused by the reader, not called missing
             files.append(p)
         else:

@@ -8,8 +8,28 @@ STATUSES = ("preferred", "admitted", "forbidden")
 PROTECTED_KINDS = ("dnt", "fixed")
 _LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}$")
 MAX_BYTES = 64 << 20       # a glossary file's cap: 50,000 terms take a few MB; stops /dev/zero-like input
+#: The longest concept id and the longest cell (a term list, a note) a glossary holds, in characters. The cell
+#: cap is Python's csv field limit, so whatever a TBX import writes every TSV reader accepts.
+MAX_ID = 256
+MAX_CELL = 131_072
+#: What a spreadsheet runs as a formula when a cell starts with it (OWASP's CSV injection list): a TSV glossary
+#: is opened in one by every translator, so `=cmd|' /C calc'!A0` in a cell is refused on writing, flagged by lint.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # Characters XML 1.0 cannot hold (so a TBX export could not either): C0 controls but tab, LF, CR; and U+FFFE/F.
 CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def id_problem(cid: str) -> str | None:
+    """Why `cid` cannot be a concept id (the TSV's first column, a review form's field, a `#.` note), or None."""
+    if len(cid) > MAX_ID:
+        return f"is {len(cid):,} characters, more than the {MAX_ID} an id may have"
+    if any(ch in cid for ch in "\t\n\r"):
+        return "holds a tab or a line break; an id is one line"
+    return None
+
+
+def starts_like_a_formula(cell: str) -> bool:
+    return cell.startswith(FORMULA_START)
 
 
 def canonical_language(code: str) -> str | None:

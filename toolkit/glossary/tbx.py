@@ -11,6 +11,8 @@ declaration is refused, so no entity expansion and no external fetch can happen.
 """
 from __future__ import annotations
 
+import codecs
+import re
 import unicodedata
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
@@ -18,7 +20,7 @@ from pathlib import Path
 from xml.parsers import expat
 
 from ..errors import GlossaryError
-from .model import CONTROL_CHARS, MAX_BYTES, Concept, Term, canonical_language
+from .model import CONTROL_CHARS, MAX_BYTES, MAX_CELL, MAX_ID, Concept, Term, canonical_language, id_problem
 
 STATUS_TO_TBX = {"preferred": "preferredTerm-admn-sts", "admitted": "admittedTerm-admn-sts",
                  "forbidden": "deprecatedTerm-admn-sts"}
@@ -34,8 +36,42 @@ class _Refused(Exception):
     pass
 
 
+_DECLARED = re.compile(rb"""\A<\?xml[^>]*?\sencoding\s*=\s*["']([A-Za-z0-9._:-]+)["']""")
+
+
+def check_encoding(data: bytes, path: str | Path) -> None:
+    """The bytes must be in the encoding the XML declaration names (UTF-8 without one): a file declared
+    ISO-8859-1 but saved as UTF-8 would otherwise import as mojibake (`Bakı` as `BakÄ±`) without a word."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF8)) or data.isascii():
+        return                       # a BOM says the encoding (expat reads it); ASCII reads the same in all
+    found = _DECLARED.match(data)
+    declared = found.group(1).decode("ascii") if found else "UTF-8"
+    try:
+        name = codecs.lookup(declared).name
+    except LookupError:
+        return                       # expat names an unknown encoding itself
+    if name.startswith(("utf-16", "utf-32")):
+        return
+    try:
+        data.decode("utf-8")
+        utf8 = True
+    except UnicodeDecodeError as exc:
+        utf8, bad = False, exc.start
+    if name == "utf-8" and not utf8:
+        line = data.count(b"\n", 0, bad) + 1
+        raise GlossaryError(f"{'declares' if found else 'has no encoding declaration, so is read as'} UTF-8, but "
+                            f"byte 0x{data[bad]:02x} is not UTF-8", path=path, line=line,
+                            hint="re-save it as UTF-8, or declare the encoding it was saved in "
+                                 "(<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>)")
+    if name != "utf-8" and utf8:
+        raise GlossaryError(f"declares encoding {declared} but its bytes are UTF-8: read as {declared} every "
+                            "accented letter would be garbled", path=path, line=1,
+                            hint='change the declaration to encoding="UTF-8"')
+
+
 def parse(data: bytes, path: str | Path) -> tuple[ET.Element, dict[int, int]]:
     """The document's root element and a map id(element) → line number."""
+    check_encoding(data, path)
     parser = expat.ParserCreate(namespace_separator="}")
     parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
     stack: list[ET.Element] = []
@@ -119,13 +155,21 @@ def read(path: str | Path) -> list[Concept]:
     for n, entry in enumerate(el for el in root.iter() if _local(el.tag) in ("conceptEntry", "termEntry")):
         line = lines.get(id(entry), 0)
         cid = (entry.get("id") or "").strip() or f"tbx-{n + 1}"
+        problem = id_problem(cid)
+        if problem:               # the TSV it imports into would be refused by every command
+            shown = cid if len(cid) <= 40 else cid[:40] + "…"
+            raise GlossaryError(f"the concept id {shown!r} {problem}", path=path,
+                                line=line, hint="shorten it" if len(cid) > MAX_ID else "write the id on one line")
         if cid in seen:
             raise GlossaryError(f"duplicate concept id {cid!r} (first at line {seen[cid]})", path=path, line=line)
         seen[cid] = line
         kind = next((_text(d) for d in _children(entry, "descrip", "descripGrp") if d.get("type") == "subjectField"),
                     "") or "term"
         note = "; ".join(_text(x) for x in _children(entry, "note") if _text(x))
-        terms: list[tuple[str, tuple[Term, ...]]] = []
+        _check_cell(note, f"concept {cid[:40]!r}: the note", path, line)
+        # Sections of one language (`ru` and `ru-RU` both become the ru column) are one cell: kept apart, the
+        # second would vanish from the TSV, which has one column per language.
+        sections: dict[str, tuple[list[Term], int | None]] = {}
         for lang_el in _children(entry, "langSec", "langSet"):
             lang = lang_el.get(XML_LANG) or lang_el.get("lang") or ""
             if not lang:
@@ -136,7 +180,7 @@ def read(path: str | Path) -> list[Concept]:
                 raise GlossaryError(f"xml:lang {lang!r} is not a language code", path=path,
                                     line=lines.get(id(lang_el)), hint="use an ISO 639 code such as en, ru, az, hy")
             lang = canonical
-            found: list[Term] = []
+            found = sections.setdefault(lang, ([], lines.get(id(lang_el))))[0]
             for ts in _children(lang_el, "termSec", "tig", "ntig"):
                 term_el = next((t for t in ts.iter() if _local(t.tag) == "term"), None)
                 if term_el is None or not _text(term_el):
@@ -147,18 +191,28 @@ def read(path: str | Path) -> list[Concept]:
                     raise GlossaryError(f"unknown administrativeStatus {status_text!r}; expected one of "
                                         + ", ".join(TBX_TO_STATUS), path=path, line=lines.get(id(ts)))
                 found.append(Term(_text(term_el), TBX_TO_STATUS.get(status_text, "")))
+        terms: list[tuple[str, tuple[Term, ...]]] = []
+        for lang, (found, lang_line) in sections.items():
             if found and all(t.status == "forbidden" for t in found):
                 # _order would drop them: the glossary would silently stop forbidding these terms
                 raise GlossaryError(f"concept {cid!r}: the {lang} terms are all deprecated "
                                     f"({', '.join(t.text for t in found)}); a glossary needs a preferred one first",
-                                    path=path, line=lines.get(id(lang_el)),
+                                    path=path, line=lang_line,
                                     hint="add the preferred term, or remove this language section")
             if found:
+                _check_cell("; ".join(t.text for t in found), f"concept {cid[:40]!r}: the {lang} terms", path,
+                            lang_line)
                 terms.append((lang, _order(found)))
         if not any(code == "en" for code, _ in terms):
             raise GlossaryError(f"concept {cid!r} has no English term", path=path, line=line)
         concepts.append(Concept(cid, kind, tuple(terms), note, str(path), line))
     return concepts
+
+
+def _check_cell(text: str, what: str, path: Path, line: int | None) -> None:
+    if len(text) > MAX_CELL:      # a TSV cell this long is refused by every reader
+        raise GlossaryError(f"{what}: {len(text):,} characters, more than the {MAX_CELL:,} a glossary cell holds",
+                            path=path, line=line, hint="shorten it")
 
 
 def _order(found: list[Term]) -> tuple[Term, ...]:

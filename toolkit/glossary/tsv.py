@@ -1,6 +1,7 @@
 """Glossary TSV/CSV: rows of cells, `;`-separated terms with `!` for forbidden, read strictly and written back."""
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import unicodedata
@@ -9,7 +10,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import GlossaryError
-from .model import CONTROL_CHARS, MAX_BYTES, Concept, Term, canonical_language
+from .model import CONTROL_CHARS, MAX_BYTES, MAX_CELL, MAX_ID, Concept, Term, canonical_language, id_problem, \
+    starts_like_a_formula
 
 REQUIRED_COLUMNS = ("id", "en")
 META_COLUMNS = ("id", "kind", "note")
@@ -36,6 +38,9 @@ def read_rows(path: Path) -> tuple[list[str], list[Row]]:
         raw = fsutil.read_regular(path, limit=MAX_BYTES, what="a glossary", error=GlossaryError)
     except OSError as exc:
         raise GlossaryError(f"cannot read: {exc.strerror}", path=path) from None
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):    # Excel's "Unicode Text" export
+        raise GlossaryError("this file is UTF-16 text, not UTF-8", path=path, line=1,
+                            hint="save the glossary as UTF-8 (in Excel: CSV UTF-8, or Unicode Text re-saved as UTF-8)")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -52,7 +57,7 @@ def read_rows(path: Path) -> tuple[list[str], list[Row]]:
                 if not any(c.strip() for c in record):
                     continue
                 header = [h.strip() for h in record]
-                _check_header(header, path, lineno)
+                _check_header(header, path, lineno, delimiter)
                 continue
             if not any(cell.strip() for cell in record) or record[0].lstrip().startswith("#"):
                 continue
@@ -69,20 +74,36 @@ def read_rows(path: Path) -> tuple[list[str], list[Row]]:
             rows.append(Row(str(path), lineno,
                             {h: Cell(c, i + 1) for i, (h, c) in enumerate(zip(header, record))}))
     except csv.Error as exc:
+        if "field limit" in str(exc):    # csv says only "field larger than field limit (131072)"
+            raise GlossaryError(f"a cell is longer than {MAX_CELL:,} characters, the most a glossary cell holds",
+                                path=path, line=reader.line_num,
+                                hint="a quote '\"' opened and never closed swallows the rows after it; "
+                                     "otherwise shorten the cell") from None
         raise GlossaryError(f"malformed {'CSV' if delimiter == ',' else 'TSV'}: {exc}", path=path,
                             line=reader.line_num) from None
     return header, rows
+
+
+def _short(text: str, width: int = 40) -> str:
+    return text if len(text) <= width else text[:width - 1] + "…"
 
 
 def record_lines(record: list[str]) -> int:
     return 1 + sum(cell.count("\n") for cell in record)
 
 
-def _check_header(header: list[str], path: Path, line: int) -> None:
+def _check_header(header: list[str], path: Path, line: int, delimiter: str) -> None:
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:
+        other = next((d for d in ("\t", ",", ";") if d != delimiter and d in header[0]), None) \
+            if len(header) == 1 else None
+        names = {"\t": "tabs", ",": "commas", ";": "semicolons"}
+        rename = {"\t": ", or rename it .tsv", ",": ", or rename it .csv"}.get(other, "")
+        hint = (f"its columns are separated by {names[other]}, a {path.suffix.lower()} file's by {names[delimiter]}: "
+                f"re-save it with {names[delimiter]}{rename}") if other else \
+            "the first row names the columns: id, kind, en, ru, az, hy, note"
         raise GlossaryError(f"header lacks column(s) {', '.join(missing)}; found {', '.join(header)}",
-                            path=path, line=line, hint="the first row names the columns: id, kind, en, ru, az, hy, note")
+                            path=path, line=line, hint=hint)
     for i, h in enumerate(header, start=1):
         if h in META_COLUMNS:
             continue
@@ -108,6 +129,10 @@ def read(path: str | Path) -> list[Concept]:
         cid = cells["id"]
         if not cid:
             raise GlossaryError("empty id", path=path, line=row.line, column=row.cells["id"].column)
+        problem = id_problem(cid)
+        if problem:
+            raise GlossaryError(f"the id {problem}", path=path, line=row.line, column=row.cells["id"].column,
+                                hint="shorten it" if len(cid) > MAX_ID else "write the id on one line")
         if cid in seen:
             raise GlossaryError(f"duplicate id {cid!r} (first at line {seen[cid]})", path=path, line=row.line,
                                 column=row.cells["id"].column)
@@ -198,7 +223,14 @@ def write_tsv(concepts: Sequence[Concept], path: str | Path | None = None, langs
         if c.id.lstrip().startswith("#"):      # the reader skips such a row as a comment: the concept would vanish
             raise GlossaryError(f"concept id {c.id!r} starts with '#', which a TSV glossary reads as a comment",
                                 path=c.path or None, line=c.line or None, hint="rename the concept")
-        writer.writerow([c.id, c.kind, *(format_cell(c.terms_for(code)) for code in order), c.note])
+        cells = [c.id, c.kind, *(format_cell(c.terms_for(code)) for code in order), c.note]
+        for column, cell in zip(["id", "kind", *order, "note"], cells, strict=True):
+            if starts_like_a_formula(cell):
+                raise GlossaryError(f"concept {_short(c.id)!r}: the {column} cell {_short(cell)!r} starts with "
+                                    f"{cell[0]!r}, which a spreadsheet runs as a formula; refusing to write it "
+                                    "into a TSV", path=c.path or None, line=c.line or None,
+                                    hint="fix the term at its source, or drop the concept")
+        writer.writerow(cells)
     text = buf.getvalue()
     if path is not None:
         from .. import fsutil
