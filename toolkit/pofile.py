@@ -17,7 +17,7 @@ import os
 import re
 import shutil
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -56,6 +56,18 @@ class Snapshot:
     sha256: str          # of the bytes read
     bom: bool            # the file began with a UTF-8 byte-order mark (dropped on the next write)
     content: tuple       # content_key(po) as read: `po` may be edited in place, this stays
+    layout: Layout | None = None   # the file's own bytes per entry, so an untouched entry is written as it was
+
+
+@dataclass(frozen=True, slots=True)
+class Layout:
+    """How the file was written, so a rewrite changes only the lines of the entries that changed: an entry
+    (or the header) whose content is still what was read is written with its own bytes (an editor's
+    wrapping, its line endings), and new text gets the file's dominant line ending (CRLF stays CRLF)."""
+
+    newline: str                                   # "\r\n" when most lines end so, else "\n"
+    header: tuple[tuple, str] | None               # (header_key as read, its text with its line endings)
+    entries: Mapping[tuple, str]                   # entry_key as read -> its text with its line endings
 
 
 def read(path: Path, *, lang: str | None = None) -> polib.POFile:
@@ -69,7 +81,7 @@ def snapshot(path: Path, *, lang: str | None = None) -> Snapshot:
     path = Path(path)
     data = _read_bytes(path)
     header = validate_bytes(data, path)
-    po = parse(data, header.charset)
+    po, layout = _parse(data, header.charset)
     if lang is not None:
         declared = po.metadata.get("Language", "").strip().replace("-", "_")
         if not declared:
@@ -79,7 +91,7 @@ def snapshot(path: Path, *, lang: str | None = None) -> Snapshot:
             raise CatalogError(f"its Language header says {declared!r} but it lives in the {lang!r} folder",
                                path=path, line=header.fields.get("Language", header.line),
                                hint="move it to the right folder or fix the header")
-    return Snapshot(po, hashlib.sha256(data).hexdigest(), data.startswith(codecs.BOM_UTF8), content_key(po))
+    return Snapshot(po, hashlib.sha256(data).hexdigest(), data.startswith(codecs.BOM_UTF8), content_key(po), layout)
 
 
 def _read_bytes(path: Path) -> bytes:
@@ -130,6 +142,11 @@ _FIELD = re.compile(r'(msgctxt|msgid_plural|msgid|msgstr)(?:\[(\d+)\])?\s*"(.*)"
 def parse(data: bytes, charset: str = "utf-8") -> polib.POFile:
     """A catalog `scan` has accepted, as polib objects, in one linear pass (polib's own parser appends
     to a growing string for every continuation line: 4 s for a 1 MB string, 20 MB never ends)."""
+    return _parse(data, charset)[0]
+
+
+def _parse(data: bytes, charset: str) -> tuple[polib.POFile, Layout]:
+    """`parse`, and the text of every entry as the file has it (for `Layout`)."""
     if data.startswith(codecs.BOM_UTF8):
         data = data[len(codecs.BOM_UTF8):]
     po = polib.POFile(wrapwidth=WRAP_WIDTH, encoding=charset, check_for_duplicates=False)
@@ -139,15 +156,26 @@ def parse(data: bytes, charset: str = "utf-8") -> polib.POFile:
     obsolete = False
     has_entry = False
     first_line = 0           # where the entry starts (its first comment or keyword), as polib's linenum
+    last_line = 0            # its last non-blank line
+    raw_lines = data.decode(charset).split("\n")
+    crlf = sum(1 for ln in raw_lines if ln.endswith("\r"))
+    header_raw: tuple[tuple, str] | None = None
+    entries_raw: dict[tuple, str] = {}
 
     def flush() -> None:
-        nonlocal fields, current, note, obsolete, has_entry, first_line
+        nonlocal fields, current, note, obsolete, has_entry, first_line, header_raw
         if has_entry:
+            n = len(po)
             _add_entry(po, fields, note, obsolete, first_line)
+            text = "".join(ln + "\n" for ln in raw_lines[first_line - 1:last_line])
+            if len(po) > n:
+                entries_raw.setdefault(entry_key(po[-1]), text)
+            elif header_raw is None:
+                header_raw = (header_key(po), text)
         fields, current, obsolete, has_entry, first_line = {}, None, False, False, 0
         note = {"#": [], "#.": [], "#:": [], "#,": []}
 
-    for lineno, raw in enumerate(data.decode(charset).split("\n"), start=1):
+    for lineno, raw in enumerate(raw_lines, start=1):
         line = raw[:-1] if raw.endswith("\r") else raw
         if not line.strip():
             continue
@@ -162,7 +190,7 @@ def parse(data: bytes, charset: str = "utf-8") -> polib.POFile:
         elif line.startswith("#"):
             if has_entry and "msgstr" in "".join(fields):
                 flush()
-            first_line = first_line or lineno
+            first_line, last_line = first_line or lineno, lineno
             kind = line[:2] if line[:2] in ("#.", "#:", "#,") else "#"
             text = line[len(kind):]
             note[kind].append(text[1:] if text.startswith(" ") else text)
@@ -171,6 +199,7 @@ def parse(data: bytes, charset: str = "utf-8") -> polib.POFile:
         if line.startswith('"'):
             if current is not None:
                 current.append(line.strip()[1:-1])
+                last_line = lineno
             continue
         m = _FIELD.match(line)
         if m is None:
@@ -178,13 +207,14 @@ def parse(data: bytes, charset: str = "utf-8") -> polib.POFile:
         name = prefix + m.group(1) + (f"[{m.group(2)}]" if m.group(2) is not None else "")
         if has_entry and ((m.group(1) in ("msgctxt", "msgid") and "msgstr" in "".join(fields)) or name in fields):
             flush()
-        first_line = first_line or lineno
+        first_line, last_line = first_line or lineno, lineno
         obsolete = obsolete or line_obsolete
         has_entry = True
         current = fields.setdefault(name, [])
         current.append(m.group(3))
     flush()
-    return po
+    newline = "\r\n" if crlf * 2 > len(raw_lines) - 1 else "\n"
+    return po, Layout(newline, header_raw, entries_raw)
 
 
 def _add_entry(po: polib.POFile, fields: dict[str, list[str]], note: dict[str, list[str]], obsolete: bool,
@@ -589,36 +619,95 @@ def msgfmt_problems(data: bytes) -> list[Problem]:
 
 # ------------------------------------------------------------------------------------------- writing
 
-def render(po: polib.POFile) -> bytes:
+def render(po: polib.POFile, layout: Layout | None = None) -> bytes:
     """The catalog as GNU gettext writes it (`msgcat` gives the same bytes), in its declared charset.
 
-    Linear in the size of the catalog. A character the declared charset cannot hold is an error, never
-    a silent switch to another charset.
+    With `layout` (from the snapshot the catalog was read from), the header and every entry whose content
+    is what was read keep the file's own bytes, and new lines get its line ending: a run changes only the
+    lines of the entries it changes. Linear in the size of the catalog. A character the declared charset
+    cannot hold is an error naming the entry, never a silent switch to another charset.
     """
-    out: list[str] = []
-    header_lines = [] if po.header is None else po.header.split("\n")
-    if po.header:
-        out += _comment_lines("#", header_lines)
-    if po.metadata or po.header:
+    nl = layout.newline if layout is not None else "\n"
+    charset = charset_of(po)
+    blocks: list[str] = []
+    if layout is not None and layout.header is not None and layout.header[0] == header_key(po):
+        blocks.append(layout.header[1])
+    elif po.metadata or po.header:
+        out = _comment_lines("#", po.header.split("\n")) if po.header else []
         if po.metadata_is_fuzzy:
             out.append("#, fuzzy")
         out.append('msgid ""')
         out += powrap.wrap("msgstr", "".join(f"{k}: {v}\n" for k, v in po.metadata.items()))
-    for e in po:
-        if not e.obsolete:
-            _render_entry(e, out, "")
-    for e in po:
-        if e.obsolete and (e.msgstr or any(e.msgstr_plural.values())):
-            _render_entry(e, out, "#~ ")    # GNU drops obsolete entries without a translation
-    text = "\n".join(out) + "\n"
-    charset = charset_of(po)
+        blocks.append(_encodable(nl.join(out) + nl, charset, po, "the header"))
+    else:
+        blocks.append("")     # no header: GNU starts with the blank line before the first entry
+    known = layout.entries if layout is not None else {}
+    ordered = [e for e in po if not e.obsolete]
+    ordered += [e for e in po if e.obsolete and (e.msgstr or any(e.msgstr_plural.values()))]  # GNU drops the rest
+    for e in ordered:
+        raw = known.get(entry_key(e)) if known else None
+        if raw is None:
+            out = []
+            _render_entry(e, out, "#~ " if e.obsolete else "")
+            raw = _encodable(nl.join(out[1:]) + nl, charset, po, _entry_name(e))
+        blocks.append(raw)
+    text = nl.join(blocks)
     try:
         return text.encode(charset)
+    except UnicodeEncodeError as exc:    # only a header or entry kept as read can get here: never in practice
+        raise _unwritable(text[exc.start], po, "the catalog") from None
+
+
+def header_key(po: polib.POFile) -> tuple:
+    """The header exactly as it stands (fields in order, spelling): a kept header is written as read."""
+    return (po.header or "", tuple(po.metadata.items()), tuple(po.metadata_is_fuzzy or ()))
+
+
+def _entry_name(e: polib.POEntry) -> str:
+    where = next((line for line in e.comment.split("\n") if line.startswith("segment ")), "")
+    kind = "the obsolete entry" if e.obsolete else "the entry"
+    return f"{kind} {_short(e.msgid)}" + (f" ({where})" if where else "")
+
+
+def _encodable(text: str, charset: str, po: polib.POFile, what: str) -> str:
+    try:
+        text.encode(charset)
     except UnicodeEncodeError as exc:
-        declared = re.search(r"charset=(\S+)", po.metadata.get("Content-Type", ""))
-        raise CatalogError(f"{text[exc.start]!r} (U+{ord(text[exc.start]):04X}) cannot be written in the charset "
-                           f"its header declares ({declared.group(1) if declared else charset}); nothing was "
-                           "written", hint="convert it with `msgconv -t UTF-8` and set charset=UTF-8") from None
+        raise _unwritable(text[exc.start], po, what) from None
+    return text
+
+
+def _unwritable(ch: str, po: polib.POFile, what: str) -> CatalogError:
+    declared = re.search(r"charset=(\S+)", po.metadata.get("Content-Type", ""))
+    return CatalogError(f"{what} holds {ch!r} (U+{ord(ch):04X}), which the charset its header declares "
+                        f"({declared.group(1) if declared else charset_of(po)}) cannot write; nothing was written",
+                        hint="change that text, or convert the catalog with `msgconv -t UTF-8` and set "
+                             "charset=UTF-8")
+
+
+#: Stand-ins for the typography of the toolkit's own notes, where a legacy charset cannot write it.
+_NOTE_FALLBACK = {"→": "->", "←": "<-", "…": "...", "–": "-", "—": "-", "«": '"', "»": '"', "“": '"',
+                  "”": '"', "„": '"', "‘": "'", "’": "'", "·": ".", "≈": "~", "×": "x", "\u00a0": " "}
+
+
+def fit_charset(note: str, charset: str) -> str:
+    """A note of ours that the catalog's charset can write: `->` for `→` in CP1251, U+XXXX for a letter
+    it has no byte for. Translations are never changed this way: they are an error when unwritable."""
+    if charset in ("utf-8", "utf-16", "utf-32"):
+        return note
+    try:
+        note.encode(charset)
+        return note
+    except UnicodeEncodeError:
+        pass
+    out = []
+    for ch in note:
+        try:
+            ch.encode(charset)
+            out.append(ch)
+        except UnicodeEncodeError:
+            out.append(_NOTE_FALLBACK.get(ch) or f"U+{ord(ch):04X}")
+    return "".join(out)
 
 
 def charset_of(po: polib.POFile) -> str:
@@ -707,7 +796,7 @@ def write(po: polib.POFile, path: Path, *, previous: Snapshot | None = None) -> 
     if previous is not None and current is not None and not previous.bom and previous.content == content_key(po):
         return False           # a no-op re-run: not even rendered (half of a 1,000-entry re-run's time)
     try:
-        data = render(po)
+        data = render(po, previous.layout if previous is not None else None)
     except CatalogError as exc:
         raise CatalogError(exc.reason, path=path, hint=exc.hint) from None
     problems, _ = scan(data)   # never put on disk what we would refuse to read back
