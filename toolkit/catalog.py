@@ -45,7 +45,7 @@ from pathlib import Path
 import polib
 
 from . import __version__, confidence, langs
-from .document import Document, Segment
+from .document import Document, Segment, spoken
 from . import pofile
 from .pofile import WRAP_WIDTH, entry_key
 
@@ -278,8 +278,8 @@ def _same_sentences(segs: Sequence[Segment], new_keys: Mapping[str, tuple[str | 
             out[s.id] = Match("kept" if position(old) == s.id else "moved", old)
             used.add(id(old))
     by_msgid: dict[str, list[polib.POEntry]] = {}
-    for e in active:
-        by_msgid.setdefault(e.msgid, []).append(e)
+    for e in active:   # a msgid written with a line separator (before it became a space) is the same sentence
+        by_msgid.setdefault(spoken(e.msgid), []).append(e)
     obsolete_by_key: dict[tuple[str | None, str], polib.POEntry] = {}
     obsolete_by_msgid: dict[str, polib.POEntry] = {}
     for e in obsolete:
