@@ -630,8 +630,9 @@ def render(po: polib.POFile, layout: Layout | None = None) -> bytes:
     nl = layout.newline if layout is not None else "\n"
     charset = charset_of(po)
     blocks: list[str] = []
-    if layout is not None and layout.header is not None and layout.header[0] == header_key(po):
-        blocks.append(layout.header[1])
+    kept_header = _kept_header(po, layout)
+    if kept_header is not None:
+        blocks.append(kept_header)
     elif po.metadata or po.header:
         out = _comment_lines("#", po.header.split("\n")) if po.header else []
         if po.metadata_is_fuzzy:
@@ -656,6 +657,30 @@ def render(po: polib.POFile, layout: Layout | None = None) -> bytes:
         return text.encode(charset)
     except UnicodeEncodeError as exc:    # only a header or entry kept as read can get here: never in practice
         raise _unwritable(text[exc.start], po, "the catalog") from None
+
+
+def _kept_header(po: polib.POFile, layout: Layout | None) -> str | None:
+    """The header as the file has it, with the values of changed fields put in place when each stood on
+    a line of its own (a run moves PO-Revision-Date: the editor's wrapping of the rest stays)."""
+    if layout is None or layout.header is None:
+        return None
+    (comment, fields, fuzzy), text = layout.header
+    if header_key(po) == (comment, fields, fuzzy):
+        return text
+    if (comment, fuzzy) != header_key(po)[::2] or [k for k, _ in fields] != list(po.metadata):
+        return None
+    for (name, old), new in zip(fields, po.metadata.values(), strict=True):
+        if old == new:
+            continue
+        line = f'"{_escape(f"{name}: {old}")}\\n"'
+        if text.count(line) != 1:
+            return None
+        text = text.replace(line, f'"{_escape(f"{name}: {new}")}\\n"')
+    return text
+
+
+def _escape(value: str) -> str:
+    return value.replace("\\", "\\\\").replace('"', '\\"').replace("\t", "\\t")
 
 
 def header_key(po: polib.POFile) -> tuple:
