@@ -81,7 +81,7 @@ def snapshot(path: Path, *, lang: str | None = None) -> Snapshot:
     path = Path(path)
     data = _read_bytes(path)
     header = validate_bytes(data, path)
-    po, layout = _parse(data, header.charset)
+    po, texts = _parse(data, header.charset)
     if lang is not None:
         declared = po.metadata.get("Language", "").strip().replace("-", "_")
         if not declared:
@@ -91,7 +91,10 @@ def snapshot(path: Path, *, lang: str | None = None) -> Snapshot:
             raise CatalogError(f"its Language header says {declared!r} but it lives in the {lang!r} folder",
                                path=path, line=header.fields.get("Language", header.line),
                                hint="move it to the right folder or fix the header")
-    return Snapshot(po, hashlib.sha256(data).hexdigest(), data.startswith(codecs.BOM_UTF8), content_key(po), layout)
+    content = content_key(po)
+    layout = Layout(texts.newline, None if texts.header is None else (header_key(po), texts.header),
+                    dict(zip(content[2], texts.entries)))
+    return Snapshot(po, hashlib.sha256(data).hexdigest(), data.startswith(codecs.BOM_UTF8), content, layout)
 
 
 def _read_bytes(path: Path) -> bytes:
@@ -145,7 +148,14 @@ def parse(data: bytes, charset: str = "utf-8") -> polib.POFile:
     return _parse(data, charset)[0]
 
 
-def _parse(data: bytes, charset: str) -> tuple[polib.POFile, Layout]:
+@dataclass(frozen=True, slots=True)
+class _Texts:
+    newline: str
+    header: str | None          # the header's text as the file has it
+    entries: list[str]          # each entry's, in the order of the POFile
+
+
+def _parse(data: bytes, charset: str) -> tuple[polib.POFile, _Texts]:
     """`parse`, and the text of every entry as the file has it (for `Layout`)."""
     if data.startswith(codecs.BOM_UTF8):
         data = data[len(codecs.BOM_UTF8):]
@@ -159,8 +169,8 @@ def _parse(data: bytes, charset: str) -> tuple[polib.POFile, Layout]:
     last_line = 0            # its last non-blank line
     raw_lines = data.decode(charset).split("\n")
     crlf = sum(1 for ln in raw_lines if ln.endswith("\r"))
-    header_raw: tuple[tuple, str] | None = None
-    entries_raw: dict[tuple, str] = {}
+    header_raw: str | None = None
+    entries_raw: list[str] = []
 
     def flush() -> None:
         nonlocal fields, current, note, obsolete, has_entry, first_line, header_raw
@@ -169,9 +179,9 @@ def _parse(data: bytes, charset: str) -> tuple[polib.POFile, Layout]:
             _add_entry(po, fields, note, obsolete, first_line)
             text = "".join(ln + "\n" for ln in raw_lines[first_line - 1:last_line])
             if len(po) > n:
-                entries_raw.setdefault(entry_key(po[-1]), text)
+                entries_raw.append(text)
             elif header_raw is None:
-                header_raw = (header_key(po), text)
+                header_raw = text
         fields, current, obsolete, has_entry, first_line = {}, None, False, False, 0
         note = {"#": [], "#.": [], "#:": [], "#,": []}
 
@@ -214,7 +224,7 @@ def _parse(data: bytes, charset: str) -> tuple[polib.POFile, Layout]:
         current.append(m.group(3))
     flush()
     newline = "\r\n" if crlf * 2 > len(raw_lines) - 1 else "\n"
-    return po, Layout(newline, header_raw, entries_raw)
+    return po, _Texts(newline, header_raw, entries_raw)
 
 
 def _add_entry(po: polib.POFile, fields: dict[str, list[str]], note: dict[str, list[str]], obsolete: bool,
