@@ -404,6 +404,8 @@ KEPT_WHEN_REWRITTEN = [
      b'== 1 && n % 100 != 11 ? 0 : n % 10 >= 2 && n % 10 <= 4 && (n % 100 < 12 || n % 100 > 14) ? 1 : 2;\\n"\n',
      "the header keeps the editor's lines while its dates move"),
     ("mixed_crlf_lf", lambda d: d.replace(b"\n", b"\r\n", 20), b'"Language: ru\\n"\r\n', "each line keeps its ending"),
+    ("crlf_no_final_newline", lambda d: d.replace(b"\n", b"\r\n").rstrip(b"\r\n"), b'\xb7]"\r\n\r\n#. segment b3.s1\r\n',
+     "the last line gets the file's ending, not a bare LF, when an entry follows it"),
 ]
 
 
@@ -454,3 +456,26 @@ def test_a_duplicate_entry_is_refused_in_one_line_and_nothing_is_written(tmp_pat
                                  "--locales", str(locales), "--no-glossary"])
     assert_one_line_error(result, 3, [str(po_path(locales)), "duplicate"])
     assert po_path(locales).read_bytes() == before
+
+
+def test_a_glossary_conflict_note_does_not_move_the_translators_revision_date(tmp_path: Path, monkeypatch):
+    """The glossary now prefers another form: the approved entry gets a `#. glossary:` note (ours), its
+    text stays, and PO-Revision-Date stays the translator's; only that entry's lines change."""
+    locales = tmp_path / "loc"
+    run(ARTICLE, locales, glossary=glossary(tmp_path))
+    snap = pofile.snapshot(po_path(locales))
+    e = next(e for e in snap.po if e.msgid.startswith("Baku"))
+    e.msgstr, e.flags = "Баку сообщил, что шахта откроется.", []
+    snap.po.metadata["PO-Revision-Date"] = "2024-01-02 10:00+0400"
+    pofile.write(snap.po, po_path(locales), previous=snap)
+    before = po_path(locales).read_text(encoding="utf-8")
+    (tmp_path / "g.tsv").write_text(GLOSSARY.replace("\tБаку\n", "\tБакы; !Баку\n"), encoding="utf-8")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1800000000")
+    report = run(ARTICLE, locales, glossary=glossary_mod.load(tmp_path / "g.tsv"))
+    assert report.languages[0].written and report.languages[0].changes.conflicts == ["b1.s1"]
+    after = po_path(locales).read_text(encoding="utf-8")
+    po = pofile.read(po_path(locales))
+    assert po.metadata["PO-Revision-Date"] == "2024-01-02 10:00+0400"
+    added = [ln for ln in difflib.ndiff(before.splitlines(), after.splitlines()) if ln.startswith(("+ ", "- "))]
+    assert added and all(ln.startswith("+ #. glossary: ") for ln in added), added
+    msgfmt(po_path(locales))

@@ -27,7 +27,8 @@ changed glossary contradicts). Glossary conflicts of approved entries are annota
 (through qa) after the merge; this module knows nothing of glossaries.
 
 Timestamps: POT-Creation-Date and PO-Revision-Date change only when the entries change (the clock is
-`SOURCE_DATE_EPOCH` when set), so a re-run with the same inputs writes the same bytes. A translator's
+`SOURCE_DATE_EPOCH` when set), so a re-run with the same inputs writes the same bytes; our own notes (a
+glossary conflict noted, the clean-up of an approved entry's first-review notes) never move them. A translator's
 header (Last-Translator, Language-Team, X-Generator, their own fields and order) is kept as written.
 """
 from __future__ import annotations
@@ -462,16 +463,19 @@ def merge(doc: Document, lang: str, existing: polib.POFile | None, translations:
     if annotate is not None:
         annotate(po, changes)
     for entry, old in carried:   # our clean-up rides along with a real change: an untouched entry keeps its bytes
-        if old is None or entry_key(entry) != entry_key(old):
+        if old is None or _substance(entry) != _substance(old):
             _tidy(entry)
     charset = pofile.charset_of(po)
     for e in po:     # our own notes in a legacy-charset catalog: `->` where `→` cannot be written
         e.comment = pofile.fit_charset(e.comment, charset)
 
     if existing is None or _body(po) != _body(existing):
-        po.metadata["PO-Revision-Date"] = now_stamp()
+        # PO-Revision-Date is the translator's: only entries changing moves it, never our notes alone
+        # (a `#. glossary:` conflict noted, references renumbered).
+        if existing is None or changes.count:
+            po.metadata["PO-Revision-Date"] = now_stamp()
         if existing is None or changes.added or changes.updated or changes.obsoleted or changes.moved:
-            po.metadata["POT-Creation-Date"] = po.metadata["PO-Revision-Date"]
+            po.metadata["POT-Creation-Date"] = now_stamp()
     return po, changes
 
 
@@ -510,6 +514,13 @@ def _merge_one(doc: Document, seg: Segment, key: tuple[str | None, str], match: 
         return _machine(doc, seg, key, tr)
     return polib.POEntry(msgctxt=key[0], msgid=key[1], msgstr="", occurrences=[_reference(doc, seg)],
                          comment=_position_note(seg))
+
+
+def _substance(e: polib.POEntry) -> tuple:
+    """An entry's key without its `#.` notes but its position: what changes when more than our own notes
+    change (a moved entry has moved)."""
+    key = entry_key(e)
+    return key[:7] + key[8:] + (position(e),)
 
 
 def _tidy(entry: polib.POEntry) -> None:

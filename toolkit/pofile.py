@@ -169,6 +169,7 @@ def _parse(data: bytes, charset: str) -> tuple[polib.POFile, _Texts]:
     last_line = 0            # its last non-blank line
     raw_lines = data.decode(charset).split("\n")
     crlf = sum(1 for ln in raw_lines if ln.endswith("\r"))
+    newline = "\r\n" if crlf * 2 > len(raw_lines) - 1 else "\n"
     header_raw: str | None = None
     entries_raw: list[str] = []
 
@@ -178,6 +179,8 @@ def _parse(data: bytes, charset: str) -> tuple[polib.POFile, _Texts]:
             n = len(po)
             _add_entry(po, fields, note, obsolete, first_line)
             text = "".join(ln + "\n" for ln in raw_lines[first_line - 1:last_line])
+            if last_line == len(raw_lines):    # the file's last line had no line ending: it gets the file's
+                text = text[:-1] + newline
             if len(po) > n:
                 entries_raw.append(text)
             elif header_raw is None:
@@ -223,7 +226,6 @@ def _parse(data: bytes, charset: str) -> tuple[polib.POFile, _Texts]:
         current = fields.setdefault(name, [])
         current.append(m.group(3))
     flush()
-    newline = "\r\n" if crlf * 2 > len(raw_lines) - 1 else "\n"
     return po, _Texts(newline, header_raw, entries_raw)
 
 
