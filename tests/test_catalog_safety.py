@@ -479,3 +479,20 @@ def test_a_glossary_conflict_note_does_not_move_the_translators_revision_date(tm
     added = [ln for ln in difflib.ndiff(before.splitlines(), after.splitlines()) if ln.startswith(("+ ", "- "))]
     assert added and all(ln.startswith("+ #. glossary: ") for ln in added), added
     msgfmt(po_path(locales))
+
+
+def test_a_catalog_that_cannot_be_written_stops_the_run_before_any_catalog_is_written(tmp_path: Path):
+    """`--to ru,az` with the az catalog in Latin-5: the az draft holds a schwa, so nothing is written,
+    not even the ru catalog that could have been (the message's "nothing was written" is true)."""
+    locales = tmp_path / "loc"
+    doc = document.parse(ARTICLE, name="article", source="article.txt")
+    first = ScriptedEngine(lambda s, t: f"T {s}", name="rec")
+    pipeline.translate_document(doc, ["ru", "az"], engine=first, locales=locales)
+    az = po_path(locales, "az")
+    az.write_bytes(gnu("msgconv", "-t", "ISO-8859-9", "-", data=az.read_bytes()))
+    before = {p: p.read_bytes() for p in locales.rglob("*") if p.is_file()}
+    grown = document.parse(ARTICLE + NEW_BLOCK, name="article", source="article.txt")
+    with pytest.raises(CatalogError, match="nothing was written"):
+        pipeline.translate_document(grown, ["ru", "az"], locales=locales,
+                                    engine=ScriptedEngine(lambda s, t: f"{t} şəhər {s}", name="rec2"))
+    assert {p: p.read_bytes() for p in locales.rglob("*") if p.is_file()} == before

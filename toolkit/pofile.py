@@ -819,6 +819,21 @@ def write(po: polib.POFile, path: Path, *, previous: Snapshot | None = None) -> 
     on a no-op re-run. With `previous` (what `snapshot` returned), a file changed on disk since then is
     not overwritten: ChangedOnDisk.
     """
+    return commit(prepare(po, path, previous=previous))
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """A catalog rendered and judged, not yet on disk: a run prepares every catalog before it writes one,
+    so a catalog that cannot be written (a character its charset lacks) stops the run with nothing written."""
+
+    path: Path
+    data: bytes | None          # None: the file already says this
+    expected: str | None        # sha256 the file must still have when it is replaced
+
+
+def prepare(po: polib.POFile, path: Path, *, previous: Snapshot | None = None) -> Prepared:
+    """Everything `write` does but the write."""
     path = Path(path)
     fsutil.check_replaceable(path)      # a link or a FIFO where the catalog goes: refused before it is read
     try:
@@ -831,7 +846,7 @@ def write(po: polib.POFile, path: Path, *, previous: Snapshot | None = None) -> 
     if expected is not None and (current is None or hashlib.sha256(current).hexdigest() != expected):
         raise _changed(path)
     if previous is not None and current is not None and not previous.bom and previous.content == content_key(po):
-        return False           # a no-op re-run: not even rendered (half of a 1,000-entry re-run's time)
+        return Prepared(path, None, expected)   # a no-op re-run: not even rendered
     try:
         data = render(po, previous.layout if previous is not None else None)
     except CatalogError as exc:
@@ -842,12 +857,19 @@ def write(po: polib.POFile, path: Path, *, previous: Snapshot | None = None) -> 
         raise CatalogError(f"refusing to write an invalid catalog: {p.reason}", path=path, line=p.line,
                            column=p.column, hint="remove the character from the source or the translation")
     if current == data:
-        return False
+        return Prepared(path, None, expected)
     if current is not None and not current.startswith(codecs.BOM_UTF8):
         old = previous.content if previous is not None else _parse_quietly(path)
         if old is not None and old == content_key(po):
-            return False
-    fsutil.atomic_write(path, data, expect_sha256=expected)
+            return Prepared(path, None, expected)
+    return Prepared(path, data, expected)
+
+
+def commit(prepared: Prepared) -> bool:
+    """Put a prepared catalog on disk (atomically); False when there was nothing to write."""
+    if prepared.data is None:
+        return False
+    fsutil.atomic_write(prepared.path, prepared.data, expect_sha256=prepared.expected)
     return True
 
 
