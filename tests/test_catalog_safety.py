@@ -496,3 +496,16 @@ def test_a_catalog_that_cannot_be_written_stops_the_run_before_any_catalog_is_wr
         pipeline.translate_document(grown, ["ru", "az"], locales=locales,
                                     engine=ScriptedEngine(lambda s, t: f"{t} şəhər {s}", name="rec2"))
     assert {p: p.read_bytes() for p in locales.rglob("*") if p.is_file()} == before
+
+
+def test_a_no_wrap_entry_the_run_rewrites_is_written_unwrapped_as_msgcat_writes_it(tmp_path: Path):
+    """`#, no-wrap` (xgettext --no-wrap, Lokalize) on an entry that moves: GNU cuts only after `\\n`."""
+    from .conftest import msgcat_check
+
+    locales = _first_run(tmp_path)
+    long = "[ru: a translator's long draft that goes well past the seventy-nine column page width, on purpose]"
+    _rewrite(po_path(locales), lambda d: d.replace(b'#, fuzzy\nmsgid "Baku', b'#, fuzzy, no-wrap\nmsgid "Baku')
+             .replace("[ru: Båķû šåîđ ťĥé mîñé ŵöûļđ öpéñ. ··]".encode(), long.encode()))
+    assert run("Moscow.\n\n" + ARTICLE, locales).languages[0].written      # every entry moves down a block
+    assert f'msgstr "{long}"\n'.encode() in po_path(locales).read_bytes()
+    msgcat_check(po_path(locales))

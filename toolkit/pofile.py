@@ -780,19 +780,27 @@ def _render_entry(e: polib.POEntry, out: list[str], prefix: str) -> None:
     if flags:
         out.append("#, " + ", ".join(flags))
     previous = "#~| " if e.obsolete else "#| "
+    width = _NO_WRAP if "no-wrap" in e.flags else powrap.PAGE_WIDTH   # GNU still cuts after each \n
+
+    def wrap(name: str, value: str, mark: str) -> list[str]:
+        return powrap.wrap(name, value, mark, width)
+
     for name, value in (("msgctxt", e.previous_msgctxt), ("msgid", e.previous_msgid),
                         ("msgid_plural", e.previous_msgid_plural)):
         if value is not None:
-            out += powrap.wrap(name, value, previous)
+            out += wrap(name, value, previous)
     if e.msgctxt is not None:
-        out += powrap.wrap("msgctxt", e.msgctxt, prefix)
-    out += powrap.wrap("msgid", e.msgid, prefix)
+        out += wrap("msgctxt", e.msgctxt, prefix)
+    out += wrap("msgid", e.msgid, prefix)
     if e.msgid_plural:
-        out += powrap.wrap("msgid_plural", e.msgid_plural, prefix)
+        out += wrap("msgid_plural", e.msgid_plural, prefix)
         for i in sorted(e.msgstr_plural):
-            out += powrap.wrap(f"msgstr[{i}]", e.msgstr_plural[i], prefix)
+            out += wrap(f"msgstr[{i}]", e.msgstr_plural[i], prefix)
     else:
-        out += powrap.wrap("msgstr", e.msgstr, prefix)
+        out += wrap("msgstr", e.msgstr, prefix)
+
+
+_NO_WRAP = 1 << 62
 
 
 def _reference_lines(occurrences: list[tuple[str, str]]) -> list[str]:
