@@ -275,6 +275,49 @@ CASES += [
 ]
 
 
+# -- catalogs (issue 22): legacy charsets, hand-merged and hand-edited catalogs ------------------------------
+
+_DESK_CP1251 = ('# Russian translation of desk.txt (an old Windows workflow).\nmsgid ""\nmsgstr ""\n'
+                '"Language: ru\\n"\n"MIME-Version: 1.0\\n"\n"Content-Type: text/plain; charset=CP1251\\n"\n'
+                '"Content-Transfer-Encoding: 8bit\\n"\n"Plural-Forms: nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : '
+                'n%10>=2 && n%10<=4 && (n%100<10 || n%100>=20) ? 1 : 2);\\n"\n\n'
+                'msgid "Baku agreed."\nmsgstr "Баку согласился."\n').encode("cp1251")
+
+
+def _desk_cp1251(root: Path) -> None:
+    """A CP1251 catalog (as `msgconv -t CP1251` writes one) and its article, which gained a sentence: the
+    pseudo engine's accented letters (ö, ŵ) are not in CP1251."""
+    (root / "desk.txt").write_text("Baku agreed.\nMoscow made no comment.\n", encoding="utf-8")
+    path = root / "locales" / "ru" / "LC_MESSAGES" / "desk.po"
+    path.write_bytes(_DESK_CP1251)
+
+
+def _append_to_po(text: str):
+    def setup(root: Path) -> None:
+        with open(_po(root), "a", encoding="utf-8") as fh:
+            fh.write(text)
+    return setup
+
+
+def _duplicate_entry(root: Path) -> None:
+    from toolkit import pofile
+
+    e = next(e for e in pofile.read(_po(root)) if e.msgid and not set(e.msgid) & set('\\"\n'))
+    _append_to_po(f'\nmsgid "{e.msgid}"\nmsgstr "Копия."\n')(root)   # two copies merged by hand
+
+
+CASES += [
+    ("cp1251_catalog_cannot_hold_the_draft", _desk_cp1251,    # --no-cache: the memory would keep the draft
+     lambda r: [*_translate(r, article=str(r / "desk.txt")), "--no-cache"], 3,
+     ["desk.po: the entry 'Moscow made no comment.'", "cannot write", "CP1251", "nothing was written"]),
+    ("catalog_with_a_duplicate_entry", lambda r: (_duplicate_entry(r), _changed_article(r)), _translate, 3,
+     [f"{NAME}.po:", "duplicate"]),
+    ("plural_entry_with_two_of_three_forms", _append_to_po('\nmsgid "%d mine"\nmsgid_plural "%d mines"\n'
+                                                             'msgstr[0] "%d шахта"\nmsgstr[1] "%d шахты"\n'),
+     _translate, 3, [f"{NAME}.po:", "plural"]),
+]
+
+
 def _lstat_tree(root: Path) -> dict[str, tuple[int, str | None]]:
     """Every entry's type and, for a link, where it points: a replaced link shows here, not in `tree`."""
     return {str(p.relative_to(root)): (os.lstat(p).st_mode & 0o170000, os.readlink(p) if p.is_symlink() else None)
