@@ -641,19 +641,19 @@ def render(po: polib.POFile, layout: Layout | None = None) -> bytes:
     """
     nl = layout.newline if layout is not None else "\n"
     charset = charset_of(po)
-    blocks: list[str] = []
+    blocks: list[bytes] = []
     kept_header = _kept_header(po, layout)
     if kept_header is not None:
-        blocks.append(kept_header)
+        blocks.append(_encoded(kept_header, charset, po, "the header"))
     elif po.metadata or po.header:
         out = _comment_lines("#", po.header.split("\n")) if po.header else []
         if po.metadata_is_fuzzy:
             out.append("#, fuzzy")
         out.append('msgid ""')
         out += powrap.wrap("msgstr", "".join(f"{k}: {v}\n" for k, v in po.metadata.items()))
-        blocks.append(_encodable(nl.join(out) + nl, charset, po, "the header"))
+        blocks.append(_encoded(nl.join(out) + nl, charset, po, "the header"))
     else:
-        blocks.append("")     # no header: GNU starts with the blank line before the first entry
+        blocks.append(b"")    # no header: GNU starts with the blank line before the first entry
     known = layout.entries if layout is not None else {}
     ordered = [e for e in po if not e.obsolete]
     ordered += [e for e in po if e.obsolete and (e.msgstr or any(e.msgstr_plural.values()))]  # GNU drops the rest
@@ -662,13 +662,9 @@ def render(po: polib.POFile, layout: Layout | None = None) -> bytes:
         if raw is None:
             out = []
             _render_entry(e, out, "#~ " if e.obsolete else "")
-            raw = _encodable(nl.join(out[1:]) + nl, charset, po, _entry_name(e))
-        blocks.append(raw)
-    text = nl.join(blocks)
-    try:
-        return text.encode(charset)
-    except UnicodeEncodeError as exc:    # only a header or entry kept as read can get here: never in practice
-        raise _unwritable(text[exc.start], po, "the catalog") from None
+            raw = nl.join(out[1:]) + nl
+        blocks.append(_encoded(raw, charset, po, _entry_name(e)))
+    return nl.encode(charset).join(blocks)
 
 
 def _kept_header(po: polib.POFile, layout: Layout | None) -> str | None:
@@ -706,12 +702,11 @@ def _entry_name(e: polib.POEntry) -> str:
     return f"{kind} {_short(e.msgid)}" + (f" ({where})" if where else "")
 
 
-def _encodable(text: str, charset: str, po: polib.POFile, what: str) -> str:
+def _encoded(text: str, charset: str, po: polib.POFile, what: str) -> bytes:
     try:
-        text.encode(charset)
+        return text.encode(charset)
     except UnicodeEncodeError as exc:
         raise _unwritable(text[exc.start], po, what) from None
-    return text
 
 
 def _unwritable(ch: str, po: polib.POFile, what: str) -> CatalogError:
