@@ -16,6 +16,7 @@ from pathlib import Path
 
 import polib
 import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
 from typer.testing import CliRunner
 
 from toolkit import build, catalog, document, glossary as glossary_mod, pipeline, pofile, qa
@@ -509,3 +510,38 @@ def test_a_no_wrap_entry_the_run_rewrites_is_written_unwrapped_as_msgcat_writes_
     assert run("Moscow.\n\n" + ARTICLE, locales).languages[0].written      # every entry moves down a block
     assert f'msgstr "{long}"\n'.encode() in po_path(locales).read_bytes()
     msgcat_check(po_path(locales))
+
+
+_POOL = ["Baku said the mine would open.", "The ministry thanked Yerevan.", "Talks resumed on Monday in Moscow.",
+         "Officials from both sides met at the border to discuss a long list of unresolved questions.",
+         "\"We will not accept it,\" the spokesman said.", "Prices rose by 6,500 manat.", "Nobody came."]
+
+
+@settings(max_examples=int(os.environ.get("TOOLKIT_CHURN_EXAMPLES", "12")), deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(picks=st.lists(st.sampled_from(_POOL), min_size=1, max_size=5, unique=True),
+       width=st.sampled_from([None, 40, 60, 77, 79, 100]), crlf=st.booleans(),
+       approve=st.lists(st.booleans(), min_size=5, max_size=5))
+def test_whatever_an_editor_saves_a_run_rewrites_only_what_it_changes(tmp_path_factory, picks, width, crlf, approve):
+    """Property: any wrapping msgcat gives (or --no-wrap), LF or CRLF, any entries approved in the editor:
+    a no-op run leaves the bytes; a run that adds a block keeps every old entry's bytes."""
+    locales = tmp_path_factory.mktemp("churn") / "loc"
+    article = "\n".join(picks) + "\n"
+    run(article, locales)
+    snap = pofile.snapshot(po_path(locales))
+    for e, yes in zip([e for e in snap.po if not e.obsolete], approve):
+        if yes:
+            e.msgstr, e.flags = f"Одобрено: {e.msgid}", []
+    pofile.write(snap.po, po_path(locales), previous=snap)
+    data = gnu("msgcat", "--no-wrap" if width is None else f"--width={width}", "-", data=po_path(locales).read_bytes())
+    saved = data.replace(b"\n", b"\r\n") if crlf else data
+    po_path(locales).write_bytes(saved)
+    assert not run(article, locales).languages[0].written
+    assert po_path(locales).read_bytes() == saved
+    run(article + NEW_BLOCK, locales)
+    after = po_path(locales).read_bytes()
+    blank = b"\r\n\r\n" if crlf else b"\n\n"
+    for block in saved.split(blank)[1:]:                     # every entry; the header's dates may move
+        assert block.strip() in after
+    assert (after.count(b"\n") == after.count(b"\r\n")) if crlf else b"\r" not in after
+    msgfmt(po_path(locales))
