@@ -545,3 +545,28 @@ def test_whatever_an_editor_saves_a_run_rewrites_only_what_it_changes(tmp_path_f
         assert block.strip() in after
     assert (after.count(b"\n") == after.count(b"\r\n")) if crlf else b"\r" not in after
     msgfmt(po_path(locales))
+
+
+def test_a_sorted_catalog_stays_sorted_and_a_run_adds_only_its_entry(tmp_path: Path, monkeypatch):
+    """`msgcat --sort-output` (or an editor's sort) put the entries in msgid order: a run that adds a
+    sentence keeps that order (the diff is the new entry and the dates), where it used to reorder the file."""
+    locales = tmp_path / "loc"
+    text = "Zebras crossed the road.\n\nBaku said the mine would open.\n\nMoscow is cold.\n"
+    run(text, locales)
+    saved = _rewrite(po_path(locales), lambda d: gnu("msgcat", "--sort-output", "-", data=d))
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1800000000")
+    run(text + "\nAnother sentence.\n", locales)
+    after = po_path(locales).read_text(encoding="utf-8")
+    removed = [ln for ln in difflib.ndiff(saved.decode().splitlines(), after.splitlines()) if ln.startswith("- ")]
+    assert sorted(ln.split(":")[0] for ln in removed) == ['- "PO-Revision-Date', '- "POT-Creation-Date']
+    msgids = [e.msgid for e in pofile.read(po_path(locales)) if not e.obsolete]
+    assert msgids == ["Baku said the mine would open.", "Moscow is cold.", "Another sentence.",   # after the
+                      "Zebras crossed the road."]                                               # one before it
+    msgfmt(po_path(locales))
+
+
+def test_our_own_catalog_stays_in_article_order_when_sentences_swap(tmp_path: Path):
+    locales = tmp_path / "loc"
+    run("One cat sat. Two dogs ran.\n", locales)
+    run("Two dogs ran. One cat sat.\n", locales)
+    assert [e.msgid for e in pofile.read(po_path(locales))] == ["Two dogs ran.", "One cat sat."]

@@ -455,7 +455,7 @@ def merge(doc: Document, lang: str, existing: polib.POFile | None, translations:
         match = matches[seg.id]
         entry = _merge_one(doc, seg, key, match, translations.get(seg.id), changes)
         carried.append((entry, match.old))
-        po.append(entry)
+    po.extend(_in_file_order(carried, existing))
     used = {id(m.old) for m in matches.values() if m.old is not None}
     for e in _obsolete(existing, used, changes):
         po.append(e)
@@ -477,6 +477,37 @@ def merge(doc: Document, lang: str, existing: polib.POFile | None, translations:
         if existing is None or changes.added or changes.updated or changes.obsoleted or changes.moved:
             po.metadata["POT-Creation-Date"] = now_stamp()
     return po, changes
+
+
+def _in_file_order(carried: Sequence[tuple[polib.POEntry, polib.POEntry | None]],
+                   existing: polib.POFile | None) -> list[polib.POEntry]:
+    """Article order, unless the file was in another one (`msgcat --sort-output`, an editor's sort): then
+    the file's order stays, so a run's diff is its own entries, each new one right after the entry of the
+    sentence before it. (A file in article order stays in article order: after two sentences swapped
+    too.)"""
+    if existing is None or _in_article_order(existing):
+        return [entry for entry, _ in carried]
+    rank = {id(e): i for i, e in enumerate(existing) if not e.obsolete}
+    keyed = []
+    last = -1
+    for n, (entry, old) in enumerate(carried):
+        r = rank.get(id(old)) if old is not None else None
+        if r is None:            # new, or back from `#~`: after the sentence before it
+            keyed.append(((last, 1, n), entry))
+        else:
+            last = r
+            keyed.append(((r, 0, n), entry))
+    return [entry for _, entry in sorted(keyed, key=lambda pair: pair[0])]
+
+
+def _in_article_order(po: polib.POFile) -> bool:
+    """The active entries stand in the order of their `#. segment` positions (as every run writes them)."""
+    places = []
+    for e in po:
+        m = None if e.obsolete else re.fullmatch(r"b(\d+)\.s(\d+)", position(e))
+        if m:
+            places.append((int(m.group(1)), int(m.group(2))))
+    return places == sorted(places)
 
 
 def _merge_one(doc: Document, seg: Segment, key: tuple[str | None, str], match: Match, tr: Translation | None,
