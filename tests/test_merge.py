@@ -104,16 +104,20 @@ def test_a_translators_fuzzy_draft_is_kept_as_the_suggestion():
     assert "new machine suggestion: MT[Two dogs ran over there.]" in e.comment
 
 
-def test_approving_drops_previous_source_and_first_review_notes():
-    """A translator approves by deleting `fuzzy` in a text editor: the next run drops what msgmerge drops
-    (`#|`) and the notes that only served the first review."""
+def test_approving_drops_previous_source_and_first_review_notes_when_the_entry_is_rewritten():
+    """A translator approves by deleting `fuzzy` in a text editor. A run with nothing else to do for that
+    entry leaves it as saved (no churn: issue 21); once the run rewrites it anyway (here it moved), it
+    drops what msgmerge drops (`#|`) and the notes that only served the first review."""
     po, _, _ = rerun(None, BASE)
     po2, _, _ = rerun(po, BASE.replace("ran there", "ran over there"))
     approve(po2, "b1.s2", "Собаки бежали туда.")
-    po3, _, _ = rerun(po2, BASE.replace("ran there", "ran over there"))
-    e = by_ctxt(po3)["b1.s2"]
-    assert (e.previous_msgid, e.previous_msgctxt) == (None, None)
-    assert e.comment == "segment b1.s2"
+    saved = pofile.entry_key(by_ctxt(po2)["b1.s2"])
+    po3, changes, _ = rerun(po2, BASE.replace("ran there", "ran over there"))
+    assert pofile.entry_key(by_ctxt(po3)["b1.s2"]) == saved and changes.count == 0
+    po4, _, _ = rerun(po3, "A new start today. " + BASE.replace("ran there", "ran over there"))
+    e = by_ctxt(po4)["b1.s3"]
+    assert (e.msgstr, e.previous_msgid, e.previous_msgctxt) == ("Собаки бежали туда.", None, None)
+    assert e.comment == "segment b1.s3"
 
 
 def test_reverting_the_edit_offers_the_human_text_again():

@@ -87,4 +87,5 @@ def test_document_rebuilds_byte_for_byte(text: str) -> None:
     if not text.strip():
         return
     doc = document.parse(text)
-    assert doc.leading + "".join(s.text + s.trailing for s in doc.segments) == text
+    assert doc.leading + "".join(s.source_text + s.trailing for s in doc.segments) == text
+    assert not any(ch in s.text for s in doc.segments for ch in "\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")

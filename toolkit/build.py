@@ -72,10 +72,10 @@ def build(doc: Document, po: polib.POFile, lang: str, *, fuzzy: str = "use", cat
         entry = exact.get(key[seg.id]) or by_msgid[seg.text]
         if not entry.msgstr:
             counts["untranslated"] += 1
-            return seg.text
+            return seg.source_text
         if entry.fuzzy:
             counts["fuzzy"] += 1
-            return entry.msgstr if fuzzy == "use" else seg.text
+            return entry.msgstr if fuzzy == "use" else seg.source_text
         counts["approved"] += 1
         return entry.msgstr
 

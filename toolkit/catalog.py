@@ -27,7 +27,8 @@ changed glossary contradicts). Glossary conflicts of approved entries are annota
 (through qa) after the merge; this module knows nothing of glossaries.
 
 Timestamps: POT-Creation-Date and PO-Revision-Date change only when the entries change (the clock is
-`SOURCE_DATE_EPOCH` when set), so a re-run with the same inputs writes the same bytes. A translator's
+`SOURCE_DATE_EPOCH` when set), so a re-run with the same inputs writes the same bytes; our own notes (a
+glossary conflict noted, the clean-up of an approved entry's first-review notes) never move them. A translator's
 header (Last-Translator, Language-Team, X-Generator, their own fields and order) is kept as written.
 """
 from __future__ import annotations
@@ -45,7 +46,8 @@ from pathlib import Path
 import polib
 
 from . import __version__, confidence, langs
-from .document import Document, Segment
+from .document import Document, Segment, spoken
+from . import pofile
 from .pofile import WRAP_WIDTH, entry_key
 
 PROJECT = f"toolkit {__version__}"
@@ -224,8 +226,6 @@ def build_pot(doc: Document, previous: polib.POFile | Path | None = None) -> pol
         pot.append(polib.POEntry(msgctxt=ctxt, msgid=msgid, msgstr="", occurrences=[_reference(doc, seg)],
                                  comment=_position_note(seg)))
     if isinstance(previous, Path):
-        from . import pofile
-
         previous = pofile.read(previous) if previous.exists() else None
     pot.metadata = header(None, previous.metadata if previous is not None else None)
     if previous is None or _body(pot) != _body(previous):
@@ -255,7 +255,7 @@ def plan(doc: Document, existing: polib.POFile | None) -> dict[str, Match]:
     out = _same_sentences(segs, new_keys, active, [e for e in existing if e.obsolete], key_of)
     used = {id(m.old) for m in out.values() if m.old is not None}
     new = [s for s in segs if s.id not in out]
-    gone = [e for e in active if id(e) not in used and e.msgstr]   # msgmerge pairs translated entries only
+    gone = [e for e in active if id(e) not in used and text_of(e)]   # msgmerge pairs translated entries only
     if new and gone:
         for i, j in _pair_edits(new, gone, [new_keys[s.id][0] for s in new], [key_of(e)[0] for e in gone]):
             out[new[i].id] = Match("updated", gone[j])
@@ -279,13 +279,13 @@ def _same_sentences(segs: Sequence[Segment], new_keys: Mapping[str, tuple[str | 
             out[s.id] = Match("kept" if position(old) == s.id else "moved", old)
             used.add(id(old))
     by_msgid: dict[str, list[polib.POEntry]] = {}
-    for e in active:
-        by_msgid.setdefault(e.msgid, []).append(e)
+    for e in active:   # a msgid written with a line separator (before it became a space) is the same sentence
+        by_msgid.setdefault(spoken(e.msgid), []).append(e)
     obsolete_by_key: dict[tuple[str | None, str], polib.POEntry] = {}
     obsolete_by_msgid: dict[str, polib.POEntry] = {}
     for e in obsolete:
         obsolete_by_key.setdefault(key_of(e), e)
-        if e.msgstr or e.msgid not in obsolete_by_msgid:
+        if text_of(e) or e.msgid not in obsolete_by_msgid:
             obsolete_by_msgid[e.msgid] = e
     for s in segs:
         if s.id in out:
@@ -387,7 +387,7 @@ def pending(doc: Document, existing: polib.POFile | None,
     Pass the `plan` you will give `merge` to compute it once."""
     matches = matches if matches is not None else plan(doc, existing)
     return [s for s in doc.segments if matches[s.id].old is None or matches[s.id].kind == "updated"
-            or not matches[s.id].old.msgstr or (refresh_pseudo and is_untouched_pseudo(matches[s.id].old))
+            or not text_of(matches[s.id].old) or (refresh_pseudo and is_untouched_pseudo(matches[s.id].old))
             or s.id in stale]
 
 
@@ -426,7 +426,19 @@ def _digest(text: str) -> str:
 
 
 def is_approved(e: polib.POEntry) -> bool:
-    return bool(e.msgstr) and not e.fuzzy
+    """Translated and not fuzzy; a plural entry needs every form (polib's and pocount's rule)."""
+    return is_translated(e) and not e.fuzzy
+
+
+def is_translated(e: polib.POEntry) -> bool:
+    if e.msgid_plural:
+        return bool(e.msgstr_plural) and all(e.msgstr_plural.values())
+    return bool(e.msgstr)
+
+
+def text_of(e: polib.POEntry) -> str:
+    """The translation a sentence would use: msgstr, or the first form of a plural entry."""
+    return e.msgstr or (e.msgstr_plural.get(0, "") if e.msgid_plural else "")
 
 
 # -- merging ----------------------------------------------------------------------------------------------
@@ -445,23 +457,64 @@ def merge(doc: Document, lang: str, existing: polib.POFile | None, translations:
     po.metadata = header(lang, existing.metadata if existing is not None else None)
     po.metadata_is_fuzzy = existing.metadata_is_fuzzy if existing is not None else []
 
+    carried = []
     for seg, key in zip(doc.segments, keys(doc).values(), strict=True):
         match = matches[seg.id]
         entry = _merge_one(doc, seg, key, match, translations.get(seg.id), changes)
-        _tidy(entry)
-        po.append(entry)
+        carried.append((entry, match.old))
+    po.extend(_in_file_order(carried, existing))
     used = {id(m.old) for m in matches.values() if m.old is not None}
     for e in _obsolete(existing, used, changes):
         po.append(e)
     settle_collisions(po)
     if annotate is not None:
         annotate(po, changes)
+    for entry, old in carried:   # our clean-up rides along with a real change: an untouched entry keeps its bytes
+        if old is None or _substance(entry) != _substance(old):
+            _tidy(entry)
+    charset = pofile.charset_of(po)
+    for e in po:     # our own notes in a legacy-charset catalog: `->` where `→` cannot be written
+        e.comment = pofile.fit_charset(e.comment, charset)
 
     if existing is None or _body(po) != _body(existing):
-        po.metadata["PO-Revision-Date"] = now_stamp()
+        # PO-Revision-Date is the translator's: only entries changing moves it, never our notes alone
+        # (a `#. glossary:` conflict noted, references renumbered).
+        if existing is None or changes.count:
+            po.metadata["PO-Revision-Date"] = now_stamp()
         if existing is None or changes.added or changes.updated or changes.obsoleted or changes.moved:
-            po.metadata["POT-Creation-Date"] = po.metadata["PO-Revision-Date"]
+            po.metadata["POT-Creation-Date"] = now_stamp()
     return po, changes
+
+
+def _in_file_order(carried: Sequence[tuple[polib.POEntry, polib.POEntry | None]],
+                   existing: polib.POFile | None) -> list[polib.POEntry]:
+    """Article order, unless the file was in another one (`msgcat --sort-output`, an editor's sort): then
+    the file's order stays, so a run's diff is its own entries, each new one right after the entry of the
+    sentence before it. (A file in article order stays in article order: after two sentences swapped
+    too.)"""
+    if existing is None or _in_article_order(existing):
+        return [entry for entry, _ in carried]
+    rank = {id(e): i for i, e in enumerate(existing) if not e.obsolete}
+    keyed = []
+    last = -1
+    for n, (entry, old) in enumerate(carried):
+        r = rank.get(id(old)) if old is not None else None
+        if r is None:            # new, or back from `#~`: after the sentence before it
+            keyed.append(((last, 1, n), entry))
+        else:
+            last = r
+            keyed.append(((r, 0, n), entry))
+    return [entry for _, entry in sorted(keyed, key=lambda pair: pair[0])]
+
+
+def _in_article_order(po: polib.POFile) -> bool:
+    """The active entries stand in the order of their `#. segment` positions (as every run writes them)."""
+    places = []
+    for e in po:
+        m = None if e.obsolete else re.fullmatch(r"b(\d+)\.s(\d+)", position(e))
+        if m:
+            places.append((int(m.group(1)), int(m.group(2))))
+    return places == sorted(places)
 
 
 def _merge_one(doc: Document, seg: Segment, key: tuple[str | None, str], match: Match, tr: Translation | None,
@@ -501,9 +554,17 @@ def _merge_one(doc: Document, seg: Segment, key: tuple[str | None, str], match: 
                          comment=_position_note(seg))
 
 
+def _substance(e: polib.POEntry) -> tuple:
+    """An entry's key without its `#.` notes but its position: what changes when more than our own notes
+    change (a moved entry has moved)."""
+    key = entry_key(e)
+    return key[:7] + key[8:] + (position(e),)
+
+
 def _tidy(entry: polib.POEntry) -> None:
     """What msgmerge and every editor agree on: an approved entry has no `#|` and no first-review notes;
-    an empty one is not fuzzy (GNU does not even write the flag)."""
+    an empty one is not fuzzy (GNU does not even write the flag). Applied only to entries a run rewrites
+    anyway: an entry the translator approved and the run leaves alone keeps its notes and its bytes."""
     if is_approved(entry):
         entry.previous_msgctxt = entry.previous_msgid = entry.previous_msgid_plural = None
         # A pseudo-translation approved wholesale (msgattrib --clear-fuzzy) keeps the note that says so:
@@ -511,7 +572,7 @@ def _tidy(entry: polib.POEntry) -> None:
         pseudo = signed_by_pseudo(entry)
         entry.comment = "\n".join(ln for ln in entry.comment.split("\n") if ln.startswith(_LASTING_NOTES)
                                   or (pseudo and ln.startswith(MACHINE_NOTE + "pseudo")))
-    if not entry.msgstr and "fuzzy" in entry.flags:
+    if not text_of(entry) and "fuzzy" in entry.flags:
         entry.flags = [f for f in entry.flags if f != "fuzzy"]
 
 
@@ -526,11 +587,13 @@ def _obsolete(existing: polib.POFile | None, used: set[int], changes: Changes) -
 
     def put(e: polib.POEntry) -> None:
         gone = _copy(e)
-        gone.obsolete, gone.occurrences, gone.comment = True, [], ""   # as msgmerge: translator comments only
         gone.msgctxt, gone.msgid = migrated.get(id(e), (e.msgctxt, e.msgid))
-        gone.flags = [f for f in gone.flags if f == "fuzzy" or f.endswith("-format")]
-        gone.previous_msgctxt = gone.previous_msgid = None
-        if gone.msgstr:
+        if not e.obsolete:   # leaving the article now: as msgmerge, translator comments only
+            gone.obsolete, gone.occurrences, gone.comment = True, [], ""
+            gone.flags = [f for f in gone.flags if f == "fuzzy" or f.endswith("-format")]
+            gone.previous_msgctxt = gone.previous_msgid = gone.previous_msgid_plural = None
+        # an entry already obsolete is kept as it is (its `#~|` lines too), so it is written as it was read
+        if text_of(gone) or any(gone.msgstr_plural.values()):
             out.pop((gone.msgctxt, gone.msgid), None)
             out[(gone.msgctxt, gone.msgid)] = gone
 
@@ -557,6 +620,9 @@ def settle_collisions(po: polib.POFile) -> None:
             continue
         hit = active.get((e.msgctxt, e.msgid))
         if hit is None:
+            keep.append(e)
+        elif e.msgid_plural and any(e.msgstr_plural.values()):    # plural forms no sentence can take: kept
+            e.msgctxt = f"{e.msgctxt} (earlier)" if e.msgctxt else "earlier"
             keep.append(e)
         elif not e.msgstr or e.msgstr == hit.msgstr or e.fuzzy:
             continue
@@ -591,12 +657,18 @@ def _carry(old: polib.POEntry, doc: Document, seg: Segment, key: tuple[str | Non
     entry.occurrences = [_reference(doc, seg)]
     lines = [ln for ln in old.comment.split("\n") if ln and not ln.startswith((POSITION_NOTE, GLOSSARY_NOTE))]
     entry.comment = "\n".join([_position_note(seg), *lines])
+    if old.msgid_plural:   # a sentence has no plural: as msgmerge, the first form, fuzzy, `#|` the old source
+        entry.previous_msgctxt, entry.previous_msgid = old.msgctxt, old.msgid
+        entry.previous_msgid_plural = old.msgid_plural
+        entry.msgstr, entry.msgid_plural, entry.msgstr_plural = text_of(old), "", {}
+        entry.flags = ["fuzzy", *(f for f in entry.flags if f != "fuzzy")]
     return entry
 
 
 def _copy(e: polib.POEntry) -> polib.POEntry:
-    return polib.POEntry(msgctxt=e.msgctxt, msgid=e.msgid, msgstr=e.msgstr, occurrences=list(e.occurrences),
+    return polib.POEntry(msgctxt=e.msgctxt, msgid=e.msgid, msgid_plural=e.msgid_plural, msgstr=e.msgstr,
+                         msgstr_plural=dict(e.msgstr_plural), occurrences=list(e.occurrences),
                          comment=e.comment, tcomment=e.tcomment, flags=list(e.flags),
                          previous_msgid=e.previous_msgid, previous_msgctxt=e.previous_msgctxt,
-                         obsolete=e.obsolete)
+                         previous_msgid_plural=e.previous_msgid_plural, obsolete=e.obsolete)
 

@@ -2,7 +2,7 @@
 
 Each non-empty line is a block (headline, caption, paragraph); blocks are split into sentences by
 `toolkit.segment`. Every segment keeps the exact whitespace that follows it, so
-`document.leading + "".join(s.text + s.trailing for s in document.segments)` is the article again,
+`document.leading + "".join(s.source_text + s.trailing for s in document.segments)` is the article again,
 byte for byte once the original BOM and line endings are put back.
 """
 from __future__ import annotations
@@ -21,6 +21,10 @@ from .errors import InputError
 MAX_BYTES = 32 << 20
 
 _UNWRITABLE = re.compile("[\x00\x04\ud800-\udfff]")
+#: Line and paragraph separators inside a line (NEL, U+2028, U+2029, VT, FF, FS/GS/RS: what str.splitlines
+#: breaks on besides CR and LF). In a sentence they stand between words, but an engine's tokenizer and a PO
+#: editor show nothing there (`Yerevanwould`): the msgid gets one space instead, the rebuild the original.
+_SEPARATORS = re.compile("[ \t]*[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029][\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029 \t]*")
 Spans = Callable[[str], Sequence[tuple[int, int]]]
 
 
@@ -32,6 +36,12 @@ class Segment:
     text: str
     trailing: str    # whitespace after it in the source (spaces, newlines), to rebuild the article
     line: int        # 1-based line of the source file, for the PO `#:` reference
+    original: str | None = None   # the text as the article has it, when `text` differs (a line separator)
+
+    @property
+    def source_text(self) -> str:
+        """The sentence exactly as the article has it: what a rebuild without a translation puts back."""
+        return self.text if self.original is None else self.original
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +71,7 @@ class Document:
 
     def text(self) -> str:
         """The source text with "\\n" line endings and no BOM."""
-        return self.rebuild(lambda s: s.text)
+        return self.rebuild(lambda s: s.source_text)
 
     def rebuild(self, translate: Callable[[Segment], str]) -> str:
         """The article with each segment replaced by `translate(segment)`, layout kept ("\\n" endings)."""
@@ -118,7 +128,10 @@ def parse(text: str, *, name: str = "article", source: str = "article.txt", no_s
             trailing = stripped[end:nxt]
             if i + 1 == len(spans):
                 trailing += tail + ending
-            segs_out.append(Segment(f"b{bno}.s{i + 1}", bno, i + 1, stripped[start:end], trailing, lineno))
+            text = stripped[start:end]
+            said = spoken(text)
+            segs_out.append(Segment(f"b{bno}.s{i + 1}", bno, i + 1, said, trailing, lineno,
+                                    None if said == text else text))
         blocks.append(Block(bno, lineno, tuple(segs_out)))
     rest = "".join(pos_leading)
     if blocks and rest:
@@ -131,8 +144,13 @@ def parse(text: str, *, name: str = "article", source: str = "article.txt", no_s
                     encoding=encoding)
 
 
+def spoken(text: str) -> str:
+    """`text` with its line separators as one space: a sentence as the msgid and the engine have it."""
+    return _SEPARATORS.sub(" ", text)
+
+
 def _with_trailing(seg: Segment, trailing: str) -> Segment:
-    return Segment(seg.id, seg.block, seg.index, seg.text, trailing, seg.line)
+    return Segment(seg.id, seg.block, seg.index, seg.text, trailing, seg.line, seg.original)
 
 
 def decode(data: bytes, *, path: str, encoding: str | None = None) -> tuple[str, str, bool, str]:

@@ -213,20 +213,27 @@ _PID_WIDTH = 16
 
 
 @contextlib.contextmanager
-def locked(directory: str | Path, *, name: str = ".toolkit.lock", timeout: float = 0.0) -> Iterator[Path]:
+def locked(directory: str | Path, *, name: str | None = None, timeout: float = 0.0) -> Iterator[Path]:
     """An exclusive lock on a directory of catalogs, held for the whole read-merge-write.
 
     Atomic renames prevent torn files but not lost updates: two runs must not interleave, so the second
-    one is refused (or waits `timeout` seconds) with a message naming the holder. The lock is an
-    `flock` on a sidecar file, so the kernel releases it when a holder is killed: no stale locks.
-    The sidecar is opened without following a link and must look like one of ours (a regular file with one
-    name, holding at most a pid): anything else is refused untouched, never truncated.
+    one is refused (or waits `timeout` seconds) with a message naming the holder. The lock is an `flock`,
+    so the kernel releases it when a holder is killed: no stale locks. By default it is taken on the
+    directory itself, so a run writes no lock file into the translator's repository (a run that changes
+    nothing leaves `git status` clean) and nothing planted in the folder (`.toolkit.lock -> article.txt`,
+    a FIFO, a hard link) is ever opened. With `name`, on a sidecar file of that name (the model store):
+    opened without following a link, and it must look like one of ours (a regular file with one name,
+    holding at most a pid): anything else is refused untouched, never truncated.
     """
     d = Path(directory)
     try:
         d.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise _write_error(exc, d) from None
+    if name is None:
+        with _locked_directory(d, timeout):
+            yield d
+        return
     lock_path = d / name
     fd = _open_lock(lock_path)
     deadline = time.monotonic() + timeout
@@ -251,6 +258,49 @@ def locked(directory: str | Path, *, name: str = ".toolkit.lock", timeout: float
         yield lock_path
     finally:
         os.close(fd)      # closing releases the flock; the pid stays (harmless: it is only read while locked)
+
+
+@contextlib.contextmanager
+def _locked_directory(d: Path, timeout: float) -> Iterator[None]:
+    try:
+        fd = os.open(d, os.O_RDONLY | os.O_DIRECTORY | _CLOEXEC)
+    except NotADirectoryError:
+        raise WriteError("is not a directory; cannot keep catalogs in it, nothing was changed", path=d,
+                         hint="pass another --locales DIR or move the file away") from None
+    except OSError as exc:
+        raise _write_error(exc, d) from None
+    deadline = time.monotonic() + timeout
+    try:
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise LockedError(f"locked by another toolkit run (pid {_flock_holder(fd)})", path=d,
+                                      hint="wait for it to finish, then run again") from None
+                time.sleep(0.05)
+            except OSError as exc:    # ENOLCK, EOPNOTSUPP: a file system without locks (some NFS, some FUSE)
+                raise WriteError(f"cannot lock: {exc.strerror or exc}; nothing was changed", path=d,
+                                 hint="keep the catalogs on a local disk (--locales DIR)") from None
+        yield
+    finally:
+        os.close(fd)      # closing releases the flock
+
+
+def _flock_holder(fd: int) -> str:
+    """The pid holding an flock on this file, from /proc/locks (Linux); "unknown" elsewhere."""
+    st = os.fstat(fd)
+    inode = f"{os.major(st.st_dev):02x}:{os.minor(st.st_dev):02x}:{st.st_ino}"
+    try:
+        with open("/proc/locks", encoding="ascii", errors="replace") as fh:
+            for line in fh:
+                fields = line.split()   # "1: FLOCK  ADVISORY  WRITE 4242 fd:01:1234 0 EOF"
+                if "->" not in fields and len(fields) >= 6 and fields[1] == "FLOCK" and fields[5] == inode:
+                    return fields[4]
+    except OSError:
+        pass
+    return "unknown"
 
 
 def _open_lock(lock_path: Path) -> int:

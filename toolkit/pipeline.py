@@ -161,9 +161,9 @@ def translate_documents(docs: Sequence[Document], targets: Sequence[str], *, eng
                     raise
                 failures.append(Failure(doc.source, exc.render(), exc.exit_code))
         docs = kept
-        log = fsutil.WriteLog([*(catalog.po_path(locales, lang, d) for lang in targets for d in docs),
+        log = fsutil.WriteLog([*(catalog.po_path(locales, lang, d) for d in docs for lang in targets),
                                *(catalog.pot_path(locales, d) for d in docs)], base=locales)
-        results: list[list[LanguageResult]] = [[] for _ in docs]
+        results: list[list[tuple[LanguageResult, pofile.Prepared]]] = [[] for _ in docs]
         engines: dict[str, Engine] = {}
         for lang in targets:
             name = engine if isinstance(engine, str) else getattr(engine, "name", "")
@@ -192,12 +192,18 @@ def translate_documents(docs: Sequence[Document], targets: Sequence[str], *, eng
                 po, changes = catalog.merge(doc, lang, old, {t.segment.id: t for t in mine}, matches=matches,
                                             annotate=_conflict_annotator(glossary, lang))
                 path = catalog.po_path(locales, lang, doc)
-                written = log.write(path, lambda: pofile.write(po, path, previous=existing[i][lang]))
-                results[i].append(LanguageResult(lang, path, len(doc.segments), sent,
-                                                 sum(t.terms_total for t in mine), sum(t.terms_ok for t in mine),
-                                                 changes, written))
+                prepared = pofile.prepare(po, path, previous=existing[i][lang])
+                results[i].append((LanguageResult(lang, path, len(doc.segments), sent,
+                                                  sum(t.terms_total for t in mine), sum(t.terms_ok for t in mine),
+                                                  changes, prepared.data is not None), prepared))
+        # Every catalog was rendered and judged before the first is written: one that cannot be written
+        # (a translation its legacy charset cannot hold) stops the run with nothing written.
+        for per_doc in results:
+            for _, prepared in per_doc:
+                log.write(prepared.path, lambda: pofile.commit(prepared))
         reports = []
-        for doc, langs in zip(docs, results, strict=True):
+        for doc, done in zip(docs, results, strict=True):
+            langs = [result for result, _ in done]
             pot = catalog.pot_path(locales, doc)
             log.write(pot, lambda: pofile.write(catalog.build_pot(doc, pot), pot))
             reports.append(Report(doc, pot, tuple(langs)))

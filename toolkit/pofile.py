@@ -17,7 +17,7 @@ import os
 import re
 import shutil
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -56,6 +56,18 @@ class Snapshot:
     sha256: str          # of the bytes read
     bom: bool            # the file began with a UTF-8 byte-order mark (dropped on the next write)
     content: tuple       # content_key(po) as read: `po` may be edited in place, this stays
+    layout: Layout | None = None   # the file's own bytes per entry, so an untouched entry is written as it was
+
+
+@dataclass(frozen=True, slots=True)
+class Layout:
+    """How the file was written, so a rewrite changes only the lines of the entries that changed: an entry
+    (or the header) whose content is still what was read is written with its own bytes (an editor's
+    wrapping, its line endings), and new text gets the file's dominant line ending (CRLF stays CRLF)."""
+
+    newline: str                                   # "\r\n" when most lines end so, else "\n"
+    header: tuple[tuple, str] | None               # (header_key as read, its text with its line endings)
+    entries: Mapping[tuple, str]                   # entry_key as read -> its text with its line endings
 
 
 def read(path: Path, *, lang: str | None = None) -> polib.POFile:
@@ -69,7 +81,7 @@ def snapshot(path: Path, *, lang: str | None = None) -> Snapshot:
     path = Path(path)
     data = _read_bytes(path)
     header = validate_bytes(data, path)
-    po = parse(data, header.charset)
+    po, texts = _parse(data, header.charset)
     if lang is not None:
         declared = po.metadata.get("Language", "").strip().replace("-", "_")
         if not declared:
@@ -79,7 +91,10 @@ def snapshot(path: Path, *, lang: str | None = None) -> Snapshot:
             raise CatalogError(f"its Language header says {declared!r} but it lives in the {lang!r} folder",
                                path=path, line=header.fields.get("Language", header.line),
                                hint="move it to the right folder or fix the header")
-    return Snapshot(po, hashlib.sha256(data).hexdigest(), data.startswith(codecs.BOM_UTF8), content_key(po))
+    content = content_key(po)
+    layout = Layout(texts.newline, None if texts.header is None else (header_key(po), texts.header),
+                    dict(zip(content[2], texts.entries)))
+    return Snapshot(po, hashlib.sha256(data).hexdigest(), data.startswith(codecs.BOM_UTF8), content, layout)
 
 
 def _read_bytes(path: Path) -> bytes:
@@ -130,6 +145,18 @@ _FIELD = re.compile(r'(msgctxt|msgid_plural|msgid|msgstr)(?:\[(\d+)\])?\s*"(.*)"
 def parse(data: bytes, charset: str = "utf-8") -> polib.POFile:
     """A catalog `scan` has accepted, as polib objects, in one linear pass (polib's own parser appends
     to a growing string for every continuation line: 4 s for a 1 MB string, 20 MB never ends)."""
+    return _parse(data, charset)[0]
+
+
+@dataclass(frozen=True, slots=True)
+class _Texts:
+    newline: str
+    header: str | None          # the header's text as the file has it
+    entries: list[str]          # each entry's, in the order of the POFile
+
+
+def _parse(data: bytes, charset: str) -> tuple[polib.POFile, _Texts]:
+    """`parse`, and the text of every entry as the file has it (for `Layout`)."""
     if data.startswith(codecs.BOM_UTF8):
         data = data[len(codecs.BOM_UTF8):]
     po = polib.POFile(wrapwidth=WRAP_WIDTH, encoding=charset, check_for_duplicates=False)
@@ -139,15 +166,29 @@ def parse(data: bytes, charset: str = "utf-8") -> polib.POFile:
     obsolete = False
     has_entry = False
     first_line = 0           # where the entry starts (its first comment or keyword), as polib's linenum
+    last_line = 0            # its last non-blank line
+    raw_lines = data.decode(charset).split("\n")
+    crlf = sum(1 for ln in raw_lines if ln.endswith("\r"))
+    newline = "\r\n" if crlf * 2 > len(raw_lines) - 1 else "\n"
+    header_raw: str | None = None
+    entries_raw: list[str] = []
 
     def flush() -> None:
-        nonlocal fields, current, note, obsolete, has_entry, first_line
+        nonlocal fields, current, note, obsolete, has_entry, first_line, header_raw
         if has_entry:
+            n = len(po)
             _add_entry(po, fields, note, obsolete, first_line)
+            text = "".join(ln + "\n" for ln in raw_lines[first_line - 1:last_line])
+            if last_line == len(raw_lines):    # the file's last line had no line ending: it gets the file's
+                text = text[:-1] + newline
+            if len(po) > n:
+                entries_raw.append(text)
+            elif header_raw is None:
+                header_raw = text
         fields, current, obsolete, has_entry, first_line = {}, None, False, False, 0
         note = {"#": [], "#.": [], "#:": [], "#,": []}
 
-    for lineno, raw in enumerate(data.decode(charset).split("\n"), start=1):
+    for lineno, raw in enumerate(raw_lines, start=1):
         line = raw[:-1] if raw.endswith("\r") else raw
         if not line.strip():
             continue
@@ -162,7 +203,7 @@ def parse(data: bytes, charset: str = "utf-8") -> polib.POFile:
         elif line.startswith("#"):
             if has_entry and "msgstr" in "".join(fields):
                 flush()
-            first_line = first_line or lineno
+            first_line, last_line = first_line or lineno, lineno
             kind = line[:2] if line[:2] in ("#.", "#:", "#,") else "#"
             text = line[len(kind):]
             note[kind].append(text[1:] if text.startswith(" ") else text)
@@ -171,6 +212,7 @@ def parse(data: bytes, charset: str = "utf-8") -> polib.POFile:
         if line.startswith('"'):
             if current is not None:
                 current.append(line.strip()[1:-1])
+                last_line = lineno
             continue
         m = _FIELD.match(line)
         if m is None:
@@ -178,13 +220,13 @@ def parse(data: bytes, charset: str = "utf-8") -> polib.POFile:
         name = prefix + m.group(1) + (f"[{m.group(2)}]" if m.group(2) is not None else "")
         if has_entry and ((m.group(1) in ("msgctxt", "msgid") and "msgstr" in "".join(fields)) or name in fields):
             flush()
-        first_line = first_line or lineno
+        first_line, last_line = first_line or lineno, lineno
         obsolete = obsolete or line_obsolete
         has_entry = True
         current = fields.setdefault(name, [])
         current.append(m.group(3))
     flush()
-    return po
+    return po, _Texts(newline, header_raw, entries_raw)
 
 
 def _add_entry(po: polib.POFile, fields: dict[str, list[str]], note: dict[str, list[str]], obsolete: bool,
@@ -589,36 +631,115 @@ def msgfmt_problems(data: bytes) -> list[Problem]:
 
 # ------------------------------------------------------------------------------------------- writing
 
-def render(po: polib.POFile) -> bytes:
+def render(po: polib.POFile, layout: Layout | None = None) -> bytes:
     """The catalog as GNU gettext writes it (`msgcat` gives the same bytes), in its declared charset.
 
-    Linear in the size of the catalog. A character the declared charset cannot hold is an error, never
-    a silent switch to another charset.
+    With `layout` (from the snapshot the catalog was read from), the header and every entry whose content
+    is what was read keep the file's own bytes, and new lines get its line ending: a run changes only the
+    lines of the entries it changes. Linear in the size of the catalog. A character the declared charset
+    cannot hold is an error naming the entry, never a silent switch to another charset.
     """
-    out: list[str] = []
-    header_lines = [] if po.header is None else po.header.split("\n")
-    if po.header:
-        out += _comment_lines("#", header_lines)
-    if po.metadata or po.header:
+    nl = layout.newline if layout is not None else "\n"
+    charset = charset_of(po)
+    blocks: list[bytes] = []
+    kept_header = _kept_header(po, layout)
+    if kept_header is not None:
+        blocks.append(_encoded(kept_header, charset, po, "the header"))
+    elif po.metadata or po.header:
+        out = _comment_lines("#", po.header.split("\n")) if po.header else []
         if po.metadata_is_fuzzy:
             out.append("#, fuzzy")
         out.append('msgid ""')
         out += powrap.wrap("msgstr", "".join(f"{k}: {v}\n" for k, v in po.metadata.items()))
-    for e in po:
-        if not e.obsolete:
-            _render_entry(e, out, "")
-    for e in po:
-        if e.obsolete and (e.msgstr or any(e.msgstr_plural.values())):
-            _render_entry(e, out, "#~ ")    # GNU drops obsolete entries without a translation
-    text = "\n".join(out) + "\n"
-    charset = charset_of(po)
+        blocks.append(_encoded(nl.join(out) + nl, charset, po, "the header"))
+    else:
+        blocks.append(b"")    # no header: GNU starts with the blank line before the first entry
+    known = layout.entries if layout is not None else {}
+    ordered = [e for e in po if not e.obsolete]
+    ordered += [e for e in po if e.obsolete and (e.msgstr or any(e.msgstr_plural.values()))]  # GNU drops the rest
+    for e in ordered:
+        raw = known.get(entry_key(e)) if known else None
+        if raw is None:
+            out = []
+            _render_entry(e, out, "#~ " if e.obsolete else "")
+            raw = nl.join(out[1:]) + nl
+        blocks.append(_encoded(raw, charset, po, _entry_name(e)))
+    return nl.encode(charset).join(blocks)
+
+
+def _kept_header(po: polib.POFile, layout: Layout | None) -> str | None:
+    """The header as the file has it, with the values of changed fields put in place when each stood on
+    a line of its own (a run moves PO-Revision-Date: the editor's wrapping of the rest stays)."""
+    if layout is None or layout.header is None:
+        return None
+    (comment, fields, fuzzy), text = layout.header
+    if header_key(po) == (comment, fields, fuzzy):
+        return text
+    if (comment, fuzzy) != header_key(po)[::2] or [k for k, _ in fields] != list(po.metadata):
+        return None
+    for (name, old), new in zip(fields, po.metadata.values(), strict=True):
+        if old == new:
+            continue
+        line = f'"{_escape(f"{name}: {old}")}\\n"'
+        if text.count(line) != 1:
+            return None
+        text = text.replace(line, f'"{_escape(f"{name}: {new}")}\\n"')
+    return text
+
+
+def _escape(value: str) -> str:
+    return value.replace("\\", "\\\\").replace('"', '\\"').replace("\t", "\\t")
+
+
+def header_key(po: polib.POFile) -> tuple:
+    """The header exactly as it stands (fields in order, spelling): a kept header is written as read."""
+    return (po.header or "", tuple(po.metadata.items()), tuple(po.metadata_is_fuzzy or ()))
+
+
+def _entry_name(e: polib.POEntry) -> str:
+    where = next((line for line in e.comment.split("\n") if line.startswith("segment ")), "")
+    kind = "the obsolete entry" if e.obsolete else "the entry"
+    return f"{kind} {_short(e.msgid)}" + (f" ({where})" if where else "")
+
+
+def _encoded(text: str, charset: str, po: polib.POFile, what: str) -> bytes:
     try:
         return text.encode(charset)
     except UnicodeEncodeError as exc:
-        declared = re.search(r"charset=(\S+)", po.metadata.get("Content-Type", ""))
-        raise CatalogError(f"{text[exc.start]!r} (U+{ord(text[exc.start]):04X}) cannot be written in the charset "
-                           f"its header declares ({declared.group(1) if declared else charset}); nothing was "
-                           "written", hint="convert it with `msgconv -t UTF-8` and set charset=UTF-8") from None
+        raise _unwritable(text[exc.start], po, what) from None
+
+
+def _unwritable(ch: str, po: polib.POFile, what: str) -> CatalogError:
+    declared = re.search(r"charset=(\S+)", po.metadata.get("Content-Type", ""))
+    return CatalogError(f"{what} holds {ch!r} (U+{ord(ch):04X}), which the charset its header declares "
+                        f"({declared.group(1) if declared else charset_of(po)}) cannot write; nothing was written",
+                        hint="change that text, or convert the catalog with `msgconv -t UTF-8` and set "
+                             "charset=UTF-8")
+
+
+#: Stand-ins for the typography of the toolkit's own notes, where a legacy charset cannot write it.
+_NOTE_FALLBACK = {"→": "->", "←": "<-", "…": "...", "–": "-", "—": "-", "«": '"', "»": '"', "“": '"',
+                  "”": '"', "„": '"', "‘": "'", "’": "'", "·": ".", "≈": "~", "×": "x", "\u00a0": " "}
+
+
+def fit_charset(note: str, charset: str) -> str:
+    """A note of ours that the catalog's charset can write: `->` for `→` in CP1251, U+XXXX for a letter
+    it has no byte for. Translations are never changed this way: they are an error when unwritable."""
+    if charset in ("utf-8", "utf-16", "utf-32"):
+        return note
+    try:
+        note.encode(charset)
+        return note
+    except UnicodeEncodeError:
+        pass
+    out = []
+    for ch in note:
+        try:
+            ch.encode(charset)
+            out.append(ch)
+        except UnicodeEncodeError:
+            out.append(_NOTE_FALLBACK.get(ch) or f"U+{ord(ch):04X}")
+    return "".join(out)
 
 
 def charset_of(po: polib.POFile) -> str:
@@ -654,19 +775,27 @@ def _render_entry(e: polib.POEntry, out: list[str], prefix: str) -> None:
     if flags:
         out.append("#, " + ", ".join(flags))
     previous = "#~| " if e.obsolete else "#| "
+    width = _NO_WRAP if "no-wrap" in e.flags else powrap.PAGE_WIDTH   # GNU still cuts after each \n
+
+    def wrap(name: str, value: str, mark: str) -> list[str]:
+        return powrap.wrap(name, value, mark, width)
+
     for name, value in (("msgctxt", e.previous_msgctxt), ("msgid", e.previous_msgid),
                         ("msgid_plural", e.previous_msgid_plural)):
         if value is not None:
-            out += powrap.wrap(name, value, previous)
+            out += wrap(name, value, previous)
     if e.msgctxt is not None:
-        out += powrap.wrap("msgctxt", e.msgctxt, prefix)
-    out += powrap.wrap("msgid", e.msgid, prefix)
+        out += wrap("msgctxt", e.msgctxt, prefix)
+    out += wrap("msgid", e.msgid, prefix)
     if e.msgid_plural:
-        out += powrap.wrap("msgid_plural", e.msgid_plural, prefix)
+        out += wrap("msgid_plural", e.msgid_plural, prefix)
         for i in sorted(e.msgstr_plural):
-            out += powrap.wrap(f"msgstr[{i}]", e.msgstr_plural[i], prefix)
+            out += wrap(f"msgstr[{i}]", e.msgstr_plural[i], prefix)
     else:
-        out += powrap.wrap("msgstr", e.msgstr, prefix)
+        out += wrap("msgstr", e.msgstr, prefix)
+
+
+_NO_WRAP = 1 << 62
 
 
 def _reference_lines(occurrences: list[tuple[str, str]]) -> list[str]:
@@ -693,6 +822,21 @@ def write(po: polib.POFile, path: Path, *, previous: Snapshot | None = None) -> 
     on a no-op re-run. With `previous` (what `snapshot` returned), a file changed on disk since then is
     not overwritten: ChangedOnDisk.
     """
+    return commit(prepare(po, path, previous=previous))
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """A catalog rendered and judged, not yet on disk: a run prepares every catalog before it writes one,
+    so a catalog that cannot be written (a character its charset lacks) stops the run with nothing written."""
+
+    path: Path
+    data: bytes | None          # None: the file already says this
+    expected: str | None        # sha256 the file must still have when it is replaced
+
+
+def prepare(po: polib.POFile, path: Path, *, previous: Snapshot | None = None) -> Prepared:
+    """Everything `write` does but the write."""
     path = Path(path)
     fsutil.check_replaceable(path)      # a link or a FIFO where the catalog goes: refused before it is read
     try:
@@ -705,9 +849,9 @@ def write(po: polib.POFile, path: Path, *, previous: Snapshot | None = None) -> 
     if expected is not None and (current is None or hashlib.sha256(current).hexdigest() != expected):
         raise _changed(path)
     if previous is not None and current is not None and not previous.bom and previous.content == content_key(po):
-        return False           # a no-op re-run: not even rendered (half of a 1,000-entry re-run's time)
+        return Prepared(path, None, expected)   # a no-op re-run: not even rendered
     try:
-        data = render(po)
+        data = render(po, previous.layout if previous is not None else None)
     except CatalogError as exc:
         raise CatalogError(exc.reason, path=path, hint=exc.hint) from None
     problems, _ = scan(data)   # never put on disk what we would refuse to read back
@@ -716,12 +860,19 @@ def write(po: polib.POFile, path: Path, *, previous: Snapshot | None = None) -> 
         raise CatalogError(f"refusing to write an invalid catalog: {p.reason}", path=path, line=p.line,
                            column=p.column, hint="remove the character from the source or the translation")
     if current == data:
-        return False
+        return Prepared(path, None, expected)
     if current is not None and not current.startswith(codecs.BOM_UTF8):
         old = previous.content if previous is not None else _parse_quietly(path)
         if old is not None and old == content_key(po):
-            return False
-    fsutil.atomic_write(path, data, expect_sha256=expected)
+            return Prepared(path, None, expected)
+    return Prepared(path, data, expected)
+
+
+def commit(prepared: Prepared) -> bool:
+    """Put a prepared catalog on disk (atomically); False when there was nothing to write."""
+    if prepared.data is None:
+        return False
+    fsutil.atomic_write(prepared.path, prepared.data, expect_sha256=prepared.expected)
     return True
 
 

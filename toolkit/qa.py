@@ -400,23 +400,37 @@ def stale_findings(doc: Document, po: polib.POFile, lang: str, *, catalog: str =
 def entry_findings(entry: polib.POEntry, lang: str, glossary: Glossary | None = None, *,
                    surnames: frozenset[str] = frozenset()) -> list[Finding]:
     ctxt = label(entry)
-    if not entry.msgstr:
+    pairs = _translations(entry)
+    if not any(target for _, target in pairs):
         return [Finding("untranslated", "no translation: the source text would be published", lang, entry=ctxt)]
     approved = not entry.fuzzy
     out = [] if approved else [Finding("fuzzy", "not reviewed (fuzzy)", lang, entry=ctxt, fuzzy=True)]
     gate = gate_findings(entry, lang, msgctxt=ctxt)
     if gate:     # not a translation: checking its terms, numbers and length would only add noise
         return out + gate
-    if glossary is not None:
-        out += term_findings(entry.msgid, entry.msgstr, glossary, lang, approved=approved, msgctxt=ctxt,
-                             translator_comment=entry.tcomment, surnames=surnames)
-    out += number_findings(entry.msgid, entry.msgstr, lang, approved=approved, msgctxt=ctxt)
-    out += date_findings(entry.msgid, entry.msgstr, lang, approved=approved, msgctxt=ctxt)
-    out += suspicious_findings(entry.msgid, entry.msgstr, lang, msgctxt=ctxt)
-    out += punctuation_findings(entry.msgid, entry.msgstr, lang, msgctxt=ctxt)
-    if not _pseudo_shaped(entry.msgstr):    # a fuzzy pseudo preview: its frame is not the typography
-        out += typography_findings(entry.msgid, entry.msgstr, lang, approved=approved, msgctxt=ctxt)
-    return out
+    out += [Finding("untranslated", f"plural form msgstr[{i}] has no translation", lang, entry=ctxt)
+            for i, (_, target) in enumerate(pairs) if not target]
+    for source, target in pairs:
+        if not target:
+            continue
+        if glossary is not None:
+            out += term_findings(source, target, glossary, lang, approved=approved, msgctxt=ctxt,
+                                 translator_comment=entry.tcomment, surnames=surnames)
+        out += number_findings(source, target, lang, approved=approved, msgctxt=ctxt)
+        out += date_findings(source, target, lang, approved=approved, msgctxt=ctxt)
+        out += suspicious_findings(source, target, lang, msgctxt=ctxt)
+        out += punctuation_findings(source, target, lang, msgctxt=ctxt)
+        if not _pseudo_shaped(target):    # a fuzzy pseudo preview: its frame is not the typography
+            out += typography_findings(source, target, lang, approved=approved, msgctxt=ctxt)
+    return list(dict.fromkeys(out))     # the same finding on two plural forms is one
+
+
+def _translations(entry: polib.POEntry) -> list[tuple[str, str]]:
+    """(source, translation) of each form: msgstr[0] renders msgid, the other plural forms msgid_plural."""
+    if not entry.msgid_plural:
+        return [(entry.msgid, entry.msgstr)]
+    forms = entry.msgstr_plural
+    return [(entry.msgid if i == 0 else entry.msgid_plural, forms.get(i, "")) for i in range(max(forms, default=0) + 1)]
 
 
 def _pseudo_shaped(text: str) -> bool:

@@ -68,7 +68,7 @@ def collect(locales: Path, *, glossary: Glossary | None = None, targets: Sequenc
                     continue
                 n["segments"] += 1
                 n["words"] += len(re.findall(r"\w+(?:[,.'’]\w+)*", e.msgid))
-                if not e.msgstr:
+                if not catalog.text_of(e):     # a plural entry's translation is its msgstr[N]
                     n["untranslated"] += 1
                     continue
                 n["fuzzy" if e.fuzzy else "approved"] += 1
