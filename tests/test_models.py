@@ -57,7 +57,7 @@ def test_install_list_remove(tiny_package, models_dir):
 
 
 def test_a_new_install_replaces_the_model_for_the_same_pair(built, tmp_path, models_dir):
-    from toolkit.modelgen import build_argos_package
+    from toolkit_dev.modelgen import build_argos_package
 
     models.install(built["ru"])
     newer = models.install(build_argos_package(tmp_path / "v1.argosmodel", target="ru", seed=1))

@@ -20,7 +20,8 @@ import pytest
 from typer.testing import CliRunner
 
 from tests.conftest_models import Route, built, model_server, models_dir, tiny_package  # noqa: F401
-from toolkit import archives, download, models
+from toolkit import models
+from toolkit.models import archives, download
 from toolkit.cli import app
 
 runner = CliRunner()

@@ -29,7 +29,9 @@ from typer.testing import CliRunner
 
 from tests.conftest_models import (ModelServer, Route, built, model_server, models_dir,  # noqa: F401
                                    real_index, real_layouts)
-from toolkit import download, models, modelgen
+from toolkit import models
+from toolkit.models import download
+from toolkit_dev import modelgen
 from toolkit.cli import app
 from toolkit.engines.argos import ArgosEngine, opus_mt_normalize
 from toolkit.errors import DownloadError, NoNetwork

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .langs import NLLB_CODES
+from toolkit.langs import NLLB_CODES
 
 SEED_ARTICLE = Path(__file__).resolve().parent.parent / "seeds" / "karabakh-mining.txt"
 _ZIP_DATE = (2024, 1, 1, 0, 0, 0)
@@ -267,7 +267,7 @@ def build_argos_package(out_path: str | Path, *, size: str = "tiny", source: str
         metadata["target_prefix"] = NLLB_CODES.get(target, f"__{target}__")
         metadata["language_tokens"] = lang_tokens
     note = (f"Synthetic {size} model with random weights (seed {seed}, CTranslate2 {ctranslate2.__version__}), "
-            "built by toolkit.modelgen for tests and benchmarks. It produces nonsense.\n")
+            "built by toolkit_dev.modelgen for tests and benchmarks. It produces nonsense.\n")
     with tempfile.TemporaryDirectory(prefix="modelgen-") as tmp:
         root = Path(tmp) / top
         (root / "model").mkdir(parents=True)
@@ -312,7 +312,7 @@ def _make_archive(out_path: Path, run_dir: Path, top: str) -> None:
 
 def _language_name(code: str) -> str:
     try:
-        from .langs import english_name
+        from toolkit.langs import english_name
 
         return english_name(code)
     except Exception:   # babel missing or unknown code: the code is a fine name for a test model
@@ -459,7 +459,7 @@ def build_opus_mt_release(out_zip: str | Path, *, target: str = "hy", seed: int 
         (root / "README.md").write_text(
             f"# opus-2020-06-16.zip (synthetic)\n\n* dataset: opus\n* model: transformer-align\n"
             f"* source language(s): eng\n* target language(s): {target}\n* pre-processing: normalization + "
-            "SentencePiece (spm4k,spm4k)\n\nRandom weights (toolkit.modelgen); produces nonsense.\n",
+            "SentencePiece (spm4k,spm4k)\n\nRandom weights (toolkit_dev.modelgen); produces nonsense.\n",
             encoding="utf-8")
         (root / "preprocess.sh").write_text(_OPUS_PREPROCESS, encoding="utf-8")
         (root / "postprocess.sh").write_text(_OPUS_POSTPROCESS, encoding="utf-8")
