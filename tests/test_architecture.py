@@ -132,7 +132,7 @@ LAYERS = [
     ("toolkit.terms",),
     ("toolkit.engines", "toolkit.config", "toolkit.tm"),
     ("toolkit.locales", "toolkit.catalog", "toolkit.qa", "toolkit.stats", "toolkit.build"),
-    ("toolkit.pipeline", "toolkit.review", "toolkit.glossary_edit"),
+    ("toolkit.pipeline", "toolkit.review", "toolkit.glossary_edit", "toolkit.evaluate"),
     ("toolkit.cli", "toolkit.__main__"),
 ]
 
@@ -151,7 +151,7 @@ def test_every_import_goes_down_or_sideways():
 
 
 # Inside toolkit/models/, lowest first: each part imports only parts before it (the face imports them all).
-MODELS_PARTS = ["catalogue", "archives", "download", "store", "packages", "index", "opus", "install"]
+MODELS_PARTS = ["catalogue", "families", "archives", "download", "store", "packages", "index", "opus", "install"]
 
 
 def test_the_models_parts_import_in_order():

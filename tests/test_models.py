@@ -150,11 +150,13 @@ def _serve_index(root: Path, base: str, package: Path, lang: str = "ru") -> str:
     return f"{base}/index.json"
 
 
-def test_ensure_model_downloads_from_the_index(tiny_package, http_root, models_dir, monkeypatch):
+def test_the_argos_choice_downloads_from_the_index(tiny_package, http_root, models_dir, monkeypatch):
+    # ru's default is the OPUS-MT tc-big release now; the Argos package stays a catalogue choice.
     root, base = http_root
     monkeypatch.setenv(models.PACKAGE_INDEX_ENV, _serve_index(root, base, tiny_package))
     seen = []
-    model = models.ensure_model("ru", progress=lambda label, done, total: seen.append((label, done, total)))
+    model = models.install("ru", model="translate-en_ru",
+                           progress=lambda label, done, total: seen.append((label, done, total)))
     assert model.target == "ru" and model.origin == f"{base}/{tiny_package.name}"
     size = tiny_package.stat().st_size
     assert seen[0] == (f"translate-en_ru 0.0 ({size / 1e6:.1f} MB)", 0, size)
@@ -182,10 +184,11 @@ def test_no_network_points_to_the_file_route(models_dir, monkeypatch):
     monkeypatch.setenv(models.PACKAGE_INDEX_ENV, DEAD_URL + "index.json")
     with pytest.raises(ModelError, match=r"no network; download the file elsewhere and run "
                                          r"`toolkit models install FILE`"):
-        models.install("ru")
+        models.install("ru", model="translate-en_ru")
+    monkeypatch.setitem(models.OPUS_MT_URLS, "ru", DEAD_URL + "opusTCv20210807+bt_transformer-big_2022-03-13.zip")
     with pytest.raises(ModelError, match=r"run `toolkit models install ru`") as err:
         models.ensure_model("ru")
-    assert "toolkit models install FILE" in str(err.value)
+    assert "`toolkit models install PATH --lang ru`" in str(err.value)
     with pytest.raises(ModelError, match="downloads are off"):
         models.ensure_model("az", allow_download=False)
 
@@ -204,8 +207,8 @@ def test_ensure_model_converts_opus_mt_for_armenian(built, http_root, models_dir
     root, base = http_root
     shutil.copyfile(built["opus"], root / "opus-2020-06-16.zip")
     monkeypatch.setitem(models.OPUS_MT_URLS, "hy", f"{base}/opus-2020-06-16.zip")
-    model = models.ensure_model("hy")
-    assert (model.kind, model.name, model.version) == ("ctranslate2", "opus-mt-en_hy", "2020.06.16")
+    model = models.ensure_model("hy")        # the default's URL points at a one-language release here
+    assert (model.kind, model.name, model.version) == ("ctranslate2", "opus-mt-hyx-hyx", "2020.06.16")
     assert model.licence == "CC-BY-4.0" and model.origin == f"{base}/opus-2020-06-16.zip"
     config = json.loads((model.model_dir / "config.json").read_text())
     assert config["add_source_eos"] is True                   # written by ctranslate2's Marian converter

@@ -3,6 +3,7 @@
 The package's parts, lowest first (each imports only those above it):
 
 - `catalogue`: the recommended and alternative model per language, with URL, licence, size, score, source
+- `families`: which multilingual family a model is (OPUS-MT, NLLB, M2M100, MADLAD-400) and its language token
 - `archives`: safe unpacking of zips and tars (paths, links, sizes, free space)
 - `download`: http(s) fetching with limits, retries and checksums
 - `store`: where models live, what a package holds, listing, resolving, removing, the staged swap-in
@@ -16,9 +17,11 @@ not re-exported here so the name keeps meaning the module. Callers use this face
 """
 from __future__ import annotations
 
-from .catalogue import OPUS_MT_URLS
+from . import catalogue, families
+from .catalogue import OPUS_MT_URLS, Choice
+from .families import LanguageTokens
 from .index import ARGOS_INDEX_URL, PACKAGE_INDEX_ENV, fetch_index, http_links, index_entry, install_from_index
-from .install import ensure_model, install, install_url
+from .install import ensure_model, install, install_choice, install_url
 from .opus import install_opus_mt
 from .packages import inspect_package, install_ctranslate2, install_package
 from .store import (LOCK_WAIT, MODELS_DIR_ENV, PRE3_CONFIG, SIDECAR, VOCABULARIES, InstalledModel, Progress,
@@ -26,7 +29,7 @@ from .store import (LOCK_WAIT, MODELS_DIR_ENV, PRE3_CONFIG, SIDECAR, VOCABULARIE
 
 __all__ = [
     "ARGOS_INDEX_URL", "LOCK_WAIT", "MODELS_DIR_ENV", "OPUS_MT_URLS", "PACKAGE_INDEX_ENV", "PRE3_CONFIG", "SIDECAR",
-    "VOCABULARIES", "InstalledModel", "Progress", "clean_leftovers", "ensure_model", "fetch_index",
+    "VOCABULARIES", "Choice", "InstalledModel", "LanguageTokens", "catalogue", "families", "install_choice", "Progress", "clean_leftovers", "ensure_model", "fetch_index",
     "find", "http_links", "index_entry", "inspect_package", "install", "install_commands", "install_ctranslate2",
     "install_from_index", "install_opus_mt", "install_package", "install_url", "list_installed", "models_dir",
     "remove", "resolve",

@@ -10,7 +10,8 @@ from pathlib import Path, PurePosixPath
 from . import download as dl
 from ..errors import InputError, ModelError, NoNetwork, UsageError
 from ..langs import SOURCE_LANGUAGE, check_language, english_name
-from .catalogue import OPUS_MT_URLS
+from . import catalogue
+from .catalogue import OPUS_MT_URLS, Choice
 from .index import _blame_url, download, install_from_index
 from .opus import install_opus_mt
 from .packages import _first_spm, install_ctranslate2, install_package
@@ -19,7 +20,8 @@ from .store import (InstalledModel, Progress, _check_metadata, _licence_source, 
 
 
 def install_url(url: str, directory: str | Path | None = None, *, lang: str | None = None,
-                licence: str | None = None, progress: Progress | None = None) -> InstalledModel:
+                licence: str | None = None, progress: Progress | None = None,
+                target_token: str | None = None) -> InstalledModel:
     """Download an .argosmodel (or, with `lang`, a CTranslate2 archive or OPUS-MT release) and install it."""
     dl.check_url(url)
     root = models_dir(directory)
@@ -27,7 +29,25 @@ def install_url(url: str, directory: str | Path | None = None, *, lang: str | No
         got = download(url, work / dl.file_name(url), progress=progress)
         with _blame_url(url, got.path):
             return install(got.path, directory, lang=lang, licence=licence, origin=url, progress=progress,
-                           sha256=got.sha256)
+                           sha256=got.sha256, target_token=target_token)
+
+
+def install_choice(choice: Choice, directory: str | Path | None = None, *, progress: Progress | None = None,
+                   target_token: str | None = None) -> InstalledModel:
+    """Install a catalogue choice by its route (see `catalogue`)."""
+    if choice.route == "opus-mt":
+        # The default's URL is looked up in OPUS_MT_URLS, so a mirror (or a test's local server) can stand in.
+        url = OPUS_MT_URLS.get(choice.lang, choice.url) if choice.default else choice.url
+        return install_opus_mt(url, choice.lang, directory, progress=progress, name=choice.name,
+                               target_token=target_token, expected_token=choice.target_token)
+    if choice.route == "argos-index":
+        if target_token:
+            raise UsageError(f"{choice.name} translates into {choice.lang} only; --target-token does not apply")
+        return install_from_index(choice.lang, directory, progress=progress)
+    raise UsageError(f"{choice.name} has no file to download ({choice.licence}); convert it yourself, e.g. "
+                     f"`ct2-transformers-converter --model facebook/{choice.name} --quantization int8 "
+                     f"--output_dir {choice.name}-ct2 --copy_files sentencepiece.bpe.model`, then run "
+                     f"`toolkit models install {choice.name}-ct2 --lang {choice.lang}`")
 
 
 # --- one entry point for the CLI, and first use ----------------------------------------------------
@@ -35,13 +55,18 @@ def install_url(url: str, directory: str | Path | None = None, *, lang: str | No
 def install(target: str | Path, directory: str | Path | None = None, *, lang: str | None = None,
             licence: str | None = None, origin: str | None = None,
             sentencepiece_model: str | Path | None = None,
-            progress: Progress | None = None, sha256: str | None = None) -> InstalledModel:
-    """Install from whatever `target` is: a language code, an .argosmodel, a URL, a CTranslate2 dir/archive,
-    or an OPUS-MT release."""
+            progress: Progress | None = None, sha256: str | None = None, model: str | None = None,
+            target_token: str | None = None) -> InstalledModel:
+    """Install from whatever `target` is: a language code (its catalogue default, or the choice `model`
+    names), an .argosmodel, a URL, a CTranslate2 dir/archive, or an OPUS-MT release. `target_token` names
+    the label of a multilingual model when the toolkit's own choice is not wanted."""
     text = str(target)
     lang = check_language(lang) if lang else None
     if "://" in text:
-        return install_url(text, directory, lang=lang, licence=licence, progress=progress)
+        if model:
+            raise UsageError("--model picks a catalogue entry by language; it cannot go with a URL")
+        return install_url(text, directory, lang=lang, licence=licence, progress=progress,
+                           target_token=target_token)
     path = Path(text)
     if path.exists() and not (path.is_dir() or path.is_file()):     # a FIFO blocks, /dev/zero never ends
         raise InputError("not a regular file or a directory", path=path,
@@ -52,12 +77,16 @@ def install(target: str | Path, directory: str | Path | None = None, *, lang: st
         code = check_language(text)
         if lang and lang != code:
             raise UsageError(f"conflicting languages: {text} and --lang {lang}")
-        if code in OPUS_MT_URLS:
-            return install_opus_mt(None, code, directory, progress=progress)
-        return install_from_index(code, directory, progress=progress)
+        choice = catalogue.choice(code, model)
+        if choice is None:
+            return install_from_index(code, directory, progress=progress)
+        return install_choice(choice, directory, progress=progress, target_token=target_token)
+    if model:
+        raise UsageError(f"--model picks a catalogue entry by language (`toolkit models install LANG --model "
+                         f"{model}`); it cannot go with a file", path=path)
     if path.is_dir():
         return _install_dir(path, directory, lang=lang, licence=licence, origin=origin,
-                            sentencepiece_model=sentencepiece_model, progress=progress)
+                            sentencepiece_model=sentencepiece_model, progress=progress, target_token=target_token)
     if zipfile.is_zipfile(path):
         try:
             with zipfile.ZipFile(path) as zf:
@@ -65,21 +94,23 @@ def install(target: str | Path, directory: str | Path | None = None, *, lang: st
         except (zipfile.BadZipFile, OSError) as exc:
             raise ModelError(f"cannot read the zip archive: {exc}", path=path) from None
         if any(PurePosixPath(n).name == "decoder.yml" for n in names):
-            return install_opus_mt(path, _need_lang(lang, path), directory, progress=progress, origin=origin)
+            return install_opus_mt(path, _need_lang(lang, path), directory, progress=progress, origin=origin,
+                                   target_token=target_token)
         if any(PurePosixPath(n).name == "metadata.json" for n in names) or not lang:
             return install_package(path, directory, origin=origin, licence=licence, sha256=sha256, lang=lang)
     elif not tarfile.is_tarfile(path):
         return install_package(path, directory, origin=origin, licence=licence)   # says "not a zip archive"
     return install_ctranslate2(path, _need_lang(lang, path), directory, sentencepiece_model=sentencepiece_model,
-                               licence=licence, origin=origin, sha256=sha256)
+                               licence=licence, origin=origin, sha256=sha256, target_token=target_token)
 
 
 def _install_dir(path: Path, directory: str | Path | None, *, lang: str | None, licence: str | None,
                  origin: str | None, sentencepiece_model: str | Path | None,
-                 progress: Progress | None) -> InstalledModel:
+                 progress: Progress | None, target_token: str | None = None) -> InstalledModel:
     """A directory: an OPUS-MT release, an unpacked Argos package, or a bare CTranslate2 model."""
     if (path / "decoder.yml").is_file():
-        return install_opus_mt(path, _need_lang(lang, path), directory, progress=progress, origin=origin)
+        return install_opus_mt(path, _need_lang(lang, path), directory, progress=progress, origin=origin,
+                               target_token=target_token)
     if (path / "metadata.json").is_file() and (path / "model").is_dir():
         try:
             meta = json.loads((path / "metadata.json").read_text(encoding="utf-8"))
@@ -95,9 +126,10 @@ def _install_dir(path: Path, directory: str | Path | None, *, lang: str | None, 
                                    name=f"translate-{SOURCE_LANGUAGE}_{meta['to_code']}",
                                    version=str(meta.get("package_version", "1.0")), kind="argos",
                                    extra_metadata={k: v for k, v in meta.items()
-                                                   if k in ("source_prefix", "source_suffix", "target_prefix")})
+                                                   if k in ("source_prefix", "source_suffix", "target_prefix")},
+                                   target_token=target_token)
     return install_ctranslate2(path, _need_lang(lang, path), directory, sentencepiece_model=sentencepiece_model,
-                               licence=licence, origin=origin)
+                               licence=licence, origin=origin, target_token=target_token)
 
 
 def _need_lang(lang: str | None, path: Path) -> str:
@@ -109,7 +141,7 @@ def _need_lang(lang: str | None, path: Path) -> str:
 
 def ensure_model(lang: str, allow_download: bool = True, progress: Progress | None = None,
                  directory: str | Path | None = None) -> InstalledModel:
-    """The installed model for `lang`; on first use, download it (Argos index, or OPUS-MT for hy)."""
+    """The installed model for `lang`; on first use, download the catalogue's default for it."""
     model = find(lang, directory)
     if model is not None:
         return resolve(lang, directory)
@@ -117,9 +149,10 @@ def ensure_model(lang: str, allow_download: bool = True, progress: Progress | No
         raise ModelError(f"no English→{english_name(lang)} ({lang}) model installed in {models_dir(directory)} "
                          "and downloads are off", hint=install_commands(lang))
     try:
-        if lang in OPUS_MT_URLS:
-            return install_opus_mt(None, lang, directory, progress=progress)
-        return install_from_index(lang, directory, progress=progress)
+        choice = catalogue.default(lang)
+        if choice is None:
+            return install_from_index(lang, directory, progress=progress)
+        return install_choice(choice, directory, progress=progress)
     except NoNetwork as exc:
         raise NoNetwork(f"no English→{english_name(lang)} ({lang}) model installed, and {exc.reason}",
                         path=exc.path, hint=install_commands(lang)) from exc

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import contextlib
+import re
 import shutil
 from pathlib import Path
 
@@ -61,12 +62,15 @@ def _convert_release(release: Path, out: Path, lang: str, archive: Path, progres
 
 
 def install_opus_mt(url_or_zip: str | Path | None = None, lang: str = "hy", directory: str | Path | None = None,
-                    *, progress: Progress | None = None, origin: str | None = None) -> InstalledModel:
+                    *, progress: Progress | None = None, origin: str | None = None, name: str | None = None,
+                    target_token: str | None = None, expected_token: str | None = None) -> InstalledModel:
     """Download an OPUS-MT (Marian) release, convert it to CTranslate2 int8 locally, install it.
 
     Needs only numpy and pyyaml (ctranslate2's own OPUS-MT converter), no torch. The release's preprocess.sh
     (Helsinki-NLP OPUS-MT-train `scripts/preprocess-spm.sh`: punctuation normalisation, control characters,
-    spaces) is recorded in metadata.json so the engine does the same before SentencePiece.
+    spaces) is recorded in metadata.json so the engine does the same before SentencePiece. A multilingual
+    release (hyx-hyx, eng-zle, eng-trk) needs a first token `>>id<<`: the one for `lang` among the labels its
+    README lists ("valid language labels: …") and its vocabulary holds, `target_token` if the user names one.
     """
     lang = check_language(lang)
     source = str(url_or_zip or OPUS_MT_URLS.get(lang) or "")
@@ -79,10 +83,25 @@ def install_opus_mt(url_or_zip: str | Path | None = None, lang: str = "hy", dire
             release = _unpack_release(archive, work)
             converted = work / "converted"
             _convert_release(release, converted, lang, archive, progress)
-        stem = archive.name.removesuffix(".zip")
-        version = stem.removeprefix("opus-").replace("-", ".") if stem.startswith("opus-") else "1.0"
+        # Releases are named by date: opus-2020-06-16.zip, opusTCv20210807+bt_transformer-big_2022-03-13.zip.
+        date = re.search(r"(\d{4})-(\d{2})-(\d{2})$", archive.name.removesuffix(".zip"))
+        version = ".".join(date.groups()) if date else "1.0"
         extra = {"preprocess": "opus-mt-normalize"} if (release / "preprocess.sh").is_file() else {}
         return install_ctranslate2(converted, lang, directory, licence=_opus_licence(release),
                                    origin=origin or (source if "://" in source else str(Path(source).resolve())),
-                                   name=f"opus-mt-en_{lang}", version=version, extra_metadata=extra,
-                                   sha256=sha256 or (_file_sha256(archive) if archive.is_file() else None))
+                                   name=name or f"opus-mt-en_{lang}", version=version, extra_metadata=extra,
+                                   sha256=sha256 or (_file_sha256(archive) if archive.is_file() else None),
+                                   target_token=target_token, expected_token=expected_token,
+                                   readme=_readme(release))
+
+
+def _readme(release: Path) -> str:
+    """The release's README.md (where Tatoeba-Challenge lists the valid `>>id<<` labels), or ""."""
+    file = release / "README.md"
+    if not file.is_file() or file.is_symlink():
+        return ""
+    try:
+        with open(file, encoding="utf-8", errors="replace") as fh:
+            return fh.read(200_000)
+    except OSError:
+        return ""

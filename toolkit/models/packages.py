@@ -9,11 +9,11 @@ import stat
 import zipfile
 from pathlib import Path, PurePosixPath
 
-from . import archives
+from . import archives, families
 from ..errors import InputError, ModelError, UsageError
-from ..langs import NLLB_CODES, SOURCE_LANGUAGE, check_language, english_name
+from ..langs import SOURCE_LANGUAGE, check_language, english_name
 from .store import (InstalledModel, _check_metadata, _file_sha256, _find_dir, _finish, _package_dirname, _read_json,
-    _sidecar, _vocabulary_problem, _workspace, _write_error, _write_new, models_dir)
+    _sidecar, _token_list, _vocabulary_problem, _workspace, _write_error, _write_new, models_dir)
 
 
 # --- installing: .argosmodel packages -------------------------------------------------------------
@@ -79,20 +79,6 @@ def install_package(path: str | Path, directory: str | Path | None = None, *, or
 _SPM_NAMES = ("sentencepiece.model", "source.spm", "spm.model", "sentencepiece.bpe.model", "tokenizer.model")
 
 
-def _vocabulary_tokens(model_dir: Path) -> set[str]:
-    tokens: set[str] = set()
-    for name in ("shared_vocabulary.json", "source_vocabulary.json", "target_vocabulary.json"):
-        file = model_dir / name
-        if file.exists():
-            with contextlib.suppress(OSError, ValueError, TypeError):
-                tokens.update(json.loads(file.read_text(encoding="utf-8")))
-    for name in ("shared_vocabulary.txt", "source_vocabulary.txt", "target_vocabulary.txt"):
-        file = model_dir / name
-        if file.exists():
-            tokens.update(file.read_text(encoding="utf-8", errors="replace").splitlines())
-    return tokens
-
-
 def _locate_ct2(path: Path, work: Path) -> Path:
     """The directory holding model.bin in `path` (a directory, or a zip/tar unpacked into `work`)."""
     if path.is_dir():
@@ -141,20 +127,26 @@ def _locate_tokenizers(model_src: Path, path: Path, spm: str | Path | None,
     return spm_src, tgt
 
 
-def _ct2_metadata(pkg: Path, lang: str, version: str, licence: str | None, extra: dict | None) -> dict:
-    """metadata.json for a registered model; NLLB-style vocabularies get their language tokens."""
+def _ct2_metadata(pkg: Path, lang: str, version: str, licence: str | None, extra: dict | None, *,
+                  target_token: str | None, expected_token: str | None, readme: str, where: Path | str) -> dict:
+    """metadata.json for a registered model, with the language tokens of its multilingual family (see
+    `families`); tokens the caller gives explicitly in `extra` win, but must be in the vocabulary."""
     meta = {"package_version": version, "argos_version": "1.9.0", "from_code": SOURCE_LANGUAGE,
             "from_name": english_name(SOURCE_LANGUAGE), "to_code": lang, "to_name": english_name(lang),
             "type": "translate", **(extra or {})}
     if licence:
         meta["license"] = licence
-    vocab = _vocabulary_tokens(pkg / "model")
-    if NLLB_CODES["en"] in vocab and NLLB_CODES.get(lang) in vocab:
-        meta["source_prefix"] = NLLB_CODES["en"]
-        config = _read_json(pkg / "model" / "config.json") or {}
-        if not config.get("add_source_eos"):
-            meta["source_suffix"] = "</s>"
-        meta["target_prefix"] = NLLB_CODES[lang]
+    named = [*_token_list(meta.get("source_prefix")), *_token_list(meta.get("target_prefix"))]
+    if named and not target_token:
+        families.check(pkg / "model", named, where=where)
+        return meta
+    config = _read_json(pkg / "model" / "config.json") or {}
+    found = families.detect(pkg / "model", lang, token=target_token, expected=expected_token, readme=readme,
+                            config=config, where=where)
+    if found.family != "single":
+        for key in ("source_prefix", "source_suffix", "target_prefix"):
+            meta.pop(key, None)
+        meta.update(found.metadata())
     return meta
 
 
@@ -163,12 +155,15 @@ def install_ctranslate2(path: str | Path, lang: str, directory: str | Path | Non
                         target_sentencepiece_model: str | Path | None = None, licence: str | None = None,
                         origin: str | None = None, name: str | None = None,
                         version: str = "1.0", kind: str = "ctranslate2", extra_metadata: dict | None = None,
-                        sha256: str | None = None) -> InstalledModel:
+                        sha256: str | None = None, target_token: str | None = None,
+                        expected_token: str | None = None, readme: str = "") -> InstalledModel:
     """Register a CTranslate2 model directory (or a zip/tar of one) as the English→`lang` model.
 
     The SentencePiece model is `sentencepiece_model`, else one of sentencepiece.model, source.spm, spm.model,
-    sentencepiece.bpe.model next to the model or one level up. NLLB-style vocabularies (with `eng_Latn`)
-    get source and target language tokens written into metadata.json.
+    sentencepiece.bpe.model next to the model or one level up. A multilingual model (OPUS-MT `>>xxx<<`
+    labels, NLLB, M2M100, MADLAD-400) gets its language tokens written into metadata.json: `target_token`
+    if the user named one (it must be valid), else the family's label for `lang` (`expected_token`, the
+    catalogue's, first); `readme` is the release's README, whose list of valid labels is the authority.
     """
     lang = check_language(lang)
     path = Path(path)
@@ -190,7 +185,8 @@ def install_ctranslate2(path: str | Path, lang: str, directory: str | Path | Non
                 shutil.copyfile(tgt_spm, pkg / "target.spm")
         except OSError as exc:
             raise _write_error(exc, root) from None
-        meta = _ct2_metadata(pkg, lang, version, licence, extra_metadata)
+        meta = _ct2_metadata(pkg, lang, version, licence, extra_metadata, target_token=target_token,
+                             expected_token=expected_token, readme=readme, where=origin or path)
         _write_new(pkg / "metadata.json", json.dumps(meta, ensure_ascii=False, indent=2) + "\n")
         _write_new(pkg / "README.md",
                    f"# {name} {version}\n\nEnglish→{english_name(lang)} CTranslate2 model registered by the "

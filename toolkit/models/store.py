@@ -32,12 +32,12 @@ import stat
 import tempfile
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..errors import ModelError, UsageError, WriteError
 from ..langs import SOURCE_LANGUAGE, check_language, english_name, is_known
-from .catalogue import OPUS_MT_URLS
+from . import catalogue, families
 
 
 MODELS_DIR_ENV = "TOOLKIT_MODELS_DIR"
@@ -221,9 +221,11 @@ def find(lang: str, directory: str | Path | None = None) -> InstalledModel | Non
 
 def install_commands(lang: str) -> str:
     """The exact commands that install a model for `lang`, for error messages."""
-    if lang in OPUS_MT_URLS:
-        return (f"run `toolkit models install {lang}` on a networked machine (downloads and converts the "
-                f"OPUS-MT model), or `toolkit models install PATH --lang {lang}` with a CTranslate2 model dir")
+    choice = catalogue.default(lang)
+    if choice is not None and choice.route == "opus-mt":
+        return (f"run `toolkit models install {lang}` on a networked machine (downloads {choice.name} and "
+                f"converts it), or `toolkit models install PATH --lang {lang}` with a release zip or a "
+                "CTranslate2 model dir")
     return (f"run `toolkit models install {lang}`, or download the en→{lang} .argosmodel elsewhere and run "
             "`toolkit models install FILE`")
 
@@ -237,7 +239,25 @@ def resolve(lang: str, directory: str | Path | None = None) -> InstalledModel:
     _check_layout(model.path, where=model.path)
     if not (model.model_dir / "config.json").is_file():   # copied in by hand from a CTranslate2 2.x package
         _write_pre3_config(model.model_dir)
-    return model
+    return _language_tokens(model)
+
+
+def _language_tokens(model: InstalledModel) -> InstalledModel:
+    """The model with its family's language tokens: those metadata.json names must be in the vocabulary; a
+    package that names none (installed before families were detected, or packed by hand) but whose vocabulary
+    is multilingual gets them detected now, in memory (the files stay as installed)."""
+    meta = model.metadata
+    named = [*model.source_prefix, *([model.target_prefix] if model.target_prefix else [])]
+    if named:
+        families.check(model.model_dir, named, where=model.path / "metadata.json")
+        return model
+    if meta.get("family"):
+        return model
+    found = families.detect(model.model_dir, model.target, config=_read_json(model.model_dir / "config.json"),
+                            where=model.path)
+    if found.family == "single":
+        return model
+    return replace(model, metadata={**meta, **found.metadata()})
 
 
 # --- what a package must hold -----------------------------------------------------------------------
