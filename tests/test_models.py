@@ -270,3 +270,46 @@ def test_cli_install_list_remove(tiny_package, models_dir):
     assert isinstance(result.exception, UsageError)          # the main CLI turns it into one line
     for command in ("list", "install", "remove", "path"):
         assert "Example:" in runner.invoke(app, [command, "--help"]).output
+
+
+def test_models_list_available_shows_every_entry_with_licence_url_score_and_source():
+    from toolkit.cli.models import app
+
+    runner = CliRunner()
+    result = runner.invoke(app, ["list", "--available", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.output)
+    assert {r["lang"] for r in rows} == {"hy", "ru", "az"}
+    for r in rows:
+        assert {"lang", "name", "default", "url", "licence", "target_token", "score", "score_source"} <= set(r)
+        assert r["licence"], r["name"]
+        # a download URL, except for what must be converted by hand (NLLB-200: no CTranslate2 file to fetch)
+        assert (r["url"] or "").startswith("https://") or (r["url"] is None and r["route"] == "convert")
+        assert (r["score"] is None) == (r["score_source"] is None), r["name"]
+        assert r["source_files"] and (r["score_source"] is None or r["score_source"] in r["source_files"])
+    defaults = {r["lang"]: r for r in rows if r["default"]}
+    assert sorted(defaults) == ["az", "hy", "ru"] and len([r for r in rows if r["default"]]) == 3
+    assert (defaults["hy"]["name"], defaults["hy"]["target_token"], defaults["hy"]["score"]) == (
+        "opus-mt-hyx-hyx", ">>hye<<", 47.5)
+    assert (defaults["ru"]["name"], defaults["ru"]["target_token"], defaults["ru"]["score"]) == (
+        "opus-mt-tc-big-en-zle", ">>rus<<", 59.7)
+    assert not any(r["default"] for r in rows if "NC" in r["licence"])   # a desk may use every default
+    table = runner.invoke(app, ["list", "--available"]).output
+    for r in rows:
+        assert r["name"] in table
+    assert "CC-BY-NC-4.0" in table and "not scored" in table and "47.5" in table
+    only_hy = json.loads(runner.invoke(app, ["list", "--available", "--lang", "hy", "--format", "json"]).output)
+    assert {r["lang"] for r in only_hy} == {"hy"} and only_hy[0]["default"]
+    assert "Example:" in runner.invoke(app, ["evaluate", "--help"]).output
+
+
+def test_cli_names_the_valid_labels_in_one_line(tmp_path, models_dir):
+    from toolkit.cli import app
+    from toolkit_dev import modelgen
+
+    release = modelgen.build_opus_mt_release(tmp_path / "opus4m+btTCv20210807-2021-09-30.zip",
+                                             labels=modelgen.HYX_LABELS)
+    result = CliRunner().invoke(app, ["models", "install", str(release), "--lang", "hy", "--target-token", ">>xyz<<"])
+    assert result.exit_code == 4
+    line = result.stderr.strip()
+    assert "\n" not in line and ">>xyz<< is not a target label" in line and ">>hye<< >>hye_Latn<<" in line
