@@ -152,3 +152,24 @@ def test_errors_are_one_line_with_the_right_exit_code(aligned, tmp_path, args, c
     result = _cli("ru", *[a.format(**paths) for a in args], "--no-glossary")
     assert result.exit_code == code, (why, result.output)
     assert words in result.stderr and result.stderr.strip().count("\n") == 0, why
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_lines = st.lists(st.text(alphabet=st.characters(codec="utf-8"), max_size=40), min_size=1, max_size=6)
+
+
+@settings(max_examples=60, deadline=None)
+@given(pairs=_lines.flatmap(lambda hyps: st.tuples(st.just(hyps), st.lists(
+    st.text(max_size=40), min_size=len(hyps), max_size=len(hyps)))))
+def test_scores_are_sacrebleus_corpus_scores_for_any_text(pairs):
+    # Whatever the text (line breaks inside a segment included), the score is sacrebleu's on the lines saved.
+    hyps, refs = pairs
+    test = ev.TestSet(tuple("x" for _ in hyps), tuple(refs), "property")
+    got = ev.score(hyps, test, "ru", None, "m")
+    one = [ev._one_line(t) for t in hyps]
+    ref = [ev._one_line(t) for t in refs]
+    assert got.chrf == pytest.approx(sacrebleu.corpus_chrf(one, [ref]).score, abs=1e-3)
+    assert got.bleu == pytest.approx(sacrebleu.corpus_bleu(one, [ref]).score, abs=1e-3)
+    assert all(len(h.splitlines()) <= 1 for h in got.hypotheses)

@@ -54,7 +54,9 @@ class Score:
 
 
 def _one_line(text: str) -> str:
-    return " ".join(text.splitlines()) if ("\n" in text or "\r" in text) else text
+    # Every boundary str.splitlines knows (\u2028, \x85, \x0c … as well as \n): a reader of the saved file
+    # must see one line per segment whichever way it splits.
+    return " ".join(text.splitlines())
 
 
 def _read_lines(path: Path) -> list[str]:
