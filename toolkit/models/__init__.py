@@ -13,7 +13,8 @@ The package's parts, lowest first (each imports only those above it):
 - `install`: one entry point for every route, and the model on first use
 
 `toolkit.models.download` is the http module (its `LIMITS` tests shorten); the index's wrapper around it is
-not re-exported here so the name keeps meaning the module. Callers use this face (`from toolkit import models; models.resolve("hy")`), not the parts.
+not re-exported here so the name keeps meaning the module. Callers use this face
+(`from toolkit import models; models.resolve("hy")`), not the parts.
 """
 from __future__ import annotations
 
@@ -29,8 +30,8 @@ from .store import (LOCK_WAIT, MODELS_DIR_ENV, PRE3_CONFIG, SIDECAR, VOCABULARIE
 
 __all__ = [
     "ARGOS_INDEX_URL", "LOCK_WAIT", "MODELS_DIR_ENV", "OPUS_MT_URLS", "PACKAGE_INDEX_ENV", "PRE3_CONFIG", "SIDECAR",
-    "VOCABULARIES", "Choice", "InstalledModel", "LanguageTokens", "catalogue", "families", "install_choice", "Progress", "clean_leftovers", "ensure_model", "fetch_index",
-    "find", "http_links", "index_entry", "inspect_package", "install", "install_commands", "install_ctranslate2",
-    "install_from_index", "install_opus_mt", "install_package", "install_url", "list_installed", "models_dir",
-    "remove", "resolve",
+    "VOCABULARIES", "Choice", "InstalledModel", "LanguageTokens", "Progress", "catalogue", "clean_leftovers",
+    "ensure_model", "families", "fetch_index", "find", "http_links", "index_entry", "inspect_package", "install",
+    "install_choice", "install_commands", "install_ctranslate2", "install_from_index", "install_opus_mt",
+    "install_package", "install_url", "list_installed", "models_dir", "remove", "resolve",
 ]

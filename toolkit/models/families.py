@@ -3,13 +3,16 @@
 One model often serves many target languages; it then has to be told which one, and each family does it its
 own way (what reaches CTranslate2, per family; the real sources each follows are named):
 
-| family | source tokens | target prefix | seen in |
-| --- | --- | --- | --- |
-| `opus-mt` | `>>hye<<` + pieces | | Tatoeba-Challenge release READMEs ("a sentence initial language token is required in the form of `>>id<<`", "valid language labels: >>eng<< >>hye<< …", models/hyx-hyx/README.md); the labels are vocabulary entries of the Marian vocab.yml |
-| `nllb` | `eng_Latn` + pieces + `</s>` | `hye_Armn` | NllbTokenizer (src_lang first, then `</s>`); the CTranslate2 NLLB guide passes the code as `target_prefix` |
-| `m2m100` | `__en__` + pieces + `</s>` | `__hy__` | M2M100Tokenizer prefix/suffix tokens; ctranslate2/converters/transformers.py `M2M100Loader.get_vocabulary` appends the `__xx__` additional special tokens |
-| `madlad400` | `<2hy>` + pieces + `</s>` | | MADLAD-400 (T5): the target goes first in the source text as `<2xx>`; `T5Loader.set_config` writes `decoder_start_token` `<pad>` |
-| `single` | pieces | | one target: nothing to add |
+* `opus-mt`: `>>hye<<` + pieces. Tatoeba-Challenge release READMEs: "a sentence initial language token is
+  required in the form of `>>id<<`", "valid language labels: >>eng<< >>hye<< …" (models/hyx-hyx/README.md);
+  the labels are entries of the Marian vocab.yml, so of the converted vocabulary.
+* `nllb`: `eng_Latn` + pieces + `</s>`, target prefix `hye_Armn`. NllbTokenizer puts src_lang first and
+  `</s>` last; CTranslate2's NLLB guide passes the target code as `target_prefix`.
+* `m2m100`: `__en__` + pieces + `</s>`, target prefix `__hy__`. M2M100Tokenizer's prefix and suffix tokens;
+  ctranslate2/converters/transformers.py `M2M100Loader.get_vocabulary` appends the `__xx__` tokens.
+* `madlad400`: `<2hy>` + pieces + `</s>`, no target prefix. MADLAD-400 (a T5) reads the target as `<2xx>` in
+  front of the source text; `T5Loader.set_config` writes decoder_start_token `<pad>`.
+* `single`: pieces only; one target, nothing to add.
 
 The family is detected from the vocabulary CTranslate2 loads, so a model copied in by hand is driven right
 too; a label the user or the catalogue names must be in that vocabulary, and a missing or wrong one is a
