@@ -40,20 +40,21 @@ class Choice:
     score_source: str | None      # repository:path of the file the score was read from
     source_files: tuple[str, ...] = ()   # every file the other fields were read from
     why: str = ""                 # why it is (not) the default
+    convert_from: str | None = None      # route "convert": the Hugging Face model to convert
 
     def as_json(self) -> dict:
         return {"lang": self.lang, "name": self.name, "default": self.default, "route": self.route,
                 "url": self.url, "licence": self.licence, "architecture": self.architecture,
                 "parameters": self.parameters, "size": self.size, "target_token": self.target_token,
                 "score": self.score, "bleu": self.bleu, "score_test": self.score_test,
-                "score_source": self.score_source, "source_files": list(self.source_files), "why": self.why}
+                "score_source": self.score_source, "source_files": list(self.source_files), "why": self.why,
+                "convert_from": self.convert_from}
 
 
 _HYX = "models/Tatoeba-MT-models/hyx-hyx/opus4m+btTCv20210807-2021-09-30"
 _HYE = "models/Tatoeba-MT-models/eng-hye/opus-2020-06-16"
 _ZLE = "models/Tatoeba-MT-models/eng-zle/opusTCv20210807+bt_transformer-big_2022-03-13"
-_NLLB_WHY = ("CC-BY-NC-4.0 (non-commercial): never a default; convert facebook/nllb-200-* with "
-             "ct2-transformers-converter and install the folder with --lang")
+_NLLB_WHY = "CC-BY-NC-4.0 (non-commercial): never a default"
 
 CHOICES: tuple[Choice, ...] = (
     # --- Armenian ------------------------------------------------------------------------------------
@@ -73,11 +74,12 @@ CHOICES: tuple[Choice, ...] = (
     Choice("hy", "nllb-200-distilled-600M", False, "convert", None, "CC-BY-NC-4.0",
            "NLLB-200 (M2M100 architecture), 200 languages", "600M", None, "hye_Armn",
            51.1, None, FLORES, f"{EXTERNAL}:scores/eng-hye/flores200-devtest/chrf-scores.txt",
-           (f"{EXTERNAL}:scores/eng-hye/flores200-devtest/chrf-scores.txt",), _NLLB_WHY),
+           (f"{EXTERNAL}:scores/eng-hye/flores200-devtest/chrf-scores.txt",), _NLLB_WHY,
+           "facebook/nllb-200-distilled-600M"),
     Choice("hy", "nllb-200-3.3B", False, "convert", None, "CC-BY-NC-4.0",
            "NLLB-200 (M2M100 architecture), 200 languages", "3.3B", None, "hye_Armn",
            52.6, None, FLORES, f"{EXTERNAL}:scores/eng-hye/flores200-devtest/chrf-scores.txt",
-           (f"{EXTERNAL}:scores/eng-hye/flores200-devtest/chrf-scores.txt",), _NLLB_WHY),
+           (f"{EXTERNAL}:scores/eng-hye/flores200-devtest/chrf-scores.txt",), _NLLB_WHY, "facebook/nllb-200-3.3B"),
     # --- Russian -------------------------------------------------------------------------------------
     Choice("ru", "opus-mt-tc-big-en-zle", True, "opus-mt",
            "https://object.pouta.csc.fi/Tatoeba-MT-models/eng-zle/opusTCv20210807+bt_transformer-big_2022-03-13.zip",
@@ -96,14 +98,14 @@ CHOICES: tuple[Choice, ...] = (
     Choice("ru", "nllb-200-3.3B", False, "convert", None, "CC-BY-NC-4.0",
            "NLLB-200 (M2M100 architecture), 200 languages", "3.3B", None, "rus_Cyrl",
            56.3, None, FLORES, f"{EXTERNAL}:scores/eng-rus/flores200-devtest/chrf-scores.txt",
-           (f"{EXTERNAL}:scores/eng-rus/flores200-devtest/chrf-scores.txt",), _NLLB_WHY),
+           (f"{EXTERNAL}:scores/eng-rus/flores200-devtest/chrf-scores.txt",), _NLLB_WHY, "facebook/nllb-200-3.3B"),
     # --- Azerbaijani ---------------------------------------------------------------------------------
     Choice("az", "translate-en_az", True, "argos-index", "https://argos-net.com/v1/translate-en_az-1_5.argosmodel",
            "not stated", "transformer (base), OpenNMT-py via argos-train (CTranslate2 2.x)", None, None, None,
            None, None, None, None,
            ("argosopentech/argospm-index:index.json",),
-           "no permissive model has a FLORES-200 score; the NTREX-128 one the issue names "
-           "(opus-mt-tc-bible-big-deu_eng_fra_por_spa-trk) could not be read here, so it is not listed"),
+           "no permissive model has a FLORES-200 score; none of the alternatives has a score read here that "
+           "compares with it, so the installed default stays"),
     Choice("az", "opus-mt-eng-trk", False, "opus-mt",
            "https://object.pouta.csc.fi/Tatoeba-MT-models/eng-trk/opus-2020-06-28.zip",
            "CC-BY-4.0", "transformer (base), English→23 Turkic languages", None, None, ">>aze_Latn<<",
@@ -113,7 +115,15 @@ CHOICES: tuple[Choice, ...] = (
     Choice("az", "nllb-200-3.3B", False, "convert", None, "CC-BY-NC-4.0",
            "NLLB-200 (M2M100 architecture), 200 languages", "3.3B", None, "azj_Latn",
            45.3, None, FLORES, f"{EXTERNAL}:scores/eng-azj/flores200-devtest/chrf-scores.txt",
-           (f"{EXTERNAL}:scores/eng-azj/flores200-devtest/chrf-scores.txt",), _NLLB_WHY),
+           (f"{EXTERNAL}:scores/eng-azj/flores200-devtest/chrf-scores.txt",), _NLLB_WHY, "facebook/nllb-200-3.3B"),
+    Choice("az", "opus-mt-tc-bible-big-deu_eng_fra_por_spa-trk", False, "convert", None, "Apache-2.0",
+           "transformer-big (Marian), deu/eng/fra/por/spa→27 Turkic languages", None, None, ">>aze_Latn<<",
+           None, None, None, None,
+           ("huggingface.co/Helsinki-NLP/opus-mt-tc-bible-big-deu_eng_fra_por_spa-trk (model page: License "
+            "apache-2.0)",),
+           "permissive; issue 20 cites NTREX-128 chrF 47.6 for it, but no score file of it could be read here, so "
+           "none is listed; published as a Hugging Face model, so it is converted by hand",
+           "Helsinki-NLP/opus-mt-tc-bible-big-deu_eng_fra_por_spa-trk"),
 )
 
 

@@ -44,10 +44,15 @@ def install_choice(choice: Choice, directory: str | Path | None = None, *, progr
         if target_token:
             raise UsageError(f"{choice.name} translates into {choice.lang} only; --target-token does not apply")
         return install_from_index(choice.lang, directory, progress=progress)
-    raise UsageError(f"{choice.name} has no file to download ({choice.licence}); convert it yourself, e.g. "
-                     f"`ct2-transformers-converter --model facebook/{choice.name} --quantization int8 "
-                     f"--output_dir {choice.name}-ct2 --copy_files sentencepiece.bpe.model`, then run "
+    raise UsageError(f"{choice.name} has no file to download ({choice.licence}); convert it yourself "
+                     f"(needs transformers and torch): `ct2-transformers-converter --model {choice.convert_from} "
+                     f"--quantization int8 --output_dir {choice.name}-ct2 --copy_files {_spm_files(choice)}`, then "
                      f"`toolkit models install {choice.name}-ct2 --lang {choice.lang}`")
+
+
+def _spm_files(choice: Choice) -> str:
+    """The SentencePiece files the Hugging Face repository holds: NLLB/M2M100 one, Marian (OPUS-MT) two."""
+    return "sentencepiece.bpe.model" if "nllb" in choice.name else "source.spm target.spm"
 
 
 # --- one entry point for the CLI, and first use ----------------------------------------------------
