@@ -34,7 +34,9 @@ def _list_available(fmt: str, lang: str | None) -> None:
         return
     table = Table(title="model catalogue (scores: chrF2 × 100, BLEU; FLORES-200 devtest en→xx unless noted)")
     for col in ("lang", "name", "default", "licence", "size", "target token", "chrF", "BLEU", "score source", "url"):
-        table.add_column(col, overflow="fold")
+        # names and tokens are what a user types: never broken across lines
+        table.add_column(col, no_wrap=col in ("lang", "name", "default", "licence", "target token"),
+                         overflow="fold")
     for c in choices:
         test = "" if c.score_test in (None, models.catalogue.FLORES) else f" ({c.score_test})"
         table.add_row(c.lang, c.name, "yes" if c.default else "", c.licence,
