@@ -209,13 +209,17 @@ def evaluate(
         test = ev.read_aligned(source, reference)
     else:
         raise UsageError("say what to translate: --source FILE --reference FILE, or --on CATALOGS")
-    names = engine or ["argos"]
+    from .. import config
+
+    # The project's decoding settings ([tool.toolkit.decoding]: beam, compute type), as `translate` uses them;
+    # one hypothesis is scored, so the n-best size does not apply.
+    settings = {k: v for k, v in config.load().decoding.items() if k != "num_hypotheses"}
     contenders = []
-    for name in names:
+    for name in engine or ["argos"]:
         if name == "pseudo":
             contenders.append(get_engine("pseudo"))
         else:
-            contenders += [get_engine(name, models_dir=d) for d in (model_dirs or [None])]
+            contenders += [get_engine(name, models_dir=d, **settings) for d in (model_dirs or [None])]
     loaded_glossary, choice = load_glossary(glossary, no_glossary)
     console = Console(stderr=True)
     scores = []
