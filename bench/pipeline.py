@@ -65,6 +65,16 @@ def child(args: argparse.Namespace) -> dict:
     work = Path(args.work)
     kind = args.child
     result: dict = {"kind": kind}
+    if kind == "setup":
+        # Built in a child of its own: ru_maxrss survives fork and exec, so a model built in the parent would
+        # show up as every contender's peak memory (1.25 GB for the big shape).
+        import contextlib
+        import io
+
+        log = io.StringIO()
+        with contextlib.redirect_stdout(log):
+            _setup.install_generated_model(work, args.size)
+        return {"kind": kind, "log": log.getvalue().strip()}
     if kind in ("sweep", "raw", "argos"):
         from toolkit import models
 
@@ -192,7 +202,7 @@ def child(args: argparse.Namespace) -> dict:
 def run_child(name: str, args: argparse.Namespace, env: dict) -> dict:
     cmd = [sys.executable, __file__, "--child", name, "--work", args.work, "--tokens", str(args.tokens),
            "--argos-sentences", str(args.argos_sentences), "--sweep-sentences", str(args.sweep_sentences),
-           "--batch-sizes", *map(str, args.batch_sizes)]
+           "--batch-sizes", *map(str, args.batch_sizes), "--size", args.size]
     if name == "raw":
         cmd += ["--config", *map(str, args.config)]
     if name == "profile":               # an extra first run under cProfile, not counted in the ratios
@@ -218,11 +228,13 @@ def compare_shapes(args: argparse.Namespace) -> None:
         envs = {}
         for shape in shapes:
             envs[shape] = _setup.isolate(work / shape)
-            _setup.install_generated_model(work / shape, shape)
-        (work / "article.txt").write_text(distinct_copies(args.sentences), encoding="utf-8")
+            args.work, args.size = str(work / shape), shape
+            print(run_child("setup", args, envs[shape])["log"])
+            (work / shape / "article.txt").write_text(distinct_copies(args.sentences), encoding="utf-8")
         best: dict[str, dict] = {}
         for _ in range(args.repeats):
             for shape in shapes:
+                args.work = str(work / shape)
                 r = run_child("raw", args, envs[shape])
                 if shape not in best or r["seconds"] < best[shape]["seconds"]:
                     best[shape] = r
@@ -251,7 +263,7 @@ def main() -> None:
     parser.add_argument("--config", type=int, nargs=3, help=argparse.SUPPRESS)
     parser.add_argument("--profile", action="store_true",
                         help="then profile one more first run of the pipeline (cProfile, cumulative)")
-    parser.add_argument("--size", choices=("base", "big"), default="base",
+    parser.add_argument("--size", choices=("tiny", "base", "big"), default="base",
                         help="the random model's shape: Argos base, or OPUS-MT transformer-big")
     parser.add_argument("--shapes", action="store_true",
                         help="raw translate_batch of the base and the big shape side by side, nothing else")
@@ -271,7 +283,8 @@ def main() -> None:
         work = Path(tmp)
         args.work = str(work)
         env = _setup.isolate(work)
-        _setup.install_generated_model(work, size)
+        args.size = size
+        print(run_child("setup", args, env)["log"])
         (work / "article.txt").write_text(distinct_copies(args.sentences), encoding="utf-8")
 
         sweep = run_child("sweep", args, env)
