@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from typer.testing import CliRunner
 
 from tests.conftest_models import built  # noqa: F401
 from toolkit import models
@@ -82,6 +83,9 @@ def test_the_family_token_reaches_ctranslate2(releases, tmp_path, name, lang, op
     root = tmp_path / "models"
     model = models.install(releases[name], root, lang=lang, **options)
     assert model.metadata["family"] == family, why
+    from toolkit.cli.models import app   # `models list --format json` shows what was detected
+    [row] = json.loads(CliRunner().invoke(app, ["list", "--format", "json", "--models-dir", str(root)]).output)
+    assert (row["family"], row["source_prefix"][0], row["target_prefix"]) == (family, first, prefix), why
     batch, kwargs, out = _sent(root, lang)
     assert all(tokens[0] == first for tokens in batch), why
     assert all(tokens.count(first) == 1 for tokens in batch), "the token is added once, not also by the tokenizer"

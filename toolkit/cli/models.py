@@ -74,7 +74,10 @@ def list_models(
     if fmt == "json":
         rows = [{"source": m.source, "target": m.target, "name": m.name, "version": m.version, "kind": m.kind,
                  "licence": m.licence, "licence_source": m.licence_source, "origin": m.origin, "size": m.size,
-                 "sha256": m.sha256, "tree_sha256": m.tree_sha256, "path": str(m.path)}
+                 "sha256": m.sha256, "tree_sha256": m.tree_sha256, "path": str(m.path),
+                 # the multilingual family and its language tokens, as installed (see toolkit.models.families)
+                 "family": m.metadata.get("family"), "source_prefix": m.source_prefix,
+                 "target_prefix": m.target_prefix}
                 for m in installed]
         typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
