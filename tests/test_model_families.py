@@ -6,7 +6,8 @@ follows): an OPUS-MT multilingual release like Tatoeba-Challenge models/hyx-hyx 
 labels: >>eng<< >>hye<< …", labels as Marian vocab.yml entries) and like eng-zle transformer-big (labels in the
 vocabulary only, models/eng-zle/opusTCv20210807+bt_transformer-big_2022-03-13.yml); the folders
 `ct2-transformers-converter` writes for M2M100 (facebook/m2m100_418M: `__xx__` tokens,
-sentencepiece.bpe.model) and MADLAD-400 (google/madlad400-3b-mt: `<2xx>` pieces, decoder start `<pad>`), their
+sentencepiece.bpe.model) and MADLAD-400 (google/madlad400-3b-mt: `<2xx>` pieces, `<unk> <s> </s>` first, decoder
+start `<unk>` as its tokenizer_config.json and config.json give them), their
 config.json tokens as ctranslate2/converters/transformers.py sets them; and the NLLB-style Argos package.
 What CTranslate2 receives is recorded by wrapping the real Translator at the engine boundary.
 """

@@ -500,10 +500,13 @@ MADLAD_LANGS = ("az", "de", "en", "fr", "hy", "hyw", "ru", "tr")
 
 #: What `ct2-transformers-converter` writes into config.json per family (ctranslate2 4.x
 #: python/ctranslate2/converters/transformers.py): BartLoader/M2M100Loader.set_config (bos <s>, eos </s>,
-#: decoder start </s>), T5Loader.set_config (bos <pad>, eos </s>, decoder start <pad>: decoder_start_token_id 0).
+#: decoder start </s>); T5Loader.set_config takes bos from the tokenizer's pad_token and the decoder start from
+#: config.json's decoder_start_token_id, which for MADLAD-400 are `<s>` and id 0, `<unk>`
+#: (huggingface.co/google/madlad400-3b-mt tokenizer_config.json: 0 <unk>, 1 <s>, 2 </s>, pad_token <s>;
+#: config.json: decoder_start_token_id 0, pad_token_id 1, eos_token_id 2).
 _CT2_CONFIG = {
     "m2m100": {"bos_token": "<s>", "eos_token": "</s>", "unk_token": "<unk>", "decoder_start_token": "</s>"},
-    "madlad400": {"bos_token": "<pad>", "eos_token": "</s>", "unk_token": "<unk>", "decoder_start_token": "<pad>"},
+    "madlad400": {"bos_token": "<s>", "eos_token": "</s>", "unk_token": "<unk>", "decoder_start_token": "<unk>"},
 }
 
 
@@ -513,12 +516,13 @@ def build_ct2_multilingual(out_dir: str | Path, *, family: str, seed: int = 0, l
     multilingual Hugging Face model, with random weights: model.bin, config.json, shared_vocabulary.json and
     the SentencePiece model under the name the Hugging Face repository gives it.
 
-    * "m2m100" (facebook/m2m100_418M): vocabulary `<s> <pad> </s> <unk>`, the pieces, then the `__xx__`
+    * "m2m100" (facebook/m2m100_418M): vocabulary `<s> <pad> </s> <unk>` (fairseq's dictionary order; not read
+      here), the pieces, then the `__xx__`
       language tokens (M2M100Loader.get_vocabulary appends the tokenizer's additional special tokens) and
       `madeupwordN` fillers; the SentencePiece file is `sentencepiece.bpe.model` and knows no language token.
-    * "madlad400" (google/madlad400-3b-mt, a T5): vocabulary `<pad> </s> <unk>` then the SentencePiece pieces,
-      among them the `<2xx>` target tokens (user-defined pieces, so "<2hy> text" encodes to `<2hy>` first);
-      the file is `sentencepiece.model`.
+    * "madlad400" (google/madlad400-3b-mt, a T5): vocabulary `<unk> <s> </s>` (its tokenizer_config.json) then
+      the SentencePiece pieces, among them the `<2xx>` target tokens (pieces of the model, so "<2hy> text"
+      encodes to `<2hy>` first); the file is `sentencepiece.model`; decoding starts from `<unk>` (id 0).
     The weights are a plain pre-norm Transformer, not T5's relative-attention stack: what is real is the file
     layout, the vocabulary and the config tokens, which is what the toolkit reads.
     """
@@ -539,7 +543,7 @@ def build_ct2_multilingual(out_dir: str | Path, *, family: str, seed: int = 0, l
         langs = languages or MADLAD_LANGS
         spm_bytes = train_sentencepiece(news_lines("hy", seed=seed), vocab_size=shape.spm_vocab,
                                         user_symbols=[f"<2{c}>" for c in langs])
-        vocab = ["<pad>", "</s>", "<unk>"] + [p for p in _pieces(spm_bytes) if p not in ("<s>", "</s>")]
+        vocab = ["<unk>", "<s>", "</s>"] + [p for p in _pieces(spm_bytes) if p not in ("<s>", "</s>")]
         spm_name = "sentencepiece.model"
     spec = transformer_spec.TransformerSpec.from_config(shape.layers, shape.heads, pre_norm=True)
     _fill_transformer(spec, shape, vocab, seed)

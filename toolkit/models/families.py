@@ -11,7 +11,7 @@ own way (what reaches CTranslate2, per family; the real sources each follows are
 * `m2m100`: `__en__` + pieces + `</s>`, target prefix `__hy__`. M2M100Tokenizer's prefix and suffix tokens;
   ctranslate2/converters/transformers.py `M2M100Loader.get_vocabulary` appends the `__xx__` tokens.
 * `madlad400`: `<2hy>` + pieces + `</s>`, no target prefix. MADLAD-400 (a T5) reads the target as `<2xx>` in
-  front of the source text; `T5Loader.set_config` writes decoder_start_token `<pad>`.
+  front of the source text; its T5Tokenizer appends `</s>` (google/madlad400-3b-mt tokenizer_config.json).
 * `single`: pieces only; one target, nothing to add.
 
 The family is detected from the vocabulary CTranslate2 loads, so a model copied in by hand is driven right
