@@ -516,8 +516,10 @@ def build_ct2_multilingual(out_dir: str | Path, *, family: str, seed: int = 0, l
     multilingual Hugging Face model, with random weights: model.bin, config.json, shared_vocabulary.json and
     the SentencePiece model under the name the Hugging Face repository gives it.
 
-    * "m2m100" (facebook/m2m100_418M): vocabulary `<s> <pad> </s> <unk>` (fairseq's dictionary order; not read
-      here), the pieces, then the `__xx__`
+    * "m2m100" (facebook/m2m100_418M, whose tokenizer_config.json names bos <s>, eos </s>, pad <pad>, unk <unk>):
+      vocabulary `<s> <pad> </s> <unk>` (ids 0-3, and `__en__` … after the pieces, as an M2M100 fine-tune's
+      tokenizer_config.json added_tokens_decoder lists them: huggingface.co/buddhist-nlp/mitra-mnt-zh-en),
+      the pieces, then the `__xx__`
       language tokens (M2M100Loader.get_vocabulary appends the tokenizer's additional special tokens) and
       `madeupwordN` fillers; the SentencePiece file is `sentencepiece.bpe.model` and knows no language token.
     * "madlad400" (google/madlad400-3b-mt, a T5): vocabulary `<unk> <s> </s>` (its tokenizer_config.json) then
