@@ -18,7 +18,7 @@ def isolate(work: Path, **extra: str) -> dict[str, str]:
 def install_generated_model(work: Path, size: str, target: str = "ru") -> Path:
     """Build a random-weight .argosmodel (seeded) and install it; prints what it built."""
     from toolkit import models
-    from toolkit.modelgen import build_argos_package
+    from toolkit_dev.modelgen import build_argos_package
 
     start = time.perf_counter()
     pkg = build_argos_package(work / f"translate-en_{target}.argosmodel", size=size, target=target, seed=0)

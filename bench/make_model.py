@@ -8,7 +8,7 @@ import argparse
 import time
 from pathlib import Path
 
-from toolkit.modelgen import LAYOUTS, build_argos_package, build_opus_mt_release
+from toolkit_dev.modelgen import LAYOUTS, build_argos_package, build_opus_mt_release
 
 
 def main() -> None:

@@ -15,7 +15,14 @@ runs with the engine's own defaults. raw and pipeline run --repeats times, inter
 run of each counts (this machine is a shared VM: the
 same run varies by ~15%).
 
+--size big runs the same with a random-weight model of the OPUS-MT transformer-big shape (6+6 layers, d 1024,
+16 heads, FFN 4096, vocab 62k: opus-mt-tc-big-en-zle). --shapes measures raw translate_batch of the base and
+the big shape side by side instead (same sentences, the engine's own threads and batch size, int8,
+interleaved), for the speed per shape the model catalogue weighs against quality.
+
 Example:  uv run python bench/pipeline.py            (about 8 minutes on 2 cores)
+          uv run python bench/pipeline.py --size big --sentences 300
+          uv run python bench/pipeline.py --shapes --sentences 200
           uv run python bench/pipeline.py --quick    (a smoke run: tiny model, 60 sentences)
           uv run python bench/pipeline.py --profile  (and where the pipeline's time goes)
 """
@@ -58,6 +65,16 @@ def child(args: argparse.Namespace) -> dict:
     work = Path(args.work)
     kind = args.child
     result: dict = {"kind": kind}
+    if kind == "setup":
+        # Built in a child of its own: ru_maxrss survives fork and exec, so a model built in the parent would
+        # show up as every contender's peak memory (1.25 GB for the big shape).
+        import contextlib
+        import io
+
+        log = io.StringIO()
+        with contextlib.redirect_stdout(log):
+            _setup.install_generated_model(work, args.size)
+        return {"kind": kind, "log": log.getvalue().strip()}
     if kind in ("sweep", "raw", "argos"):
         from toolkit import models
 
@@ -185,7 +202,7 @@ def child(args: argparse.Namespace) -> dict:
 def run_child(name: str, args: argparse.Namespace, env: dict) -> dict:
     cmd = [sys.executable, __file__, "--child", name, "--work", args.work, "--tokens", str(args.tokens),
            "--argos-sentences", str(args.argos_sentences), "--sweep-sentences", str(args.sweep_sentences),
-           "--batch-sizes", *map(str, args.batch_sizes)]
+           "--batch-sizes", *map(str, args.batch_sizes), "--size", args.size]
     if name == "raw":
         cmd += ["--config", *map(str, args.config)]
     if name == "profile":               # an extra first run under cProfile, not counted in the ratios
@@ -195,6 +212,40 @@ def run_child(name: str, args: argparse.Namespace, env: dict) -> dict:
     if out.returncode != 0:
         sys.exit(f"{name} failed:\n{out.stderr}")
     return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def compare_shapes(args: argparse.Namespace) -> None:
+    """Raw sentences/s of each shape on the same sentences, the runs interleaved so a slow spell of this shared
+    machine hits both; the engine's own CPU defaults (one single-threaded replica per core, batches of 16)."""
+    from toolkit.engines.argos import default_threads
+
+    inter, intra = default_threads("cpu", None, None)
+    args.config = [inter, intra, 16]
+    shapes = ("tiny", "base") if args.quick else ("base", "big")
+    with tempfile.TemporaryDirectory(prefix="toolkit-bench-") as tmp:
+        work = Path(tmp)
+        args.work = str(work)
+        envs = {}
+        for shape in shapes:
+            envs[shape] = _setup.isolate(work / shape)
+            args.work, args.size = str(work / shape), shape
+            print(run_child("setup", args, envs[shape])["log"])
+            (work / shape / "article.txt").write_text(distinct_copies(args.sentences), encoding="utf-8")
+        best: dict[str, dict] = {}
+        for _ in range(args.repeats):
+            for shape in shapes:
+                args.work = str(work / shape)
+                r = run_child("raw", args, envs[shape])
+                if shape not in best or r["seconds"] < best[shape]["seconds"]:
+                    best[shape] = r
+        load = os.getloadavg()
+    print(f"machine: {os.cpu_count()} cores, load average {load[0]:.1f} {load[1]:.1f} {load[2]:.1f} at the end; "
+          f"decoding {args.tokens} tokens/sentence, beam 4, 4 hypotheses, int8, inter_threads {inter}, "
+          f"intra_threads {intra}, batch 16; best of {args.repeats} interleaved runs")
+    for shape, r in best.items():
+        print(f"{shape:<5} {r['sentences']:>6} sentences {r['seconds']:>8.2f} s {r['per_second']:>7.2f} sent/s")
+    print(f"{shapes[1]}/{shapes[0]}={best[shapes[1]]['per_second'] / best[shapes[0]]['per_second']:.2f} "
+          "(sentences per second)")
 
 
 def main() -> None:
@@ -212,6 +263,10 @@ def main() -> None:
     parser.add_argument("--config", type=int, nargs=3, help=argparse.SUPPRESS)
     parser.add_argument("--profile", action="store_true",
                         help="then profile one more first run of the pipeline (cProfile, cumulative)")
+    parser.add_argument("--size", choices=("tiny", "base", "big"), default="base",
+                        help="the random model's shape: Argos base, or OPUS-MT transformer-big")
+    parser.add_argument("--shapes", action="store_true",
+                        help="raw translate_batch of the base and the big shape side by side, nothing else")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--work", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -220,13 +275,16 @@ def main() -> None:
         return
     if args.quick:
         args.sentences, args.argos_sentences, args.batch_sizes, args.sweep_sentences = 60, 20, [16], 20
-    size = "tiny" if args.quick else "base"
+    size = "tiny" if args.quick else args.size
+    if args.shapes:
+        return compare_shapes(args)
 
     with tempfile.TemporaryDirectory(prefix="toolkit-bench-") as tmp:
         work = Path(tmp)
         args.work = str(work)
         env = _setup.isolate(work)
-        _setup.install_generated_model(work, size)
+        args.size = size
+        print(run_child("setup", args, env)["log"])
         (work / "article.txt").write_text(distinct_copies(args.sentences), encoding="utf-8")
 
         sweep = run_child("sweep", args, env)

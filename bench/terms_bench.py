@@ -11,7 +11,7 @@ Success rate = share of glossary terms in the source segments whose target appea
 (inflected) form, in the final msgstr. "before" is the engine's best hypothesis for the unmasked
 sentence; "after" is what the pipeline keeps (masking by engine policy, n-best choice, verify and repair,
 retry without masks when a placeholder was lost). Engines: the pseudo engine, and, when
-`toolkit.modelgen.build_argos_package` exists, a generated tiny random-weight Argos model per language
+`toolkit_dev.modelgen.build_argos_package` exists, a generated tiny random-weight Argos model per language
 (it translates into nonsense: the numbers show what enforcement alone can hold).
 
 Example:  uv run python bench/terms_bench.py --hypotheses 4
@@ -109,7 +109,7 @@ def corpus_report(glossary) -> None:
 
 def argos_engines(tmp: Path) -> dict:
     try:
-        from toolkit.modelgen import build_argos_package
+        from toolkit_dev.modelgen import build_argos_package
     except ImportError:
         return {}
     from toolkit import models

@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from toolkit import modelgen, models
+from toolkit import models
+from toolkit_dev import modelgen
 
 
 @pytest.fixture(scope="session")
@@ -71,7 +72,7 @@ DEAD_URL = "http://127.0.0.1:9/"
 
 @pytest.fixture(scope="session")
 def real_layouts(tmp_path_factory) -> dict[str, Path]:
-    """One package per layout users meet (toolkit.modelgen.build_argos_package documents each):
+    """One package per layout users meet (toolkit_dev.modelgen.build_argos_package documents each):
     "az-2x": argos-train + CTranslate2 2.x en→az (no config.json, shared_vocabulary.txt, make_archive folder
     entries), "ru-locomotive": Locomotive en→ru (config.json, shared_vocabulary.json, stanza/, file entries)."""
     out = tmp_path_factory.mktemp("layouts")

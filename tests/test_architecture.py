@@ -128,12 +128,11 @@ def test_toolkit_imports_have_no_circle():
 LAYERS = [
     ("toolkit", "toolkit.errors", "toolkit.findings", "toolkit.langs", "toolkit.fsutil", "toolkit.segment",
      "toolkit.articles", "toolkit.confidence"),
-    ("toolkit.glossary", "toolkit.document", "toolkit.pofile", "toolkit.powrap", "toolkit.models",
-     "toolkit.modelgen", "toolkit.archives", "toolkit.download"),
+    ("toolkit.glossary", "toolkit.document", "toolkit.pofile", "toolkit.powrap", "toolkit.models"),
     ("toolkit.terms",),
     ("toolkit.engines", "toolkit.config", "toolkit.tm"),
     ("toolkit.locales", "toolkit.catalog", "toolkit.qa", "toolkit.stats", "toolkit.build"),
-    ("toolkit.pipeline", "toolkit.review", "toolkit.glossary_edit"),
+    ("toolkit.pipeline", "toolkit.review", "toolkit.glossary_edit", "toolkit.evaluate"),
     ("toolkit.cli", "toolkit.__main__"),
 ]
 
@@ -149,3 +148,29 @@ def _layer(module: str) -> int:
 def test_every_import_goes_down_or_sideways():
     upward = sorted((m, t) for m, targets in import_graph().items() for t in targets if _layer(t) > _layer(m))
     assert upward == []
+
+
+# Inside toolkit/models/, lowest first: each part imports only parts before it (the face imports them all).
+MODELS_PARTS = ["catalogue", "families", "archives", "download", "store", "packages", "index", "opus", "install"]
+
+
+def test_the_models_parts_import_in_order():
+    graph = import_graph()
+    found = {m.removeprefix("toolkit.models.") for m in MODULES if m.startswith("toolkit.models.")}
+    assert found <= set(MODELS_PARTS), f"add {sorted(found - set(MODELS_PARTS))} to MODELS_PARTS"
+    upward = sorted((part, t) for part in found for t in graph[f"toolkit.models.{part}"]
+                    if t.startswith("toolkit.models.")
+                    and MODELS_PARTS.index(t.removeprefix("toolkit.models.")) > MODELS_PARTS.index(part))
+    assert upward == []
+
+
+def _top_packages(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return ({(n.module or "").split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and not n.level}
+            | {a.name.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names})
+
+
+def test_the_runtime_never_imports_the_dev_helpers():
+    # toolkit_dev (random test models) is not in the wheel: a runtime import of it would break installs.
+    assert sorted(m for m, path in MODULES.items() if "toolkit_dev" in _top_packages(path)) == []
+    assert "toolkit_dev" in _top_packages(ROOT / "tests" / "conftest_models.py")   # the check sees the import

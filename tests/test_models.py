@@ -57,7 +57,7 @@ def test_install_list_remove(tiny_package, models_dir):
 
 
 def test_a_new_install_replaces_the_model_for_the_same_pair(built, tmp_path, models_dir):
-    from toolkit.modelgen import build_argos_package
+    from toolkit_dev.modelgen import build_argos_package
 
     models.install(built["ru"])
     newer = models.install(build_argos_package(tmp_path / "v1.argosmodel", target="ru", seed=1))
@@ -150,11 +150,13 @@ def _serve_index(root: Path, base: str, package: Path, lang: str = "ru") -> str:
     return f"{base}/index.json"
 
 
-def test_ensure_model_downloads_from_the_index(tiny_package, http_root, models_dir, monkeypatch):
+def test_the_argos_choice_downloads_from_the_index(tiny_package, http_root, models_dir, monkeypatch):
+    # ru's default is the OPUS-MT tc-big release now; the Argos package stays a catalogue choice.
     root, base = http_root
     monkeypatch.setenv(models.PACKAGE_INDEX_ENV, _serve_index(root, base, tiny_package))
     seen = []
-    model = models.ensure_model("ru", progress=lambda label, done, total: seen.append((label, done, total)))
+    model = models.install("ru", model="translate-en_ru",
+                           progress=lambda label, done, total: seen.append((label, done, total)))
     assert model.target == "ru" and model.origin == f"{base}/{tiny_package.name}"
     size = tiny_package.stat().st_size
     assert seen[0] == (f"translate-en_ru 0.0 ({size / 1e6:.1f} MB)", 0, size)
@@ -182,10 +184,11 @@ def test_no_network_points_to_the_file_route(models_dir, monkeypatch):
     monkeypatch.setenv(models.PACKAGE_INDEX_ENV, DEAD_URL + "index.json")
     with pytest.raises(ModelError, match=r"no network; download the file elsewhere and run "
                                          r"`toolkit models install FILE`"):
-        models.install("ru")
+        models.install("ru", model="translate-en_ru")
+    monkeypatch.setitem(models.OPUS_MT_URLS, "ru", DEAD_URL + "opusTCv20210807+bt_transformer-big_2022-03-13.zip")
     with pytest.raises(ModelError, match=r"run `toolkit models install ru`") as err:
         models.ensure_model("ru")
-    assert "toolkit models install FILE" in str(err.value)
+    assert "`toolkit models install PATH --lang ru`" in str(err.value)
     with pytest.raises(ModelError, match="downloads are off"):
         models.ensure_model("az", allow_download=False)
 
@@ -204,8 +207,8 @@ def test_ensure_model_converts_opus_mt_for_armenian(built, http_root, models_dir
     root, base = http_root
     shutil.copyfile(built["opus"], root / "opus-2020-06-16.zip")
     monkeypatch.setitem(models.OPUS_MT_URLS, "hy", f"{base}/opus-2020-06-16.zip")
-    model = models.ensure_model("hy")
-    assert (model.kind, model.name, model.version) == ("ctranslate2", "opus-mt-en_hy", "2020.06.16")
+    model = models.ensure_model("hy")        # the default's URL points at a one-language release here
+    assert (model.kind, model.name, model.version) == ("ctranslate2", "opus-mt-hyx-hyx", "2020.06.16")
     assert model.licence == "CC-BY-4.0" and model.origin == f"{base}/opus-2020-06-16.zip"
     config = json.loads((model.model_dir / "config.json").read_text())
     assert config["add_source_eos"] is True                   # written by ctranslate2's Marian converter
@@ -267,3 +270,46 @@ def test_cli_install_list_remove(tiny_package, models_dir):
     assert isinstance(result.exception, UsageError)          # the main CLI turns it into one line
     for command in ("list", "install", "remove", "path"):
         assert "Example:" in runner.invoke(app, [command, "--help"]).output
+
+
+def test_models_list_available_shows_every_entry_with_licence_url_score_and_source():
+    from toolkit.cli.models import app
+
+    runner = CliRunner()
+    result = runner.invoke(app, ["list", "--available", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.output)
+    assert {r["lang"] for r in rows} == {"hy", "ru", "az"}
+    for r in rows:
+        assert {"lang", "name", "default", "url", "licence", "target_token", "score", "score_source"} <= set(r)
+        assert r["licence"], r["name"]
+        # a download URL, except for what must be converted by hand (NLLB-200: no CTranslate2 file to fetch)
+        assert (r["url"] or "").startswith("https://") or (r["url"] is None and r["route"] == "convert")
+        assert (r["score"] is None) == (r["score_source"] is None), r["name"]
+        assert r["source_files"] and (r["score_source"] is None or r["score_source"] in r["source_files"])
+    defaults = {r["lang"]: r for r in rows if r["default"]}
+    assert sorted(defaults) == ["az", "hy", "ru"] and len([r for r in rows if r["default"]]) == 3
+    assert (defaults["hy"]["name"], defaults["hy"]["target_token"], defaults["hy"]["score"]) == (
+        "opus-mt-hyx-hyx", ">>hye<<", 47.5)
+    assert (defaults["ru"]["name"], defaults["ru"]["target_token"], defaults["ru"]["score"]) == (
+        "opus-mt-tc-big-en-zle", ">>rus<<", 59.7)
+    assert not any(r["default"] for r in rows if "NC" in r["licence"])   # a desk may use every default
+    table = runner.invoke(app, ["list", "--available"]).output
+    for r in rows:
+        assert r["name"] in table
+    assert "CC-BY-NC-4.0" in table and "not scored" in table and "47.5" in table
+    only_hy = json.loads(runner.invoke(app, ["list", "--available", "--lang", "hy", "--format", "json"]).output)
+    assert {r["lang"] for r in only_hy} == {"hy"} and only_hy[0]["default"]
+    assert "Example:" in runner.invoke(app, ["evaluate", "--help"]).output
+
+
+def test_cli_names_the_valid_labels_in_one_line(tmp_path, models_dir):
+    from toolkit.cli import app
+    from toolkit_dev import modelgen
+
+    release = modelgen.build_opus_mt_release(tmp_path / "opus4m+btTCv20210807-2021-09-30.zip",
+                                             labels=modelgen.HYX_LABELS)
+    result = CliRunner().invoke(app, ["models", "install", str(release), "--lang", "hy", "--target-token", ">>xyz<<"])
+    assert result.exit_code == 4
+    line = result.stderr.strip()
+    assert "\n" not in line and ">>xyz<< is not a target label" in line and ">>hye<< >>hye_Latn<<" in line

@@ -20,7 +20,8 @@ import pytest
 from typer.testing import CliRunner
 
 from tests.conftest_models import Route, built, model_server, models_dir, tiny_package  # noqa: F401
-from toolkit import archives, download, models
+from toolkit import models
+from toolkit.models import archives, download
 from toolkit.cli import app
 
 runner = CliRunner()
@@ -134,8 +135,10 @@ CASES = [
     ("model-bin-links-to-dev-zero", lambda s, t, p: _model_bin_to_dev_zero(t, p), ["--lang", "ru"], 4,
      "model.bin is not a regular file"),
     ("bad-crc", lambda s, t, p: _bad_crc(t, p), [], 4, "Bad CRC-32"),
-    ("index-links-is-a-string", "index", [], 4, "`links` that is not a list of URLs"),
-    ("index-nested-100k-deep", "nested-index", [], 4, "the package index is not valid JSON"),
+    # ru's Argos package (the catalogue's index route; ru's default is the OPUS-MT tc-big release)
+    ("index-links-is-a-string", "index", ["--model", "translate-en_ru"], 4, "`links` that is not a list of URLs"),
+    ("index-nested-100k-deep", "nested-index", ["--model", "translate-en_ru"], 4,
+     "the package index is not valid JSON"),
     ("dir-with-broken-metadata", lambda s, t, p: _broken_metadata_dir(t, p), [], 4,
      "metadata.json is not valid JSON"),
     ("random-bytes-ctranslate2", lambda s, t, p: _random_ct2_dir(t, p), ["--lang", "ru"], 4,

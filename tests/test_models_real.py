@@ -29,7 +29,9 @@ from typer.testing import CliRunner
 
 from tests.conftest_models import (ModelServer, Route, built, model_server, models_dir,  # noqa: F401
                                    real_index, real_layouts)
-from toolkit import download, models, modelgen
+from toolkit import models
+from toolkit.models import download
+from toolkit_dev import modelgen
 from toolkit.cli import app
 from toolkit.engines.argos import ArgosEngine, opus_mt_normalize
 from toolkit.errors import DownloadError, NoNetwork
@@ -171,7 +173,7 @@ def test_first_working_http_link(links, used, built, model_server, models_dir, m
              "code": "translate-en_ru"}
     model_server.routes["/index.json"] = Route(json.dumps([entry]).encode())
     monkeypatch.setenv(models.PACKAGE_INDEX_ENV, model_server.url("/index.json"))
-    assert models.install("ru").origin == used.format(**urls)
+    assert models.install("ru", model="translate-en_ru").origin == used.format(**urls)
 
 
 # --- 5. retries with Range resume, checksum in the manifest ---------------------------------------
@@ -233,7 +235,7 @@ def test_a_download_that_keeps_failing_says_so_naming_the_url(built, model_serve
 def test_no_network_is_typed(models_dir, monkeypatch):
     monkeypatch.setenv(models.PACKAGE_INDEX_ENV, "http://127.0.0.1:9/index.json")
     with pytest.raises(NoNetwork):
-        models.install("ru")
+        models.install("ru", model="translate-en_ru")
     with pytest.raises(DownloadError) as err:
         download.fetch("http://[::1/x", Path("/nonexistent/never-created"))
     assert not isinstance(err.value, NoNetwork)
@@ -261,17 +263,18 @@ def test_translate_first_use_installs_the_real_az_package(real_layouts, model_se
 def test_translate_first_use_resumes_a_cut_download(real_layouts, model_server, models_dir, tmp_path,
                                                     monkeypatch):
     _serve_real_index(model_server, real_layouts, monkeypatch, refuse_python_urllib=True)
-    package = "/v1/translate-en_ru-1_9.argosmodel"
+    # az: the language whose first use still goes through the Argos index (ru's default is OPUS-MT tc-big now)
+    package = "/v1/translate-en_az-1_5.argosmodel"
     model_server.routes[package].cut_after, model_server.routes[package].ranges = 100_000, True
     article = tmp_path / "article.txt"
     article.write_text("Russian peacekeepers did not take any action.\n", encoding="utf-8")
-    result = _cli("translate", str(article), "--to", "ru", "--engine", "argos", "--no-glossary", "--no-cache",
+    result = _cli("translate", str(article), "--to", "az", "--engine", "argos", "--no-glossary", "--no-cache",
                   "--locales", str(tmp_path / "locales"))
     assert result.exit_code == 0, result.output
     ranges = [h.get("Range") for p, h in model_server.requests if p == package]
     assert ranges == [None, "bytes=100000-"]
-    side = json.loads((models.resolve("ru").path / models.SIDECAR).read_text())
-    assert side["sha256"] == _sha256(real_layouts["ru-locomotive"])
+    side = json.loads((models.resolve("az").path / models.SIDECAR).read_text())
+    assert side["sha256"] == _sha256(real_layouts["az-2x"])
 
 
 def test_translate_first_use_with_hy_normalises_like_preprocess_sh(built, model_server, models_dir, tmp_path,

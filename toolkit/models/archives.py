@@ -10,7 +10,7 @@ import tarfile
 import zipfile
 from pathlib import Path, PurePosixPath
 
-from .errors import InputError, ModelError, WriteError
+from ..errors import InputError, ModelError, WriteError
 
 #: What an archive may unpack to; the free space of the destination is checked too.
 MAX_UNPACKED_BYTES = 8 << 30

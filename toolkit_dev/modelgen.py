@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .langs import NLLB_CODES
+from toolkit.langs import NLLB_CODES
 
 SEED_ARTICLE = Path(__file__).resolve().parent.parent / "seeds" / "karabakh-mining.txt"
 _ZIP_DATE = (2024, 1, 1, 0, 0, 0)
@@ -42,6 +42,11 @@ SHAPES = {
     "tiny": Shape((2, 2), 64, 4, 128, 1000, 600, "int8"),
     # The shape argos-train and Locomotive train: 6+6 layers, 512 wide, 8 heads, FFN 2048, 50k shared vocab.
     "base": Shape((6, 6), 512, 8, 2048, 50_000, 600, "int8"),
+    # OPUS-MT transformer-big (opus-mt-tc-big-en-zle): Marian's transformer-big preset, 6+6 layers, 1024 wide,
+    # 16 heads, FFN 4096; a ~62k shared vocabulary then gives the 239.5M parameters its release states
+    # (Helsinki-NLP/OPUS-MT-leaderboard models/Tatoeba-MT-models/eng-zle/
+    # opusTCv20210807+bt_transformer-big_2022-03-13.info): 176M in the layers + 62k x 1024 tied embeddings.
+    "big": Shape((6, 6), 1024, 16, 4096, 62_000, 600, "int8"),
 }
 
 
@@ -173,8 +178,9 @@ def _fill_transformer(spec, shape: Shape, vocab: list[str], seed: int) -> None:
     set_norm(dec.layer_norm)
     bias = init.bias(len(vocab))
     index = {tok: i for i, tok in enumerate(vocab)}
-    for tok in ("<unk>", "<s>", "<blank>"):
-        bias[index[tok]] = -20.0           # never generated
+    for tok in ("<unk>", "<s>", "<blank>", "<pad>"):
+        if tok in index:
+            bias[index[tok]] = -20.0       # never generated
     bias[index["</s>"]] = 3.0               # stop now and then, so outputs vary in length
     dec.projection.bias = bias
     for layer in enc.layer:
@@ -267,7 +273,7 @@ def build_argos_package(out_path: str | Path, *, size: str = "tiny", source: str
         metadata["target_prefix"] = NLLB_CODES.get(target, f"__{target}__")
         metadata["language_tokens"] = lang_tokens
     note = (f"Synthetic {size} model with random weights (seed {seed}, CTranslate2 {ctranslate2.__version__}), "
-            "built by toolkit.modelgen for tests and benchmarks. It produces nonsense.\n")
+            "built by toolkit_dev.modelgen for tests and benchmarks. It produces nonsense.\n")
     with tempfile.TemporaryDirectory(prefix="modelgen-") as tmp:
         root = Path(tmp) / top
         (root / "model").mkdir(parents=True)
@@ -312,7 +318,7 @@ def _make_archive(out_path: Path, run_dir: Path, top: str) -> None:
 
 def _language_name(code: str) -> str:
     try:
-        from .langs import english_name
+        from toolkit.langs import english_name
 
         return english_name(code)
     except Exception:   # babel missing or unknown code: the code is a fine name for a test model
@@ -395,17 +401,30 @@ sed 's/ //g;s/▁/ /g;s/^ *//;s/ *$//'
 """
 
 
-def build_opus_mt_release(out_zip: str | Path, *, target: str = "hy", seed: int = 0) -> Path:
+#: The labels of the real multilingual releases, as their READMEs list them ("valid language labels: …").
+#: Helsinki-NLP/Tatoeba-Challenge models/hyx-hyx/README.md (opus4m+btTCv20210807-2021-09-30):
+HYX_LABELS = (">>eng<<", ">>hye<<", ">>hye_Latn<<", ">>hyw<<", ">>hyw_Armn<<", ">>hyw_Geor<<", ">>hyw_Latn<<",
+              ">>xcl_Armn<<", ">>xcl_Latn<<")
+#: models/eng-zle/opusTCv20210807+bt_transformer-big_2022-03-13.yml target-languages (its README's label line
+#: is empty, "use-target-labels:" too: the labels are only in the vocabulary).
+ZLE_LABELS = (">>bel<<", ">>orv_Cyrl<<", ">>rue<<", ">>rus<<", ">>ukr<<")
+
+
+def build_opus_mt_release(out_zip: str | Path, *, target: str = "hy", seed: int = 0,
+                          labels: tuple[str, ...] = (), list_labels: bool = True) -> Path:
     """Write a tiny Tatoeba-Challenge style release zip (files at the root, as published).
 
     Contents: `decoder.yml`, a Marian `.npz` with Marian's parameter names and `special:model.yml`,
     a joint `opus.spm4k-spm4k.vocab.yml`, `source.spm` (English) and `target.spm`, README.md and LICENSE.
+    `labels` makes it multilingual like hyx-hyx: the `>>id<<` labels are vocabulary entries right after
+    `</s>` and `<unk>` (not SentencePiece pieces: the label goes in front of the pieces), and the README says
+    "a sentence initial language token is required" and, with `list_labels`, lists them.
     """
     out_zip = Path(out_zip)
     src_spm = train_sentencepiece(news_lines("en", count=200, seed=seed)[:-30], vocab_size=300, user_symbols=[])
     tgt_spm = train_sentencepiece(_TARGET_LINES.get(target, _TARGET_LINES["hy"]) * 20, vocab_size=150,
                                   user_symbols=[])
-    vocab = ["</s>", "<unk>"]
+    vocab = ["</s>", "<unk>", *labels]
     for piece in _pieces(src_spm) + _pieces(tgt_spm):
         if piece not in vocab:
             vocab.append(piece)
@@ -456,11 +475,14 @@ def build_opus_mt_release(out_zip: str | Path, *, target: str = "hy", seed: int 
         (root / "decoder.yml").write_text(yaml.safe_dump(decoder_yml, sort_keys=False), encoding="utf-8")
         (root / "source.spm").write_bytes(src_spm)
         (root / "target.spm").write_bytes(tgt_spm)
+        multi = ("* a sentence initial language token is required in the form of `>>id<<` (id = valid target "
+                 "language ID)\n" + (f"* valid language labels: {' '.join(labels)}\n" if list_labels else "")
+                 if labels else "")
         (root / "README.md").write_text(
-            f"# opus-2020-06-16.zip (synthetic)\n\n* dataset: opus\n* model: transformer-align\n"
-            f"* source language(s): eng\n* target language(s): {target}\n* pre-processing: normalization + "
-            "SentencePiece (spm4k,spm4k)\n\nRandom weights (toolkit.modelgen); produces nonsense.\n",
-            encoding="utf-8")
+            f"# {out_zip.name} (synthetic)\n\n* dataset: opus\n* model: transformer-align\n"
+            f"* source language(s): eng\n* target language(s): {target}\n* model: transformer\n"
+            f"* pre-processing: normalization + SentencePiece (spm4k,spm4k)\n{multi}"
+            "\nRandom weights (toolkit_dev.modelgen); produces nonsense.\n", encoding="utf-8")
         (root / "preprocess.sh").write_text(_OPUS_PREPROCESS, encoding="utf-8")
         (root / "postprocess.sh").write_text(_OPUS_POSTPROCESS, encoding="utf-8")
         (root / "LICENSE").write_text("Creative Commons Attribution 4.0 International (CC BY 4.0)\n",
@@ -468,3 +490,72 @@ def build_opus_mt_release(out_zip: str | Path, *, target: str = "hy", seed: int 
         _write_zip(out_zip, root, "")
     return out_zip
 
+
+
+# --- CTranslate2 conversions of Hugging Face multilingual models ---------------------------------------
+
+#: Language codes of the synthetic multilingual vocabularies (a few, with the toolkit's three among them).
+M2M_LANGS = ("af", "az", "de", "en", "fr", "hy", "ru", "tr")
+MADLAD_LANGS = ("az", "de", "en", "fr", "hy", "hyw", "ru", "tr")
+
+#: What `ct2-transformers-converter` writes into config.json per family (ctranslate2 4.x
+#: python/ctranslate2/converters/transformers.py): BartLoader/M2M100Loader.set_config (bos <s>, eos </s>,
+#: decoder start </s>); T5Loader.set_config takes bos from the tokenizer's pad_token and the decoder start from
+#: config.json's decoder_start_token_id, which for MADLAD-400 are `<s>` and id 0, `<unk>`
+#: (huggingface.co/google/madlad400-3b-mt tokenizer_config.json: 0 <unk>, 1 <s>, 2 </s>, pad_token <s>;
+#: config.json: decoder_start_token_id 0, pad_token_id 1, eos_token_id 2).
+_CT2_CONFIG = {
+    "m2m100": {"bos_token": "<s>", "eos_token": "</s>", "unk_token": "<unk>", "decoder_start_token": "</s>"},
+    "madlad400": {"bos_token": "<s>", "eos_token": "</s>", "unk_token": "<unk>", "decoder_start_token": "<unk>"},
+}
+
+
+def build_ct2_multilingual(out_dir: str | Path, *, family: str, seed: int = 0, languages: tuple[str, ...] = ()
+                           ) -> Path:
+    """Write the folder `ct2-transformers-converter --copy_files <the SentencePiece file>` leaves for a
+    multilingual Hugging Face model, with random weights: model.bin, config.json, shared_vocabulary.json and
+    the SentencePiece model under the name the Hugging Face repository gives it.
+
+    * "m2m100" (facebook/m2m100_418M, whose tokenizer_config.json names bos <s>, eos </s>, pad <pad>, unk <unk>):
+      vocabulary `<s> <pad> </s> <unk>` (ids 0-3, and `__en__` … after the pieces, as an M2M100 fine-tune's
+      tokenizer_config.json added_tokens_decoder lists them: huggingface.co/buddhist-nlp/mitra-mnt-zh-en),
+      the pieces, then the `__xx__`
+      language tokens (M2M100Loader.get_vocabulary appends the tokenizer's additional special tokens) and
+      `madeupwordN` fillers; the SentencePiece file is `sentencepiece.bpe.model` and knows no language token.
+    * "madlad400" (google/madlad400-3b-mt, a T5): vocabulary `<unk> <s> </s>` (its tokenizer_config.json) then
+      the SentencePiece pieces, among them the `<2xx>` target tokens (pieces of the model, so "<2hy> text"
+      encodes to `<2hy>` first); the file is `sentencepiece.model`; decoding starts from `<unk>` (id 0).
+    The weights are a plain pre-norm Transformer, not T5's relative-attention stack: what is real is the file
+    layout, the vocabulary and the config tokens, which is what the toolkit reads.
+    """
+    import ctranslate2  # noqa: F401  (the spec module needs the package)
+    from ctranslate2.specs import transformer_spec
+
+    if family not in _CT2_CONFIG:
+        raise ValueError(f"family must be one of {', '.join(_CT2_CONFIG)}, not {family!r}")
+    out_dir = Path(out_dir)
+    shape = SHAPES["tiny"]
+    if family == "m2m100":
+        langs = languages or M2M_LANGS
+        spm_bytes = train_sentencepiece(news_lines("hy", seed=seed), vocab_size=shape.spm_vocab, user_symbols=[])
+        vocab = ["<s>", "<pad>", "</s>", "<unk>"] + [p for p in _pieces(spm_bytes) if p not in ("<s>", "</s>")]
+        vocab += [f"__{c}__" for c in langs] + [f"madeupword{i}" for i in range(4)]
+        spm_name = "sentencepiece.bpe.model"
+    else:
+        langs = languages or MADLAD_LANGS
+        spm_bytes = train_sentencepiece(news_lines("hy", seed=seed), vocab_size=shape.spm_vocab,
+                                        user_symbols=[f"<2{c}>" for c in langs])
+        vocab = ["<unk>", "<s>", "</s>"] + [p for p in _pieces(spm_bytes) if p not in ("<s>", "</s>")]
+        spm_name = "sentencepiece.model"
+    spec = transformer_spec.TransformerSpec.from_config(shape.layers, shape.heads, pre_norm=True)
+    _fill_transformer(spec, shape, vocab, seed)
+    for key, value in _CT2_CONFIG[family].items():
+        setattr(spec.config, key, value)
+    spec.register_source_vocabulary(vocab)
+    spec.register_target_vocabulary(vocab)
+    spec.validate()
+    spec.optimize(quantization=shape.quantization)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    spec.save(str(out_dir))
+    (out_dir / spm_name).write_bytes(spm_bytes)
+    return out_dir

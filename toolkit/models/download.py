@@ -32,8 +32,8 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
-from . import __version__
-from .errors import DownloadError, NoNetwork, WriteError
+from .. import __version__
+from ..errors import DownloadError, NoNetwork, WriteError
 
 #: Not "Python-urllib/…": the Argos model server refuses that one with 403.
 USER_AGENT = f"toolkit/{__version__} (offline news translation; +https://github.com/argosopentech/argospm-index)"
