@@ -227,3 +227,16 @@ def real_index(base: str, packages: dict[str, str]) -> list[dict]:
          "links": [base + "/v1/translate-az_en-1_5.argosmodel",
                    "ipfs://QmeikEbAZf6BdJC1GQnKJb6X6XtgkXrLUBw7EntinxpEbz"], "code": "translate-az_en"},
     ]
+
+
+class Recorder:
+    """Wraps a ctranslate2.Translator and records each translate_batch call: what CTranslate2
+    itself receives, so a test sees the engine's real input (tokens, target prefix), not a mock's."""
+
+    def __init__(self, translator) -> None:
+        self.translator = translator
+        self.calls: list[tuple[list, dict]] = []
+
+    def translate_batch(self, batch, **kwargs):
+        self.calls.append((batch, kwargs))
+        return self.translator.translate_batch(batch, **kwargs)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest_models import built  # noqa: F401
+from tests.conftest_models import Recorder, built  # noqa: F401
 from toolkit import models
 from toolkit.engines import Hypothesis, get_engine
 from toolkit.engines.argos import ArgosEngine, _Tokenizer
@@ -33,18 +33,6 @@ def installed(built, tmp_path_factory):
 @pytest.fixture(scope="module")
 def engine(installed):
     return get_engine("argos", models_dir=installed)
-
-
-class _Recorder:
-    """Wraps a ctranslate2.Translator and records each translate_batch call."""
-
-    def __init__(self, translator) -> None:
-        self.translator = translator
-        self.calls: list[tuple[list, dict]] = []
-
-    def translate_batch(self, batch, **kwargs):
-        self.calls.append((batch, kwargs))
-        return self.translator.translate_batch(batch, **kwargs)
 
 
 @pytest.mark.parametrize("target", ["ru", "hy", "az"])
@@ -84,7 +72,7 @@ def test_batch_equals_one_by_one(installed):
 def test_one_call_sorted_by_length_with_bounded_decoding(installed):
     engine = ArgosEngine(models_dir=installed)
     loaded = engine._load("ru")
-    loaded.translator = recorder = _Recorder(loaded.translator)
+    loaded.translator = recorder = Recorder(loaded.translator)
     engine.translate_batch(SOURCES, "ru", num_hypotheses=2)
     assert len(recorder.calls) == 1
     batch, kwargs = recorder.calls[0]
@@ -99,7 +87,7 @@ def test_one_call_sorted_by_length_with_bounded_decoding(installed):
 def test_language_token_prefixes(installed):
     engine = ArgosEngine(models_dir=installed)
     loaded = engine._load("hy")
-    loaded.translator = recorder = _Recorder(loaded.translator)
+    loaded.translator = recorder = Recorder(loaded.translator)
     out = engine.translate_batch(SOURCES[:2], "hy", num_hypotheses=2)
     batch, kwargs = recorder.calls[0]
     assert all(tokens[0] == "eng_Latn" for tokens in batch)    # source language token first
@@ -153,7 +141,7 @@ def test_decoding_settings_are_part_of_the_memory_key(installed, tmp_path):
     sent = []
     for beam in (4, 4, 2):
         engine = ArgosEngine(models_dir=installed, beam_size=beam)
-        calls = _Recorder(engine._load("ru").translator)
+        calls = Recorder(engine._load("ru").translator)
         engine._load("ru").translator = calls
         pipeline.translate_segments(doc.segments, "ru", engine, None, num_hypotheses=1, memory=memory)
         sent.append(len(calls.calls))

@@ -18,7 +18,7 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from tests.conftest_models import built  # noqa: F401
+from tests.conftest_models import Recorder, built  # noqa: F401
 from toolkit import models
 from toolkit.engines.argos import ArgosEngine
 from toolkit.errors import ModelError, UsageError
@@ -27,23 +27,11 @@ from toolkit_dev import modelgen
 SOURCES = ["Azerbaijan urges Russia to let it probe illegal mining in Karabakh.", "Baku said on Sunday."]
 
 
-class _Recorder:
-    """Wraps a ctranslate2.Translator and records what each translate_batch call receives."""
-
-    def __init__(self, translator) -> None:
-        self.translator = translator
-        self.calls: list[tuple[list, dict]] = []
-
-    def translate_batch(self, batch, **kwargs):
-        self.calls.append((batch, kwargs))
-        return self.translator.translate_batch(batch, **kwargs)
-
-
 def _sent(root, lang: str) -> tuple[list[list[str]], dict, list]:
     """(token lists, options) CTranslate2 received for SOURCES, and the engine's hypotheses."""
     engine = ArgosEngine(models_dir=root, max_decoding_length=12)
     loaded = engine._load(lang)
-    loaded.translator = recorder = _Recorder(loaded.translator)
+    loaded.translator = recorder = Recorder(loaded.translator)
     out = engine.translate_batch(SOURCES, lang)
     assert len(recorder.calls) == 1
     return recorder.calls[0][0], recorder.calls[0][1], out

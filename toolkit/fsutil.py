@@ -236,23 +236,9 @@ def locked(directory: str | Path, *, name: str | None = None, timeout: float = 0
         return
     lock_path = d / name
     fd = _open_lock(lock_path)
-    deadline = time.monotonic() + timeout
-    acquired = False
     try:
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                acquired = True
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    holder = os.pread(fd, _PID_WIDTH, 0).decode("ascii", "replace").strip() or "unknown"
-                    raise LockedError(f"locked by another toolkit run (pid {holder})", path=lock_path,
-                                      hint="wait for it to finish, then run again") from None
-                time.sleep(0.05)
-            except OSError as exc:    # ENOLCK, EOPNOTSUPP: a file system without locks (some NFS, some FUSE)
-                raise WriteError(f"cannot lock: {exc.strerror or exc}; nothing was changed", path=lock_path,
-                                 hint="keep the catalogs on a local disk (--locales DIR)") from None
+        _flock(fd, lock_path, timeout,
+               lambda: os.pread(fd, _PID_WIDTH, 0).decode("ascii", "replace").strip() or "unknown")
         with contextlib.suppress(OSError):
             os.pwrite(fd, f"{os.getpid():<{_PID_WIDTH - 1}}\n".encode(), 0)
         yield lock_path
@@ -269,23 +255,28 @@ def _locked_directory(d: Path, timeout: float) -> Iterator[None]:
                          hint="pass another --locales DIR or move the file away") from None
     except OSError as exc:
         raise _write_error(exc, d) from None
-    deadline = time.monotonic() + timeout
     try:
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    raise LockedError(f"locked by another toolkit run (pid {_flock_holder(fd)})", path=d,
-                                      hint="wait for it to finish, then run again") from None
-                time.sleep(0.05)
-            except OSError as exc:    # ENOLCK, EOPNOTSUPP: a file system without locks (some NFS, some FUSE)
-                raise WriteError(f"cannot lock: {exc.strerror or exc}; nothing was changed", path=d,
-                                 hint="keep the catalogs on a local disk (--locales DIR)") from None
+        _flock(fd, d, timeout, lambda: _flock_holder(fd))
         yield
     finally:
         os.close(fd)      # closing releases the flock
+
+
+def _flock(fd: int, path: Path, timeout: float, holder: Callable[[], str]) -> None:
+    """Take an exclusive flock on `fd`, waiting up to `timeout` seconds; refused with the holder's pid."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                raise LockedError(f"locked by another toolkit run (pid {holder()})", path=path,
+                                  hint="wait for it to finish, then run again") from None
+            time.sleep(0.05)
+        except OSError as exc:    # ENOLCK, EOPNOTSUPP: a file system without locks (some NFS, some FUSE)
+            raise WriteError(f"cannot lock: {exc.strerror or exc}; nothing was changed", path=path,
+                             hint="keep the catalogs on a local disk (--locales DIR)") from None
 
 
 def _flock_holder(fd: int) -> str:
