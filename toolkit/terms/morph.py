@@ -20,8 +20,13 @@ from functools import cache, lru_cache
 from ..glossary.model import in_capitals
 
 BASE = "base"          # the slot of the form written in the glossary
+# Hyphen, the Unicode hyphens, figure dash, en and em dash: with any whitespace (no-break space included)
+# they are one separator between the words of a term when finding it, so Nyu-York is Nyu York and
+# Нью Йорк is Нью-Йорк; what a repair writes is always the glossary's own separator.
 _DASHES = "-\u2010\u2011\u2012\u2013\u2014"
+SEPARATOR = rf"(?:\s*[{_DASHES}]\s*|\s+)"
 _WORD_SPLIT = re.compile(rf"(\s*[{_DASHES}]\s*|\s+)")
+_NO_BREAK = "\u00a0\u202f"
 
 
 @dataclass(frozen=True, slots=True)
@@ -259,13 +264,16 @@ class TermModel:
 
 @cache
 def model(term: str, lang: str) -> TermModel:
-    term = " ".join(unicodedata.normalize("NFC", term).split())
+    term = _spaces(unicodedata.normalize("NFC", term).strip())
     parts = _WORD_SPLIT.split(term)
     words_text, seps = parts[0::2], parts[1::2]
+    fixed = _ru_fixed_parts(words_text, seps) if lang == "ru" else frozenset()
     words: list[WordForms] = []
     for pos, w in enumerate(words_text):
         last = pos == len(words_text) - 1
-        if lang == "ru":
+        if pos in fixed:
+            words.append(_fixed(w, lang))
+        elif lang == "ru":
             words.append(_ru_word(w, pos))
         elif lang == "az" and last:
             words.append(_az_word(w))
@@ -276,12 +284,45 @@ def model(term: str, lang: str) -> TermModel:
     regex = []
     for k, wf in enumerate(words):
         if k:
-            sep = seps[k - 1]
-            regex.append(rf"\s*[{_DASHES}]\s*" if sep.strip() else r"\s+")
+            regex.append(SEPARATOR)
         alts = "|".join(re.escape(f) for f in sorted(wf.forms, key=len, reverse=True))
         regex.append(f"(?P<w{k}>{alts})")
     pattern = re.compile(rf"(?<!\w)(?:{''.join(regex)})(?![\w{_MARKS}])")
     return TermModel(term, lang, tuple(words), tuple(seps), pattern)
+
+
+def _spaces(term: str) -> str:
+    """Runs of whitespace as one space, but a no-break space the glossary wrote stays one (a repair writes it)."""
+    return re.sub(r"\s+", lambda m: next((c for c in m.group() if c in _NO_BREAK), " "), term)
+
+
+def _ru_fixed_parts(words: Sequence[str], seps: Sequence[str]) -> frozenset[int]:
+    """Words of a Russian hyphenated place name that keep their form: only its last part declines
+    (в Нью-Йорке, Лос-Анджелесе, Буэнос-Айресе), unless a part is an adjective: then all agree
+    (в Петропавловске-Камчатском, Римского-Корсакова); after a lower-case link word only the first declines
+    (в Ростове-на-Дону)."""
+    joined = [k for k, sep in enumerate(seps) if sep in _DASHES]      # a hyphen with no space around it
+    if not joined:
+        return frozenset()
+    fixed: set[int] = set()
+    for k in joined:
+        run_end = k + 1
+        while run_end in joined:
+            run_end += 1
+        # words k .. run_end form one hyphenated compound (k is its first)
+        if k - 1 in joined:
+            continue
+        compound = range(k, run_end + 1)
+        link = next((j for j in compound if words[j][:1].islower()), None)
+        if link is not None:
+            fixed.update(j for j in compound if j != k)
+        elif not any(_ru_adjective(words[j]) for j in compound):
+            fixed.update(j for j in compound if j != run_end)
+    return frozenset(fixed)
+
+
+def _ru_adjective(word: str) -> bool:
+    return any(p.tag.POS == "ADJF" and p.tag.case == "nomn" for p in _morph().parse(word))
 
 
 _MARKS = "\u0300-\u036f"

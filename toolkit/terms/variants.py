@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 
 from . import morph
+from ..glossary.model import in_capitals
 
 SOURCE_COPY = "term-source-copy"
 VARIANT = "term-variant"
@@ -44,6 +45,7 @@ MIN_KEY = 3
 INITIAL_DISTANCE = 0.1
 
 _WORD = re.compile(r"[^\W\d_]+")
+_SEPARATOR = re.compile(morph.SEPARATOR)
 _fold = lru_cache(maxsize=32768)(morph.fold)
 _JOINTS = "-'’ʼ\u2010\u2011"
 
@@ -429,8 +431,9 @@ def _fit(tok: _Token, w: _Word, k: int, lang: str, english: Sequence[str], kind:
         cross = False
         if lang == "ru" and same_script and kind != "person":
             # Russian: the variant must decline like the term (a hard-stem Нахчивана is not Нахичевань)
+            # (a whole word ending in a vowel is an ending not told apart, Эривани: never the nominative)
             cross = (how == "whole" and _ru_class(stem) != term_class
-                     and not (term_class == "hard" and stem[-1:] not in "аяь"))
+                     and not (term_class == "hard" and stem[-1:] not in "аяьеиоуыэю"))
         for i, kk in enumerate(keys(stem, lang)):
             # same script: compare like with like (Azerbaijani key with Azerbaijani key, English with English)
             for tk in (target_keys if not same_script else target_keys[i::len(w.keys)]):
@@ -477,7 +480,7 @@ def suspects(target: str, term: str, lang: str, *, english: Sequence[str] = (), 
         if any(not (t.end <= s or t.start >= e) for t in window for s, e in taken):
             continue
         gaps = [target[window[j].end:window[j + 1].start] for j in range(n - 1)]
-        if any(len(g) > 3 or g.strip(" -\u2013\u2014") for g in gaps):
+        if any(len(g) > 3 or not _SEPARATOR.fullmatch(g) for g in gaps):
             continue              # the words of a term are next to each other
         fits = []
         for k, tok in enumerate(window):
@@ -594,8 +597,12 @@ def _suspect(target: str, window: Sequence[_Token], fits: Sequence[_Fit], words:
     parts: list[str] = []
     last = start
     repair_ok = True
-    for tok, f, w in zip(window, fits, words, strict=True):
-        parts.append(target[last:tok.start])
+    separators = morph.model(term, lang).separators
+    for k, (tok, f, w) in enumerate(zip(window, fits, words, strict=True)):
+        if k:       # the glossary's own separator: Нью-Йорк, never Нью Йорка
+            parts.append(separators[k - 1])
+        else:
+            parts.append(target[last:tok.start])
         if f.exact:
             parts.append(tok.text)
         else:
@@ -617,6 +624,11 @@ def _suspect(target: str, window: Sequence[_Token], fits: Sequence[_Fit], words:
 def _in_slot(wf: morph.WordForms, slots: frozenset[str], lang: str) -> str | None:
     if not wf.inflects or len(set(wf.forms)) == 1:
         return wf.word                       # indeclinable (Баку): every slot has the one form
+    if lang == "ru" and in_capitals(wf.word):
+        # A Russian acronym stays as written in every case in news style (агентство АЗЕРТАДЖ, в МИД), so a
+        # repair needs no case; its inflected forms (МИДа) are still accepted where found. Not in az/hy,
+        # where an acronym takes its case after a hyphen (AZƏRTAC-ın, ԱԳՆ-ի).
+        return wf.word
     if not slots:
         return None
     forms = {wf.by_slot.get(s) for s in slots}
