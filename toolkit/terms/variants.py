@@ -656,9 +656,25 @@ def _consonants(k: str) -> str:
     return "".join(c for c in k if c not in _VOWELS and c not in "yh")
 
 
-def derived(target: str, term: str, lang: str, *, taken: Sequence[tuple[int, int]] = ()) -> tuple[int, int] | None:
-    """The span of an adjective or demonym made from `term` (`азербайджано-`, `лачинскому`, `Gəncəli`,
-    `ադրբեջանական`): a derived form in attributive use counts as the term present."""
+@dataclass(frozen=True, slots=True)
+class Derived:
+    start: int                 # span of the derived word in the target as written
+    end: int
+    exact: bool                # made from the term as written; False: from a misspelt stem (Кяльбаджарском)
+
+
+#: how many letters at the end of a name's stem a derivation may change (Армения → армянский, Թուրքիա →
+#: թուրքական); a difference before them is a misspelling of the name, not its derivation
+_STEM_SLACK = {"ru": 3, "az": 1, "hy": 2}
+
+
+def derived(target: str, term: str, lang: str, *, taken: Sequence[tuple[int, int]] = (),
+            exact_only: bool = False) -> Derived | None:
+    """An adjective or demonym made from `term` (`азербайджано-`, `лачинскому`, `Gəncəli`, `ադրբեջանական`):
+    in attributive use it counts as the term present. One made from a misspelt stem (`в Кяльбаджарском
+    районе` for Кельбаджар: same consonants, a letter of the stem changed before its end; in Russian also
+    not a dictionary word, so белорусский stays Belarus's) is returned with `exact` False, unless
+    `exact_only`; the first exact one wins."""
     rule = _DERIVED.get(lang)
     model = morph.model(term, lang)
     if rule is None or len(model.words) > 1:
@@ -675,6 +691,7 @@ def derived(target: str, term: str, lang: str, *, taken: Sequence[tuple[int, int
     if len(skeleton) < 2 and not root:
         return None
     firsts = {stem[:1], root[:1]} - {""}
+    misspelt: Derived | None = None
     for m in _WORD.finditer(target):
         if _fold(m.group()[:1], lang) not in firsts:
             continue
@@ -686,12 +703,25 @@ def derived(target: str, term: str, lang: str, *, taken: Sequence[tuple[int, int
         # the first half of a compound adjective: азербайджано-армянский, ադրբեջանա-հայկական
         compound = word[-1:] == _LINK.get(lang) and target[m.end():m.end() + 1] in _HYPHENS
         if root and word.startswith(root) and (rule.search(word) or word == root or compound):
-            return m.start(), m.end()
+            return Derived(m.start(), m.end(), True)
         if not (rule.search(word) or compound) or len(skeleton) < 2:
             continue
-        if _consonants(keys(word, lang)[0]).startswith(skeleton):
-            return m.start(), m.end()
-    return None
+        if not _consonants(keys(word, lang)[0]).startswith(skeleton):
+            continue
+        if _stem_agrees(word, stem, lang) or lang == "ru" and _ru_known(m.group()):
+            return Derived(m.start(), m.end(), True)
+        if misspelt is None and not exact_only:
+            misspelt = Derived(m.start(), m.end(), False)
+    return misspelt
+
+
+def _stem_agrees(word: str, stem: str, lang: str) -> bool:
+    agree = next((i for i, (a, b) in enumerate(zip(word, stem)) if a != b), min(len(word), len(stem)))
+    return agree >= len(stem) - _STEM_SLACK.get(lang, 2)
+
+
+def _ru_known(word: str) -> bool:
+    return any(p.is_known for p in morph._morph().parse(word))
 
 
 _COUNTRY_SUFFIX = {"hy": ("աստան",), "az": ("stan",)}
