@@ -271,7 +271,7 @@ def translate_segments(segments: Sequence[document.Segment], lang: str, engine: 
     batching; what the translation memory already holds is not sent again. Every engine call of a run is
     made here (the term logic only masks, chooses and verifies)."""
     policy = terms.policy_for(engine)
-    masked = [terms.mask(s.text, glossary.match(s.text) if glossary else [], lang, policy) for s in segments]
+    masked = [terms.mask(s.text, terms.source.concept_hits(glossary, s.text) if glossary else [], lang, policy) for s in segments]
     identity = engine.identity(lang)
     cached = tm.CachedEngine(engine, memory, identity)
 

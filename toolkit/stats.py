@@ -46,7 +46,7 @@ class LanguageStats:
 def collect(locales: Path, *, glossary: Glossary | None = None, targets: Sequence[str] = (),
             by_article: bool = False, name: str | Collection[str] | None = None) -> list[LanguageStats]:
     """One row per language (all its catalogs), or with `by_article` one per language and article."""
-    from . import catalog, locales as locales_mod, pofile, qa
+    from . import catalog, locales as locales_mod, pofile, qa, terms
 
     found = locales_mod.catalogs(locales, targets=targets, name=name)
     by_lang: dict[tuple[str, str], list[Path]] = {}
@@ -72,7 +72,7 @@ def collect(locales: Path, *, glossary: Glossary | None = None, targets: Sequenc
                 if score is not None:
                     scores.append(score.value)
                 if glossary is not None:
-                    total = len({h.concept.id for h in glossary.match(e.msgid) if h.concept.accepted(lang)})
+                    total = len({h.concept.id for h in terms.source.concept_hits(glossary, e.msgid) if h.concept.accepted(lang)})
                     bad = {f.concept for f in qa.term_findings(e.msgid, e.msgstr, glossary, lang, approved=not e.fuzzy,
                                                             translator_comment=e.tcomment) if f.severity != "info"}
                     n["terms_total"] += total

@@ -1,4 +1,10 @@
-"""Find a glossary's English terms in text: longest match first, case and apostrophes folded."""
+"""Find a glossary's English terms in text: longest match first, apostrophes and hyphens folded.
+
+A term matches only where it is capitalised as the glossary writes it: each word the glossary starts with a
+capital starts with one in the text too (so a Title Case headline and an ALL-CAPS line count, and
+`pieces of china` or `he was resolute` never name a place); a term in capitals (AZERTAC) matches only in
+capitals. Whether a capitalised match is the concept or part of another name is `toolkit.terms.source`'s.
+"""
 from __future__ import annotations
 
 import re
@@ -12,6 +18,7 @@ from .model import Concept, in_capitals
 _MARKS = "\u0300-\u036f\u0483-\u0489\u0591-\u05bd\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
 _TOKEN = re.compile(rf"(?:\w|[{_MARKS}])+|[^\w\s{_MARKS}]")
 _WORD_CHAR = re.compile(r"\w")
+_WORD = re.compile(rf"(?:\w|[{_MARKS}])+")
 _FOLD_CHARS = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'", "\u2010": "-", "\u2011": "-",
                              "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u00a0": " "})
 
@@ -99,7 +106,7 @@ class Glossary:
                     continue
                 written = text[start:end]
                 for concept, term in candidates:
-                    if not in_capitals(term) or _same_case(written, term):
+                    if capitalised_as(written, term):
                         found = (n, TermHit(concept, start, end, written))
                         break
                 if found:
@@ -125,6 +132,15 @@ class Glossary:
                     if not in_capitals(term) or _same_case(text[start:end], term):
                         out.append(TermHit(concept, start, end, text[start:end]))
         return out
+
+
+def capitalised_as(written: str, term: str) -> bool:
+    """Is `written` (a match of `term` up to case) capitalised as the glossary writes `term`?"""
+    if in_capitals(term):
+        return _same_case(written, term)
+    words = _WORD.findall(written)
+    return all(w[:1].isupper() or not t[:1].isupper()
+               for w, t in zip(words, _WORD.findall(term), strict=False))
 
 
 def _same_case(written: str, term: str) -> bool:

@@ -17,6 +17,7 @@ from pathlib import Path
 from .. import glossary
 from ..catalog import label   # how every report names an entry: its position, else msgctxt
 from ..glossary import Concept
+from ..terms import source as source_names
 
 CATALOG_CODE = "catalog-term"
 MAX_EXAMPLES = 3
@@ -208,7 +209,7 @@ def _matches(concept: Concept, source: str) -> list[glossary.TermHit]:
     folded = _folded(source)
     if not any(glossary.match_key(t.text) in folded for t in concept.terms_for("en") if t.status != "forbidden"):
         return []              # the cheap test first: most segments name none of the card's concepts
-    return _matcher(concept).match(source)
+    return source_names.concept_hits(_matcher(concept), source)
 
 
 @lru_cache(maxsize=4096)
@@ -283,7 +284,7 @@ def highlighted(segment: Segment, concepts: Sequence[Concept]) -> Example:
     from ..terms import morph
 
     layered = glossary.Glossary(concepts)
-    hits = layered.match(segment.source)
+    hits = source_names.concept_hits(layered, segment.source)
     spans = [(o.start, o.end) for h in hits for t in h.concept.terms_for(segment.lang)
              for o in morph.find(segment.target, t.text, segment.lang)]
     state = "approved" if segment.approved else "machine"

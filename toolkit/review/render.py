@@ -54,9 +54,10 @@ def saved_page(board: cards.Board, token: str, decisions: Sequence[decision.Deci
 def _problems(board: cards.Board, segment: cards.Segment) -> str:
     """Which concepts an entry involves, for grouping: the ids of the concepts matching its source."""
     from .. import glossary
+    from ..terms import source as source_names
 
     layered = glossary.Glossary(board.concepts)
-    return " ".join(f"({h.concept.id}" for h in layered.match(segment.source))
+    return " ".join(f"({h.concept.id}" for h in source_names.concept_hits(layered, segment.source))
 
 
 def summary_page(board: cards.Board, token: str, stats: Sequence) -> str:

@@ -3,15 +3,17 @@
 - `enforce`: mask protected terms before MT, choose among the n-best, verify, repair, check an entry
   (`mask`, `enforce`, `unprotected`, `after_retry`, `check_entry`);
 - `morph`: the inflected forms of a term per language, and putting a repair into a grammatical slot;
+- `source`: which English occurrences of a glossary name are the concept and which are part of another
+  name (`Jordan Spieth`, `New York Times`, `Ms Davis`, `St. Martin's`): only the first are enforced;
 - `variants`: name variants the glossary does not list (source copies, other spellings, derived words),
   found and put back in their slot; translators' waivers.
 """
 from __future__ import annotations
 
-from . import morph, variants
+from . import morph, source, variants
 from .enforce import (ADMITTED, MASK_POLICIES, Hypothesis, Masked, TermIssue, TermOutcome, after_retry,
                       check_entry, enforce, find_terms, mask, policy_for, unmask, unprotected)
 
 __all__ = ["ADMITTED", "MASK_POLICIES", "Hypothesis", "Masked", "TermIssue", "TermOutcome", "after_retry",
-           "check_entry", "enforce", "find_terms", "mask", "morph", "policy_for", "unmask", "unprotected",
-           "variants"]
+           "check_entry", "enforce", "find_terms", "mask", "morph", "policy_for", "source", "unmask",
+           "unprotected", "variants"]

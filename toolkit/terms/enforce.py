@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Protocol
 
-from . import morph, variants as name_variants
+from . import morph, source as source_names, variants as name_variants
 from ..glossary import Concept, Glossary, TermHit
 
 
@@ -200,7 +200,7 @@ def check_entry(source: str, target: str, glossary: Glossary, lang: str, *, fix:
     The caller decides which entries may be fixed: approved (non-fuzzy) ones never are. `waived` holds
     the concept ids or English terms a translator accepted (`variants.waivers` of the entry's comment).
     """
-    done = _verify(tuple(glossary.match(source)), target, lang, fix=fix, admitted=admitted, protected=set(),
+    done = _verify(tuple(source_names.concept_hits(glossary, source)), target, lang, fix=fix, admitted=admitted, protected=set(),
                    waived=waived, source=source)
     return replace(done, changed=done.text != target)
 
