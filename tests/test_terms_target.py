@@ -22,7 +22,7 @@ from toolkit.terms import morph
 from .conftest import FIXTURES
 
 CLDR_CODES = ("America/New_York", "America/Los_Angeles", "America/Argentina/Buenos_Aires", "Asia/Dubai",
-              "Asia/Hong_Kong", "BY", "ZA")
+              "Asia/Hong_Kong", "BY", "ZA", "PL", "SE")
 CLDR = glossary_mod.seed_from_cldr(("ru", "az", "hy"), CLDR_CODES)
 GLOSSARY = glossary_mod.Glossary([*CLDR, *glossary_mod.load(FIXTURES / "glossary" / "target_side.tsv").concepts])
 KEEP = "KEEP"
@@ -120,6 +120,10 @@ CORRECT = [
      "a dictionary adjective of Беларусь: a vowel changed by derivation, not a misspelling"),
     ("ru", "Armenia officials denied the report.", "Армянские чиновники опровергли сообщение.",
      "армянский from Армения: the end of the stem changes in derivation"),
+    ("ru", "Gazprom said Poland's PGNIG had filed a complaint.", "В «Газпроме» заявили, что польская PGNIG подала иск.",
+     "польский from Польша: the stem's last consonant alternates in a dictionary adjective"),
+    ("ru", "Sweden's national Forensic Medicine Agency began the tests.",
+     "Шведское национальное агентство судебной медицины начало тесты.", "шведский from Швеция"),
     ("ru", "Talks resumed in Hong Kong.", "Переговоры возобновились в Гонконге.", "a one-word CLDR name, locative"),
     ("az", "Baku residents came out to vote.", "Bakılılar səs verməyə gəldi.", "a demonym in -lı with a plural"),
     ("hy", "The Yerevan community gathered.", "Երևանյան համայնքը հավաքվեց։", "an adjective in -յան"),

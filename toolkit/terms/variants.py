@@ -707,6 +707,11 @@ def derived(target: str, term: str, lang: str, *, taken: Sequence[tuple[int, int
         if not (rule.search(word) or compound) or len(skeleton) < 2:
             continue
         if not _consonants(keys(word, lang)[0]).startswith(skeleton):
+            # the stem's last consonant alternates in a dictionary adjective: Польша → польский, Швеция →
+            # шведский (the letters before it agree; not a misspelling, so never reported)
+            if lang == "ru" and _consonants(keys(word, lang)[0]).startswith(skeleton[:-1]) \
+                    and _stem_agrees(word, stem, lang, at_least=3) and _ru_known(m.group()):
+                return Derived(m.start(), m.end(), True)
             continue
         if _stem_agrees(word, stem, lang) or lang == "ru" and _ru_known(m.group()):
             return Derived(m.start(), m.end(), True)
@@ -715,9 +720,9 @@ def derived(target: str, term: str, lang: str, *, taken: Sequence[tuple[int, int
     return misspelt
 
 
-def _stem_agrees(word: str, stem: str, lang: str) -> bool:
+def _stem_agrees(word: str, stem: str, lang: str, at_least: int = 0) -> bool:
     agree = next((i for i, (a, b) in enumerate(zip(word, stem)) if a != b), min(len(word), len(stem)))
-    return agree >= len(stem) - _STEM_SLACK.get(lang, 2)
+    return agree >= max(len(stem) - _STEM_SLACK.get(lang, 2), at_least)
 
 
 def _ru_known(word: str) -> bool:
