@@ -22,7 +22,7 @@ from toolkit.terms import morph
 from .conftest import FIXTURES
 
 CLDR_CODES = ("America/New_York", "America/Los_Angeles", "America/Argentina/Buenos_Aires", "Asia/Dubai",
-              "Asia/Hong_Kong", "BY", "ZA", "PL", "SE")
+              "Asia/Hong_Kong", "BY", "ZA", "PL", "SE", "NZ", "US")
 CLDR = glossary_mod.seed_from_cldr(("ru", "az", "hy"), CLDR_CODES)
 GLOSSARY = glossary_mod.Glossary([*CLDR, *glossary_mod.load(FIXTURES / "glossary" / "target_side.tsv").concepts])
 KEEP = "KEEP"
@@ -124,6 +124,12 @@ CORRECT = [
      "польский from Польша: the stem's last consonant alternates in a dictionary adjective"),
     ("ru", "Sweden's national Forensic Medicine Agency began the tests.",
      "Шведское национальное агентство судебной медицины начало тесты.", "шведский from Швеция"),
+    ("ru", "The report calls for a consensus in the United States on policy towards the Middle East.",
+     "Доклад призывает к консенсусу в Соединённых Штатах насчёт политики в отношении Ближнего Востока.",
+     "a plural name (Соединенные Штаты) declines in the plural, the participle too; ё is е"),
+    ("ru", "The situation is similar in Norway, Sweden and New Zealand.",
+     "Аналогичная ситуация у Норвегии, Швеции и Новой Зеландии.",
+     "a feminine adjective in a name (Новая Зеландия) declines in the feminine"),
     ("ru", "Talks resumed in Hong Kong.", "Переговоры возобновились в Гонконге.", "a one-word CLDR name, locative"),
     ("az", "Baku residents came out to vote.", "Bakılılar səs verməyə gəldi.", "a demonym in -lı with a plural"),
     ("hy", "The Yerevan community gathered.", "Երևանյան համայնքը հավաքվեց։", "an adjective in -յան"),

@@ -132,13 +132,21 @@ def _ru_word(word: str, position: int) -> WordForms:
         return _fixed(word, "ru")
     morph = _morph()
     parses = morph.parse(word)
-    own = [p for p in parses if p.tag.case == "nomn" and p.tag.POS in ("NOUN", "ADJF")
-           and p.normal_form.replace("ё", "е") == base]
+    # The word as a nominative: its dictionary form (Европейский, Штат), or a feminine or plural form of one
+    # (Новая Зеландия, Соединенные Штаты), which then declines in that gender or number only.
+    dependent = position > 0 and any(p.tag.case == "gent" and p.is_known for p in parses)
+    own = [p for p in parses if p.tag.case == "nomn" and p.tag.POS in ("NOUN", "ADJF", "PRTF")
+           and (p.normal_form.replace("ё", "е") == base or not dependent and p.word.replace("ё", "е") == base)
+           and (p.tag.POS != "PRTF" or p.tag.number == "plur")]
     if own:
         pairs: list[tuple[str, str]] = [(base, BASE)]
         for p in own:
             gender = p.tag.gender
+            plural = p.tag.number == "plur" and p.normal_form.replace("ё", "е") != base
             for f in p.lexeme:
+                if plural and f.tag.number != "plur" or f.tag.POS != p.tag.POS or "Supr" in f.tag \
+                        or p.tag.POS == "PRTF" and (f.tag.tense, f.tag.voice) != (p.tag.tense, p.tag.voice):
+                    continue            # not наиновейшая for Новая, nor another participle of соединить
                 if p.tag.POS == "ADJF" and f.tag.number == "sing" and f.tag.gender != gender:
                     continue
                 pairs.append((f.word.replace("ё", "е"), f"{f.tag.case},{f.tag.number}"))
@@ -148,8 +156,8 @@ def _ru_word(word: str, position: int) -> WordForms:
             pairs[1:1] = [(base[:-1] + "ой", "ablt,sing"), (base[:-1] + "ою", "ablt,sing")]
         pairs.sort(key=lambda fs: fs[1] == BASE, reverse=True)
         return _from_pairs(word, pairs)
-    if position > 0 and any(p.tag.case == "gent" and p.is_known for p in parses):
-        return _fixed(word, "ru")          # a dependent genitive: "МИД Азербайджана"
+    if dependent:
+        return _fixed(word, "ru")          # a dependent genitive: "МИД Азербайджана", "Министерство обороны"
     if in_capitals(word):
         return _fixed(word, "ru")
     return _from_pairs(word, [(base, BASE), *_ru_rules(base)])
