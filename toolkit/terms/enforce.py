@@ -10,8 +10,9 @@
    (and, by policy, admitted) variants into the preferred term in the same grammatical form, searches the
    chosen hypothesis for what the engine wrote instead of a missing name (`toolkit.terms.variants`: source
    copies, other spellings; repaired in the same slot when that is safe, else reported with the span; a
-   derived adjective counts as the term), and records what happened: `notes` for the PO extracted
-   comments, `issues` (codes, spans) and their `problems` messages to keep the entry fuzzy.
+   derived adjective counts as the term, one made from a forbidden or misspelt stem is reported), and
+   records what happened: `notes` for the PO extracted comments, `issues` (codes, spans) and their
+   `problems` messages to keep the entry fuzzy.
 A placeholder the engine dropped is never lost silently: `enforce` puts the term back near its source
 position, with a note and a problem, and the pipeline sends the segment again `unprotected`, keeping
 what `after_retry` chooses. `check_entry` runs step 3 on an existing catalog entry.

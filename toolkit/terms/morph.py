@@ -4,7 +4,9 @@ Russian uses pymorphy3's lexemes (Ереван → Еревана, в Ерева
 for names its dictionary does not know. Azerbaijani and Armenian use case-suffix rules: vowel harmony
 and buffer consonants for az (Bakı → Bakının, Bakıya, Bakıda; Qızılbulaq → Qızılbulağa), stem
 alternations for hy (Բաքու → Բաքվի, Բաքվում; Մոսկվա → Մոսկվայում). In multiword terms Russian inflects
-every word it can (Европейского союза), Azerbaijani and Armenian only the last one (Laçın-Şuşa yolunda).
+every word it can (Европейского союза, Новой Зеландии) but only the last part of a hyphenated name
+(Лос-Анджелеса), Azerbaijani and Armenian only the last word (Laçın-Şuşa yolunda). Any separator (hyphen,
+dash, space, no-break space) joins the words of a term found in a text; `inflect` writes the glossary's.
 
 Matching runs on a folded copy of the text (lower case, Turkic-aware for az: I→ı, İ→i; ё→е; և→եւ)
 with an index back into the original, so offsets are always into the text as written.

@@ -24,7 +24,8 @@ kind (pymorphy3: `Баки`, `Борис` are not a city), words that change a n
 or drop two sounds at its end (`Երևաց` is not `Երևան`), lower-case spellings of an acronym (`Ապա`),
 Azerbaijani sentence-initial words that are not very close or carry a diacritic the name lacks (`Şüşə`),
 and derivations that start with the whole term (`Qazaxıstan`, `Gəncəli`, `բաքվեցի`): `derived` reports
-adjectives and demonyms (`азербайджано-`, `Лачинскому`, `бакинцы`, `հայկական`) as the term present.
+adjectives and demonyms (`азербайджано-`, `Лачинскому`, `бакинцы`, `հայկական`) as the term present, and
+one made from a misspelt stem (`Кяльбаджарском`) as not exact; the caller also tries the forbidden forms.
 """
 from __future__ import annotations
 
