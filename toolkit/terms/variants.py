@@ -527,6 +527,11 @@ def _az_plausible(word: str, w: _Word, score: float) -> bool:
     return score <= INITIAL_DISTANCE and not extra and not clipped
 
 
+def _az_marked_extra(word: str, name: str) -> bool:
+    # ə only: Turkish-trained models write ü, ö, ç, ş, ğ, ı into Azerbaijani names (Müdafie), never ə
+    return "ə" in _fold(word, "az") and "ə" not in _fold(name, "az")
+
+
 def _sentence_initial(text: str, start: int) -> bool:
     head = text[:start].rstrip(" \t\"'«“„(")
     return not head or head[-1] in ".!?։:;…—–\n"
@@ -616,6 +621,11 @@ def _suspect(target: str, window: Sequence[_Token], fits: Sequence[_Fit], words:
             parts.append(new)
         last = tok.end
     repair = "".join(parts) if repair_ok else None
+    if lang == "az" and any(not f.exact and not f.copy and _az_marked_extra(f.base, w.wf.word)
+                            for f, w in zip(fits, words, strict=True)):
+        # A spelling with an Azerbaijani ə the name lacks (Qəmər for Komoro) is another name a person wrote,
+        # not a model's slip (models drop diacritics): reported, never rewritten.
+        repair = None
     seen = " ".join(f.base if not f.exact else t.text for t, f in zip(window, fits, strict=True))
     score = sum(f.score for f in fits)
     return Suspect(code, start, end, target[start:end], seen, repair if repair != target[start:end] else None,
