@@ -120,11 +120,12 @@ def main() -> None:
                             "by_code": dict(Counter(f.code for f in term)), "seconds": round(took, 1)})
             for fx in fixes:
                 changes.append({"set": name, "lang": lang, "catalog": Path(fx.catalog).name, "entry": fx.msgctxt,
-                                "source": sources.get((Path(fx.catalog).name, fx.msgctxt), ""),
+                                "source": sources.get((Path(fx.catalog).name, fx.msgctxt), ("", ""))[0],
                                 "before": fx.before, "after": fx.after, "notes": list(fx.notes)})
             for f in term:
-                found.append({"set": name, **f.as_dict(), "catalog": Path(f.catalog).name,
-                              "source": sources.get((Path(f.catalog).name, f.entry), "")})
+                en, target = sources.get((Path(f.catalog).name, f.entry), ("", ""))
+                found.append({"set": name, **f.as_dict(), "catalog": Path(f.catalog).name, "source": en,
+                              "target": target})
         _write(args.out / f"changes{suffix}.txt", [_change_text(c) for c in changes])
         _write(args.out / f"findings{suffix}.txt", [_finding_text(f) for f in found])
         (args.out / f"summary{suffix}.json").write_text(json.dumps(summary, indent=1, ensure_ascii=False) + "\n",
@@ -133,20 +134,43 @@ def main() -> None:
             "".join(json.dumps(c, ensure_ascii=False) + "\n" for c in changes), encoding="utf-8")
         (args.out / f"findings{suffix}.jsonl").write_text(
             "".join(json.dumps(f, ensure_ascii=False) + "\n" for f in found), encoding="utf-8")
+        _time_source_step(g, [en for _, _, english, _ in sets(args.flores, args.newstest) for en in english])
         print(f"every change: {args.out / f'changes{suffix}.txt'}; every term finding: "
               f"{args.out / f'findings{suffix}.txt'}")
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
 
-def _sources(locales: Path, lang: str) -> dict[tuple[str, str], str]:
-    """(catalog file name, entry label) → English source, to print next to each change and finding."""
+def _time_source_step(g, english: list[str]) -> None:
+    """CPU time of matching the English lines, and of deciding which matches are the concept (the source
+    step, `terms.source`), per 1,000 sentences, against the pipeline bench's ~83 s per 1,000 (README)."""
+    from toolkit.terms import source
+
+    lines = list(dict.fromkeys(english))
+    timings = {}
+    for name, step in (("match", g.match), ("match+source", lambda text: source.read(g, text))):
+        best = float("inf")
+        for _ in range(3):
+            start = time.process_time()
+            for text in lines:
+                step(text)
+            best = min(best, time.process_time() - start)
+        timings[name] = 1000 * best / len(lines)
+    extra = timings["match+source"] - timings["match"]
+    print(f"source step: match {timings['match']:.3f} s, match+source {timings['match+source']:.3f} s per 1,000 "
+          f"sentences (CPU, best of 3); the source step adds {extra:.3f} s = {100 * extra / 83:.2f}% of the "
+          "1,000-sentence pipeline bench")
+
+
+def _sources(locales: Path, lang: str) -> dict[tuple[str, str], tuple[str, str]]:
+    """(catalog file name, entry label) → (English source, translation after --fix), to print next to each
+    change and finding."""
     from toolkit import catalog, locales as locales_mod, pofile
 
     out = {}
     for _, path in locales_mod.catalogs(locales, targets=[lang]):
         for e in pofile.read(path, lang=lang):
-            out[(path.name, catalog.label(e))] = e.msgid
+            out[(path.name, catalog.label(e))] = (e.msgid, e.msgstr)
     return out
 
 
@@ -158,7 +182,7 @@ def _change_text(c: dict) -> str:
 def _finding_text(f: dict) -> str:
     span = f"[{f['span'][0]}:{f['span'][1]}]" if f.get("span") else ""
     return (f"{f['set']} {f['lang']} {f['catalog']} {f['msgctxt']} {f['code']} {f['concept']} {span}\n"
-            f"  source:  {f['source']}\n  message: {f['message']}\n")
+            f"  source:  {f['source']}\n  target:  {f['target']}\n  message: {f['message']}\n")
 
 
 def _write(path: Path, blocks: list[str]) -> None:

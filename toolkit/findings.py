@@ -36,6 +36,7 @@ CODES: dict[str, tuple[str, str]] = {
     "catalog-term": (BY_ENTRY, "a catalog entry breaks the glossary (`toolkit glossary conflicts`)"),
     "variant-seen": ("warning", "a name variant machine output used: add it to the glossary, or forbid it"),
     "waiver": ("info", "a translator accepts a term as written (`# toolkit: accept ...`)"),
+    "name-seen": ("info", "a glossary name inside a longer name of the sources, left alone: add it if it matters"),
     # the rest of `toolkit check`
     "number": (BY_ENTRY, "a number of the source is not in the translation"),
     "date": (BY_ENTRY, "a month of a source date is not in the translation"),

@@ -1,12 +1,19 @@
-"""Add a variant seen in machine output to a glossary concept, as forbidden or admitted: the one step
-after `toolkit glossary conflicts` lists it.
+"""Add a variant seen in machine output to a glossary concept, as forbidden or admitted, or a longer name
+seen in the sources as a concept of its own: the one steps after `toolkit glossary conflicts` lists them.
 
 The row edit is the review tool's (`toolkit.review.edit`): only the concept's row changes, the decision is
-recorded in its note, the file is written atomically under the catalogs' lock.
+recorded in its note, the file is written atomically under the catalogs' lock. A new name is one row
+appended to a TSV/CSV file, every other byte of the file kept.
 """
 from __future__ import annotations
 
+import csv
 import getpass
+import hashlib
+import io
+import re
+import unicodedata
+from collections.abc import Mapping
 from pathlib import Path
 
 from . import glossary as glossary_mod
@@ -38,6 +45,73 @@ def add_variant(paths: str | Path, concept_id: str, lang: str, term: str, status
     [written] = edit.apply([Decision(action, concept.path, concept_id, lang, term)], glossary_paths=[paths],
                            locales=locales, seen=edit.digest(files), who=who or _login())
     return written
+
+
+def add_name(paths: str | Path, name: str, *, kind: str = "dnt", targets: Mapping[str, str] | None = None,
+             into: str | Path | None = None, locales: str | Path = "locales", who: str | None = None
+             ) -> tuple[Path, str]:
+    """Append a concept for the longer name `name` (`New York Times`): kind `dnt` keeps it as written in every
+    language, another kind takes its `targets` ({lang: term}). Written to `into`, else the glossary's last
+    TSV/CSV file (the one that wins). Returns the file and the new concept's id."""
+    from . import fsutil
+    from .review.decision import stamp
+
+    targets = dict(targets or {})
+    name = unicodedata.normalize("NFC", " ".join(name.split()))
+    cells = [name, *targets.values(), kind]
+    if not name or any(_bad_cell(c) for c in cells):
+        raise UsageError(f"not a name: {name!r}" if not name or _bad_cell(name) else
+                         f"a term or kind holds ';', a tab, a line break or a leading '!': {cells!r}")
+    if kind == "dnt" and targets:
+        raise UsageError("kind dnt keeps the English form in every language: give no translations, or --kind")
+    if kind != "dnt" and not targets:
+        raise UsageError(f"kind {kind} needs its translations (--ru, --az, --hy), or use --kind dnt")
+    loaded = glossary_mod.load(paths)
+    key = glossary_mod.match_key(name)
+    for c in loaded.concepts:
+        if any(glossary_mod.match_key(t.text) == key for t in c.terms_for("en")):
+            raise UsageError(f"{name!r} is already in the glossary", hint=f"see {c.origin}")
+    path = Path(into) if into is not None else _last_table(loaded.files, paths)
+    if path.suffix.lower() not in (".tsv", ".csv"):
+        raise UsageError(f"{path}: a new name is added to a TSV or CSV glossary", hint="name one with --into")
+    header, rows = glossary_mod.read_rows(path)
+    missing = [lang for lang in targets if lang not in header]
+    if missing:
+        raise GlossaryError(f"no {', '.join(missing)} column", path=path, hint="add the column first")
+    cid = _new_id(name, {r.cells["id"].raw.strip() for r in rows} | {c.id for c in loaded.concepts})
+    note = f"[{stamp(who or _login())}] a longer name seen in the sources (glossary conflicts, name-seen)"
+    values = {"id": cid, "kind": kind, "en": name, "note": note, **targets}
+    buf = io.StringIO()
+    csv.writer(buf, delimiter="," if path.suffix.lower() == ".csv" else "\t", lineterminator="\n").writerow(
+        [values.get(h, "") for h in header])
+    with fsutil.locked(locales):
+        data = path.read_bytes()
+        sep = b"" if not data or data.endswith(b"\n") else (b"\r\n" if b"\r\n" in data else b"\n")
+        row = buf.getvalue().encode("utf-8")
+        if b"\r\n" in data:
+            row = row.replace(b"\n", b"\r\n")
+        fsutil.atomic_write(path, data + sep + row, expect_sha256=hashlib.sha256(data).hexdigest())
+    return path, cid
+
+
+def _bad_cell(text: str) -> bool:
+    return not text or any(ch in text for ch in ";\t\r\n") or text.startswith("!")
+
+
+def _last_table(files: tuple[str, ...], paths: str | Path) -> Path:
+    tables = [Path(f) for f in files if Path(f).suffix.lower() in (".tsv", ".csv")]
+    if not tables:
+        raise UsageError(f"{paths}: no TSV or CSV glossary file to add a name to", hint="name one with --into")
+    return tables[-1]
+
+
+def _new_id(name: str, taken: set[str]) -> str:
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    base = re.sub(r"[^a-z0-9]+", "-", ascii_name.casefold()).strip("-") or "name"
+    cid, n = base, 2
+    while cid in taken:
+        cid, n = f"{base}-{n}", n + 1
+    return cid
 
 
 def _columns(concept: glossary_mod.Concept) -> tuple[str, ...]:

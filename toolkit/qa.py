@@ -37,8 +37,8 @@ if TYPE_CHECKING:
     from . import terms
     from .glossary import Glossary
 
-__all__ = ["Finding", "Fix", "blocking", "check_catalog", "entry_findings", "glossary_conflicts", "run",
-           "summary"]
+__all__ = ["Finding", "Fix", "blocking", "check_catalog", "entry_findings", "glossary_conflicts",
+           "longer_names_seen", "run", "summary"]
 #: target/source length ratio outside this range is suspicious (sources of 20+ characters only)
 LENGTH_RATIO = (0.4, 2.6)
 MIN_LENGTH_CHECKED = 20
@@ -59,7 +59,8 @@ class Fix:
 # -- terminology ------------------------------------------------------------------------------------------
 
 def term_findings(source: str, target: str, glossary: Glossary, lang: str, *, approved: bool = True,
-                  msgctxt: str = "", translator_comment: str = "") -> list[Finding]:
+                  msgctxt: str = "", translator_comment: str = "",
+                  surnames: frozenset[str] = frozenset()) -> list[Finding]:
     """Glossary terms of `source` missing from `target` (no accepted form), present in a forbidden form, or
     suspected in a variant spelling or a copy of the source (`term-variant`, `term-source-copy`, with span).
 
@@ -72,7 +73,7 @@ def term_findings(source: str, target: str, glossary: Glossary, lang: str, *, ap
 
     waived = variants.waivers(translator_comment)
     return [_term_finding(issue, glossary, lang, entry=msgctxt, fuzzy=not approved)
-            for issue in terms.check_entry(source, target, glossary, lang, waived=waived).issues]
+            for issue in terms.check_entry(source, target, glossary, lang, waived=waived, surnames=surnames).issues]
 
 
 def _term_finding(issue: terms.TermIssue, glossary: Glossary, lang: str, **where) -> Finding:
@@ -81,13 +82,14 @@ def _term_finding(issue: terms.TermIssue, glossary: Glossary, lang: str, **where
     return Finding(issue.code, issue.message, lang, term=term, concept=issue.concept, span=issue.span, **where)
 
 
-def _repair(source: str, target: str, glossary: Glossary, lang: str,
-            translator_comment: str = "") -> tuple[str, tuple[str, ...]]:
+def _repair(source: str, target: str, glossary: Glossary, lang: str, translator_comment: str = "",
+            surnames: frozenset[str] = frozenset()) -> tuple[str, tuple[str, ...]]:
     """The terminology module's inflection-aware repair: the wrong variant replaced, its ending kept."""
     from . import terms
     from .terms import variants
 
-    done = terms.check_entry(source, target, glossary, lang, fix=True, waived=variants.waivers(translator_comment))
+    done = terms.check_entry(source, target, glossary, lang, fix=True, waived=variants.waivers(translator_comment),
+                             surnames=surnames)
     return done.text, done.repairs
 
 
@@ -221,7 +223,8 @@ def punctuation_findings(source: str, target: str, lang: str, *, msgctxt: str = 
 
 # -- whole entries and catalogs ---------------------------------------------------------------------------
 
-def entry_findings(entry: polib.POEntry, lang: str, glossary: Glossary | None = None) -> list[Finding]:
+def entry_findings(entry: polib.POEntry, lang: str, glossary: Glossary | None = None, *,
+                   surnames: frozenset[str] = frozenset()) -> list[Finding]:
     ctxt = label(entry)
     if not entry.msgstr:
         return [Finding("untranslated", "no translation: the source text would be published", lang, entry=ctxt)]
@@ -229,7 +232,7 @@ def entry_findings(entry: polib.POEntry, lang: str, glossary: Glossary | None = 
     out = [] if approved else [Finding("fuzzy", "not reviewed (fuzzy)", lang, entry=ctxt, fuzzy=True)]
     if glossary is not None:
         out += term_findings(entry.msgid, entry.msgstr, glossary, lang, approved=approved, msgctxt=ctxt,
-                             translator_comment=entry.tcomment)
+                             translator_comment=entry.tcomment, surnames=surnames)
     out += number_findings(entry.msgid, entry.msgstr, lang, approved=approved, msgctxt=ctxt)
     out += date_findings(entry.msgid, entry.msgstr, lang, approved=approved, msgctxt=ctxt)
     out += suspicious_findings(entry.msgid, entry.msgstr, lang, msgctxt=ctxt)
@@ -240,14 +243,25 @@ def entry_findings(entry: polib.POEntry, lang: str, glossary: Glossary | None = 
 def check_catalog(po: polib.POFile, lang: str, glossary: Glossary | None = None, *,
                   catalog: str = "") -> list[Finding]:
     out: list[Finding] = []
+    surnames = _surnames(po, glossary)
     for entry in po:
         if entry.obsolete or not entry.msgid:
             continue
         score = _confidence(entry)
-        for f in entry_findings(entry, lang, glossary):
+        for f in entry_findings(entry, lang, glossary, surnames=surnames):
             out.append(replace(f, catalog=catalog, places=((catalog, entry.linenum),) if catalog else (),
                                confidence=score))
     return out
+
+
+def _surnames(po: polib.POFile, glossary: Glossary | None) -> frozenset[str]:
+    """A catalog is one article: the people it names in full (`Rolando Mendoza`) are those people when it
+    says just `Mendoza` (`terms.source.article_surnames`)."""
+    from .terms import source
+
+    if glossary is None:
+        return frozenset()
+    return source.article_surnames(glossary, (e.msgid for e in po if not e.obsolete and e.msgid))
 
 
 def _confidence(entry: polib.POEntry) -> float | None:
@@ -265,10 +279,11 @@ def sort_by_confidence(findings: Sequence[Finding]) -> list[Finding]:
 def fix_catalog(po: polib.POFile, lang: str, glossary: Glossary, *, catalog: str = "") -> list[Fix]:
     """Repair glossary terms in fuzzy entries only; approved entries are the translator's and stay as they are."""
     fixes = []
+    surnames = _surnames(po, glossary)
     for entry in po:
         if entry.obsolete or not entry.fuzzy or not entry.msgstr:
             continue
-        fixed, notes = _repair(entry.msgid, entry.msgstr, glossary, lang, entry.tcomment)
+        fixed, notes = _repair(entry.msgid, entry.msgstr, glossary, lang, entry.tcomment, surnames)
         if fixed != entry.msgstr:
             fixes.append(Fix(catalog, label(entry), entry.msgstr, fixed, notes))
             entry.msgstr = fixed
@@ -345,4 +360,37 @@ def glossary_conflicts(glossary: Glossary, locales: str | Path, langs: Sequence[
         out.append(Finding("variant-seen", f"{cid} ({lang}): machine output wrote {variant!r} {len(places)}× for "
                            f"{preferred!r}; decide with `toolkit glossary add-variant {cid} {lang} '{variant}' "
                            "--as forbidden` (or admitted)", lang, term=variant, concept=cid, places=tuple(places)))
+    out += longer_names_seen(glossary, locales, langs)
+    return out
+
+
+def longer_names_seen(glossary: Glossary, locales: str | Path, langs: Sequence[str] = ()) -> list[Finding]:
+    """Longer names of the sources that hold a glossary name (`New York Times` holds `New York`): left alone
+    by every check and repair (`terms.source`), listed once per name with its count and places (the article
+    and line of each sentence, each sentence once however many languages it has) and the step that adds it."""
+    from . import locales as locales_mod, pofile
+    from .terms import source
+
+    seen: dict[str, tuple[set[str], dict[tuple[str, str], None]]] = {}
+    for lang, path in locales_mod.catalogs(locales, targets=langs, missing_ok=True):
+        for entry in pofile.read(path, lang=lang):
+            if entry.obsolete or not entry.msgid:
+                continue
+            others = source.read(glossary, entry.msgid).others
+            if not others:
+                continue
+            places = entry.occurrences or [(str(path), str(entry.linenum))]
+            for other in others:
+                concepts, where = seen.setdefault(other.name, (set(), {}))
+                concepts.add(other.concept.id)
+                for place in places:
+                    where.setdefault((place[0], place[1] or "0"), None)
+    out = []
+    for name, (concepts, where) in sorted(seen.items()):
+        places = tuple((f, int(n) if n.isdigit() else 0) for f, n in where)
+        quoted = "'" + name.replace("'", "'\\''") + "'"
+        out.append(Finding("name-seen", f"{name!r} ({len(places)}×) holds the glossary name of "
+                           f"{', '.join(sorted(concepts))}; it is left alone. To make it a name of its own: "
+                           f"`toolkit glossary add-name {quoted} --kind dnt` (or --kind KIND --ru … --az … --hy …)",
+                           term=name, concept=", ".join(sorted(concepts)), places=places))
     return out

@@ -59,7 +59,11 @@ def collect(locales: Path, *, glossary: Glossary | None = None, targets: Sequenc
         scores: list[float] = []
         for path in by_lang[(lang, article)]:
             n["catalogs"] += 1
-            for e in pofile.read(path, lang=lang):
+            po = pofile.read(path, lang=lang)
+            # a catalog is one article: its people named in full are those people when it says just the surname
+            surnames = terms.source.article_surnames(glossary, (e.msgid for e in po if not e.obsolete and e.msgid)) \
+                if glossary is not None else frozenset()
+            for e in po:
                 if e.obsolete or not e.msgid:
                     continue
                 n["segments"] += 1
@@ -72,9 +76,11 @@ def collect(locales: Path, *, glossary: Glossary | None = None, targets: Sequenc
                 if score is not None:
                     scores.append(score.value)
                 if glossary is not None:
-                    total = len({h.concept.id for h in terms.source.concept_hits(glossary, e.msgid) if h.concept.accepted(lang)})
+                    total = len({h.concept.id for h in terms.source.concept_hits(glossary, e.msgid, surnames)
+                                 if h.concept.accepted(lang)})
                     bad = {f.concept for f in qa.term_findings(e.msgid, e.msgstr, glossary, lang, approved=not e.fuzzy,
-                                                            translator_comment=e.tcomment) if f.severity != "info"}
+                                                            translator_comment=e.tcomment, surnames=surnames)
+                           if f.severity != "info"}
                     n["terms_total"] += total
                     n["terms_ok"] += max(0, total - len(bad))
                     if bad and not e.fuzzy:

@@ -148,6 +148,32 @@ def add_variant(
     typer.echo(f"{path}: {concept} {lang}: added {'!' if status == 'forbidden' else ''}{term}")
 
 
+@app.command("add-name")
+def add_name(
+    name: Annotated[str, typer.Argument(help="The longer name as the sources write it, e.g. 'New York Times'.")],
+    kind: Annotated[str, typer.Option("--kind", help="dnt (keep it as written in every language) or a kind "
+                                      "such as person, institution, place, with its translations.")] = "dnt",
+    ru: Annotated[Optional[str], typer.Option("--ru", help="Russian term (not with --kind dnt).")] = None,
+    az: Annotated[Optional[str], typer.Option("--az", help="Azerbaijani term.")] = None,
+    hy: Annotated[Optional[str], typer.Option("--hy", help="Armenian term.")] = None,
+    into: Annotated[Optional[Path], typer.Option("--into", help="The TSV/CSV file to add it to (default: the "
+                                                 "glossary's last one, which wins).")] = None,
+    glossary: GlossaryOpt = Path("glossaries"),
+    locales: Annotated[Path, typer.Option("--locales", "-l", help="The catalogs whose lock guards the glossary.")]
+    = Path("locales"),
+) -> None:
+    """Add a longer name the sources use (listed by `toolkit glossary conflicts` as name-seen) as a concept of
+    its own, so the name inside it is no longer passed over: one row appended to the glossary file.
+
+    Example:  toolkit glossary add-name "New York Times" --kind dnt
+    """
+    from .. import glossary_edit
+
+    targets = {lang: term for lang, term in (("ru", ru), ("az", az), ("hy", hy)) if term is not None}
+    path, cid = glossary_edit.add_name(glossary, name, kind=kind, targets=targets, into=into, locales=locales)
+    typer.echo(f"{path}: added {cid} ({kind}) {name}")
+
+
 @app.command("import")
 def import_tbx(
     file: Annotated[Path, typer.Argument(help="A TBX file (TBX-Basic, v2 or v3).")],

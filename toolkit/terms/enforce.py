@@ -195,13 +195,16 @@ def after_retry(first: TermOutcome, again: TermOutcome, masked: Masked) -> TermO
 
 
 def check_entry(source: str, target: str, glossary: Glossary, lang: str, *, fix: bool = False,
-                admitted: str = "accept", waived: frozenset[str] = frozenset()) -> TermOutcome:
+                admitted: str = "accept", waived: frozenset[str] = frozenset(),
+                surnames: frozenset[str] = frozenset()) -> TermOutcome:
     """Verify (and with `fix`, repair) the glossary terms of an existing translation: for `toolkit check`.
 
     The caller decides which entries may be fixed: approved (non-fuzzy) ones never are. `waived` holds
-    the concept ids or English terms a translator accepted (`variants.waivers` of the entry's comment).
+    the concept ids or English terms a translator accepted (`variants.waivers` of the entry's comment);
+    `surnames` the article's people named elsewhere by their full name (`source.article_surnames`).
     """
-    done = _verify(tuple(source_names.concept_hits(glossary, source)), target, lang, fix=fix, admitted=admitted, protected=set(),
+    hits = tuple(source_names.concept_hits(glossary, source, surnames))
+    done = _verify(hits, target, lang, fix=fix, admitted=admitted, protected=set(),
                    waived=waived, source=source)
     return replace(done, changed=done.text != target)
 

@@ -6,23 +6,39 @@ glossary does not list. The rules, in the order they apply:
 
 1. **A title or honorific before it** makes it a person: `Ms Davis`, `Mr. Jordan`, `President Aliyev`,
    `Sen. Chad`, `Dr Paris` (`TITLES`), unless the glossary's concept is a person (`President Ilham
-   Aliyev` is Ilham Aliyev). **`St.`/`Saint`/`San`/`Santa` before it** names something after a
-   saint (`St. Paul`, `Saint Helena` where only `Helena` is listed). Both hold in headlines too.
-2. **A possessive after a saint's name** names a place of its own: `St. Martin's` is a church, not the
-   island `St. Martin` (but `St. Lucia's economy`, a common noun after it, is the island's). A possessive
-   after any other name is still the place (`Auckland's beaches`, `Auckland's National Women's Hospital`).
-3. **A capitalised word joined to it** by a space, before or after, makes a longer name: `Jordan Spieth`,
-   `Chad Hammel`, `Rolando Mendoza`, `Qatar Airways`, `New York Times`, `Rapid Vienna`, `South China
-   Morning Post`, `Los Angeles Lakers`, `Yerevan State University`, `the Moscow Kremlin` (a landmark
-   translated as a whole: `Московский Кремль`). What does not join: a compass word before it (`Eastern
-   Paraguay`, `Central Auckland`, `Southern China`: still the place, `DIRECTIONS`); a month or weekday
-   (`protests in Moscow Monday`, `Baku January 20`); a capitalised function word (`In Baku`, `The Hague`
-   stays whole only if listed); a word that is itself a glossary name (`Baku AZERTAC`); and after the
-   name, a word that says which authority of the place is meant (`the Baku Mayor`, `Ivanovo Region`,
-   `SAME_AFTER`): that is still the city; a nationality before it (`the Azerbaijani Foreign Ministry`,
-   `Russian Moscow`), still the name.
-4. **In a headline** (a line in Title Case or in capitals) capitals tell nothing, so rule 3 is off there;
-   rules 1 and 2 still apply.
+   Aliyev` is Ilham Aliyev). **`St.`/`Saint`/`San`/`Santa` before it** names something after a saint
+   (`St. Paul`, `Saint Helena` where only `Helena` is listed).
+2. **An organisation "X of" it** is another entity: `Bank of China`, `Bank of New York Mellon`, `Museum of
+   London` (`ORGANISATIONS_OF`); an office or the state itself is not (`President of Russia`, `the Republic
+   of Azerbaijan`, `the Mayor of London`). **A possessive after a saint's name** names a place of its own:
+   `St. Martin's` is a church, not the island `St. Martin` (but `St. Lucia's economy`, a common noun after
+   it, is the island's). A possessive after any other name is still the place (`Auckland's beaches`,
+   `Auckland's National Women's Hospital`).
+3. **The area around a city**, a lower-case `region`, `oblast`, `area`, `province` after it, is another
+   place (`the Moscow region`, `the Buenos Aires province`); after a region or a country it is that place
+   (`the Karabakh region`).
+4. **A capitalised word joined to it** by a space or a hyphen, before or after, makes a longer name:
+   `Jordan Spieth`, `Chad Hammel`, `Rolando Mendoza`, `Qatar Airways`, `New York Times`, `Rapid Vienna`,
+   `South China Morning Post`, `Los Angeles Lakers`, `Paris-Saint Germain`, `Taipei IT Month`, `Yerevan
+   State University`, `the Moscow Kremlin` (a landmark translated as a whole: `Московский Кремль`). What
+   does not join, so the name is still the concept:
+   - a compass word before it (`Eastern Paraguay`, `Central Auckland`, `Southern China`, `DIRECTIONS`);
+   - a nationality before it (`Russian Moscow`, `the Ecuadorean Galápagos Islands`), except before an
+     institution whose note names another country: `the Azerbaijani Foreign Ministry` is the glossary's
+     ("of Azerbaijan"), the `Turkish Foreign Ministry` another ministry;
+   - a month or weekday (`protests in Moscow Monday`, `Baku January 20`);
+   - a capitalised function word, determiner or common adjective opening the sentence (`In Baku`, `Through
+     Zangezur`, `Several Bishkek residents`);
+   - a word that is itself a glossary name (`Baku AZERTAC`, `the Azerbaijan-Armenia border`);
+   - after the name, a word for the place's own office or body, or an agency's credit (`the Baku Mayor`,
+     `Chad President Idriss Deby`, `Armenia Foreign Minister`, `(AA Photo)`, `SAME_AFTER`).
+5. **In a headline** (a line in Title Case or in capitals) capitals tell nothing, so rule 4 is off there;
+   rules 1 to 3 still apply.
+6. **A surname met in the article**: once an article names `Rolando Mendoza` or `Ms Davis`, a bare
+   `Mendoza` or `Davis` in another of its sentences is that person (`check` and `stats` read a catalog as
+   one article; `article_surnames`: a title before it, or one capitalised word before a city's name). A
+   team met as `Rapid Vienna` makes a bare `Vienna` of that article unchecked too: a missed check, never a
+   wrong repair.
 
 A longer name that is itself in the glossary never reaches these rules: the matcher takes the longest term
 (`South Africa`, `Papua New Guinea`, `Mexico City`). A name inside a longer one gets no enforcement, no
@@ -30,13 +46,14 @@ repair, no warning: it is passed over, and `glossary conflicts` lists it so one 
 (`toolkit glossary add-name "New York Times" --kind dnt`).
 
 Known limits: a capitalised name opening a sentence is taken as the name (`Resolute, he said` would match
-a hamlet called Resolute); a bare surname later in an article (`Mendoza was gunned down` after `Rolando
-Mendoza`) is taken as the place, since each sentence is read alone; which of two same-spelt places is meant
-(Georgia the state or the country) is not decided here.
+a hamlet called Resolute); a Title Case line of three or more long words without final punctuation is
+taken for a headline (`Yerevan State University` alone on a line is read as Yerevan); which of two
+same-spelt places is meant (Georgia the state or the country) is not decided here.
 """
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -61,10 +78,12 @@ DIRECTIONS = frozenset("""
     north south east west northern southern eastern western central northeast northwest southeast southwest
     northeastern northwestern southeastern southwestern upper lower greater inner outer mid
 """.split())
-#: after a name, a word for the place's own authority or area, or an agency's credit: still the name
-#: (`the Baku Mayor`, `Ivanovo Region`, `(AA Photo)`)
+#: after a name, a word for the place's own office, head or body, or an agency's credit: still the name
+#: (`the Baku Mayor`, `Chad President Idriss Deby`, `Armenia Prime Minister`, `the Azerbaijan Embassy`,
+#: `(AA Photo)`); a capitalised `Region` or `Oblast` is another entity (`Moscow Region` is not the city)
 SAME_AFTER = frozenset("""
-    mayor mayors governor governors region regions province district oblast krai county municipality
+    mayor mayors governor governors president presidents prime premier pm minister ministers foreign defence
+    defense interior king queen emir government parliament embassy consulate army police authorities officials
     photo photos video
 """.split())
 #: nationality adjectives not made by adding a suffix to the country's name (`Azerbaijani` and
@@ -75,6 +94,15 @@ _DEMONYMS = frozenset("""
     bangladeshi nepali afghan kazakh uzbek tajik kyrgyz turkmen georgian
 """.split())
 _DEMONYM_ENDINGS = ("n", "i", "ese", "ish", "ic")
+#: an organisation named "X of <place>" is another entity (`Bank of China`, `University of Toronto`); an
+#: office or a state of it is not (`President of Russia`, `Republic of Azerbaijan`, `Mayor of London`)
+ORGANISATIONS_OF = frozenset("""
+    bank university college school museum church cathedral academy institute hospital library theatre theater
+    orchestra conservatory society club
+""".split())
+#: after a city, the area around it is another place (`the Moscow region` is Подмосковье, not Москва)
+CITY_AREAS = frozenset("region oblast krai province area suburbs governorate prefecture".split())
+_HYPHENS = ("-", "\u2010", "\u2011")
 _CALENDAR = frozenset("""
     january february march april may june july august september october november december jan feb mar apr
     jun jul aug sep sept oct nov dec monday tuesday wednesday thursday friday saturday sunday mon tue tues
@@ -90,7 +118,9 @@ _FUNCTION = frozenset("""
     earlier later recently including according outside inside within without beyond toward towards
     through throughout upon amid amidst along alongside beside besides behind below above beneath despite
     except off out up down back away home welcome visit visiting see go come get take leave from
-    what who whom whose which why how whether
+    what who whom whose which why how whether several many most few more much other another such same own
+    local former rural downtown nearby neighbouring neighboring suburban coastal ancient historic modern
+    metropolitan rival
 """.split())
 _WORD = re.compile(r"\w[\w\u0300-\u036f]*")
 _LETTERS = re.compile(r"[^\W\d_]")
@@ -106,7 +136,7 @@ class OtherName:
     name: str              # the longer name as written ("New York Times")
     start: int             # the longer name's character offsets in the source
     end: int
-    why: str               # "title" | "saint" | "possessive" | "name"
+    why: str               # title | saint | organisation | possessive | name | area | surname
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,8 +145,9 @@ class Reading:
     others: tuple[OtherName, ...]      # occurrences inside another name: no check, no repair
 
 
-def read(glossary: Glossary, text: str) -> Reading:
-    """Split the glossary matches of English `text` into the concept's occurrences and other names."""
+def read(glossary: Glossary, text: str, surnames: frozenset[str] = frozenset()) -> Reading:
+    """Split the glossary matches of English `text` into the concept's occurrences and other names;
+    `surnames` are the article's people met by their full name elsewhere (`article_surnames`)."""
     found = glossary.match(text)
     if not found:
         return Reading((), ())
@@ -133,6 +164,8 @@ def read(glossary: Glossary, text: str) -> Reading:
             hits.append(h)
             continue
         other = _other_name(glossary, text, words, first, last, named, headline, h)
+        if other is None and h.text in surnames:
+            other = OtherName(h.concept, h.text, h.text, h.start, h.end, "surname")
         if other is None:
             hits.append(h)
         else:
@@ -140,9 +173,23 @@ def read(glossary: Glossary, text: str) -> Reading:
     return Reading(tuple(hits), tuple(others))
 
 
-def concept_hits(glossary: Glossary, text: str) -> list[TermHit]:
+def concept_hits(glossary: Glossary, text: str, surnames: frozenset[str] = frozenset()) -> list[TermHit]:
     """The glossary matches of `text` that are the concept (what the term step enforces)."""
-    return list(read(glossary, text).hits)
+    return list(read(glossary, text, surnames).hits)
+
+
+def article_surnames(glossary: Glossary, texts: Iterable[str]) -> frozenset[str]:
+    """Glossary names an article uses as a person's surname (`Rolando Mendoza`, `Ms Davis`): a bare
+    `Mendoza` or `Davis` elsewhere in that article is the person too."""
+    out = set()
+    for text in texts:
+        for other in read(glossary, text).others:
+            if " " in other.term or not other.name.endswith(other.term) or other.name == other.term:
+                continue
+            if other.why == "title" or other.why == "name" and other.concept.kind == "city" and \
+                    len(other.name.split()) == 2:      # `Rolando Mendoza`; `Qatar Airways` ends in no name
+                out.add(other.term)
+    return frozenset(out)
 
 
 def is_headline(text: str) -> bool:
@@ -166,23 +213,38 @@ def _other_name(glossary: Glossary, text: str, words: list[tuple[str, int, int]]
         key = word.casefold()
         if key in TITLES and (key in SAINTS or hit.concept.kind != "person"):
             return OtherName(hit.concept, hit.text, text[at:end], at, end, "saint" if key in SAINTS else "title")
+    if first >= 2 and words[first - 1][0].casefold() == "of" and words[first - 2][0][:1].isupper() and \
+            words[first - 2][0].casefold() in ORGANISATIONS_OF and _joined(text, words, first - 2, first - 1) and \
+            _joined(text, words, first - 1, first, hyphen=False):
+        at, to = words[first - 2][1], words[_right_end(text, words, last, named)][2]
+        return OtherName(hit.concept, hit.text, text[at:to], at, to, "organisation")
     lead = _WORD.match(hit.text)
     if lead and lead.group(0).casefold() in SAINTS and _possessive_after(text, end):
         return OtherName(hit.concept, hit.text, text[start:end + 2], start, end + 2, "possessive")
+    if hit.concept.kind == "city" and last + 1 < len(words) and _joined(text, words, last, last + 1, hyphen=False) \
+            and words[last + 1][0] in CITY_AREAS:
+        return OtherName(hit.concept, hit.text, text[start:words[last + 1][2]], start, words[last + 1][2], "area")
     if headline:
         return None
     left = first
     while left > 0 and _joined(text, words, left - 1, left) and _name_word(words[left - 1][0], named, left - 1) \
             and words[left - 1][0].casefold() not in TITLES:      # a person's title: still the person
         left -= 1
+    right = _right_end(text, words, last, named)
+    if right == last and all(w.casefold() in DIRECTIONS or _demonym(glossary, w, hit.concept)
+                             for w, _, _ in words[left:first]):
+        return None                        # `Eastern Paraguay`: a part of the place, still the place
+    return OtherName(hit.concept, hit.text, text[words[left][1]:words[right][2]], words[left][1], words[right][2],
+                     "name")
+
+
+def _right_end(text: str, words: list[tuple[str, int, int]], last: int, named: set[int]) -> int:
+    """The last word of the capitalised words joined after word `last` (`New York` → `Times`)."""
     right = last
     while right + 1 < len(words) and _joined(text, words, right, right + 1) and \
             _name_word(words[right + 1][0], named, right + 1) and words[right + 1][0].casefold() not in SAME_AFTER:
         right += 1
-    if right == last and all(w.casefold() in DIRECTIONS or _demonym(glossary, w) for w, _, _ in words[left:first]):
-        return None                        # `Eastern Paraguay`: a part of the place, still the place
-    return OtherName(hit.concept, hit.text, text[words[left][1]:words[right][2]], words[left][1], words[right][2],
-                     "name")
+    return right
 
 
 def _word_before(text: str, words: list[tuple[str, int, int]], first: int) -> tuple[str, int] | None:
@@ -196,27 +258,33 @@ def _word_before(text: str, words: list[tuple[str, int, int]], first: int) -> tu
     return None
 
 
-def _joined(text: str, words: list[tuple[str, int, int]], a: int, b: int) -> bool:
-    """Words `a` and `b` are next to each other with only spaces between (no comma, dash or bracket)."""
+def _joined(text: str, words: list[tuple[str, int, int]], a: int, b: int, *, hyphen: bool = True) -> bool:
+    """Words `a` and `b` are next to each other with only spaces between, or a hyphen (`Paris-Saint Germain`);
+    a comma, a dash or a bracket separates them."""
     gap = text[words[a][2]:words[b][1]]
-    return bool(gap) and gap.strip() == "" and "\n" not in gap
+    return bool(gap) and gap.strip() == "" and "\n" not in gap or hyphen and gap in _HYPHENS
 
 
 def _name_word(word: str, named: set[int], index: int) -> bool:
     """Can this capitalised neighbour be part of a longer name with the glossary name it touches?"""
     key = word.casefold()
-    return word[:1].isupper() and index not in named and key not in _CALENDAR and key not in _FUNCTION
+    acronym = len(word) > 1 and word.isupper()        # `Taipei IT Month`: IT is no pronoun
+    return word[:1].isupper() and index not in named and key not in _CALENDAR and (acronym or key not in _FUNCTION)
 
 
-def _demonym(glossary: Glossary, word: str) -> bool:
-    """`Azerbaijani`, `Russian`, `Jordanian`, `Chinese`: a country's name less its last letter, and an ending."""
+def _demonym(glossary: Glossary, word: str, concept: Concept) -> bool:
+    """`Azerbaijani`, `Russian`, `Jordanian`, `Chinese`: a country's name less its last letter, and an ending.
+    Before an institution whose note names its country (`Foreign Ministry`, "of Azerbaijan"), only that
+    country's: the `Turkish Foreign Ministry` is another ministry."""
     key = word.casefold()
+    stems = _country_stems(glossary)
+    note = concept.note.casefold().split() if concept.kind == "institution" else []
+    own = [stem for stem in stems if any(w.startswith(stem) for w in note)]
+    if own:
+        return any(key.startswith(stem) for stem in own)
     if key in _DEMONYMS:
         return True
-    if not key.endswith(_DEMONYM_ENDINGS):
-        return False
-    stems = _country_stems(glossary)
-    return any(key[:n] in stems for n in range(4, len(key)))
+    return key.endswith(_DEMONYM_ENDINGS) and any(key[:n] in stems for n in range(4, len(key)))
 
 
 @lru_cache(maxsize=8)
