@@ -174,6 +174,11 @@ HYPHENATED_RU = [
     ("Буэнос-Айрес", "ablt,sing", "Буэнос-Айресом", "pymorphy3 knows Буэнос as a place; it still does not decline"),
     ("Ростов-на-Дону", "loct,sing", "Ростове-на-Дону", "after a lower-case link only the first part declines"),
     ("Петропавловск-Камчатский", "loct,sing", "Петропавловске-Камчатском", "an adjective part: both agree"),
+    ("Кот-д’Ивуар", "loct,sing", "Кот-д’Ивуаре", "a foreign link (д’) is not a Russian preposition: the last declines"),
+    ("Порт-о-Пренс", "loct,sing", "Порт-о-Пренсе", "pymorphy3 also reads Порт as an adjective; it is not one"),
+    ("Гвинея-Бисау", "loct,sing", "Гвинее-Бисау", "an indeclinable last part after a declining place: the first"),
+    ("Сан-Марино", "loct,sing", "Сан-Марино", "a vowel-final foreign name does not decline (not Сан-Марине)"),
+    ("Нью-Сейлем, Северная Дакота", "loct,sing", "Нью-Сейлем, Северной Дакоте", "a word with a comma takes no ending"),
 ]
 
 

@@ -137,7 +137,9 @@ def _ru_word(word: str, position: int) -> WordForms:
     # The word as a nominative: its dictionary form (Европейский, Штат), or a feminine or plural form of one
     # (Новая Зеландия, Соединенные Штаты), which then declines in that gender or number only.
     dependent = position > 0 and any(p.tag.case == "gent" and p.is_known for p in parses)
+    # (pymorphy3's guess for an unknown vowel-final name declines it like a Russian noun: Марино → Марине)
     own = [p for p in parses if p.tag.case == "nomn" and p.tag.POS in ("NOUN", "ADJF", "PRTF")
+           and (p.is_known or base[-1:] not in _RU_FOREIGN_VOWELS)
            and (p.normal_form.replace("ё", "е") == base or not dependent and p.word.replace("ё", "е") == base)
            and (p.tag.POS != "PRTF" or p.tag.number == "plur")]
     if own:
@@ -281,8 +283,8 @@ def model(term: str, lang: str) -> TermModel:
     words: list[WordForms] = []
     for pos, w in enumerate(words_text):
         last = pos == len(words_text) - 1
-        if pos in fixed:
-            words.append(_fixed(w, lang))
+        if pos in fixed or not _PLAIN_WORD.fullmatch(w):
+            words.append(_fixed(w, lang))          # Св., "Сейлем," and "(США)" take no ending
         elif lang == "ru":
             words.append(_ru_word(w, pos))
         elif lang == "az" and last:
@@ -299,6 +301,9 @@ def model(term: str, lang: str) -> TermModel:
         regex.append(f"(?P<w{k}>{alts})")
     pattern = re.compile(rf"(?<!\w)(?:{''.join(regex)})(?![\w{_MARKS}])")
     return TermModel(term, lang, tuple(words), tuple(seps), pattern)
+
+
+_PLAIN_WORD = re.compile(r"[^\W\d_]+(?:['’ʼ][^\W\d_]+)*['’ʼ]?")
 
 
 def _spaces(term: str) -> str:
@@ -323,16 +328,39 @@ def _ru_fixed_parts(words: Sequence[str], seps: Sequence[str]) -> frozenset[int]
         if k - 1 in joined:
             continue
         compound = range(k, run_end + 1)
-        link = next((j for j in compound if words[j][:1].islower()), None)
-        if link is not None:
-            fixed.update(j for j in compound if j != k)
+        if any(words[j] in _RU_LINKS for j in compound) or _ru_indeclinable(words[run_end]) \
+                and _ru_declining_place(words[k]):
+            fixed.update(j for j in compound if j != k)       # Ростове-на-Дону, Гвинее-Бисау
         elif not any(_ru_adjective(words[j]) for j in compound):
-            fixed.update(j for j in compound if j != run_end)
+            fixed.update(j for j in compound if j != run_end)  # Кот-д’Ивуаре, Порт-о-Пренсе too
     return frozenset(fixed)
 
 
+_RU_LINKS = frozenset({"на", "над", "под"})    # Russian prepositions; foreign links (д’, о, эс, да) are not
+
+
 def _ru_adjective(word: str) -> bool:
-    return any(p.tag.POS == "ADJF" and p.tag.case == "nomn" for p in _morph().parse(word))
+    """Written as a Russian adjective (Камчатский, Африканская), not a noun pymorphy3 also reads as one
+    (Порт, Кунья)."""
+    return fold(word, "ru").endswith(_RU_ADJ_ENDINGS) and any(
+        p.tag.POS == "ADJF" and p.tag.case == "nomn" for p in _morph().parse(word))
+
+
+_RU_ADJ_ENDINGS = ("ский", "цкий", "ской", "ская", "ское", "ские", "ный", "ной", "ная", "ное", "ные", "ний", "няя",
+                   "нее", "ние", "овый", "евый")
+
+
+def _ru_indeclinable(word: str) -> bool:
+    return fold(word, "ru")[-1:] in _RU_FOREIGN_VOWELS
+
+
+def _ru_declining_place(word: str) -> bool:
+    """A dictionary place name that declines (Гвинея; not the indeclinable Буркина)."""
+    return any(p.is_known and "Geox" in p.tag and "Fixd" not in p.tag and p.tag.case == "nomn"
+               for p in _morph().parse(word))
+
+
+_RU_FOREIGN_VOWELS = "оеиуюэ"      # a name ending so does not decline in Russian (Бисау, Марино, Кабо-Верде)
 
 
 _MARKS = "\u0300-\u036f"
