@@ -17,6 +17,7 @@ import pytest
 from hypothesis import assume, given, strategies as st
 
 from toolkit import glossary as glossary_mod, terms
+from toolkit.engines import Hypothesis
 from toolkit.terms import morph
 
 from .conftest import FIXTURES
@@ -235,3 +236,15 @@ def test_a_repair_writes_the_glossarys_separators(term_lang, data, seps):
     assume(repaired is not None)          # a form whose slot is ambiguous is reported, not repaired
     assert _SPLIT.split(repaired)[1::2] == list(morph.model(preferred, lang).separators), repaired
     assert morph.find(repaired, preferred, lang)[0].text == repaired, repaired
+
+
+@pytest.mark.parametrize("lang, source, target, expected, why",
+                         [c for c in SEPARATORS + REPAIRS if "AZERTAC" not in c[1]],
+                         ids=[f"{c[0]}-{i}" for i, c in enumerate(c for c in SEPARATORS + REPAIRS
+                                                                  if "AZERTAC" not in c[1])])
+def test_translate_keeps_and_repairs_the_same_way(lang, source, target, expected, why):
+    """`translate` (mask, choose, verify, repair) treats an engine's output as `check --fix` treats a draft.
+    (AZERTAC is a fixed form, masked before MT: its rows are `check`'s only.)"""
+    masked = terms.mask(source, terms.source.concept_hits(GLOSSARY, source), lang, "protected")
+    done = terms.enforce(masked, [Hypothesis(target, 0.0)], lang)
+    assert (done.text, done.problems) == (target if expected is KEEP else expected, ()), why
