@@ -10,8 +10,9 @@
    (and, by policy, admitted) variants into the preferred term in the same grammatical form, searches the
    chosen hypothesis for what the engine wrote instead of a missing name (`toolkit.terms.variants`: source
    copies, other spellings; repaired in the same slot when that is safe, else reported with the span; a
-   derived adjective counts as the term), and records what happened: `notes` for the PO extracted
-   comments, `issues` (codes, spans) and their `problems` messages to keep the entry fuzzy.
+   derived adjective counts as the term, one made from a forbidden or misspelt stem is reported), and
+   records what happened: `notes` for the PO extracted comments, `issues` (codes, spans) and their
+   `problems` messages to keep the entry fuzzy.
 A placeholder the engine dropped is never lost silently: `enforce` puts the term back near its source
 position, with a note and a problem, and the pipeline sends the segment again `unprotected`, keeping
 what `after_retry` chooses. `check_entry` runs step 3 on an existing catalog entry.
@@ -335,11 +336,7 @@ def _verify(hits: Sequence[TermHit], target: str, lang: str, *, fix: bool, admit
                     problem(sus.code, cid, f"term {source_term!r} → {preferred!r} ({cid}): {what} {sus.text!r} "
                             f"at {span[0]}–{span[1]}{hint}", span, sus.seen)
         if search and good + (len(issues) - flagged) < count:
-            span = name_variants.derived(target, preferred, lang, taken=taken)
-            if span is not None:
-                taken.append(span)
-                good += 1
-                notes.append(f"term: {source_term} → {preferred} ({cid}, derived form {target[span[0]:span[1]]!r})")
+            good += _derived(concept, source_term, target, lang, taken, notes, problem)
         held = min(count, good)
         ok += held
         if held == count:
@@ -357,6 +354,37 @@ def _verify(hits: Sequence[TermHit], target: str, lang: str, *, fix: bool, admit
         issues = [replace(i, span=_shifted(i.span, edits)) if i.span else i for i in issues]
     return TermOutcome(text, tuple(dict.fromkeys(notes)), tuple(i.message for i in issues), len(hits), ok,
                        repairs=tuple(dict.fromkeys(repairs)), issues=tuple(issues))
+
+
+def _derived(concept: Concept, source_term: str, target: str, lang: str, taken: list[tuple[int, int]],
+             notes: list[str], problem) -> int:
+    """A word derived from the name (лачинскому, Gəncəli): 1 when it is made from an accepted term, else 0;
+    one made from a forbidden form (Гызылбулагское) or a misspelt stem (Кяльбаджарском) is reported with its
+    span and never rewritten (its ending follows its own stem)."""
+    cid, preferred = concept.id, concept.preferred(lang) or ""
+    for term in concept.accepted(lang):
+        d = name_variants.derived(target, term, lang, taken=taken, exact_only=True)
+        if d is not None:
+            taken.append((d.start, d.end))
+            notes.append(f"term: {source_term} → {preferred} ({cid}, derived form {target[d.start:d.end]!r})")
+            return 1
+    for term in concept.forbidden(lang):
+        d = name_variants.derived(target, term, lang, taken=taken, exact_only=True)
+        if d is not None:
+            taken.append((d.start, d.end))
+            word = target[d.start:d.end]
+            problem("term-forbidden", cid, f"term {source_term!r} → {preferred!r} ({cid}): {word!r} at "
+                    f"{d.start}–{d.end} is made from the forbidden {term!r}; derive it from {preferred!r}",
+                    (d.start, d.end), term)
+            return 0
+    d = name_variants.derived(target, preferred, lang, taken=taken)
+    if d is not None:
+        taken.append((d.start, d.end))
+        word = target[d.start:d.end]
+        problem(name_variants.VARIANT, cid, f"term {source_term!r} → {preferred!r} ({cid}): {word!r} at "
+                f"{d.start}–{d.end} is made from a misspelt {preferred!r}; check its spelling",
+                (d.start, d.end), word)
+    return 0
 
 
 def _shifted(span: tuple[int, int], edits: Sequence[tuple[int, int, str]]) -> tuple[int, int]:

@@ -4,7 +4,9 @@ Russian uses pymorphy3's lexemes (Ереван → Еревана, в Ерева
 for names its dictionary does not know. Azerbaijani and Armenian use case-suffix rules: vowel harmony
 and buffer consonants for az (Bakı → Bakının, Bakıya, Bakıda; Qızılbulaq → Qızılbulağa), stem
 alternations for hy (Բաքու → Բաքվի, Բաքվում; Մոսկվա → Մոսկվայում). In multiword terms Russian inflects
-every word it can (Европейского союза), Azerbaijani and Armenian only the last one (Laçın-Şuşa yolunda).
+every word it can (Европейского союза, Новой Зеландии) but only the last part of a hyphenated name
+(Лос-Анджелеса), Azerbaijani and Armenian only the last word (Laçın-Şuşa yolunda). Any separator (hyphen,
+dash, space, no-break space) joins the words of a term found in a text; `inflect` writes the glossary's.
 
 Matching runs on a folded copy of the text (lower case, Turkic-aware for az: I→ı, İ→i; ё→е; և→եւ)
 with an index back into the original, so offsets are always into the text as written.
@@ -20,8 +22,13 @@ from functools import cache, lru_cache
 from ..glossary.model import in_capitals
 
 BASE = "base"          # the slot of the form written in the glossary
+# Hyphen, the Unicode hyphens, figure dash, en and em dash: with any whitespace (no-break space included)
+# they are one separator between the words of a term when finding it, so Nyu-York is Nyu York and
+# Нью Йорк is Нью-Йорк; what a repair writes is always the glossary's own separator.
 _DASHES = "-\u2010\u2011\u2012\u2013\u2014"
+SEPARATOR = rf"(?:\s*[{_DASHES}]\s*|\s+)"
 _WORD_SPLIT = re.compile(rf"(\s*[{_DASHES}]\s*|\s+)")
+_NO_BREAK = "\u00a0\u202f"
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,13 +134,23 @@ def _ru_word(word: str, position: int) -> WordForms:
         return _fixed(word, "ru")
     morph = _morph()
     parses = morph.parse(word)
-    own = [p for p in parses if p.tag.case == "nomn" and p.tag.POS in ("NOUN", "ADJF")
-           and p.normal_form.replace("ё", "е") == base]
+    # The word as a nominative: its dictionary form (Европейский, Штат), or a feminine or plural form of one
+    # (Новая Зеландия, Соединенные Штаты), which then declines in that gender or number only.
+    dependent = position > 0 and any(p.tag.case == "gent" and p.is_known for p in parses)
+    # (pymorphy3's guess for an unknown vowel-final name declines it like a Russian noun: Марино → Марине)
+    own = [p for p in parses if p.tag.case == "nomn" and p.tag.POS in ("NOUN", "ADJF", "PRTF")
+           and (p.is_known or base[-1:] not in _RU_FOREIGN_VOWELS)
+           and (p.normal_form.replace("ё", "е") == base or not dependent and p.word.replace("ё", "е") == base)
+           and (p.tag.POS != "PRTF" or p.tag.number == "plur")]
     if own:
         pairs: list[tuple[str, str]] = [(base, BASE)]
         for p in own:
             gender = p.tag.gender
+            plural = p.tag.number == "plur" and p.normal_form.replace("ё", "е") != base
             for f in p.lexeme:
+                if plural and f.tag.number != "plur" or f.tag.POS != p.tag.POS or "Supr" in f.tag \
+                        or p.tag.POS == "PRTF" and (f.tag.tense, f.tag.voice) != (p.tag.tense, p.tag.voice):
+                    continue            # not наиновейшая for Новая, nor another participle of соединить
                 if p.tag.POS == "ADJF" and f.tag.number == "sing" and f.tag.gender != gender:
                     continue
                 pairs.append((f.word.replace("ё", "е"), f"{f.tag.case},{f.tag.number}"))
@@ -143,8 +160,8 @@ def _ru_word(word: str, position: int) -> WordForms:
             pairs[1:1] = [(base[:-1] + "ой", "ablt,sing"), (base[:-1] + "ою", "ablt,sing")]
         pairs.sort(key=lambda fs: fs[1] == BASE, reverse=True)
         return _from_pairs(word, pairs)
-    if position > 0 and any(p.tag.case == "gent" and p.is_known for p in parses):
-        return _fixed(word, "ru")          # a dependent genitive: "МИД Азербайджана"
+    if dependent:
+        return _fixed(word, "ru")          # a dependent genitive: "МИД Азербайджана", "Министерство обороны"
     if in_capitals(word):
         return _fixed(word, "ru")
     return _from_pairs(word, [(base, BASE), *_ru_rules(base)])
@@ -259,13 +276,16 @@ class TermModel:
 
 @cache
 def model(term: str, lang: str) -> TermModel:
-    term = " ".join(unicodedata.normalize("NFC", term).split())
+    term = _spaces(unicodedata.normalize("NFC", term).strip())
     parts = _WORD_SPLIT.split(term)
     words_text, seps = parts[0::2], parts[1::2]
+    fixed = _ru_fixed_parts(words_text, seps) if lang == "ru" else frozenset()
     words: list[WordForms] = []
     for pos, w in enumerate(words_text):
         last = pos == len(words_text) - 1
-        if lang == "ru":
+        if pos in fixed or not _PLAIN_WORD.fullmatch(w):
+            words.append(_fixed(w, lang))          # Св., "Сейлем," and "(США)" take no ending
+        elif lang == "ru":
             words.append(_ru_word(w, pos))
         elif lang == "az" and last:
             words.append(_az_word(w))
@@ -276,12 +296,71 @@ def model(term: str, lang: str) -> TermModel:
     regex = []
     for k, wf in enumerate(words):
         if k:
-            sep = seps[k - 1]
-            regex.append(rf"\s*[{_DASHES}]\s*" if sep.strip() else r"\s+")
+            regex.append(SEPARATOR)
         alts = "|".join(re.escape(f) for f in sorted(wf.forms, key=len, reverse=True))
         regex.append(f"(?P<w{k}>{alts})")
     pattern = re.compile(rf"(?<!\w)(?:{''.join(regex)})(?![\w{_MARKS}])")
     return TermModel(term, lang, tuple(words), tuple(seps), pattern)
+
+
+_PLAIN_WORD = re.compile(r"[^\W\d_]+(?:['’ʼ][^\W\d_]+)*['’ʼ]?")
+
+
+def _spaces(term: str) -> str:
+    """Runs of whitespace as one space, but a no-break space the glossary wrote stays one (a repair writes it)."""
+    return re.sub(r"\s+", lambda m: next((c for c in m.group() if c in _NO_BREAK), " "), term)
+
+
+def _ru_fixed_parts(words: Sequence[str], seps: Sequence[str]) -> frozenset[int]:
+    """Words of a Russian hyphenated place name that keep their form: only its last part declines
+    (в Нью-Йорке, Лос-Анджелесе, Буэнос-Айресе), unless a part is an adjective: then all agree
+    (в Петропавловске-Камчатском, Римского-Корсакова); after a lower-case link word only the first declines
+    (в Ростове-на-Дону)."""
+    joined = [k for k, sep in enumerate(seps) if sep in _DASHES]      # a hyphen with no space around it
+    if not joined:
+        return frozenset()
+    fixed: set[int] = set()
+    for k in joined:
+        run_end = k + 1
+        while run_end in joined:
+            run_end += 1
+        # words k .. run_end form one hyphenated compound (k is its first)
+        if k - 1 in joined:
+            continue
+        compound = range(k, run_end + 1)
+        if any(words[j] in _RU_LINKS for j in compound) or _ru_indeclinable(words[run_end]) \
+                and _ru_declining_place(words[k]):
+            fixed.update(j for j in compound if j != k)       # Ростове-на-Дону, Гвинее-Бисау
+        elif not any(_ru_adjective(words[j]) for j in compound):
+            fixed.update(j for j in compound if j != run_end)  # Кот-д’Ивуаре, Порт-о-Пренсе too
+    return frozenset(fixed)
+
+
+_RU_LINKS = frozenset({"на", "над", "под"})    # Russian prepositions; foreign links (д’, о, эс, да) are not
+
+
+def _ru_adjective(word: str) -> bool:
+    """Written as a Russian adjective (Камчатский, Африканская), not a noun pymorphy3 also reads as one
+    (Порт, Кунья)."""
+    return fold(word, "ru").endswith(_RU_ADJ_ENDINGS) and any(
+        p.tag.POS == "ADJF" and p.tag.case == "nomn" for p in _morph().parse(word))
+
+
+_RU_ADJ_ENDINGS = ("ский", "цкий", "ской", "ская", "ское", "ские", "ный", "ной", "ная", "ное", "ные", "ний", "няя",
+                   "нее", "ние", "овый", "евый")
+
+
+def _ru_indeclinable(word: str) -> bool:
+    return fold(word, "ru")[-1:] in _RU_FOREIGN_VOWELS
+
+
+def _ru_declining_place(word: str) -> bool:
+    """A dictionary place name that declines (Гвинея; not the indeclinable Буркина)."""
+    return any(p.is_known and "Geox" in p.tag and "Fixd" not in p.tag and p.tag.case == "nomn"
+               for p in _morph().parse(word))
+
+
+_RU_FOREIGN_VOWELS = "оеиуюэ"      # a name ending so does not decline in Russian (Бисау, Марино, Кабо-Верде)
 
 
 _MARKS = "\u0300-\u036f"

@@ -24,7 +24,8 @@ kind (pymorphy3: `Баки`, `Борис` are not a city), words that change a n
 or drop two sounds at its end (`Երևաց` is not `Երևան`), lower-case spellings of an acronym (`Ապա`),
 Azerbaijani sentence-initial words that are not very close or carry a diacritic the name lacks (`Şüşə`),
 and derivations that start with the whole term (`Qazaxıstan`, `Gəncəli`, `բաքվեցի`): `derived` reports
-adjectives and demonyms (`азербайджано-`, `Лачинскому`, `бакинцы`, `հայկական`) as the term present.
+adjectives and demonyms (`азербайджано-`, `Лачинскому`, `бакинцы`, `հայկական`) as the term present, and
+one made from a misspelt stem (`Кяльбаджарском`) as not exact; the caller also tries the forbidden forms.
 """
 from __future__ import annotations
 
@@ -34,6 +35,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 
 from . import morph
+from ..glossary.model import in_capitals
 
 SOURCE_COPY = "term-source-copy"
 VARIANT = "term-variant"
@@ -44,6 +46,7 @@ MIN_KEY = 3
 INITIAL_DISTANCE = 0.1
 
 _WORD = re.compile(r"[^\W\d_]+")
+_SEPARATOR = re.compile(morph.SEPARATOR)
 _fold = lru_cache(maxsize=32768)(morph.fold)
 _JOINTS = "-'’ʼ\u2010\u2011"
 
@@ -429,8 +432,9 @@ def _fit(tok: _Token, w: _Word, k: int, lang: str, english: Sequence[str], kind:
         cross = False
         if lang == "ru" and same_script and kind != "person":
             # Russian: the variant must decline like the term (a hard-stem Нахчивана is not Нахичевань)
+            # (a whole word ending in a vowel is an ending not told apart, Эривани: never the nominative)
             cross = (how == "whole" and _ru_class(stem) != term_class
-                     and not (term_class == "hard" and stem[-1:] not in "аяь"))
+                     and not (term_class == "hard" and stem[-1:] not in "аяьеиоуыэю"))
         for i, kk in enumerate(keys(stem, lang)):
             # same script: compare like with like (Azerbaijani key with Azerbaijani key, English with English)
             for tk in (target_keys if not same_script else target_keys[i::len(w.keys)]):
@@ -477,7 +481,7 @@ def suspects(target: str, term: str, lang: str, *, english: Sequence[str] = (), 
         if any(not (t.end <= s or t.start >= e) for t in window for s, e in taken):
             continue
         gaps = [target[window[j].end:window[j + 1].start] for j in range(n - 1)]
-        if any(len(g) > 3 or g.strip(" -\u2013\u2014") for g in gaps):
+        if any(len(g) > 3 or not _SEPARATOR.fullmatch(g) for g in gaps):
             continue              # the words of a term are next to each other
         fits = []
         for k, tok in enumerate(window):
@@ -521,6 +525,11 @@ def _az_plausible(word: str, w: _Word, score: float) -> bool:
     own, name = key(word, "az"), w.keys[0]
     clipped = own != name and (name.startswith(own) or own.startswith(name))   # Gənc 'young' is not Gəncə
     return score <= INITIAL_DISTANCE and not extra and not clipped
+
+
+def _az_marked_extra(word: str, name: str) -> bool:
+    # ə only: Turkish-trained models write ü, ö, ç, ş, ğ, ı into Azerbaijani names (Müdafie), never ə
+    return "ə" in _fold(word, "az") and "ə" not in _fold(name, "az")
 
 
 def _sentence_initial(text: str, start: int) -> bool:
@@ -594,8 +603,12 @@ def _suspect(target: str, window: Sequence[_Token], fits: Sequence[_Fit], words:
     parts: list[str] = []
     last = start
     repair_ok = True
-    for tok, f, w in zip(window, fits, words, strict=True):
-        parts.append(target[last:tok.start])
+    separators = morph.model(term, lang).separators
+    for k, (tok, f, w) in enumerate(zip(window, fits, words, strict=True)):
+        if k:       # the glossary's own separator: Нью-Йорк, never Нью Йорка
+            parts.append(separators[k - 1])
+        else:
+            parts.append(target[last:tok.start])
         if f.exact:
             parts.append(tok.text)
         else:
@@ -608,6 +621,11 @@ def _suspect(target: str, window: Sequence[_Token], fits: Sequence[_Fit], words:
             parts.append(new)
         last = tok.end
     repair = "".join(parts) if repair_ok else None
+    if lang == "az" and any(not f.exact and not f.copy and _az_marked_extra(f.base, w.wf.word)
+                            for f, w in zip(fits, words, strict=True)):
+        # A spelling with an Azerbaijani ə the name lacks (Qəmər for Komoro) is another name a person wrote,
+        # not a model's slip (models drop diacritics): reported, never rewritten.
+        repair = None
     seen = " ".join(f.base if not f.exact else t.text for t, f in zip(window, fits, strict=True))
     score = sum(f.score for f in fits)
     return Suspect(code, start, end, target[start:end], seen, repair if repair != target[start:end] else None,
@@ -617,6 +635,11 @@ def _suspect(target: str, window: Sequence[_Token], fits: Sequence[_Fit], words:
 def _in_slot(wf: morph.WordForms, slots: frozenset[str], lang: str) -> str | None:
     if not wf.inflects or len(set(wf.forms)) == 1:
         return wf.word                       # indeclinable (Баку): every slot has the one form
+    if lang == "ru" and in_capitals(wf.word):
+        # A Russian acronym stays as written in every case in news style (агентство АЗЕРТАДЖ, в МИД), so a
+        # repair needs no case; its inflected forms (МИДа) are still accepted where found. Not in az/hy,
+        # where an acronym takes its case after a hyphen (AZƏRTAC-ın, ԱԳՆ-ի).
+        return wf.word
     if not slots:
         return None
     forms = {wf.by_slot.get(s) for s in slots}
@@ -644,9 +667,25 @@ def _consonants(k: str) -> str:
     return "".join(c for c in k if c not in _VOWELS and c not in "yh")
 
 
-def derived(target: str, term: str, lang: str, *, taken: Sequence[tuple[int, int]] = ()) -> tuple[int, int] | None:
-    """The span of an adjective or demonym made from `term` (`азербайджано-`, `лачинскому`, `Gəncəli`,
-    `ադրբեջանական`): a derived form in attributive use counts as the term present."""
+@dataclass(frozen=True, slots=True)
+class Derived:
+    start: int                 # span of the derived word in the target as written
+    end: int
+    exact: bool                # made from the term as written; False: from a misspelt stem (Кяльбаджарском)
+
+
+#: how many letters at the end of a name's stem a derivation may change (Армения → армянский, Թուրքիա →
+#: թուրքական); a difference before them is a misspelling of the name, not its derivation
+_STEM_SLACK = {"ru": 3, "az": 1, "hy": 2}
+
+
+def derived(target: str, term: str, lang: str, *, taken: Sequence[tuple[int, int]] = (),
+            exact_only: bool = False) -> Derived | None:
+    """An adjective or demonym made from `term` (`азербайджано-`, `лачинскому`, `Gəncəli`, `ադրբեջանական`):
+    in attributive use it counts as the term present. One made from a misspelt stem (`в Кяльбаджарском
+    районе` for Кельбаджар: same consonants, a letter of the stem changed before its end; in Russian also
+    not a dictionary word, so белорусский stays Belarus's) is returned with `exact` False, unless
+    `exact_only`; the first exact one wins."""
     rule = _DERIVED.get(lang)
     model = morph.model(term, lang)
     if rule is None or len(model.words) > 1:
@@ -663,6 +702,7 @@ def derived(target: str, term: str, lang: str, *, taken: Sequence[tuple[int, int
     if len(skeleton) < 2 and not root:
         return None
     firsts = {stem[:1], root[:1]} - {""}
+    misspelt: Derived | None = None
     for m in _WORD.finditer(target):
         if _fold(m.group()[:1], lang) not in firsts:
             continue
@@ -674,12 +714,30 @@ def derived(target: str, term: str, lang: str, *, taken: Sequence[tuple[int, int
         # the first half of a compound adjective: азербайджано-армянский, ադրբեջանա-հայկական
         compound = word[-1:] == _LINK.get(lang) and target[m.end():m.end() + 1] in _HYPHENS
         if root and word.startswith(root) and (rule.search(word) or word == root or compound):
-            return m.start(), m.end()
+            return Derived(m.start(), m.end(), True)
         if not (rule.search(word) or compound) or len(skeleton) < 2:
             continue
-        if _consonants(keys(word, lang)[0]).startswith(skeleton):
-            return m.start(), m.end()
-    return None
+        if not _consonants(keys(word, lang)[0]).startswith(skeleton):
+            # the stem's last consonant alternates in a dictionary adjective: Польша → польский, Швеция →
+            # шведский (the letters before it agree; not a misspelling, so never reported)
+            if lang == "ru" and _consonants(keys(word, lang)[0]).startswith(skeleton[:-1]) \
+                    and _stem_agrees(word, stem, lang, at_least=3) and _ru_known(m.group()):
+                return Derived(m.start(), m.end(), True)
+            continue
+        if _stem_agrees(word, stem, lang) or lang == "ru" and _ru_known(m.group()):
+            return Derived(m.start(), m.end(), True)
+        if misspelt is None and not exact_only:
+            misspelt = Derived(m.start(), m.end(), False)
+    return misspelt
+
+
+def _stem_agrees(word: str, stem: str, lang: str, at_least: int = 0) -> bool:
+    agree = next((i for i, (a, b) in enumerate(zip(word, stem)) if a != b), min(len(word), len(stem)))
+    return agree >= max(len(stem) - _STEM_SLACK.get(lang, 2), at_least)
+
+
+def _ru_known(word: str) -> bool:
+    return any(p.is_known for p in morph._morph().parse(word))
 
 
 _COUNTRY_SUFFIX = {"hy": ("աստան",), "az": ("stan",)}
