@@ -19,9 +19,10 @@ from .decision import Decision
 _ACCEPT = re.compile(r"^(?P<head>#\s*toolkit:\s*accept\s+)(?P<words>.+?)(?P<tail>\s*)$", re.IGNORECASE)
 
 
-def plan_revoke(d: Decision, locales: Path) -> tuple[Path, bytes, str]:
+def plan_revoke(d: Decision, locales: Path, *, follow_links: bool = False) -> tuple[Path, bytes, str]:
     """(catalog, its new bytes, the SHA-256 they replace) for a `revoke-waiver` decision; refused when the
-    catalog is not one under `locales`, changed since the page was loaded, or the entry no longer waives."""
+    catalog is not one under `locales`, its language folder is a link (unless `follow_links`), it changed
+    since the page was loaded, or the entry no longer waives."""
     from .. import locales as locales_mod
 
     if d.entry is None:
@@ -31,6 +32,7 @@ def plan_revoke(d: Decision, locales: Path) -> tuple[Path, bytes, str]:
     lang = known.get(path.resolve())
     if lang is None:
         raise CatalogError("not a catalog under the locales folder", path=path, hint="reload the page")
+    locales_mod.check_folder(locales, [lang], follow=follow_links)   # as `translate` refuses a linked <lang>
     data = fsutil.read_regular(path, limit=pofile.MAX_BYTES, what="a catalog", error=CatalogError)
     sha = hashlib.sha256(data).hexdigest()
     if d.catalog_sha and sha != d.catalog_sha:
