@@ -768,6 +768,9 @@ def catalog_project(tmp_path: Path, data: bytes = POEDIT, *, layout: str = "plai
     real.write_bytes(data)
     if layout == "linked":
         (project / "locales" / "ru").symlink_to("../other/locales/ru")
+    elif layout == "linked-file":       # the catalog file itself a link into the other project
+        (project / CATALOG).parent.mkdir(parents=True)
+        (project / CATALOG).symlink_to(os.path.relpath(real, (project / CATALOG).parent))
     elif layout == "linked-lc":
         (project / "locales" / "ru").mkdir()
         (project / "locales" / "ru" / "LC_MESSAGES").symlink_to("../../other/locales/ru/LC_MESSAGES")
@@ -791,10 +794,11 @@ B2 = ("The Ministry of Economy said on Tuesday that the mine near the village of
       "hundred people from the surrounding districts once production reaches full capacity next year.")
 
 
-def mark(ctx: Ctx, *msgids: str, line: int | None = None, then: Callable[[Path], None] | None = None) -> bytes:
+def mark(ctx: Ctx, *msgids: str, line: int | None = None, then: Callable[[Path], None] | None = None,
+         named: str = "") -> bytes:
     """The /fuzzy form as the page sends it for these entries; `line` replaces the first one's line, `then`
-    changes the catalog after the page was loaded."""
-    entries = [entry_of(ctx, m) for m in msgids]
+    changes the catalog after the page was loaded, `named` is the catalog path the form names instead."""
+    entries = [_named(entry_of(ctx, m), ctx, named) for m in msgids]
     fields = {"token": TOKEN, "catalog": json.dumps([entries[0][0], entries[0][3]]),
               "entry": [json.dumps([p, line if line and i == 0 else n, lab]) for i, (p, n, lab, _) in enumerate(entries)]}
     data = post(ctx, "/fuzzy", fields)
@@ -803,15 +807,19 @@ def mark(ctx: Ctx, *msgids: str, line: int | None = None, then: Callable[[Path],
     return data
 
 
-def revoke(ctx: Ctx, *, then: Callable[[Path], None] | None = None) -> bytes:
+def revoke(ctx: Ctx, *, then: Callable[[Path], None] | None = None, named: str = "") -> bytes:
     """The waiver card's revoke button for `# toolkit: accept lachin` on b1.s1."""
-    path, line, lab, sha = entry_of(ctx, B1)
+    path, line, lab, sha = _named(entry_of(ctx, B1), ctx, named)
     data = post(ctx, "/decide", {"seen": ctx.seen(), "action": "revoke-waiver", "lang": "ru", "term": "lachin",
                                  "at": json.dumps([ctx.names, "lachin"]), "entry": json.dumps([path, line, lab]),
                                  "catalog": json.dumps([path, sha]), "reason": ""})
     if then is not None:
         then(ctx.project / CATALOG)
     return data
+
+
+def _named(entry: tuple[str, int, str, str], ctx: Ctx, named: str) -> tuple[str, int, str, str]:
+    return (str(ctx.project / named), *entry[1:]) if named else entry
 
 
 def _insert_comment(path: Path) -> None:
@@ -847,6 +855,12 @@ CATALOG_CASES = [
      "is a symbolic link", {}, "swapped for a link to an identical copy: same bytes, still not written through"),
     ("revoke-fifo-after-load", WAIVED, "plain", False, lambda c: revoke(c, then=_make_fifo), 400,
      "is not a regular file", {}, "the waiver's catalog swapped for a FIFO: the glossary is not written either"),
+    ("revoke-link-target", WAIVED, "linked-file", False, lambda c: revoke(c, named=LINKED), 400,
+     "not a catalog under the locales folder", {},
+     "a catalog that is a link, and the form naming the file it points to: that file is not under locales/ "
+     "(was rewritten, with the glossary's note)"),
+    ("fuzzy-link-target", POEDIT, "linked-file", False, lambda c: mark(c, B1, named=LINKED), 400,
+     "not a catalog under the locales folder", {}, "the same for /fuzzy"),
     ("fuzzy-line-now-another-entry", POEDIT, "plain", False,
      lambda c: mark(c, B1, line=entry_of(c, B2)[1]), 409, "the entry moved since this page was loaded", {},
      "the line holds b2.s1, the form says b1.s1: never the wrong entry marked"),

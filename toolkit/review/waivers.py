@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import os
 import re
 from pathlib import Path
 
@@ -28,8 +29,10 @@ def plan_revoke(d: Decision, locales: Path, *, follow_links: bool = False) -> tu
     if d.entry is None:
         raise CatalogError("the decision names no catalog entry; reload the page")
     path, line, label = Path(d.entry[0]), int(d.entry[1]), d.entry[2]
-    known = {p.resolve(): lang for lang, p in locales_mod.catalogs(locales, missing_ok=True)}
-    lang = known.get(path.resolve())
+    # Compared as named (made absolute, not resolved), as the glossary files are: the file a catalog link
+    # points to is not a catalog under `locales`, and naming it must not write it.
+    known = {os.path.abspath(p): lang for lang, p in locales_mod.catalogs(locales, missing_ok=True)}
+    lang = known.get(os.path.abspath(path))
     if lang is None:
         raise CatalogError("not a catalog under the locales folder", path=path, hint="reload the page")
     locales_mod.check_folder(locales, [lang], follow=follow_links)   # as `translate` refuses a linked <lang>
