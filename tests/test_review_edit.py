@@ -457,3 +457,29 @@ def test_marking_fuzzy_puts_the_flag_where_gnu_does_and_msgfmt_accepts_it(tmp_pa
         src.write_text(data, encoding="utf-8")
         gnu = subprocess.run(["msgattrib", "--set-fuzzy", "--no-wrap", str(src)], capture_output=True, text=True)
         assert "#: day.txt:1\n#, fuzzy\n#| msgid" in gnu.stdout and "#, fuzzy, c-format" in gnu.stdout
+
+
+def test_a_revoke_whose_glossary_write_fails_says_the_catalog_was_written(tmp_path, monkeypatch):
+    """Revoking writes the catalog, then the glossary's note: when the second write fails (ENOSPC as
+    fsutil reports it), the error names the catalog already written instead of "nothing was changed"."""
+    from toolkit.errors import WriteError
+
+    path = put(tmp_path, "g.tsv", "id\ten\tru\tnote\nlachin\tLachin\tЛачин\t\n".encode())
+    po = tmp_path / "locales" / "ru" / "LC_MESSAGES" / "day.po"
+    po.parent.mkdir(parents=True)
+    po.write_bytes((_HEAD + _OTHER).encode())
+    real = fsutil.atomic_write
+
+    def full_disk(target, data, **kw):
+        if Path(target).suffix == ".tsv":
+            raise WriteError("cannot write: No space left on device; nothing was changed", path=target)
+        return real(target, data, **kw)
+
+    monkeypatch.setattr(fsutil, "atomic_write", full_disk)
+    monkeypatch.chdir(tmp_path)
+    d = Decision("revoke-waiver", str(path), "lachin", "ru", "lachin", entry=(str(po), _HEAD.count("\n") + 1, "b1.s1"))
+    with pytest.raises(WriteError) as err:
+        apply(tmp_path, d)
+    assert str(err.value) == (f"{path}: cannot write: No space left on device; that file was not changed; written "
+                              "before it: locales/ru/LC_MESSAGES/day.po; not written: g/g.tsv")
+    assert b"toolkit: accept" not in po.read_bytes()

@@ -107,9 +107,13 @@ def apply(decisions: Sequence[Decision], *, glossary_paths: Sequence[str | Path]
             created = new_errors(files, {p.resolve(): new for p, new, _ in planned})
             if created:
                 raise NewErrors(created, planned[0][0])
-        for path, new, sha in [*catalogs, *planned]:
-            fsutil.atomic_write(path, new, expect_sha256=sha)
-        return [p for p, _, _ in [*catalogs, *planned]]
+        # A revoked waiver writes its catalog and then the glossary: if the second write fails (a full disk),
+        # the error says the first one was written instead of "nothing was changed".
+        writes = [*catalogs, *planned]
+        log = fsutil.WriteLog([p for p, _, _ in writes], base=Path.cwd())
+        for path, new, sha in writes:
+            log.write(path, lambda p=path, n=new, s=sha: fsutil.atomic_write(p, n, expect_sha256=s))
+        return [p for p, _, _ in writes]
 
 
 def new_errors(files: Sequence[Path], changed: dict[Path, bytes]) -> list[glossary.Finding]:
