@@ -12,12 +12,13 @@ TOKEN = "test-token-not-secret"
 
 
 class Served:
-    def __init__(self, project: Path, glossary: list[Path] | None = None, *, request_timeout: float | None = None):
+    def __init__(self, project: Path, glossary: list[Path] | None = None, *, request_timeout: float | None = None,
+                 follow_links: bool = False):
         from toolkit.review import app as review_app
 
         self.project = project
         self.app = review_app.create_app(glossary or [project / "glossaries"], project / "locales", token=TOKEN,
-                                         reviewer="tester", clock=lambda: WHEN)
+                                         reviewer="tester", clock=lambda: WHEN, follow_links=follow_links)
         self.sock = review_app.free_socket(0)
         self.port = self.sock.getsockname()[1]
         self.server = review_app.server(self.app, self.sock, **(

@@ -1,6 +1,7 @@
 """`toolkit review` from the command line, and what reviewers read in the terminal (`glossary conflicts`)."""
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -336,3 +337,45 @@ def test_a_waiver_decision_with_a_garbled_or_missing_entry_is_refused_and_writes
     finally:
         served.stop()
     assert {p: p.read_bytes() for p in files} == files
+
+
+def test_review_follow_links_writes_through_a_linked_language_folder(tmp_path):
+    """`toolkit review --follow-links` reaches the catalog writes: /fuzzy marks the entry in the catalog that
+    `locales/ru -> ../shared/ru` points at (without the option the same form is a 400: test_review_hostile)."""
+    import urllib.parse
+
+    project = day_project(tmp_path)
+    shared = project / "shared"
+    shared.mkdir()
+    (project / "locales" / "ru").rename(shared / "ru")
+    (project / "locales" / "ru").symlink_to("../shared/ru")
+    real = shared / "ru" / "LC_MESSAGES" / "day.po"
+    before = real.read_bytes()
+    proc = subprocess.Popen([sys.executable, "-m", "toolkit", "review", "--no-browser", "--follow-links"],
+                            cwd=project, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True,
+                            env={**os.environ, "BROWSER": "false"})
+    try:
+        url = re.search(r"http://127\.0\.0\.1:(\d+)/\?token=([\w-]{20,})", proc.stderr.readline())
+        assert url
+        body = urllib.parse.urlencode({
+            "catalog": json.dumps(["locales/ru/LC_MESSAGES/day.po", hashlib.sha256(before).hexdigest()]),
+            "entry": json.dumps(["locales/ru/LC_MESSAGES/day.po", before.decode().split("\n").index(
+                "# toolkit: accept kyzylbulg, lachin") + 1, "b3.s1"])}).encode()
+        target = f"http://127.0.0.1:{url.group(1)}/fuzzy?token={url.group(2)}"
+        deadline = time.monotonic() + 15
+        while True:
+            try:
+                page = urllib.request.urlopen(urllib.request.Request(target, data=body), timeout=10).read().decode()
+                break
+            except urllib.error.HTTPError:
+                raise
+            except urllib.error.URLError:       # not listening yet
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.1)
+        assert "1 approved entry marked fuzzy" in page
+    finally:
+        proc.terminate()
+        proc.wait(10)
+    assert real.read_bytes() == before.replace(b"#: day.txt:5\n", b"#: day.txt:5\n#, fuzzy\n")
+    assert (project / "locales" / "ru").is_symlink()      # written through, not replaced by a folder

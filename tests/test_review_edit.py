@@ -381,3 +381,105 @@ def test_revoking_any_word_of_any_waiver_removes_that_word_only(words, seps, pic
     assert new_lines[:waiver_at] == old_lines[:waiver_at]
     assert new_lines[-4:] == old_lines[-4:]
     assert len(new_lines) == len(old_lines) - (len(words) == 1)
+
+
+# --- marking fuzzy: the flag line, nothing else (toolkit/review/fuzzy.py) ------------------------------------
+
+_ENTRY = st.fixed_dictionaries({
+    "translator": st.sampled_from(["", "# checked\n", "# toolkit: accept lachin\n"]),
+    "extracted": st.sampled_from(["", "#. segment b{n}.s1\n"]),
+    "reference": st.sampled_from(["", "#: day.txt:{n}\n"]),
+    "flags": st.sampled_from(["", "#, c-format\n", "#,no-wrap\n", "#, fuzzy\n", "#, fuzzy, c-format\n"]),
+    "previous": st.sampled_from(["", '#| msgid "Old sentence {n}."\n']),
+    "ctxt": st.booleans(),
+    "wrapped": st.booleans(),      # an editor's own wrapping of msgstr, which msgcat would not produce
+})
+
+
+def _catalog(entries: list[dict], eol: str) -> str:
+    out = _HEAD
+    for n, e in enumerate(entries, 1):
+        msgstr = f'msgstr ""\n"Перевод {n}, "\n"перенесённый редактором."\n' if e["wrapped"] else \
+            f'msgstr "Перевод {n}."\n'
+        out += (e["translator"] + e["extracted"] + e["reference"] + e["flags"] + e["previous"]).format(n=n) + \
+            (f'msgctxt "b{n}.s1"\n' if e["ctxt"] else "") + f'msgid "Sentence {n}."\n' + msgstr + "\n"
+    return out.replace("\n", eol)
+
+
+@given(entries=st.lists(_ENTRY, min_size=1, max_size=5), picks=st.sets(st.integers(0, 4), min_size=1),
+       eol=st.sampled_from(["\n", "\r\n"]), charset=st.sampled_from(["UTF-8", "KOI8-R"]))
+def test_marking_any_entries_fuzzy_changes_only_their_flag_lines(entries, picks, eol, charset):
+    """Property: the marked entries gain `fuzzy` (GNU's order: first), nothing else in the parsed catalog
+    changes, and every line but one flag line per newly fuzzy entry keeps its bytes."""
+    from toolkit import pofile
+    from toolkit.catalog import label
+    from toolkit.review import fuzzy
+
+    codec = "koi8_r" if charset == "KOI8-R" else "utf-8"
+    data = _catalog(entries, eol).replace("charset=UTF-8", f"charset={charset}").encode(codec)
+    before = [e for e in pofile.parse(data, charset) if not e.obsolete]
+    chosen = [before[i] for i in sorted(picks) if i < len(before)] or [before[0]]
+    new, count = fuzzy.flag(data, Path("day.po"), {(e.linenum, label(e)) for e in chosen})
+    assert count == sum(not e.fuzzy for e in chosen)
+    after = list(pofile.parse(new, charset))
+    for old, now in zip(before, after, strict=True):
+        assert now.fuzzy == (old.fuzzy or old in chosen)
+        assert (now.flags[0] == "fuzzy") if now.fuzzy else True
+        assert pofile.entry_key(now)[:6] == pofile.entry_key(old)[:6] and now.tcomment == old.tcomment
+        assert {f for f in now.flags if f != "fuzzy"} == {f for f in old.flags if f != "fuzzy"}
+    old_lines, new_lines = data.split(b"\n"), new.split(b"\n")
+    inserted = [line for line in new_lines if line.rstrip(b"\r") == b"#, fuzzy"]
+    assert len(new_lines) == len(old_lines) + len(inserted) - sum(
+        line.rstrip(b"\r") == b"#, fuzzy" for line in old_lines)
+    kept = [line for line in new_lines if not line.startswith(b"#,")]
+    assert kept == [line for line in old_lines if not line.startswith(b"#,")]
+    assert all(line.endswith(b"\r") == (eol == "\r\n") for line in new_lines[:-1])
+
+
+def test_marking_fuzzy_puts_the_flag_where_gnu_does_and_msgfmt_accepts_it(tmp_path):
+    """Before the `#|` previous strings, after the `#:` references, as `msgattrib --set-fuzzy` writes it
+    (compared with GNU's own output when msgattrib is installed)."""
+    from toolkit.review import fuzzy
+
+    data = (_HEAD + '# note\n#. segment b1.s1\n#: day.txt:1\n#| msgid "Old."\nmsgctxt "b1.s1"\n'
+            'msgid "New."\nmsgstr "Новое."\n\n#: day.txt:2\n#, c-format\nmsgid "%d left."\nmsgstr "%d осталось."\n')
+    lines = data.count("\n")
+    new, count = fuzzy.flag(data.encode(), tmp_path / "x.po", {(_HEAD.count("\n") + 1, "b1.s1"),
+                                                               (lines - 3, "")})
+    assert count == 2
+    assert new.decode() == data.replace('#: day.txt:1\n#|', '#: day.txt:1\n#, fuzzy\n#|').replace(
+        "#, c-format", "#, fuzzy, c-format")
+    path = tmp_path / "x.po"
+    path.write_bytes(new)
+    assert subprocess.run(["msgfmt", "--check", "-o", os.devnull, str(path)], capture_output=True).returncode == 0
+    if shutil.which("msgattrib"):
+        src = tmp_path / "src.po"
+        src.write_text(data, encoding="utf-8")
+        gnu = subprocess.run(["msgattrib", "--set-fuzzy", "--no-wrap", str(src)], capture_output=True, text=True)
+        assert "#: day.txt:1\n#, fuzzy\n#| msgid" in gnu.stdout and "#, fuzzy, c-format" in gnu.stdout
+
+
+def test_a_revoke_whose_glossary_write_fails_says_the_catalog_was_written(tmp_path, monkeypatch):
+    """Revoking writes the catalog, then the glossary's note: when the second write fails (ENOSPC as
+    fsutil reports it), the error names the catalog already written instead of "nothing was changed"."""
+    from toolkit.errors import WriteError
+
+    path = put(tmp_path, "g.tsv", "id\ten\tru\tnote\nlachin\tLachin\tЛачин\t\n".encode())
+    po = tmp_path / "locales" / "ru" / "LC_MESSAGES" / "day.po"
+    po.parent.mkdir(parents=True)
+    po.write_bytes((_HEAD + _OTHER).encode())
+    real = fsutil.atomic_write
+
+    def full_disk(target, data, **kw):
+        if Path(target).suffix == ".tsv":
+            raise WriteError("cannot write: No space left on device; nothing was changed", path=target)
+        return real(target, data, **kw)
+
+    monkeypatch.setattr(fsutil, "atomic_write", full_disk)
+    monkeypatch.chdir(tmp_path)
+    d = Decision("revoke-waiver", str(path), "lachin", "ru", "lachin", entry=(str(po), _HEAD.count("\n") + 1, "b1.s1"))
+    with pytest.raises(WriteError) as err:
+        apply(tmp_path, d)
+    assert str(err.value) == (f"{path}: cannot write: No space left on device; that file was not changed; written "
+                              "before it: locales/ru/LC_MESSAGES/day.po; not written: g/g.tsv")
+    assert b"toolkit: accept" not in po.read_bytes()

@@ -349,6 +349,19 @@ CASES: list[tuple[str, Callable[[Ctx], bytes], int, str, str]] = [
      "'reason' holds a review stamp", "a typed [review …] stamp would read as a second, forged decision"),
     ("fill-forged-stamp", lambda c: decide(c, action="fill", lang="az", term="", text=f"[{STAMP}] Qızılbulaq"),
      400, "'text' holds a review stamp", "the fill's audit line quotes the text: the same forgery"),
+    # --- a term that starts like a spreadsheet formula (glossary.starts_like_a_formula), as add-variant refuses
+    ("prefer-formula", lambda c: decide(c, action="prefer", term="=HYPERLINK(\"http://x\",\"Кызылбулаг\")"), 400,
+     "not a term: '=HYPERLINK", "a preferred form is the cell's first: a spreadsheet opening the TSV runs it"),
+    ("admit-formula-plus", lambda c: decide(c, action="admit", term="+7 495 000"), 400, "starts with '+'",
+     "`+` starts a formula too (a phone-number-like term)"),
+    ("forbid-formula-at", lambda c: decide(c, term="@SUM(A1)"), 400, "starts with '@'",
+     "a forbidden form is refused alike, as add-variant refuses it"),
+    ("fill-formula-minus", lambda c: decide(c, action="fill", lang="az", term="", text="-2+3"), 400,
+     "starts with '-'", "a filled cell starting with `-`"),
+    ("fill-formula-second-term", lambda c: decide(c, action="fill", lang="az", term="", text="Qızılbulaq; =1+1"),
+     400, "not a term: '=1+1'", "a formula as the cell's second term: exported or reordered, it leads"),
+    ("forbid-formula-after-tab", lambda c: decide(c, term="\t=cmd|' /C calc'!A0"), 400, "not a term: \"=cmd",
+     "a leading tab is stripped as the edit strips it; what is left still starts with `=`"),
     ("head", lambda c: request(c, "HEAD", f"/?token={TOKEN}"), 200, "", "HEAD is GET without the page"),
     ("lang-filter-nul", lambda c: request(c, "GET", f"/?token={TOKEN}&lang=%00%ff"), 200, "",
      "the page's language filter is only compared: a NUL shows no card, no crash"),
@@ -726,3 +739,171 @@ def test_any_packed_value_has_its_shape_or_is_refused(name, value):
         assert all(type(line) is int and 1 <= line <= form.MAX_LINE for _, line, _ in out)
     else:
         assert all(isinstance(a, str) and isinstance(b, str) for a, b in out)
+
+
+# --- the review's catalog writes: /fuzzy and revoking a waiver -----------------------------------------------
+# The catalogs are the real shapes: tests/fixtures/poedit/ru.po (a Poedit 3.4 save of a `toolkit translate`
+# catalog), tests/fixtures/po/crlf.po (a Windows editor's CRLF save) and cp1251_declared_cp1251.po (a legacy
+# charset). Every row: the status, a one-line reason, and every file of the project hashed before and after:
+# a refusal changes nothing; a 200 changes only the files its row names, in the way it names.
+
+CATALOG = "locales/ru/LC_MESSAGES/article.po"
+LINKED = "other/locales/ru/LC_MESSAGES/article.po"      # where locales/ru -> ../other/locales/ru leads
+POEDIT = (FIXTURES / "poedit" / "ru.po").read_bytes()
+WAIVED = POEDIT.replace(b"# checked against", b"# toolkit: accept lachin\n# checked against", 1)
+CRLF = (FIXTURES / "po" / "crlf.po").read_bytes()
+CP1251 = (FIXTURES / "po" / "cp1251_declared_cp1251.po").read_bytes()
+# b2.s1 as a PO editor with line wrapping off saves it: one line per string (msgcat would wrap it at 79)
+UNWRAPPED = re.sub(rb'""\n((?:"[^\n]*"\n)+)', lambda m: b'"' + b"".join(
+    line[1:-1] for line in m.group(1).split(b"\n") if line) + b'"\n', POEDIT.split(b"\n\n", 1)[1])
+UNWRAPPED = POEDIT.split(b"\n\n", 1)[0] + b"\n\n" + UNWRAPPED
+
+
+def catalog_project(tmp_path: Path, data: bytes = POEDIT, *, layout: str = "plain") -> Path:
+    """project_with_links and one ru catalog: in locales/ (plain), or in another project's folder that
+    locales/ru (linked) or locales/ru/LC_MESSAGES (linked-lc) points at, as a cloned repository may have it."""
+    project = project_with_links(tmp_path)
+    real = project / (CATALOG if layout == "plain" else LINKED)
+    real.parent.mkdir(parents=True)
+    real.write_bytes(data)
+    if layout == "linked":
+        (project / "locales" / "ru").symlink_to("../other/locales/ru")
+    elif layout == "linked-file":       # the catalog file itself a link into the other project
+        (project / CATALOG).parent.mkdir(parents=True)
+        (project / CATALOG).symlink_to(os.path.relpath(real, (project / CATALOG).parent))
+    elif layout == "linked-lc":
+        (project / "locales" / "ru").mkdir()
+        (project / "locales" / "ru" / "LC_MESSAGES").symlink_to("../../other/locales/ru/LC_MESSAGES")
+    return project
+
+
+def entry_of(ctx: Ctx, msgid: str) -> tuple[str, int, str, str]:
+    """(catalog path as the page names it, the entry's line, its label, the catalog's SHA-256) of the active
+    entry with this msgid: the values the page puts in its form."""
+    from toolkit import pofile
+    from toolkit.catalog import label
+
+    path = ctx.project / CATALOG
+    data = path.read_bytes()
+    e = next(e for e in pofile.parse(data, pofile.validate_bytes(data, path).charset) if e.msgid == msgid)
+    return str(path), e.linenum, label(e), hashlib.sha256(data).hexdigest()
+
+
+B1 = "Azerbaijan opens a new gold mine in Kalbajar."
+B2 = ("The Ministry of Economy said on Tuesday that the mine near the village of Zod will employ about four "
+      "hundred people from the surrounding districts once production reaches full capacity next year.")
+
+
+def mark(ctx: Ctx, *msgids: str, line: int | None = None, then: Callable[[Path], None] | None = None,
+         named: str = "") -> bytes:
+    """The /fuzzy form as the page sends it for these entries; `line` replaces the first one's line, `then`
+    changes the catalog after the page was loaded, `named` is the catalog path the form names instead."""
+    entries = [_named(entry_of(ctx, m), ctx, named) for m in msgids]
+    fields = {"token": TOKEN, "catalog": json.dumps([entries[0][0], entries[0][3]]),
+              "entry": [json.dumps([p, line if line and i == 0 else n, lab]) for i, (p, n, lab, _) in enumerate(entries)]}
+    data = post(ctx, "/fuzzy", fields)
+    if then is not None:
+        then(ctx.project / CATALOG)
+    return data
+
+
+def revoke(ctx: Ctx, *, then: Callable[[Path], None] | None = None, named: str = "") -> bytes:
+    """The waiver card's revoke button for `# toolkit: accept lachin` on b1.s1."""
+    path, line, lab, sha = _named(entry_of(ctx, B1), ctx, named)
+    data = post(ctx, "/decide", {"seen": ctx.seen(), "action": "revoke-waiver", "lang": "ru", "term": "lachin",
+                                 "at": json.dumps([ctx.names, "lachin"]), "entry": json.dumps([path, line, lab]),
+                                 "catalog": json.dumps([path, sha]), "reason": ""})
+    if then is not None:
+        then(ctx.project / CATALOG)
+    return data
+
+
+def _named(entry: tuple[str, int, str, str], ctx: Ctx, named: str) -> tuple[str, int, str, str]:
+    return (str(ctx.project / named), *entry[1:]) if named else entry
+
+
+def _insert_comment(path: Path) -> None:
+    path.write_bytes(path.read_bytes().replace(b"#. segment b1.s1", b"# a translator's note\n#. segment b1.s1", 1))
+
+
+def _flag_after(ref: bytes, eol: bytes = b"\n") -> Callable[[bytes, bytes], bool]:
+    """The new bytes are the old with a `#, fuzzy` line after this reference line, nothing else."""
+    return lambda old, new: new == old.replace(ref + eol, ref + eol + b"#, fuzzy" + eol, 1) != old
+
+
+WAIVER_GONE = lambda old, new: new == old.replace(b"# toolkit: accept lachin\n", b"", 1) != old  # noqa: E731
+NOTED = lambda old, new: "ru: waiver `toolkit: accept lachin` revoked (article b1.s1)".encode() in new  # noqa: E731
+
+# (name, catalog bytes, layout, --follow-links, the request, status, the reason says, {file: (old, new) -> ok}, why)
+CATALOG_CASES = [
+    ("fuzzy-linked-lang", POEDIT, "linked", False, lambda c: mark(c, B1), 400,
+     "locales/ru: is a symbolic link (to ../other/locales/ru); refusing to write catalogs through it", {},
+     "locales/ru -> another project's catalogs: refused as translate refuses it, nothing written"),
+    ("fuzzy-linked-lang-followed", POEDIT, "linked", True, lambda c: mark(c, B1), 200, "",
+     {LINKED: _flag_after(b"#: article.txt:1")}, "`review --follow-links`: the link is meant, written through"),
+    ("fuzzy-linked-lc-messages", POEDIT, "linked-lc", False, lambda c: mark(c, B1), 400,
+     "LC_MESSAGES: is a symbolic link (to ../../other/locales/ru/LC_MESSAGES)", {},
+     "the LC_MESSAGES folder linked instead: refused alike"),
+    ("revoke-linked-lang", WAIVED, "linked", False, revoke, 400, "locales/ru: is a symbolic link (to ../other", {},
+     "revoking a waiver writes the catalog too: refused, and the glossary's note is not written either"),
+    ("revoke-linked-lang-followed", WAIVED, "linked", True, revoke, 200, "",
+     {LINKED: WAIVER_GONE, "glossaries/names.tsv": NOTED}, "with --follow-links: the waiver line goes, the note says so"),
+    # --- our own ----------------------------------------------------------------------------------------
+    ("fuzzy-fifo-after-load", POEDIT, "plain", False, lambda c: mark(c, B1, then=_make_fifo), 400,
+     "is not a regular file", {}, "the catalog swapped for a FIFO after page load: named, nothing blocks"),
+    ("fuzzy-link-after-load", POEDIT, "plain", False, lambda c: mark(c, B1, then=_swap_for_link), 400,
+     "is a symbolic link", {}, "swapped for a link to an identical copy: same bytes, still not written through"),
+    ("revoke-fifo-after-load", WAIVED, "plain", False, lambda c: revoke(c, then=_make_fifo), 400,
+     "is not a regular file", {}, "the waiver's catalog swapped for a FIFO: the glossary is not written either"),
+    ("revoke-link-target", WAIVED, "linked-file", False, lambda c: revoke(c, named=LINKED), 400,
+     "not a catalog under the locales folder", {},
+     "a catalog that is a link, and the form naming the file it points to: that file is not under locales/ "
+     "(was rewritten, with the glossary's note)"),
+    ("fuzzy-link-target", POEDIT, "linked-file", False, lambda c: mark(c, B1, named=LINKED), 400,
+     "not a catalog under the locales folder", {}, "the same for /fuzzy"),
+    ("fuzzy-line-now-another-entry", POEDIT, "plain", False,
+     lambda c: mark(c, B1, line=entry_of(c, B2)[1]), 409, "the entry moved since this page was loaded", {},
+     "the line holds b2.s1, the form says b1.s1: never the wrong entry marked"),
+    ("fuzzy-edited-after-load", POEDIT, "plain", False, lambda c: mark(c, B1, then=_insert_comment), 409,
+     "the catalog changed since this page was loaded", {}, "a translator saved the catalog meanwhile (lines moved)"),
+    ("fuzzy-legacy-charset", CP1251, "plain", False, lambda c: mark(c, "Baku is the capital."), 200, "",
+     {CATALOG: _flag_after(b"#: article.txt:1")}, "a CP1251 catalog stays CP1251, only the flag line is new"),
+    ("fuzzy-crlf", CRLF, "plain", False, lambda c: mark(c, "Baku is the capital."), 200, "",
+     {CATALOG: _flag_after(b"#: article.txt:1", b"\r\n")}, "CRLF kept: the new line ends in CRLF too"),
+    ("fuzzy-flags-line", CRLF.replace(b"#: article.txt:2\r\n", b"#: article.txt:2\r\n#, c-format\r\n"), "plain", False,
+     lambda c: mark(c, "%d village"), 200, "",
+     {CATALOG: lambda o, n: n == o.replace(b"#, c-format\r\n", b"#, fuzzy, c-format\r\n") != o},
+     "a plural entry with a flag line: fuzzy joins it first, as msgattrib --set-fuzzy writes it"),
+    ("fuzzy-editor-wrapping", UNWRAPPED, "plain", False, lambda c: mark(c, B2), 200, "",
+     {CATALOG: _flag_after(b"#: article.txt:3")}, "an editor's unwrapped lines stay unwrapped (was: rewrapped at 79)"),
+    ("fuzzy-ticked-twice", POEDIT, "plain", False, lambda c: mark(c, B1, B1), 200, "",
+     {CATALOG: _flag_after(b"#: article.txt:1")}, "the same entry twice: one flag"),
+]
+
+
+@pytest.mark.parametrize(("name", "data", "layout", "follow", "build", "status", "says", "changes", "why"),
+                         CATALOG_CASES, ids=[c[0] for c in CATALOG_CASES])
+def test_hostile_catalog_write(tmp_path, errors_logged, name, data, layout, follow, build, status, says, changes,
+                               why):
+    project = catalog_project(tmp_path, data, layout=layout)
+    served = Served(project, [project / "glossaries"], follow_links=follow)
+    try:
+        ctx = Ctx(project, served.port)
+        request_bytes = build(ctx)          # may change the project, as a user between page load and POST would
+        before = tree_hashes(project)
+        old = {rel: (project / rel).read_bytes() for rel in changes}
+        got, body = exchange(served.port, request_bytes)
+        after = tree_hashes(project)
+    finally:
+        served.stop()
+    reason = reason_of(body)
+    assert got == status, (why, reason[:500])
+    assert says in reason and (status == 200 or "\n" not in reason), (why, reason[:500])
+    moved = {k for k in before.keys() | after.keys() if before.get(k) != after.get(k)}
+    assert moved == {str(project / rel) for rel in changes}, why
+    for rel, ok in changes.items():
+        assert ok(old[rel], (project / rel).read_bytes()), why
+        if rel.endswith(".po"):
+            result = subprocess.run(["msgfmt", "--check", "-o", os.devnull, str(project / rel)], capture_output=True)
+            assert result.returncode == 0, result.stderr
+    assert not errors_logged, [r.getMessage() for r in errors_logged]

@@ -6,6 +6,8 @@ from typing import Annotated, Optional
 
 import typer
 
+from .options import FollowLinksOpt
+
 
 def review(
     glossary: Annotated[list[Path], typer.Option(
@@ -17,6 +19,7 @@ def review(
     no_browser: Annotated[bool, typer.Option("--no-browser", help="Print the URL, do not open a browser.")] = False,
     reviewer: Annotated[Optional[str], typer.Option(
         "--reviewer", help="Name recorded with each decision (default: your login name).")] = None,
+    follow_links: FollowLinksOpt = False,
 ) -> None:
     """Open a local page to settle glossary conflicts; each decision is written into the glossary file
     (its note records who decided what). Listens on 127.0.0.1 only, with a secret token in the URL.
@@ -30,7 +33,7 @@ def review(
 
     glossary_mod.glossary_files(glossary)          # a wrong --glossary is said now, not on the page
     sock = review_app.free_socket(port)
-    app = review_app.create_app(glossary, locales, reviewer=reviewer)
+    app = review_app.create_app(glossary, locales, reviewer=reviewer, follow_links=follow_links)
     url = f"http://127.0.0.1:{sock.getsockname()[1]}/?token={app.state.settings.token}"
     typer.echo(f"toolkit review: {url}\n(Ctrl-C to stop)", err=True)
     if not no_browser:

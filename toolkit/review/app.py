@@ -28,6 +28,7 @@ from starlette.routing import Route
 
 from ..errors import ChangedOnDisk, LockedError, ToolkitError
 from . import cards, edit, form, render
+from . import fuzzy as fuzzy_mod
 from .form import MAX_BODY
 
 PAGE_SIZE = 100          # cards per page, errors first; the language filter shows the others
@@ -41,13 +42,17 @@ class Settings:
     locales: Path
     token: str
     reviewer: str
+    follow_links: bool = False    # --follow-links: a linked <lang> folder under locales/ may be written through
 
 
 def create_app(glossary: Sequence[Path], locales: Path, *, token: str | None = None,
-               reviewer: str | None = None, clock: Callable[[], datetime] | None = None) -> Starlette:
-    """The app; `clock` (default: now, UTC) dates the decisions, so tests can assert exact bytes."""
+               reviewer: str | None = None, clock: Callable[[], datetime] | None = None,
+               follow_links: bool = False) -> Starlette:
+    """The app; `clock` (default: now, UTC) dates the decisions, so tests can assert exact bytes.
+    `follow_links`: the catalog writes (marking fuzzy, revoking a waiver) go through a linked language folder
+    instead of refusing it, as `translate --follow-links` does."""
     settings = Settings(tuple(Path(g) for g in glossary), Path(locales), token or secrets.token_urlsafe(24),
-                        reviewer or _user())
+                        reviewer or _user(), follow_links)
 
     async def conflicts(request: Request) -> Response:
         if (refused := _refuse(request, settings)) is not None:
@@ -86,7 +91,8 @@ def create_app(glossary: Sequence[Path], locales: Path, *, token: str | None = N
             try:
                 written = edit.apply(decisions, glossary_paths=settings.glossary, locales=settings.locales,
                                      seen=fields.one("seen"), who=settings.reviewer,
-                                     when=clock() if clock else None, confirmed=fields.one("confirm") == "yes")
+                                     when=clock() if clock else None, confirmed=fields.one("confirm") == "yes",
+                                     follow_links=settings.follow_links)
             except edit.NewErrors as exc:     # nothing written: the reviewer confirms, or goes back
                 return _page(render.confirm_page(exc, fields.values, settings.token), 409)
         board = _board(settings, evidence=False)
@@ -100,7 +106,7 @@ def create_app(glossary: Sequence[Path], locales: Path, *, token: str | None = N
     def _fuzzy(fields: form.Fields) -> Response:
         entries, page = form.entries(fields), form.seen_catalogs(fields)
         with writing:
-            marked = _mark_fuzzy(settings, entries, page)
+            marked = fuzzy_mod.mark(settings.locales, entries, page, follow_links=settings.follow_links)
         return _page(render.message_page("Marked fuzzy", f"{marked} approved entr{'y' if marked == 1 else 'ies'} "
                                          "marked fuzzy for re-review; their translations are unchanged.",
                                          settings.token, ok=True))
@@ -217,40 +223,6 @@ def _stats(settings: Settings) -> list:
     if not locales.catalogs(settings.locales, missing_ok=True):
         return []
     return stats.collect(settings.locales, glossary=glossary.load(list(settings.glossary)))
-
-
-def _mark_fuzzy(settings: Settings, entries: Sequence[tuple[str, int, str]], page: set[tuple[str, str]]) -> int:
-    """Add the fuzzy flag to approved entries ((path, line, msgctxt)), never touching their text."""
-    from .. import fsutil, pofile
-
-    wanted: dict[str, list[tuple[int, str]]] = {}
-    for path, line, ctxt in entries:
-        wanted.setdefault(path, []).append((line, ctxt))
-    if not wanted:
-        raise ToolkitError("no entry was ticked")
-    known = {p: (lang, sha) for lang, p, sha in cards.read_catalogs(settings.locales)[1]}
-    marked = 0
-    with fsutil.locked(settings.locales):
-        for path, items in wanted.items():
-            if path not in known:
-                raise ToolkitError("not a catalog under the locales folder", path=path)
-            lang, sha = known[path]
-            if (path, sha) not in page:
-                raise ChangedOnDisk("the catalog changed since this page was loaded; nothing was marked",
-                                    path=cards.shown(path), hint="reload the page")
-            before = pofile.snapshot(Path(path), lang=lang)
-            po = before.po
-            by_line = {e.linenum: e for e in po if not e.obsolete}
-            for line, ctxt in items:
-                e = by_line.get(line)
-                if e is None or cards.label(e) != ctxt:
-                    raise ChangedOnDisk("the entry moved since this page was loaded; nothing was marked",
-                                        path=cards.shown(path), line=line, hint="reload the page")
-                if not e.fuzzy:
-                    e.flags.append("fuzzy")
-                    marked += 1
-            pofile.write(po, Path(path), previous=before)
-    return marked
 
 
 def free_socket(port: int = 0) -> socket.socket:

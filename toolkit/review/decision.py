@@ -60,6 +60,25 @@ def check(d: Decision) -> None:
     if d.action in ("prefer", "admit", "forbid") and not one_line(d.term):
         raise GlossaryError(f"a {d.action} decision needs the form it is about", path=d.path or None,
                             hint="reload the page")
+    if d.action in ("prefer", "admit", "forbid", "fill"):
+        # as `glossary add-variant` and `import` refuse it: in a TSV cell it would run as a spreadsheet formula
+        forms = [t.text for t in _cell(d)] if d.action == "fill" else [_form(d.term)]
+        for form in forms:
+            if glossary.starts_like_a_formula(form):
+                raise GlossaryError(f"not a term: {form!r} starts with {form[0]!r}, which a spreadsheet runs as a "
+                                    "formula", path=d.path or None, hint="write the term without it")
+
+
+def _form(text: str) -> str:
+    """A typed form as the edit writes it: NFC, whitespace runs made single spaces, none around it."""
+    return " ".join(unicodedata.normalize("NFC", text).split())
+
+
+def _cell(d: Decision) -> tuple[Term, ...]:
+    try:
+        return glossary.parse_cell(_form(d.term))
+    except GlossaryError:     # a malformed cell is the edit's to refuse, naming the row's line
+        return ()
 
 
 def stamp(who: str, when: datetime | None = None) -> str:

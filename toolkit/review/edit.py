@@ -53,10 +53,11 @@ class NewErrors(GlossaryError):
 
 
 def apply(decisions: Sequence[Decision], *, glossary_paths: Sequence[str | Path], locales: str | Path, seen: str,
-          who: str, when: datetime | None = None, confirmed: bool = False) -> list[Path]:
+          who: str, when: datetime | None = None, confirmed: bool = False, follow_links: bool = False) -> list[Path]:
     """Apply `decisions` (all or none) if the glossary files still hash to `seen`; returns the files written.
     Unless `confirmed`, a decision that would create a new blocking glossary finding raises NewErrors and
-    writes nothing. A waiver's revocation also edits its catalog entry (`waivers`)."""
+    writes nothing. A waiver's revocation also edits its catalog entry (`waivers`), refused in a linked
+    language folder unless `follow_links`."""
     from . import waivers
 
     mark = decision.stamp(who, when)
@@ -77,7 +78,7 @@ def apply(decisions: Sequence[Decision], *, glossary_paths: Sequence[str | Path]
             if d.action in decision.WAIVER_ACTIONS and d.entry is None:
                 raise GlossaryError("the decision names no catalog entry", hint="reload the page")
             if d.action == "revoke-waiver":
-                catalogs.append(waivers.plan_revoke(d, Path(locales)))
+                catalogs.append(waivers.plan_revoke(d, Path(locales), follow_links=follow_links))
             if not d.path and d.action in decision.WAIVER_ACTIONS:
                 continue            # a waiver naming no concept: only its catalog entry changes
             for named in (Path(d.path), decision.other_path(d)):
@@ -106,9 +107,13 @@ def apply(decisions: Sequence[Decision], *, glossary_paths: Sequence[str | Path]
             created = new_errors(files, {p.resolve(): new for p, new, _ in planned})
             if created:
                 raise NewErrors(created, planned[0][0])
-        for path, new, sha in [*catalogs, *planned]:
-            fsutil.atomic_write(path, new, expect_sha256=sha)
-        return [p for p, _, _ in [*catalogs, *planned]]
+        # A revoked waiver writes its catalog and then the glossary: if the second write fails (a full disk),
+        # the error says the first one was written instead of "nothing was changed".
+        writes = [*catalogs, *planned]
+        log = fsutil.WriteLog([p for p, _, _ in writes], base=Path.cwd())
+        for path, new, sha in writes:
+            log.write(path, lambda p=path, n=new, s=sha: fsutil.atomic_write(p, n, expect_sha256=s))
+        return [p for p, _, _ in writes]
 
 
 def new_errors(files: Sequence[Path], changed: dict[Path, bytes]) -> list[glossary.Finding]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import os
 import re
 from pathlib import Path
 
@@ -19,18 +20,22 @@ from .decision import Decision
 _ACCEPT = re.compile(r"^(?P<head>#\s*toolkit:\s*accept\s+)(?P<words>.+?)(?P<tail>\s*)$", re.IGNORECASE)
 
 
-def plan_revoke(d: Decision, locales: Path) -> tuple[Path, bytes, str]:
+def plan_revoke(d: Decision, locales: Path, *, follow_links: bool = False) -> tuple[Path, bytes, str]:
     """(catalog, its new bytes, the SHA-256 they replace) for a `revoke-waiver` decision; refused when the
-    catalog is not one under `locales`, changed since the page was loaded, or the entry no longer waives."""
+    catalog is not one under `locales`, its language folder is a link (unless `follow_links`), it changed
+    since the page was loaded, or the entry no longer waives."""
     from .. import locales as locales_mod
 
     if d.entry is None:
         raise CatalogError("the decision names no catalog entry; reload the page")
     path, line, label = Path(d.entry[0]), int(d.entry[1]), d.entry[2]
-    known = {p.resolve(): lang for lang, p in locales_mod.catalogs(locales, missing_ok=True)}
-    lang = known.get(path.resolve())
+    # Compared as named (made absolute, not resolved), as the glossary files are: the file a catalog link
+    # points to is not a catalog under `locales`, and naming it must not write it.
+    known = {os.path.abspath(p): lang for lang, p in locales_mod.catalogs(locales, missing_ok=True)}
+    lang = known.get(os.path.abspath(path))
     if lang is None:
         raise CatalogError("not a catalog under the locales folder", path=path, hint="reload the page")
+    locales_mod.check_folder(locales, [lang], follow=follow_links)   # as `translate` refuses a linked <lang>
     data = fsutil.read_regular(path, limit=pofile.MAX_BYTES, what="a catalog", error=CatalogError)
     sha = hashlib.sha256(data).hexdigest()
     if d.catalog_sha and sha != d.catalog_sha:
