@@ -21,6 +21,22 @@ Merge policy (`msgmerge --previous`'s contract, one-to-one):
    it was untouched machine output (`is_machine`), the new machine output replaces it.
 3. New sentences get new entries (machine suggestion, fuzzy); old entries left over become obsolete.
 
+Plural entries (`msgid_plural`, `msgstr[N]`: another tool's or a translator's; this module never makes one)
+lose no form on any path. An article sentence has no plural, so:
+
+- one a sentence continues (live on it, back from `#~`, under its `occurrence 2`, or the sentence
+  before an edit) gives the sentence msgstr[0] as a fuzzy suggestion with `#|` its msgid and msgid_plural,
+  as `msgmerge --previous` does (an empty msgstr[0] is translated by the engine), and stays beside it as
+  `#~` with every form, where msgmerge drops msgstr[1] and up. Under the sentence's own key it would be a
+  duplicate for msgfmt, so it takes the first free context of `earlier`, `earlier (earlier)`, …
+  (`occurrence 2 (earlier)`): the live entry keeps the key;
+- one no sentence continues becomes `#~` with every form and its -format flags, as msgmerge makes it,
+  whatever its msgid_plural or how many forms it has: the header's Plural-Forms stays the translator's
+  (a tool's `nplurals=4` for ru, `plural=(n != 1)` for hy), ours is added only where it is missing, and
+  msgfmt counts the forms of live entries only;
+- two `#~` entries of one key that say different things (a legacy catalog's contexts migrated onto one)
+  are both kept, the older under an `earlier` context; one of them is written when they say the same.
+
 Only sentences without a usable entry (`pending`) go to the engine, plus, when a real engine runs,
 untouched pseudo-translations, and whatever the pipeline asks to re-enforce (fuzzy machine entries a
 changed glossary contradicts). Glossary conflicts of approved entries are annotated by the pipeline
