@@ -20,6 +20,9 @@ Merge policy (`msgmerge --previous`'s contract, one-to-one):
    suggestion, as `msgmerge --previous` does, and the engine's new output goes into a `#.` note; when
    it was untouched machine output (`is_machine`), the new machine output replaces it.
 3. New sentences get new entries (machine suggestion, fuzzy); old entries left over become obsolete.
+   A `#~` entry whose key a live entry now has is dropped only when it adds nothing; its approved text
+   replaces an empty or untouched machine msgstr, and otherwise (a fuzzy draft, or the live text is a
+   translator's) it stays under an `earlier` context (`settle_collisions`).
 
 Plural entries (`msgid_plural`, `msgstr[N]`: another tool's or a translator's; this module never makes one)
 lose no form on any path. An article sentence has no plural, so:
@@ -640,7 +643,8 @@ def settle_collisions(po: polib.POFile) -> None:
     """An obsolete entry with the key of an active one (the same sentence came back while another entry
     was carried to it, or a plural entry stays beside the singular made of it), or of another obsolete
     one, is a duplicate definition for msgfmt. Settle it without losing human text: drop it when it adds
-    nothing, give its approved text to a fuzzy or empty active entry, and otherwise keep it under a
+    nothing, give its approved text to an empty or untouched machine entry, and otherwise (a fuzzy draft, or
+    the live entry is a translator's) keep it under a
     context that collides with nothing (`earlier`, `<context> (earlier)`): the newer entry keeps the key."""
     active = {(e.msgctxt, e.msgid): e for e in po if not e.obsolete}
     taken = set(active) | {(e.msgctxt, e.msgid) for e in po if e.obsolete}
@@ -670,9 +674,9 @@ def settle_collisions(po: polib.POFile) -> None:
             aside(e)
             seen[(e.msgctxt, e.msgid)] = e
             keep.append(e)
-        elif not e.msgstr or e.msgstr == hit.msgstr or e.fuzzy:
+        elif not e.msgstr or e.msgstr == hit.msgstr:
             continue
-        elif hit.fuzzy or not hit.msgstr:
+        elif not e.fuzzy and (not hit.msgstr or is_machine(hit) or is_untouched_pseudo(hit)):
             hit.msgstr, hit.flags = e.msgstr, [f for f in hit.flags if f != "fuzzy"]
             hit.tcomment = hit.tcomment or e.tcomment
             _tidy(hit)
