@@ -20,6 +20,25 @@ Merge policy (`msgmerge --previous`'s contract, one-to-one):
    suggestion, as `msgmerge --previous` does, and the engine's new output goes into a `#.` note; when
    it was untouched machine output (`is_machine`), the new machine output replaces it.
 3. New sentences get new entries (machine suggestion, fuzzy); old entries left over become obsolete.
+   A `#~` entry whose key a live entry now has is dropped only when it adds nothing; its approved text
+   replaces an empty or untouched machine msgstr, and otherwise (a fuzzy draft, or the live text is a
+   translator's) it stays under an `earlier` context (`settle_collisions`).
+
+Plural entries (`msgid_plural`, `msgstr[N]`: another tool's or a translator's; this module never makes one)
+lose no form on any path. An article sentence has no plural, so:
+
+- one a sentence continues (live on it, back from `#~`, under its `occurrence 2`, or the sentence
+  before an edit) gives the sentence msgstr[0] as a fuzzy suggestion with `#|` its msgid and msgid_plural,
+  as `msgmerge --previous` does (an empty msgstr[0] is translated by the engine), and stays beside it as
+  `#~` with every form, where msgmerge drops msgstr[1] and up. Under the sentence's own key it would be a
+  duplicate for msgfmt, so it takes the first free context of `earlier`, `earlier (earlier)`, …
+  (`occurrence 2 (earlier)`): the live entry keeps the key;
+- one no sentence continues becomes `#~` with every form and its -format flags, as msgmerge makes it,
+  whatever its msgid_plural or how many forms it has: the header's Plural-Forms stays the translator's
+  (a tool's `nplurals=4` for ru, `plural=(n != 1)` for hy), ours is added only where it is missing, and
+  msgfmt counts the forms of live entries only;
+- two `#~` entries of one key that say different things (a legacy catalog's contexts migrated onto one)
+  are both kept, the older under an `earlier` context; one of them is written when they say the same.
 
 Only sentences without a usable entry (`pending`) go to the engine, plus, when a real engine runs,
 untouched pseudo-translations, and whatever the pipeline asks to re-enforce (fuzzy machine entries a
@@ -529,7 +548,7 @@ def _merge_one(doc: Document, seg: Segment, key: tuple[str | None, str], match: 
             entry.msgstr = tr.text
             entry.comment = _machine_comment(seg, tr)
             entry.flags = ["fuzzy"]
-            entry.previous_msgid = entry.previous_msgctxt = None
+            entry.previous_msgid = entry.previous_msgctxt = entry.previous_msgid_plural = None
             changes.filled.append(seg.id)
         return entry
     if match.kind == "updated":
@@ -577,13 +596,14 @@ def _tidy(entry: polib.POEntry) -> None:
 
 
 def _obsolete(existing: polib.POFile | None, used: set[int], changes: Changes) -> list[polib.POEntry]:
-    """The `#~` entries to write: old ones still unused and entries that left the article.
-    Keys are migrated; one key is written once (msgfmt rejects duplicates), an untranslated one never
-    (GNU drops it)."""
+    """The `#~` entries to write: old ones still unused, entries that left the article, and every plural
+    entry with a form written that a sentence now continues as a singular (its other forms live on here).
+    Keys are migrated; an untranslated entry is never written (GNU drops it), and of two with one key and
+    the same text only the newer one is (`settle_collisions` keeps both when their texts differ)."""
     if existing is None:
         return []
     migrated = _migrated_keys(list(existing))
-    out: dict[tuple[str | None, str], polib.POEntry] = {}
+    out: dict[tuple, polib.POEntry] = {}
 
     def put(e: polib.POEntry) -> None:
         gone = _copy(e)
@@ -594,44 +614,75 @@ def _obsolete(existing: polib.POFile | None, used: set[int], changes: Changes) -
             gone.previous_msgctxt = gone.previous_msgid = gone.previous_msgid_plural = None
         # an entry already obsolete is kept as it is (its `#~|` lines too), so it is written as it was read
         if text_of(gone) or any(gone.msgstr_plural.values()):
-            out.pop((gone.msgctxt, gone.msgid), None)
-            out[(gone.msgctxt, gone.msgid)] = gone
+            same = _texts(gone)
+            out.pop(same, None)
+            out[same] = gone
 
     for e in existing:
-        if e.obsolete and id(e) not in used:
+        if e.obsolete and (id(e) not in used or _has_forms(e)):
             put(e)
     for e in existing:
-        if not e.obsolete and id(e) not in used:
+        if not e.obsolete and (id(e) not in used or _has_forms(e)):
             put(e)
-            changes.obsoleted.append(position(e) or e.msgctxt or e.msgid)
+            if id(e) not in used:
+                changes.obsoleted.append(position(e) or e.msgctxt or e.msgid)
     return list(out.values())
+
+
+def _has_forms(e: polib.POEntry) -> bool:
+    """A plural entry with a form written: a sentence can take msgstr[0] only, so the entry itself stays."""
+    return bool(e.msgid_plural) and any(e.msgstr_plural.values())
+
+
+def _texts(e: polib.POEntry) -> tuple:
+    """An entry's key and every text it holds: two entries alike in these say the same thing."""
+    return (e.msgctxt, e.msgid, e.msgid_plural, e.msgstr, tuple(sorted(e.msgstr_plural.items())))
 
 
 def settle_collisions(po: polib.POFile) -> None:
     """An obsolete entry with the key of an active one (the same sentence came back while another entry
-    was carried to it) is a duplicate definition for msgfmt. Settle it without losing human text: drop it
-    when it adds nothing, give its approved text to a fuzzy or empty active entry, and otherwise keep it
-    under a context that no longer collides."""
+    was carried to it, or a plural entry stays beside the singular made of it), or of another obsolete
+    one, is a duplicate definition for msgfmt. Settle it without losing human text: drop it when it adds
+    nothing, give its approved text to an empty or untouched machine entry, and otherwise (a fuzzy draft, or
+    the live entry is a translator's) keep it under a
+    context that collides with nothing (`earlier`, `<context> (earlier)`): the newer entry keeps the key."""
     active = {(e.msgctxt, e.msgid): e for e in po if not e.obsolete}
+    taken = set(active) | {(e.msgctxt, e.msgid) for e in po if e.obsolete}
+    seen: dict[tuple[str | None, str], polib.POEntry] = {}
     keep = []
+
+    def aside(e: polib.POEntry) -> None:
+        ctxt = e.msgctxt
+        while (ctxt, e.msgid) in taken:
+            ctxt = f"{ctxt} (earlier)" if ctxt else "earlier"
+        e.msgctxt = ctxt
+        taken.add((ctxt, e.msgid))
+
     for e in po:
         if not e.obsolete:
             keep.append(e)
             continue
         hit = active.get((e.msgctxt, e.msgid))
         if hit is None:
+            twin = seen.get((e.msgctxt, e.msgid))
+            if twin is not None:      # two obsolete entries, two texts (their msgid_plural, say): both stay
+                aside(twin)
+                seen[(twin.msgctxt, twin.msgid)] = twin
+            seen[(e.msgctxt, e.msgid)] = e
             keep.append(e)
-        elif e.msgid_plural and any(e.msgstr_plural.values()):    # plural forms no sentence can take: kept
-            e.msgctxt = f"{e.msgctxt} (earlier)" if e.msgctxt else "earlier"
+        elif _has_forms(e):           # plural forms no sentence can take: kept
+            aside(e)
+            seen[(e.msgctxt, e.msgid)] = e
             keep.append(e)
-        elif not e.msgstr or e.msgstr == hit.msgstr or e.fuzzy:
+        elif not e.msgstr or e.msgstr == hit.msgstr:
             continue
-        elif hit.fuzzy or not hit.msgstr:
+        elif not e.fuzzy and (not hit.msgstr or is_machine(hit) or is_untouched_pseudo(hit)):
             hit.msgstr, hit.flags = e.msgstr, [f for f in hit.flags if f != "fuzzy"]
             hit.tcomment = hit.tcomment or e.tcomment
             _tidy(hit)
         else:
-            e.msgctxt = f"{e.msgctxt} (earlier)" if e.msgctxt else "earlier"
+            aside(e)
+            seen[(e.msgctxt, e.msgid)] = e
             keep.append(e)
     po[:] = keep
 
