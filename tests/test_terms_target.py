@@ -301,3 +301,16 @@ def test_a_copy_inside_a_latin_name_is_left_and_a_copy_alone_is_repaired(lang, s
     assert checked.issues and checked.issues[0].code == "term-source-copy", why
     assert (fixed.text, fixed.problems) == (expected, ()), why
     assert (translated.text, translated.problems) == (expected, ()), why
+
+
+@pytest.mark.parametrize("lang, source, target, seen, why", [
+    ("ru", "An entrepreneur from Belarus has withdrawn a bid.", "Предприниматель из Белоруссии отозвал заявку.",
+     "Белоруссия", "newstest2018: a dictionary place name gives its own nominative, not the term's ending on "
+     "its stem (Белоруссиь)"),
+    ("ru", "Talks on Karabakh resumed in Yerevan.", "Переговоры по Карабаху возобновились в Еревне.", "Еревн",
+     "a misspelling no dictionary knows keeps the term's ending on its stem"),
+])
+def test_the_variant_seen_is_a_word_a_desk_could_list(lang, source, target, seen, why):
+    """What `glossary conflicts` offers to list with `add-variant` is the variant's base form."""
+    [issue] = terms.check_entry(source, target, GLOSSARY, lang).issues
+    assert (issue.code, issue.variant) == ("term-variant", seen), why

@@ -635,7 +635,8 @@ def _suspect(target: str, window: Sequence[_Token], fits: Sequence[_Fit], words:
     kept = latin_run(target, start, end, lang, known) if code == SOURCE_COPY else ""
     if kept:
         repair = None
-    seen = " ".join(f.base if not f.exact else t.text for t, f in zip(window, fits, strict=True))
+    seen = " ".join(t.text if f.exact else _ru_dictionary_base(t.text) or f.base if lang == "ru" else
+                    f.base if not f.exact else t.text for t, f in zip(window, fits, strict=True))
     score = sum(f.score for f in fits)
     return Suspect(code, start, end, target[start:end], seen, repair if repair != target[start:end] else None,
                    score, kept)
@@ -670,6 +671,19 @@ def _name_word(word: str, known: frozenset[str]) -> bool:
     # engine left untranslated, not a name, and the copy in it is still a copy
     return word[:1].isupper() and all(script(c) == "lat" for c in word if c.isalpha()) \
         and word.casefold() not in known
+
+
+def _ru_dictionary_base(word: str) -> str:
+    """The nominative pymorphy3's dictionary gives a Russian place name (Белоруссии → Белоруссия), or "":
+    the term's own ending put on a variant's stem is a guess (Белоруссиь), and `glossary conflicts` offers
+    what is seen here as a variant to list."""
+    if script(word) != "cyr" or not word[:1].isupper():
+        return ""
+    for p in morph._morph().parse(word):
+        if p.is_known and "Geox" in p.tag:
+            base = p.normal_form
+            return word[:1] + base[1:] if base[:1] == word[:1].lower() else ""
+    return ""
 
 
 def _in_slot(wf: morph.WordForms, slots: frozenset[str], lang: str) -> str | None:
