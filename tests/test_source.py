@@ -350,6 +350,10 @@ def test_translate_reads_an_article_as_check_does_and_the_memory_keeps_articles_
         po = pofile.read(path)
         assert [f.code for f in qa.check_catalog(po, "ru", GLOSSARY) if f.code.startswith("term-")] == [], name
         assert qa.fix_catalog(po, "ru", GLOSSARY) == [], name
+    # and so does `glossary conflicts`: the wine article's repair is a variant seen, the gunman is nothing
+    conflicts = qa.glossary_conflicts(GLOSSARY, tmp_path / "b", ["ru"])
+    assert sorted((f.code, f.term, sorted(Path(p[0]).stem for p in f.places)) for f in conflicts) == [
+        ("name-seen", "Rolando Mendoza", ["hostage"]), ("variant-seen", "Мендоза", ["wine"])], conflicts
     # a third run answers both articles from the memory, each in its own reading
     again, paths = _translate(tmp_path, "c", {"hostage": _HOSTAGE, "wine": _WINE}, memory)
     assert again.calls == []
