@@ -301,3 +301,61 @@ def test_every_match_is_either_the_concept_or_another_name(text):
     assert len(read.hits) + len(read.others) == len(found)
     assert set(read.hits) <= set(found)
     assert all(o.start <= o.end and o.term in o.name and text[o.start:o.end] == o.name for o in read.others)
+
+
+# Russian as an engine writes it: the gunman's name in its usual spelling (Роландо Мендоза), which is also a
+# variant of the city's glossary form Мендоса. The 2010 Manila hostage crisis, as the news reported it.
+_RU = {"Rolando Mendoza fired his M16 rifle at the tourists.": "Роландо Мендоза открыл огонь по туристам из M16.",
+       "Mendoza was quiet on Monday.": "Мендоза в понедельник был спокоен.",
+       "Wine exporters met in Argentina.": "Экспортёры вина встретились в Аргентине."}
+_HOSTAGE = "Rolando Mendoza fired his M16 rifle at the tourists.\n\nMendoza was quiet on Monday.\n"
+_WINE = "Wine exporters met in Argentina.\n\nMendoza was quiet on Monday.\n"
+
+
+def _translate(tmp_path: Path, locales: str, texts: dict[str, str], memory):
+    from toolkit import document, pipeline
+    from toolkit.engines.scripted import ScriptedEngine
+
+    engine = ScriptedEngine(lambda s, t: _RU[s], name="scripted-ru")
+    docs = [document.parse(text, name=name, source=f"{name}.txt") for name, text in texts.items()]
+    pipeline.translate_documents(docs, ["ru"], engine=engine, glossary=GLOSSARY, locales=tmp_path / locales,
+                                 memory=memory, num_hypotheses=1)
+    return engine, {name: tmp_path / locales / "ru" / "LC_MESSAGES" / f"{name}.po" for name in texts}
+
+
+def _draft(path: Path, msgid: str):
+    from toolkit import pofile
+
+    [entry] = [e for e in pofile.read(path) if e.msgid == msgid]
+    return entry
+
+
+def test_translate_reads_an_article_as_check_does_and_the_memory_keeps_articles_apart(tmp_path: Path):
+    from toolkit import pofile, qa
+    from toolkit.tm import Memory
+
+    memory = Memory(tmp_path / "tm")
+    # A run with only the wine article fills the memory with the sentence where Mendoza is the city.
+    _, wine_only = _translate(tmp_path, "a", {"wine": _WINE}, memory)
+    assert _draft(wine_only["wine"], "Mendoza was quiet on Monday.").msgstr == "Мендоса в понедельник был спокоен."
+    # The hostage article says the same sentence of the gunman: no city put in, from the memory or not.
+    engine, paths = _translate(tmp_path, "b", {"hostage": _HOSTAGE, "wine": _WINE}, memory)
+    entry = _draft(paths["hostage"], "Mendoza was quiet on Monday.")
+    assert entry.msgstr == "Мендоза в понедельник был спокоен." and "Мендоса" not in entry.comment
+    assert _draft(paths["wine"], "Mendoza was quiet on Monday.").msgstr == "Мендоса в понедельник был спокоен."
+    assert "Mendoza was quiet on Monday." in engine.calls[0]     # the city's key answered the wine article only
+    # check reads the catalog as the same one article: nothing to report, nothing to fix, in either
+    for name, path in paths.items():
+        msgfmt_check(path)
+        po = pofile.read(path)
+        assert [f.code for f in qa.check_catalog(po, "ru", GLOSSARY) if f.code.startswith("term-")] == [], name
+        assert qa.fix_catalog(po, "ru", GLOSSARY) == [], name
+    # and so does `glossary conflicts`: the wine article's repair is a variant seen, the gunman is nothing
+    conflicts = qa.glossary_conflicts(GLOSSARY, tmp_path / "b", ["ru"])
+    assert sorted((f.code, f.term, sorted(Path(p[0]).stem for p in f.places)) for f in conflicts) == [
+        ("name-seen", "Rolando Mendoza", ["hostage"]), ("variant-seen", "Мендоза", ["wine"])], conflicts
+    # a third run answers both articles from the memory, each in its own reading
+    again, paths = _translate(tmp_path, "c", {"hostage": _HOSTAGE, "wine": _WINE}, memory)
+    assert again.calls == []
+    assert _draft(paths["hostage"], "Mendoza was quiet on Monday.").msgstr == "Мендоза в понедельник был спокоен."
+    assert _draft(paths["wine"], "Mendoza was quiet on Monday.").msgstr == "Мендоса в понедельник был спокоен."

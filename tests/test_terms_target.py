@@ -248,3 +248,69 @@ def test_translate_keeps_and_repairs_the_same_way(lang, source, target, expected
     masked = terms.mask(source, terms.source.concept_hits(GLOSSARY, source), lang, "protected")
     done = terms.enforce(masked, [Hypothesis(target, 0.0)], lang)
     assert (done.text, done.problems) == (target if expected is KEEP else expected, ()), why
+
+
+# A source copy inside a run of capitalised Latin-script words of a Cyrillic or Armenian target is a name kept
+# as written: never repaired, never reported (a note says which name); a copy standing alone is still repaired.
+LATIN_GLOSSARY = glossary_mod.Glossary([*GLOSSARY.concepts, *glossary_mod.seed_from_cldr(
+    ("ru", "az", "hy"), ("Australia/Adelaide", "QA", "Europe/Moscow"))])
+# (lang, English, target, expected or KEEP, why)
+LATIN_NAMES = [
+    ("ru", "Metcash and IGA are building the IGA brand through events such as the Adelaide show.",
+     'Metcash и IGA продвигают бренд IGA на мероприятиях типа "Adelaide Show".', KEEP,
+     "newstest2016: the English says show in lower case, the translator kept the name in Latin; "
+     "`Аделаида Show` was the damage"),
+    ("ru", "The Qatar carrier cut its fares to Europe.", "Qatar Airways снизила цены на билеты в Европу.", KEEP,
+     "a brand the translator named: one capitalised Latin word after the copy makes the run"),
+    ("ru", "A Moscow daily reported the arrests.", "Газета Moscow Times сообщила об арестах.", KEEP,
+     "a newspaper kept in Latin"),
+    ("ru", "A New York daily reported the arrests.", "Газета New York Times сообщила об арестах.", KEEP,
+     "a multi-word copy: the word after the whole term counts"),
+    ("ru", "He covered the war for a Moscow paper.", "Он освещал войну для The Moscow Times.", KEEP,
+     "capitalised Latin words before and after the copy: the paper's name as written"),
+    ("hy", "A New York daily reported the arrests.",
+     "«New York Times» թերթը հաղորդել է ձերբակալությունների մասին։", KEEP, "Armenian: quotes round the run"),
+    ("ru", "Talks resumed in Baku on Monday.", "Переговоры возобновились в Baku в понедельник.",
+     "Переговоры возобновились в Баку в понедельник.", "a copy alone in a Russian sentence is repaired"),
+    ("ru", "Talks resumed in Baku on January 20.", "Переговоры возобновились в Baku 20 января.",
+     "Переговоры возобновились в Баку 20 января.", "a number is no word of a name: a dateline copy"),
+    ("ru", "Talks resumed in Baku last week.", "Переговоры возобновились в Baku last week.",
+     "Переговоры возобновились в Баку last week.",
+     "lower-case English beside the copy is text the engine left untranslated, not a name"),
+    ("ru", "The Baku hotel was full.", "Отель «Baku» был переполнен.", "Отель «Баку» был переполнен.",
+     "quotes round the copy alone make no Latin run: still a copy"),
+    ("ru", "Flights between Baku and Moscow resumed.", "Возобновились рейсы Baku-Moscow.",
+     "Возобновились рейсы Баку-Москва.", "two copies of the sentence's own glossary names are not a kept name"),
+    ("hy", "Talks resumed in Baku.", "Բանակցությունները վերսկսվել են Baku-ում։",
+     "Բանակցությունները վերսկսվել են Բաքվում։", "Armenian: a copy with an ending, alone, is repaired"),
+]
+
+
+@pytest.mark.parametrize("lang, source, target, expected, why", LATIN_NAMES,
+                         ids=[f"{c[0]}-{i}" for i, c in enumerate(LATIN_NAMES)])
+def test_a_copy_inside_a_latin_name_is_left_and_a_copy_alone_is_repaired(lang, source, target, expected, why):
+    fixed = terms.check_entry(source, target, LATIN_GLOSSARY, lang, fix=True)
+    checked = terms.check_entry(source, target, LATIN_GLOSSARY, lang)
+    masked = terms.mask(source, terms.source.concept_hits(LATIN_GLOSSARY, source), lang, "protected")
+    translated = terms.enforce(masked, [Hypothesis(target, 0.0)], lang)     # `translate` agrees with `check`
+    if expected is KEEP:
+        assert (fixed.text, fixed.problems, checked.problems) == (target, (), ()), why
+        assert any("inside the Latin-script name" in n for n in fixed.notes), why
+        assert (translated.text, translated.problems) == (target, ()), why
+        return
+    assert checked.issues and checked.issues[0].code == "term-source-copy", why
+    assert (fixed.text, fixed.problems) == (expected, ()), why
+    assert (translated.text, translated.problems) == (expected, ()), why
+
+
+@pytest.mark.parametrize("lang, source, target, seen, why", [
+    ("ru", "An entrepreneur from Belarus has withdrawn a bid.", "Предприниматель из Белоруссии отозвал заявку.",
+     "Белоруссия", "newstest2018: a dictionary place name gives its own nominative, not the term's ending on "
+     "its stem (Белоруссиь)"),
+    ("ru", "Talks on Karabakh resumed in Yerevan.", "Переговоры по Карабаху возобновились в Еревне.", "Еревн",
+     "a misspelling no dictionary knows keeps the term's ending on its stem"),
+])
+def test_the_variant_seen_is_a_word_a_desk_could_list(lang, source, target, seen, why):
+    """What `glossary conflicts` offers to list with `add-variant` is the variant's base form."""
+    [issue] = terms.check_entry(source, target, GLOSSARY, lang).issues
+    assert (issue.code, issue.variant) == ("term-variant", seen), why

@@ -165,6 +165,10 @@ def translate_documents(docs: Sequence[Document], targets: Sequence[str], *, eng
                                *(catalog.pot_path(locales, d) for d in docs)], base=locales)
         results: list[list[tuple[LanguageResult, pofile.Prepared]]] = [[] for _ in docs]
         engines: dict[str, Engine] = {}
+        # Each document is one article, read as `check` reads its catalog: a person it names in full
+        # (`Rolando Mendoza`) is that person where it says just `Mendoza`, so that sentence gets no city.
+        people = [terms.source.article_surnames(glossary, (s.text for s in d.segments)) if glossary else frozenset()
+                  for d in docs]
         for lang in targets:
             name = engine if isinstance(engine, str) else getattr(engine, "name", "")
             name = cfg.engine_for(lang) if name == "auto" else name
@@ -173,7 +177,7 @@ def translate_documents(docs: Sequence[Document], targets: Sequence[str], *, eng
                 old = existing[i][lang].po if existing[i][lang] is not None else None
                 matches = catalog.plan(doc, old)
                 pending = catalog.pending(doc, old, matches, refresh_pseudo=name != "pseudo",
-                                          stale=_stale_machine_entries(matches, glossary, lang))
+                                          stale=_stale_machine_entries(matches, glossary, lang, people[i]))
                 plans.append((old, matches, len(pending)))
                 todo += [(i, seg) for seg in pending]
             drafts: list[Translation] = []
@@ -182,7 +186,8 @@ def translate_documents(docs: Sequence[Document], targets: Sequence[str], *, eng
                     engine, lang, engines, allow_download=allow_download, progress=progress,
                     options=engine_options or {}, config=cfg)
                 drafts = translate_segments([seg for _, seg in todo], lang, eng, glossary,
-                                            num_hypotheses=num_hypotheses, progress=progress, memory=memory)
+                                            num_hypotheses=num_hypotheses, progress=progress, memory=memory,
+                                            surnames=[people[i] for i, _ in todo])
             by_doc: list[list[Translation]] = [[] for _ in docs]
             for (i, _), draft in zip(todo, drafts, strict=True):
                 by_doc[i].append(draft)
@@ -190,7 +195,7 @@ def translate_documents(docs: Sequence[Document], targets: Sequence[str], *, eng
                 old, matches, sent = plans[i]
                 mine = by_doc[i]
                 po, changes = catalog.merge(doc, lang, old, {t.segment.id: t for t in mine}, matches=matches,
-                                            annotate=_conflict_annotator(glossary, lang))
+                                            annotate=_conflict_annotator(glossary, lang, people[i]))
                 path = catalog.po_path(locales, lang, doc)
                 prepared = pofile.prepare(po, path, previous=existing[i][lang])
                 results[i].append((LanguageResult(lang, path, len(doc.segments), sent,
@@ -218,7 +223,8 @@ def _snapshot(path: Path, lang: str):
 _SPAN = re.compile(r" at \d+–\d+")
 
 
-def _stale_machine_entries(matches, glossary: Glossary | None, lang: str) -> set[str]:
+def _stale_machine_entries(matches, glossary: Glossary | None, lang: str,
+                           surnames: frozenset[str] = frozenset()) -> set[str]:
     """Fuzzy machine entries that the current glossary contradicts (it changed since they were made):
     they go back through the engine and term enforcement. Approved ones are only reported."""
     if glossary is None:
@@ -234,13 +240,13 @@ def _stale_machine_entries(matches, glossary: Glossary | None, lang: str) -> set
                  if line.startswith(catalog.CHECK_NOTE)]
         return any(not any(note.startswith(_SPAN.sub("", f.message)) for note in known)  # notes may add a hint
                    for f in qa.term_findings(entry.msgid, entry.msgstr, glossary, lang, approved=False,
-                                             translator_comment=entry.tcomment))
+                                             translator_comment=entry.tcomment, surnames=surnames))
 
     return {seg_id for seg_id, m in matches.items()
             if m.kind in ("kept", "moved") and catalog.is_machine(m.old) and contradicted(m.old)}
 
 
-def _conflict_annotator(glossary: Glossary | None, lang: str):
+def _conflict_annotator(glossary: Glossary | None, lang: str, surnames: frozenset[str] = frozenset()):
     """After the merge, qa annotates approved entries that break the glossary (`#. glossary:` lines,
     regenerated every run) and they are listed in Changes.conflicts; their msgstr is never touched."""
     def annotate(po, changes: Changes) -> None:
@@ -252,7 +258,7 @@ def _conflict_annotator(glossary: Glossary | None, lang: str):
             lines = [ln for ln in e.comment.split("\n") if ln and not ln.startswith(catalog.GLOSSARY_NOTE)]
             if glossary is not None and catalog.is_approved(e):
                 problems = [f.message for f in qa.term_findings(e.msgid, e.msgstr, glossary, lang,
-                                                                translator_comment=e.tcomment)]
+                                                                translator_comment=e.tcomment, surnames=surnames)]
                 if problems:
                     lines += [catalog.GLOSSARY_NOTE + p for p in problems]
                     changes.conflicts.append(catalog.position(e) or e.msgid)
@@ -284,12 +290,20 @@ def _engine_for(name: str, lang: str, engines: dict[str, Engine], *, allow_downl
 
 def translate_segments(segments: Sequence[document.Segment], lang: str, engine: Engine,
                        glossary: Glossary | None, *, num_hypotheses: int = 4,
-                       progress: TranslateProgress | None = None, memory: Memory | None = None) -> list[Translation]:
+                       progress: TranslateProgress | None = None, memory: Memory | None = None,
+                       surnames: Sequence[frozenset[str]] | None = None) -> list[Translation]:
     """Translate in one batch: the engine sees every uncached segment at once and sorts them for its own
     batching; what the translation memory already holds is not sent again. Every engine call of a run is
-    made here (the term logic only masks, chooses and verifies)."""
+    made here (the term logic only masks, chooses and verifies). `surnames`, one per segment, are its
+    article's people named in full (`terms.source.article_surnames`).
+
+    The memory keeps the engine's raw output under the masked text and the glossary facts of its hits: the
+    same sentence read as a city in one article and as a surname in another is two keys, and whatever
+    it answers is enforced again with this article's hits, so no article's repair is reused in another."""
     policy = terms.policy_for(engine)
-    masked = [terms.mask(s.text, terms.source.concept_hits(glossary, s.text) if glossary else [], lang, policy) for s in segments]
+    people = surnames if surnames is not None else [frozenset()] * len(segments)
+    masked = [terms.mask(s.text, terms.source.concept_hits(glossary, s.text, who) if glossary else [], lang, policy)
+              for s, who in zip(segments, people, strict=True)]
     identity = engine.identity(lang)
     cached = tm.CachedEngine(engine, memory, identity)
 

@@ -584,7 +584,9 @@ def glossary_conflicts(glossary: Glossary, locales: str | Path, langs: Sequence[
     out: list[Finding] = []
     seen: dict[tuple[str, str, str], list[tuple[tuple[str, int], bool]]] = {}    # -> (place, approved)
     for lang, path in locales_mod.catalogs(locales, targets=langs, missing_ok=True):
-        for entry in pofile.read(path, lang=lang):
+        po = pofile.read(path, lang=lang)
+        surnames = _surnames(po, glossary)      # one article, read as `check` and `translate` read it
+        for entry in po:
             if entry.obsolete or not entry.msgstr:
                 continue
             state = "fuzzy" if entry.fuzzy else "approved"
@@ -608,8 +610,8 @@ def glossary_conflicts(glossary: Glossary, locales: str | Path, langs: Sequence[
                     out.append(Finding("waiver", f"{where}: the translator accepts {cid} as written "
                                        f"(# toolkit: accept {word})", lang, entry=name, term=word, concept=cid,
                                        places=place, catalog=str(path)))
-            for issue in terms.check_entry(entry.msgid, entry.msgstr, glossary, lang, waived=waived,
-                                           fixable=entry.fuzzy).issues:   # no --fix hint on approved ones
+            for issue in terms.check_entry(entry.msgid, entry.msgstr, glossary, lang, waived=waived,   # no --fix
+                                           fixable=entry.fuzzy, surnames=surnames).issues:   # hint on approved ones
                 if issue.code == variants.VARIANT and issue.variant:
                     seen.setdefault((lang, issue.concept, issue.variant), []).append((place[0], not entry.fuzzy))
                 found = _term_finding(issue, glossary, lang, entry=name, fuzzy=entry.fuzzy,

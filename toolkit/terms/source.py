@@ -35,8 +35,9 @@ glossary does not list. The rules, in the order they apply:
 5. **In a headline** (a line in Title Case or in capitals) capitals tell nothing, so rule 4 is off there;
    rules 1 to 3 still apply.
 6. **A surname met in the article**: once an article names `Rolando Mendoza` or `Ms Davis`, a bare
-   `Mendoza` or `Davis` in another of its sentences is that person (`check` and `stats` read a catalog as
-   one article; `article_surnames`: a title before it, or one capitalised word before a city's name). A
+   `Mendoza` or `Davis` in another of its sentences is that person (`translate` reads a document, `check`
+   and `stats` a catalog, as one article, all through `article_surnames`: a title before it, or one
+   capitalised word before a city's name). A
    team met as `Rapid Vienna` makes a bare `Vienna` of that article unchecked too: a missed check, never a
    wrong repair.
 

@@ -26,6 +26,10 @@ Azerbaijani sentence-initial words that are not very close or carry a diacritic 
 and derivations that start with the whole term (`Qazaxıstan`, `Gəncəli`, `բաքվեցի`): `derived` reports
 adjectives and demonyms (`азербайджано-`, `Лачинскому`, `бакинцы`, `հայկական`) as the term present, and
 one made from a misspelt stem (`Кяльбаджарском`) as not exact; the caller also tries the forbidden forms.
+
+A source copy joined to capitalised Latin-script words in a Cyrillic or Armenian target (`"Adelaide Show"`,
+`Qatar Airways`, `The Moscow Times`) is a name kept as written (`latin_run`): its suspect carries the name and
+no repair, and the caller holds the term with a note, as the source side leaves a longer name alone.
 """
 from __future__ import annotations
 
@@ -317,6 +321,7 @@ class Suspect:
     seen: str                  # the variant's base form as far as it can be told (for reviewers)
     repair: str | None         # the preferred term in the same slot; None when that is not safe
     score: float               # 0 = same key
+    kept: str = ""             # the Latin-script name a source copy sits in ("Adelaide Show"): never repaired
 
 
 @dataclass(frozen=True, slots=True)
@@ -453,8 +458,9 @@ def _ending_slots(suffix: str, w: _Word, lang: str) -> frozenset[str] | None:
 
 def suspects(target: str, term: str, lang: str, *, english: Sequence[str] = (), kind: str = "",
              taken: Sequence[tuple[int, int]] = (), source_before: str = "", source_after: str = "",
-             limit: int = 1) -> list[Suspect]:
-    """Places in `target` where the engine most likely wrote `term` wrongly, best first (at most `limit`)."""
+             limit: int = 1, known: frozenset[str] = frozenset()) -> list[Suspect]:
+    """Places in `target` where the engine most likely wrote `term` wrongly, best first (at most `limit`).
+    `known`: the case-folded words of every glossary name the source sentence holds (`latin_run`)."""
     m = morph.model(term, lang)
     n = len(m.words)
     words = [_word(term, lang, k) for k in range(n)]
@@ -498,7 +504,7 @@ def suspects(target: str, term: str, lang: str, *, english: Sequence[str] = (), 
             fits = [_Fit(0.0, fits[0].slots, False, False, window[0].text)]
         if not fits or all(f.exact for f in fits):
             continue
-        found.append(_suspect(target, window, fits, words, term, lang, (source_before, source_after), kind))
+        found.append(_suspect(target, window, fits, words, term, lang, (source_before, source_after), kind, known))
     found.sort(key=lambda s: s.score)
     out: list[Suspect] = []
     for s in found:
@@ -560,7 +566,7 @@ def _ru_may_be_name(word: str, kind: str) -> bool:
 
 
 def _suspect(target: str, window: Sequence[_Token], fits: Sequence[_Fit], words: Sequence[_Word], term: str,
-             lang: str, source: tuple[str, str], kind: str = "") -> Suspect:
+             lang: str, source: tuple[str, str], kind: str = "", known: frozenset[str] = frozenset()) -> Suspect:
     start, end = window[0].start, window[-1].end
     code = SOURCE_COPY if any(f.copy for f in fits) else VARIANT
     # The slot: a correct word of the term next to the wrong one says it best (Ильхамом Aliyev), narrowed by
@@ -626,10 +632,58 @@ def _suspect(target: str, window: Sequence[_Token], fits: Sequence[_Fit], words:
         # A spelling with an Azerbaijani ə the name lacks (Qəmər for Komoro) is another name a person wrote,
         # not a model's slip (models drop diacritics): reported, never rewritten.
         repair = None
-    seen = " ".join(f.base if not f.exact else t.text for t, f in zip(window, fits, strict=True))
+    kept = latin_run(target, start, end, lang, known) if code == SOURCE_COPY else ""
+    if kept:
+        repair = None
+    seen = " ".join(t.text if f.exact else _ru_dictionary_base(t.text) or f.base if lang == "ru" else
+                    f.base if not f.exact else t.text for t, f in zip(window, fits, strict=True))
     score = sum(f.score for f in fits)
     return Suspect(code, start, end, target[start:end], seen, repair if repair != target[start:end] else None,
-                   score)
+                   score, kept)
+
+
+#: a Latin-script word joined to the copy by a space, a no-break space or a hyphen (not a quote or a comma:
+#: `«Baku», Moscow` are two names); its last letter may not carry a target-script ending
+_LATIN_BEFORE = re.compile(r"([^\W\d_][\w'’.]*)[ \u00a0\-\u2010\u2011]+$")
+_LATIN_AFTER = re.compile(r"[ \u00a0\-\u2010\u2011]+([^\W\d_][\w'’]*)")
+
+
+def latin_run(target: str, start: int, end: int, lang: str, known: frozenset[str] = frozenset()) -> str:
+    """The run of Latin-script words that a source copy at `start`-`end` of a Cyrillic or Armenian target
+    sits in (`"Adelaide Show"`, `Jordan Spieth`, `Qatar Airways`: capitalised Latin words joined to it), or ""
+    when it stands alone among the target's words (`в Baku`). Such a run is a name kept as written: its first word is no place to put a
+    glossary term (`Аделаида Show`), however the English wrote it. A number is no word of the run (`в Baku
+    20 января` is a copy in a dateline), nor is a copy of another glossary name of the sentence (`known`:
+    `рейсом Baku-Moscow`, `BAKU AZERTAC` are two copies); in a Latin-script target every word is Latin, so
+    nothing is told."""
+    if lang not in ("ru", "hy") or script(target[start:end]) != "lat":
+        return ""
+    left, right = start, end
+    while (m := _LATIN_BEFORE.search(target, 0, left)) and _name_word(m.group(1), known):
+        left = m.start(1)
+    while (m := _LATIN_AFTER.match(target, right)) and _name_word(m.group(1), known):
+        right = m.end(1)
+    return target[left:right] if (left, right) != (start, end) else ""
+
+
+def _name_word(word: str, known: frozenset[str]) -> bool:
+    # capitalised and all Latin: a lower-case English word beside the copy (`в Baku last week`) is text the
+    # engine left untranslated, not a name, and the copy in it is still a copy
+    return word[:1].isupper() and all(script(c) == "lat" for c in word if c.isalpha()) \
+        and word.casefold() not in known
+
+
+def _ru_dictionary_base(word: str) -> str:
+    """The nominative pymorphy3's dictionary gives a Russian place name (Белоруссии → Белоруссия), or "":
+    the term's own ending put on a variant's stem is a guess (Белоруссиь), and `glossary conflicts` offers
+    what is seen here as a variant to list."""
+    if script(word) != "cyr" or not word[:1].isupper():
+        return ""
+    for p in morph._morph().parse(word):
+        if p.is_known and "Geox" in p.tag:
+            base = p.normal_form
+            return word[:1] + base[1:] if base[:1] == word[:1].lower() else ""
+    return ""
 
 
 def _in_slot(wf: morph.WordForms, slots: frozenset[str], lang: str) -> str | None:
