@@ -1088,3 +1088,31 @@ def test_the_encoding_guess(text, saved, expected, reason):
     from toolkit.document import guess_encoding
 
     assert guess_encoding(text.encode(saved)) == expected
+
+
+def test_a_full_disk_during_build_all_says_which_articles_were_written(project, monkeypatch):
+    """`build --to all --out DIR/` writes ru, az, hy in turn; hy's temp file sits on /dev/full (ENOSPC, as in
+    `_full_under`), so the line lists the two articles written before it, not "nothing was changed"."""
+    from toolkit import fsutil
+
+    real = fsutil._create_temp
+
+    def full(directory: Path, name: str):
+        fd, tmp = real(directory, name)
+        if name.endswith(".hy.txt"):
+            dev = os.open("/dev/full", os.O_WRONLY)
+            os.dup2(dev, fd)
+            os.close(dev)
+        return fd, tmp
+
+    monkeypatch.setattr(fsutil, "_create_temp", full)
+    out = project / "published"
+    result = runner.invoke(app, ["build", str(project / f"{NAME}.txt"), "--to", "all", "--out", f"{out}/",
+                                 "--locales", str(project / "locales"), "--glossary", str(project / "glossaries")])
+    assert result.exit_code == 5, result.output
+    errors = [line for line in result.stderr.splitlines() if line.startswith("toolkit: error: ")]  # besides fuzzy warnings
+    assert errors == [f"toolkit: error: {out / NAME}.hy.txt: disk full; that file was not changed; written before it: "
+                      f"{NAME}.ru.txt, {NAME}.az.txt; not written: {NAME}.hy.txt (free some space and run again)"]
+    assert "Traceback" not in result.output
+    assert sorted(p.name for p in out.iterdir()) == [f"{NAME}.az.txt", f"{NAME}.ru.txt"]
+    assert f"ru: {out / NAME}.ru.txt" in result.stdout

@@ -61,10 +61,10 @@ def build(
     if out == "-" and len(found) > 1:
         raise UsageError("--out - prints one article; give a folder for several")
     choice = choose_glossary(glossary, no_glossary)
-    for file, lang in ((f, lang) for f in found for lang in targets):
-        dest = Path(out) / build_mod.default_out(file, lang).name if folder else out
-        built = build_mod.build_file(file, lang, locales=locales, out=dest, fuzzy=fuzzy,
-                                     glossary_dir=choice.path, encoding=encoding)
+    jobs = [(f, lang, Path(out) / build_mod.default_out(f, lang).name if folder else out)
+            for f in found for lang in targets]
+    for (file, lang, _), built in zip(jobs, build_mod.build_files(jobs, locales=locales, fuzzy=fuzzy,
+                                                               glossary_dir=choice.path, encoding=encoding)):
         if built.out is None:
             sys.stdout.buffer.write(built.data)
             sys.stdout.flush()
