@@ -974,6 +974,39 @@ def test_a_file_size_limit_is_one_line(project):
     assert temps(project) == []
 
 
+def test_a_file_size_limit_while_writing_the_memory_names_the_limit(project, tmp_path):
+    """SQLite turns EFBIG into SQLITE_IOERR_WRITE ("disk I/O error": os_unix.c `unixWrite` keeps SQLITE_FULL for
+    ENOSPC); under `ulimit -f` that must name the limit, not the disk. The memory's -shm map (32 KiB) and pages
+    outgrow 16 KiB before any catalog is written."""
+    import resource
+    import subprocess
+    import sys
+
+    _changed_article(project)                 # a sentence to translate, so the memory is written
+    before = tree(project)
+    result = subprocess.run([sys.executable, "-m", "toolkit", *_translate(project, "ru")], cwd=project,
+                            capture_output=True, timeout=120, env={**os.environ, "TOOLKIT_CACHE_DIR": str(tmp_path)},
+                            preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_FSIZE, (16384, 16384)))
+    lines = result.stderr.decode().strip().splitlines()
+    assert result.returncode == 5, result.stderr
+    assert lines == [f"toolkit: error: {tmp_path / 'tm.sqlite3'}: would be larger than this process may write "
+                     "(ulimit -f) while writing the translation memory (raise the limit, e.g. `ulimit -f unlimited`, "
+                     "or run with --no-cache)"]
+    assert tree(project) == before
+
+
+def test_a_disk_error_without_a_size_limit_is_not_blamed_on_it(tmp_path):
+    """Only a limit the memory's files are near explains an I/O error; without one it stays a disk problem."""
+    import resource
+    import sqlite3
+
+    from toolkit import tm
+
+    assert resource.getrlimit(resource.RLIMIT_FSIZE)[0] == resource.RLIM_INFINITY   # as pytest runs here
+    err = tm.Memory(tmp_path)._error(sqlite3.OperationalError("disk I/O error"))
+    assert err.reason == "cannot read or write the translation memory (disk I/O error)"
+
+
 def _cuda_devices() -> int:
     import ctranslate2
 
