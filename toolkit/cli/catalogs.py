@@ -188,7 +188,7 @@ def stats(
     to: Annotated[Optional[list[str]], typer.Option("--to", "-t", help="Only these languages.")] = None,
 ) -> None:
     """Per language (or per article): segments, words, approved / fuzzy / untranslated, term success rate,
-    open conflicts.
+    open conflicts; and blocked (approved pseudo-translations, msgcat merge leftovers), when there are any.
 
     Example:  toolkit stats --by-article --format json
     """
@@ -217,15 +217,18 @@ def stats(
     def share(row: stats_mod.LanguageStats, n: int) -> str:
         return f"{n} {row.percent(n):g}%"
 
+    blocked = any(r.blocked for r in rows)     # the gate's column, shown when it has something to say
     columns = [Column("lang"), *((Column("article", name=True),) if by_article else ()),
                Column("segments", "right"), Column("words", "right", optional=True), Column("approved", "right"),
-               Column("fuzzy", "right"), Column("untranslated", "right"), Column("conflicts", "right"),
+               Column("fuzzy", "right"), Column("untranslated", "right"),
+               *((Column("blocked", "right"),) if blocked else ()), Column("conflicts", "right"),
                Column("terms ok", "right", optional=True), Column("confidence", "right", optional=True)]
     cells = []
     for r in rows:
         rate = f"{r.term_rate:g}% {r.terms_ok}/{r.terms_total}" if r.term_rate is not None else "-"
         cells.append([r.lang, *((r.article,) if by_article else ()), str(r.segments), str(r.words),
-                      share(r, r.approved), str(r.fuzzy), str(r.untranslated), str(r.conflicts), rate,
+                      share(r, r.approved), str(r.fuzzy), str(r.untranslated),
+                      *((str(r.blocked),) if blocked else ()), str(r.conflicts), rate,
                       "-" if r.confidence is None else f"{r.confidence:.2f}"])
     console = Console()
     table, dropped = fit(console, columns, cells, title=str(locales))
