@@ -278,6 +278,60 @@ def readable(output: str, headers: list[str], width: int = 80) -> list[str]:
     return lines
 
 
+# -- stats agrees with the gate ---------------------------------------------------------------------------
+
+def stats_json() -> dict:
+    result = cli("stats", "--format", "json")
+    assert result.exit_code == 0, result.output
+    (ru,) = json.loads(result.stdout)
+    return ru
+
+
+STATS_CASES = [
+    # (how the catalog got there, approved, fuzzy, blocked): approved + fuzzy + untranslated + blocked = segments
+    ("fresh", 0, 20, 0),        # the pseudo engine's output is a fuzzy preview: fuzzy, and the gate lets it be
+    ("approve_all", 0, 0, 20),  # msgattrib --clear-fuzzy approves pseudo text: check blocks all 20, build refuses
+    ("identity", 20, 0, 0),     # approved stand-ins that are not pseudo: publishable, so approved
+    ("merged", 19, 0, 1),       # msgcat kept two versions of b2.s2 (and marked it fuzzy): blocked, not fuzzy
+    ("merged_approved", 19, 0, 1),   # ... and a blanket approve does not make it publishable
+]
+
+
+@pytest.mark.parametrize(("how", "approved", "fuzzy", "blocked"), STATS_CASES, ids=[c[0] for c in STATS_CASES])
+def test_stats_counts_what_the_gate_blocks_apart(project: Path, how: str, approved: int, fuzzy: int, blocked: int):
+    if how == "approve_all":
+        approve_all(PO)
+    elif how == "identity":
+        identity(PO)
+    elif how.startswith("merged"):
+        merged_catalog(project)
+        if how == "merged_approved":
+            approve_all(PO)
+    ru = stats_json()
+    assert (ru["approved"], ru["fuzzy"], ru["blocked"]) == (approved, fuzzy, blocked)
+    assert ru["approved"] + ru["fuzzy"] + ru["untranslated"] + ru["blocked"] == ru["segments"]
+    assert ru["blocked_pct"] == round(100.0 * blocked / ru["segments"], 1)
+    gate = {f["segment"] for f in json.loads(cli("check", "--format", "json").stdout)["findings"]
+            if f["code"] in ("pseudo", "merge-conflict")}
+    assert len(gate) == blocked                        # the same entries check blocks
+
+
+def test_the_stats_table_shows_blocked_only_when_there_is_some(project: Path):
+    assert "blocked" not in cli("stats", env={"COLUMNS": "80"}).output
+    approve_all(PO)
+    for args in ((), ("--by-article",)):
+        result = cli("stats", *args, env={"COLUMNS": "80"})
+        assert result.exit_code == 0, result.output
+        lines = result.output.splitlines()
+        assert all(len(line) <= 80 for line in lines) and "…" not in result.output, result.output
+        header = next(line.split() for line in lines if line.split()[:1] == ["lang"])
+        assert header[header.index("untranslated") + 1] == "blocked", header
+        row = next(line.split() for line in lines if line.split()[:1] == ["ru"])
+        # approved "0 0%", fuzzy 0, untranslated 0, blocked 20 (the approved cell holds a count and a share)
+        first = header.index("approved")            # header words and cells line up until "terms ok"
+        assert row[first:first + 5] == ["0", "0%", "0", "0", "20"], row
+
+
 def test_stats_tables_are_readable_at_80_columns(day: Path):
     env = {"COLUMNS": "80"}
     result = runner.invoke(app, ["stats", "--glossary", GLOSSARY], env=env)

@@ -974,6 +974,39 @@ def test_a_file_size_limit_is_one_line(project):
     assert temps(project) == []
 
 
+def test_a_file_size_limit_while_writing_the_memory_names_the_limit(project, tmp_path):
+    """SQLite turns EFBIG into SQLITE_IOERR_WRITE ("disk I/O error": os_unix.c `unixWrite` keeps SQLITE_FULL for
+    ENOSPC); under `ulimit -f` that must name the limit, not the disk. The memory's -shm map (32 KiB) and pages
+    outgrow 16 KiB before any catalog is written."""
+    import resource
+    import subprocess
+    import sys
+
+    _changed_article(project)                 # a sentence to translate, so the memory is written
+    before = tree(project)
+    result = subprocess.run([sys.executable, "-m", "toolkit", *_translate(project, "ru")], cwd=project,
+                            capture_output=True, timeout=120, env={**os.environ, "TOOLKIT_CACHE_DIR": str(tmp_path)},
+                            preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_FSIZE, (16384, 16384)))
+    lines = result.stderr.decode().strip().splitlines()
+    assert result.returncode == 5, result.stderr
+    assert lines == [f"toolkit: error: {tmp_path / 'tm.sqlite3'}: would be larger than this process may write "
+                     "(ulimit -f) while writing the translation memory (raise the limit, e.g. `ulimit -f unlimited`, "
+                     "or run with --no-cache)"]
+    assert tree(project) == before
+
+
+def test_a_disk_error_without_a_size_limit_is_not_blamed_on_it(tmp_path):
+    """Only a limit the memory's files are near explains an I/O error; without one it stays a disk problem."""
+    import resource
+    import sqlite3
+
+    from toolkit import tm
+
+    assert resource.getrlimit(resource.RLIMIT_FSIZE)[0] == resource.RLIM_INFINITY   # as pytest runs here
+    err = tm.Memory(tmp_path)._error(sqlite3.OperationalError("disk I/O error"))
+    assert err.reason == "cannot read or write the translation memory (disk I/O error)"
+
+
 def _cuda_devices() -> int:
     import ctranslate2
 
@@ -1088,3 +1121,31 @@ def test_the_encoding_guess(text, saved, expected, reason):
     from toolkit.document import guess_encoding
 
     assert guess_encoding(text.encode(saved)) == expected
+
+
+def test_a_full_disk_during_build_all_says_which_articles_were_written(project, monkeypatch):
+    """`build --to all --out DIR/` writes ru, az, hy in turn; hy's temp file sits on /dev/full (ENOSPC, as in
+    `_full_under`), so the line lists the two articles written before it, not "nothing was changed"."""
+    from toolkit import fsutil
+
+    real = fsutil._create_temp
+
+    def full(directory: Path, name: str):
+        fd, tmp = real(directory, name)
+        if name.endswith(".hy.txt"):
+            dev = os.open("/dev/full", os.O_WRONLY)
+            os.dup2(dev, fd)
+            os.close(dev)
+        return fd, tmp
+
+    monkeypatch.setattr(fsutil, "_create_temp", full)
+    out = project / "published"
+    result = runner.invoke(app, ["build", str(project / f"{NAME}.txt"), "--to", "all", "--out", f"{out}/",
+                                 "--locales", str(project / "locales"), "--glossary", str(project / "glossaries")])
+    assert result.exit_code == 5, result.output
+    errors = [line for line in result.stderr.splitlines() if line.startswith("toolkit: error: ")]  # besides fuzzy warnings
+    assert errors == [f"toolkit: error: {out / NAME}.hy.txt: disk full; that file was not changed; written before it: "
+                      f"{NAME}.ru.txt, {NAME}.az.txt; not written: {NAME}.hy.txt (free some space and run again)"]
+    assert "Traceback" not in result.output
+    assert sorted(p.name for p in out.iterdir()) == [f"{NAME}.az.txt", f"{NAME}.ru.txt"]
+    assert f"ru: {out / NAME}.ru.txt" in result.stdout

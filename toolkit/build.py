@@ -11,14 +11,19 @@ sentence is approved. An untranslated sentence always falls back to its source t
 """
 from __future__ import annotations
 
-from collections.abc import Collection
+import os
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import polib
 
 from .document import Document, Segment
 from .errors import CatalogError, ConflictFound, UsageError
+
+if TYPE_CHECKING:
+    from . import fsutil
 
 POLICIES = ("use", "source", "fail")
 
@@ -91,11 +96,31 @@ def build(doc: Document, po: polib.POFile, lang: str, *, fuzzy: str = "use", cat
     return Built(lang, data, len(doc.segments), counts["approved"], counts["fuzzy"], counts["untranslated"])
 
 
+def build_files(jobs: Sequence[tuple[Path, str, str | Path | None]], *, locales: str | Path = "locales",
+                fuzzy: str = "use", glossary_dir: str | Path | None = "glossaries",
+                encoding: str | None = None) -> Iterator[Built]:
+    """`build_file` for each (article, language, out) in turn, yielding each as it is written. Each file is
+    atomic on its own, so when one cannot be written (a full disk during `--to all`) the error names the files
+    already written and those not (fsutil.WriteLog), not a "nothing was changed" true of the last one only."""
+    from . import fsutil
+
+    planned = [Path(out) if out is not None else default_out(Path(path), lang)
+               for path, lang, out in jobs if out is None or str(out) != "-"]
+    try:
+        base = Path(os.path.commonpath([p.parent for p in planned])) if planned else Path()
+    except ValueError:       # relative and absolute paths mixed: WriteLog names them in full
+        base = Path()
+    log = fsutil.WriteLog(planned, base=base)
+    for path, lang, out in jobs:
+        yield build_file(path, lang, locales=locales, out=out, fuzzy=fuzzy, glossary_dir=glossary_dir,
+                         encoding=encoding, log=log)
+
+
 def build_file(path: str | Path, lang: str, *, locales: str | Path = "locales", out: str | Path | None = None,
                fuzzy: str = "use", glossary_dir: str | Path | None = "glossaries",
-               encoding: str | None = None) -> Built:
+               encoding: str | None = None, log: fsutil.WriteLog | None = None) -> Built:
     """Read the article (segmented as `translate` did, with the same glossary) and its catalog; write `out`
-    atomically (`-` means: do not write, the caller prints `data`)."""
+    atomically (`-` means: do not write, the caller prints `data`), through `log` when one run writes several."""
     from . import catalog, document, fsutil, glossary as glossary_mod, pofile
 
     gl = glossary_mod.load(glossary_dir) if glossary_dir is not None and Path(glossary_dir).exists() else None
@@ -113,7 +138,10 @@ def build_file(path: str | Path, lang: str, *, locales: str | Path = "locales", 
         ("the article itself", [Path(path)]),
         ("a glossary file", [Path(f) for f in gl.files] if gl is not None else []),
         ("a file of the catalogs", (p for p in locales.rglob("*") if p.is_file()) if locales.is_dir() else [])])
-    fsutil.atomic_write(target, built.data)
+    if log is not None:
+        log.write(target, lambda: fsutil.atomic_write(target, built.data))
+    else:
+        fsutil.atomic_write(target, built.data)
     return Built(built.lang, built.data, built.segments, built.approved, built.fuzzy, built.untranslated, target)
 
 

@@ -49,7 +49,7 @@ CODES: dict[str, tuple[str, str]] = {
     "fuzzy": ("warning", "not reviewed"),
     "repetition": ("error", "a word or phrase repeated, a small model's failure"),
     "length": ("warning", "the translation's length is far from the source's"),
-    "punctuation": ("warning", "the target language's own punctuation is not used"),
+    "punctuation": ("warning", "the target's own punctuation is not used (hy ։), or two quote styles side by side"),
     # what pofilter also finds, in the target language's own typography (docs/pofilter.md)
     "brackets": ("warning", "a bracket or quote of the translation is left open (or closed without opening)"),
     "spaces": ("warning", "a double space, or a space at the end, the source does not have"),

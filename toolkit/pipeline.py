@@ -5,6 +5,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import articles, catalog, confidence, document, fsutil, glossary as glossary_mod, pofile, terms, tm
 from . import locales as locales_mod
@@ -15,6 +16,9 @@ from .config import Config, check_device
 from .errors import CatalogError, InputError, UsageError
 from .glossary import Glossary
 from .tm import Memory
+
+if TYPE_CHECKING:
+    from .engines import Hypothesis
 
 #: progress(lang, done, total, message)
 TranslateProgress = Callable[[str, int, int, str], None]
@@ -91,7 +95,7 @@ def translate_files(paths: Sequence[str | Path], targets: Sequence[str], *, recu
                     keep_going: bool = False, engine: str | Engine = "auto",
                     glossary_dir: str | Path | None = "glossaries", locales: str | Path = "locales",
                     encoding: str | None = None, allow_download: bool = True, num_hypotheses: int | None = None,
-                    progress: Progress | None = None, engine_options: dict | None = None,
+                    progress: TranslateProgress | None = None, engine_options: dict | None = None,
                     memory: Memory | None = None, config: Config | None = None, follow_links: bool = False) -> Run:
     """Translate every article named by `paths` (files, folders of *.txt) in one run: one glossary load, one
     model per language, one lock, one batch per language. An article that cannot be read stops the run before
@@ -121,7 +125,7 @@ def translate_files(paths: Sequence[str | Path], targets: Sequence[str], *, recu
 def translate_documents(docs: Sequence[Document], targets: Sequence[str], *, engine: str | Engine = "auto",
                         glossary: Glossary | None = None, locales: Path = Path("locales"),
                         allow_download: bool = True, num_hypotheses: int | None = None,
-                        progress: Progress | None = None, engine_options: dict | None = None,
+                        progress: TranslateProgress | None = None, engine_options: dict | None = None,
                         memory: Memory | None = None, config: Config | None = None,
                         keep_going: bool = False, follow_links: bool = False) -> Run:
     """Translate `docs` into each target and merge into their catalogs, all under one lock on `locales`.

@@ -15,7 +15,9 @@ publishing). What is checked, per active entry:
 * state: `untranslated` (error: the built article would show English), `fuzzy` (warning: unreviewed);
 * small-NMT failure modes: a word or short phrase repeated (`repetition`, error) and a target whose
   length is far from the source's (`length`, warning);
-* target punctuation: Armenian full stop `։` rather than `.`, Russian «» rather than "..." (warnings);
+* target punctuation: Armenian full stop `։` rather than `.`; quotes of two styles side by side in one
+  translation (`«Газпром» и "Роснефть"`), while one style used throughout, «…», „…“, “…” or "…", is the
+  desk's choice: professional Russian news uses "…" as well as «…» (warnings);
 * typography as pofilter checks it, in each target's own marks (docs/pofilter.md): brackets and quotes left
   open, double and stray spaces, a dropped sentence end (warnings), a line break the source does not have;
 * the gate (`gate_findings`, which `build` refuses on too): an entry msgcat/msguniq left holding several
@@ -270,9 +272,40 @@ def punctuation_findings(source: str, target: str, lang: str, *, msgctxt: str = 
             and not end.endswith("..."):
         out.append(Finding("punctuation", "Armenian sentences end with the full stop ։ (U+0589), not '.'", lang,
                            entry=msgctxt))
-    if lang == "ru" and re.search(r"\"[^\"]+\"|“[^”]+”", target):
-        out.append(Finding("punctuation", "Russian quotes are «…», not \"…\"", lang, entry=msgctxt))
+    mixed = _mixed_quotes(target)
+    if mixed is not None:
+        out.append(Finding("punctuation", f"quotes of two styles side by side, {mixed[0]} and {mixed[1]}: use "
+                           "one (inside a quote, the other style is right)", lang, entry=msgctxt))
     return out
+
+
+#: a quote's opening mark, its closing mark, and how a message shows the style
+_QUOTES = {"«": ("»", "«…»"), "„": ("“", "„…“"), "“": ("”", "“…”"), '"': ('"', '"…"')}
+
+
+def _mixed_quotes(text: str) -> tuple[str, str] | None:
+    """Two quote styles at one nesting level of `text` (`«Газпром» и "Роснефть"`), shown as «…»-like labels;
+    None when one style is used throughout, a quote nests another style (`«… „…“ …»`, `"… «…» …"`: that is
+    how a quote inside a quote is written), or the quotes do not pair up (`brackets` reports that; a `"` may be
+    an inch mark). FLORES-200's and WMT newstest's professional Russian use "…" throughout as often as «…»."""
+    stack: list[str] = []
+    levels: dict[int, list[str]] = {}
+    for ch in text:
+        if stack and ch == _QUOTES[stack[-1]][0]:   # the closer of the open quote (`"` closes `"`, `“` closes `„`)
+            stack.pop()
+        elif ch in _QUOTES:
+            styles = levels.setdefault(len(stack), [])
+            if ch not in styles:
+                styles.append(ch)
+            stack.append(ch)
+        elif ch in "»”":
+            return None
+    if stack:
+        return None
+    for styles in levels.values():
+        if len(styles) > 1:
+            return _QUOTES[styles[0]][1], _QUOTES[styles[1]][1]
+    return None
 
 
 # -- what pofilter also checks, in each target language's typography (docs/pofilter.md) -----------------

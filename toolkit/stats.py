@@ -1,5 +1,9 @@
-"""How far post-editing has come, per language or per article: approved, fuzzy and untranslated segments,
-terms, conflicts."""
+"""How far post-editing has come, per language or per article: approved, fuzzy, blocked and untranslated
+segments, terms, conflicts.
+
+"Approved" agrees with the gate: an entry `check` blocks and `build` refuses whatever its flag says (an approved
+pseudo-translation, a msgcat/msguniq merge leftover: qa.gate_findings) counts as blocked, not approved or fuzzy.
+"""
 from __future__ import annotations
 
 import re
@@ -20,9 +24,10 @@ class LanguageStats:
     catalogs: int
     segments: int
     words: int              # English words in the segments
-    approved: int
+    approved: int           # translated, not fuzzy, and publishable (the gate does not block it)
     fuzzy: int
     untranslated: int
+    blocked: int            # what the gate blocks (approved pseudo, merge leftovers): neither approved nor fuzzy
     terms_total: int        # glossary terms in translated segments
     terms_ok: int           # of those, present in the translation in an accepted form
     conflicts: int          # approved entries that break the glossary (reported by re-runs, never rewritten)
@@ -39,7 +44,8 @@ class LanguageStats:
     def as_dict(self) -> dict:
         d = asdict(self)
         d.update(approved_pct=self.percent(self.approved), fuzzy_pct=self.percent(self.fuzzy),
-                 untranslated_pct=self.percent(self.untranslated), term_rate=self.term_rate)
+                 untranslated_pct=self.percent(self.untranslated), blocked_pct=self.percent(self.blocked),
+                 term_rate=self.term_rate)
         return d
 
 
@@ -54,8 +60,8 @@ def collect(locales: Path, *, glossary: Glossary | None = None, targets: Sequenc
         by_lang.setdefault((lang, path.stem if by_article else ""), []).append(path)
     out = []
     for lang, article in sorted(by_lang):
-        n = dict(catalogs=0, segments=0, words=0, approved=0, fuzzy=0, untranslated=0, terms_total=0, terms_ok=0,
-                 conflicts=0)
+        n = dict(catalogs=0, segments=0, words=0, approved=0, fuzzy=0, untranslated=0, blocked=0, terms_total=0,
+                 terms_ok=0, conflicts=0)
         scores: list[float] = []
         for path in by_lang[(lang, article)]:
             n["catalogs"] += 1
@@ -70,6 +76,9 @@ def collect(locales: Path, *, glossary: Glossary | None = None, targets: Sequenc
                 n["words"] += len(re.findall(r"\w+(?:[,.'’]\w+)*", e.msgid))
                 if not catalog.text_of(e):     # a plural entry's translation is its msgstr[N]
                     n["untranslated"] += 1
+                    continue
+                if qa.gate_findings(e, lang):   # not a translation anyone approved: its terms count for nothing
+                    n["blocked"] += 1
                     continue
                 n["fuzzy" if e.fuzzy else "approved"] += 1
                 score = catalog.entry_confidence(e)

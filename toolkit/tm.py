@@ -90,6 +90,12 @@ class Memory:
         if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "locked" in text:
             return LockedError(f"the translation memory is locked by another program (waited {self.timeout:g} s)",
                                path=self.path, hint="wait for it to finish, or run with --no-cache")
+        if (name.startswith(("SQLITE_IOERR", "SQLITE_FULL")) or "disk I/O error" in text or "disk is full" in text) \
+                and _near_size_limit(self.path):
+            # Python ignores SIGXFSZ, so `ulimit -f` reaches SQLite as EFBIG, which it reports as an I/O error
+            return WriteError("would be larger than this process may write (ulimit -f) while writing the "
+                              "translation memory", path=self.path,
+                              hint="raise the limit, e.g. `ulimit -f unlimited`, or run with --no-cache")
         if name.startswith("SQLITE_FULL") or "disk is full" in text or (
                 (name.startswith("SQLITE_IOERR") or "disk I/O error" in text) and _nearly_full(self.path.parent)):
             # in WAL mode a full disk often surfaces as SQLITE_IOERR (the -shm/-wal grow failed), not SQLITE_FULL
@@ -205,6 +211,23 @@ def _writable(path: Path) -> bool:
     if not os.access(path.parent, os.W_OK | os.X_OK):
         return False
     return not os.path.exists(path) or os.access(path, os.R_OK | os.W_OK)
+
+
+def _near_size_limit(path: Path) -> bool:
+    """Whether a file of the memory is within SQLite's largest single write (1 MiB is ample for WAL frames and
+    the -shm map's 32 KiB steps) of the file size limit (RLIMIT_FSIZE, `ulimit -f`), or the limit is that small."""
+    import resource
+
+    limit = resource.getrlimit(resource.RLIMIT_FSIZE)[0]
+    if limit == resource.RLIM_INFINITY:
+        return False
+    sizes = [0]
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        try:
+            sizes.append(os.lstat(str(path) + suffix).st_size)
+        except OSError:
+            pass
+    return max(sizes) + (1 << 20) > limit
 
 
 def _nearly_full(directory: Path) -> bool:

@@ -61,10 +61,10 @@ def build(
     if out == "-" and len(found) > 1:
         raise UsageError("--out - prints one article; give a folder for several")
     choice = choose_glossary(glossary, no_glossary)
-    for file, lang in ((f, lang) for f in found for lang in targets):
-        dest = Path(out) / build_mod.default_out(file, lang).name if folder else out
-        built = build_mod.build_file(file, lang, locales=locales, out=dest, fuzzy=fuzzy,
-                                     glossary_dir=choice.path, encoding=encoding)
+    jobs = [(f, lang, Path(out) / build_mod.default_out(f, lang).name if folder else out)
+            for f in found for lang in targets]
+    for (file, lang, _), built in zip(jobs, build_mod.build_files(jobs, locales=locales, fuzzy=fuzzy,
+                                                               glossary_dir=choice.path, encoding=encoding)):
         if built.out is None:
             sys.stdout.buffer.write(built.data)
             sys.stdout.flush()
@@ -188,7 +188,7 @@ def stats(
     to: Annotated[Optional[list[str]], typer.Option("--to", "-t", help="Only these languages.")] = None,
 ) -> None:
     """Per language (or per article): segments, words, approved / fuzzy / untranslated, term success rate,
-    open conflicts.
+    open conflicts; and blocked (approved pseudo-translations, msgcat merge leftovers), when there are any.
 
     Example:  toolkit stats --by-article --format json
     """
@@ -217,15 +217,18 @@ def stats(
     def share(row: stats_mod.LanguageStats, n: int) -> str:
         return f"{n} {row.percent(n):g}%"
 
+    blocked = any(r.blocked for r in rows)     # the gate's column, shown when it has something to say
     columns = [Column("lang"), *((Column("article", name=True),) if by_article else ()),
                Column("segments", "right"), Column("words", "right", optional=True), Column("approved", "right"),
-               Column("fuzzy", "right"), Column("untranslated", "right"), Column("conflicts", "right"),
+               Column("fuzzy", "right"), Column("untranslated", "right"),
+               *((Column("blocked", "right"),) if blocked else ()), Column("conflicts", "right"),
                Column("terms ok", "right", optional=True), Column("confidence", "right", optional=True)]
     cells = []
     for r in rows:
         rate = f"{r.term_rate:g}% {r.terms_ok}/{r.terms_total}" if r.term_rate is not None else "-"
         cells.append([r.lang, *((r.article,) if by_article else ()), str(r.segments), str(r.words),
-                      share(r, r.approved), str(r.fuzzy), str(r.untranslated), str(r.conflicts), rate,
+                      share(r, r.approved), str(r.fuzzy), str(r.untranslated),
+                      *((str(r.blocked),) if blocked else ()), str(r.conflicts), rate,
                       "-" if r.confidence is None else f"{r.confidence:.2f}"])
     console = Console()
     table, dropped = fit(console, columns, cells, title=str(locales))

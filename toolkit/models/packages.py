@@ -1,7 +1,6 @@
 """Installing Argos packages (.argosmodel) and registering CTranslate2 model directories or archives."""
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import shutil
