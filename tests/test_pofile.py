@@ -163,6 +163,19 @@ def test_utf8_file_under_a_legacy_charset_header_is_refused(charset, msgstr, tmp
     assert path.read_bytes() == before
 
 
+# Python codecs that are not charsets: a mutated header once named `uu` and reading gave a LookupError traceback
+# (found by test_mutated_real_catalogs_are_read_or_refused_never_a_traceback).
+@pytest.mark.parametrize("charset", ["uu", "base64", "rot13", "zlib", "no-such-charset"])
+def test_a_charset_that_is_no_text_encoding_is_refused_in_one_line(charset, tmp_path):
+    path = tmp_path / "ru.po"
+    path.write_bytes((f'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset={charset}\\n"\n\n'
+                      'msgid "Baku"\nmsgstr "\xd0\x91\xd0\xb0\xd0\xba\xd1\x83"\n').encode("latin-1"))
+    with pytest.raises(CatalogError) as err:
+        pofile.read(path)
+    text = err.value.render()
+    assert f"unknown charset {charset!r} in Content-Type" in text and "\n" not in text
+
+
 def test_a_character_the_declared_charset_cannot_hold_is_an_error_not_a_new_charset(tmp_path):
     src = pofile.snapshot(PO / "cp1251_declared_cp1251.po")
     out = tmp_path / "ru.po"

@@ -560,7 +560,10 @@ def _decode(data: bytes) -> tuple[str, Problem | None, str]:
     if declared.upper() == "CHARSET":
         declared = "UTF-8"
     try:
-        codec = codecs.lookup(declared).name
+        info = codecs.lookup(declared)
+        if not getattr(info, "_is_text_encoding", True):    # uu, base64, rot13: codecs, not charsets
+            raise LookupError(declared)
+        codec = info.name
     except LookupError:
         line = data.count(b"\n", 0, m.start()) + 1 if m else 1
         return "", Problem(line, None, f"unknown charset {declared!r} in Content-Type",
