@@ -19,6 +19,7 @@ import json
 import re
 import shutil
 import subprocess
+from datetime import datetime, timezone
 from pathlib import Path
 
 import polib
@@ -294,4 +295,83 @@ def test_a_day_of_translating_and_reviewing(day: Path):
     commit("translate after the changes")
     translate()
     assert_clean("a second run after the changes")
+    assert_counts_agree()
+
+    # 5. An outside `msgmerge --previous` (a translator's own update) against each template: it keeps every
+    # approval and comment here (it drops the toolkit's `#.` notes and writes LF), and check agrees.
+    for name in ARTICLES:
+        before = human(po(name))
+        subprocess.run(["msgmerge", "--previous", "-q", "-U", "--backup=off", str(po(name)), f"loc/{name}.pot"],
+                       check=True)
+        assert human(po(name)) == before, name
+    status, found = findings("art")
+    assert [(f["article"], f["segment"], f["code"]) for f in found] == [
+        ("a1", "b2.s1", "fuzzy"), ("a1", "b3.s2", "fuzzy"), ("a2", "b2.s1", "fuzzy")]
+    commit("msgmerge --previous")
+    # The toolkit's next run has nothing to do: it does not write msgmerge's dropped notes back (README).
+    translate()
+    assert_clean("a run after msgmerge")
+
+    # 6. A blanket approve (`msgattrib --clear-fuzzy`) publishes nothing nobody approved.
+    for name in ARTICLES:
+        subprocess.run(["msgattrib", "--clear-fuzzy", "-o", str(po(name)), str(po(name))], check=True)
+    status, found = findings("art", code=None)
+    assert status == 7 and [(f["article"], f["segment"], f["code"], f["severity"]) for f in found] == [
+        ("a1", "b2.s1", "pseudo", "error"), ("a1", "b3.s2", "pseudo", "error")]
+    refused = cli("build", "art/a1.txt", "--to", "ru", "--locales", "loc", "--glossary", "gl", "--fuzzy", "fail",
+                  "-o", "-", code=7)
+    assert "pseudo-translation" in refused.stderr and "[ru:" not in refused.stdout
+    git("checkout", "--", "loc")
+
+    # 7. The translators finish: check passes, build --fuzzy fail publishes exactly what they approved.
+    editor_save(po("a1"), "poedit", {"It was cold.": "Было холодно.", "The talks lasted 20 years.":
+                                     "Переговоры длились 20 лет."})
+    editor_save(po("a2"), "lokalize", {"The ministry thanked Yerevan again.": "Министерство вновь поблагодарило Ереван."})
+    commit("approved")
+    translate()
+    assert_clean("a run after the last approvals")
+    status, found = findings("art")
+    assert found == []
+    published = {name: cli("build", f"art/{name}.txt", "--to", "ru", "--locales", "loc", "--glossary", "gl",
+                           "--fuzzy", "fail", "-o", "-").stdout for name in ARTICLES}
+    assert published["a1"] == ("Баку и Ереван встретились в Москве.\n\nБыло холодно.\n\n4 декабря пришли более "
+                               "6\u00a0500 человек. Переговоры длились 20 лет.\n")
+    assert published["a3"].split("\n\n") == [HUMAN["The mine will open in 2027."], HUMAN["Moscow made no comment."],
+                                             HUMAN["The mine will open in 2027."] + "\n"]
+    assert not any("[ru:" in text for text in published.values())
+    cli("compile", "--locales", "loc")
+    assert sorted(git("status", "--porcelain").split()) == ["??", "??", "??", *(f"{po(n).with_suffix('.mo')}"
+                                                                                for n in ARTICLES)]
+    ru = assert_counts_agree()
+    assert (ru["approved"], ru["fuzzy"], ru["untranslated"]) == (9, 0, 0)
+    for name in ARTICLES:
+        po(name).with_suffix(".mo").unlink()
+
+    # 8. The reviewer revokes the translator's waiver on the review page (the library call its form makes):
+    # one comment line leaves a3's catalog, the glossary note records it, and check now blocks the entry.
+    files = glossary_mod.glossary_files(["gl"])
+    entry = next(e for e in pofile.read(po("a3")) if e.tcomment == "toolkit: accept moscow")
+    written = edit.apply([Decision("revoke-waiver", "gl/names.tsv", "moscow", "ru", "moscow",
+                                   entry=(str(po("a3")), entry.linenum, "b2.s1"))],
+                         glossary_paths=["gl"], locales="loc", seen=edit.digest(files), who="rev",
+                         when=datetime(2026, 12, 2, 16, 0, tzinfo=timezone.utc))
+    assert written == [po("a3"), Path("gl/names.tsv")]
+    assert diff_lines(po("a3")) == ["-# toolkit: accept moscow"]
+    assert [line for line in diff_lines(Path("gl/names.tsv")) if line.startswith("+")] == [
+        "+moscow\tcity\tMoscow\tМосква\t[review 2026-12-02 16:00Z rev] ru: waiver `toolkit: accept moscow` "
+        "revoked (a3 b2.s1)"]
+    status, found = findings("art", code=7)
+    assert [(f["article"], f["segment"], f["code"]) for f in found] == [("a3", "b2.s1", "term-missing")]
+    # build refuses what nobody approved (above); a glossary error in an approved translation blocks the
+    # check gate only (README "The publishing gate"): the translator's sentence is still theirs.
+    cli("build", "art/a3.txt", "--to", "ru", "--locales", "loc", "--glossary", "gl", "--fuzzy", "fail", "-o", "-")
+    commit("review")
+    # The next run notes the conflict on the entry (one `#. glossary:` line), then has nothing to do.
+    translate()
+    assert diff_lines(po("a3")) == ["+#. glossary: term 'Moscow' → 'Москва' (moscow): not found in the translation"]
+    assert human(po("a3")) == {"The mine will open in 2027.": (HUMAN["The mine will open in 2027."], ""),
+                               "Moscow made no comment.": (HUMAN["Moscow made no comment."], "")}
+    commit("the conflict noted")
+    translate()
+    assert_clean("a run after the review's decision")
     assert_counts_agree()
