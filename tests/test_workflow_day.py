@@ -99,7 +99,7 @@ def human(path: Path) -> dict[str, tuple[str, str]]:
     """The translator's work in a catalog: approved msgid → (msgstr, translator comment); fuzzy entries
     with a translator comment too (a comment is never lost, whatever the state)."""
     return {e.msgid: (e.msgstr if not e.fuzzy else "", e.tcomment) for e in pofile.read(path)
-            if not e.obsolete and (not e.fuzzy or e.tcomment)}
+            if not e.obsolete and (e.translated() or e.tcomment)}
 
 
 def changed_msgids(path: Path) -> set[str]:
@@ -374,4 +374,54 @@ def test_a_day_of_translating_and_reviewing(day: Path):
     commit("the conflict noted")
     translate()
     assert_clean("a run after the review's decision")
+    assert_counts_agree()
+
+
+DRAFTS = {   # what a small model writes for the day's sentences (real-looking drafts, not pseudo text)
+    "Baku and Yerevan met in Moscow.": "Баку и Ереван встретились в Москве.",
+    "It was cold.": "Было холодно.",
+    "Over 6,500 people came on Dec. 4.": "Более 6500 человек пришли 4 декабря.",
+    "The talks lasted 20 years.": "Переговоры продолжались 20 лет.",
+}
+
+
+def test_pybabel_update_between_two_runs_changes_only_the_new_entry(day: Path):
+    """Babel's `pybabel update --previous` (its own header order, `charset=utf-8`, wrapping at 76 and a blank
+    line at the end of the file) between two toolkit runs: the run fills the one new entry and leaves every
+    other line of Babel's file alone, then has nothing to do."""
+    from toolkit import catalog, document, pipeline
+    from toolkit.engines.scripted import ScriptedEngine
+
+    pybabel = shutil.which("pybabel")
+    if pybabel is None:
+        pytest.skip("Babel's pybabel is not installed")
+
+    def run() -> None:
+        pipeline.translate_files(["art/a1.txt"], ["ru"], engine=ScriptedEngine(lambda s, t: DRAFTS[s], name="opus"),
+                                 glossary_dir="gl", locales="loc")
+
+    run()
+    editor_save(po("a1"), "poedit", {"Baku and Yerevan met in Moscow.": HUMAN["Baku and Yerevan met in Moscow."]},
+                {"Baku and Yerevan met in Moscow.": "checked"})
+    commit("approved one")
+    Path("art/a1.txt").write_text(CHANGED["a1"], encoding="utf-8")
+    pot = Path("babel.pot")
+    pofile.write(catalog.build_pot(document.parse(CHANGED["a1"], name="a1", source="art/a1.txt")), pot)
+    subprocess.run([pybabel, "-q", "update", "--previous", "-l", "ru", "-i", str(pot), "-o", str(po("a1"))],
+                   check=True)
+    assert po("a1").read_bytes().endswith(b"\n\n")        # Babel's last line
+    assert human(po("a1")) == {"Baku and Yerevan met in Moscow.": (HUMAN["Baku and Yerevan met in Moscow."],
+                                                                    "checked")}
+    commit("pybabel update")
+    run()
+    assert human(po("a1")) == {"Baku and Yerevan met in Moscow.": (HUMAN["Baku and Yerevan met in Moscow."],
+                                                                    "checked")}
+    # the new entry's draft, and the PO-Revision-Date an entry change moves (README); Babel's header order,
+    # charset spelling and last blank line stay
+    assert diff_lines(po("a1")) == [
+        '-"PO-Revision-Date: 2026-12-02 14:05+0400\\n"', '+"PO-Revision-Date: 2023-11-14 22:13+0000\\n"',
+        "+#. machine translation: opus 1 [183011d1]", "+#, fuzzy", '-msgstr ""', '+msgstr "Было холодно."']
+    commit("the toolkit after Babel")
+    run()
+    assert_clean("a run after Babel and a toolkit run")
     assert_counts_agree()
