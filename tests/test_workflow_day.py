@@ -315,12 +315,25 @@ def test_a_day_of_translating_and_reviewing(day: Path):
     # 6. A blanket approve (`msgattrib --clear-fuzzy`) publishes nothing nobody approved.
     for name in ARTICLES:
         subprocess.run(["msgattrib", "--clear-fuzzy", "-o", str(po(name)), str(po(name))], check=True)
+    # The pseudo drafts stay recognisable, and so does the edited sentence whose fuzzy suggestion was the
+    # earlier sentence's approved translation: its `#|` line says nobody reviewed it for the new one.
     status, found = findings("art", code=None)
     assert status == 7 and [(f["article"], f["segment"], f["code"], f["severity"]) for f in found] == [
-        ("a1", "b2.s1", "pseudo", "error"), ("a1", "b3.s2", "pseudo", "error")]
+        ("a1", "b2.s1", "pseudo", "error"), ("a1", "b3.s2", "pseudo", "error"),
+        ("a2", "b2.s1", "unreviewed-edit", "error")]
     refused = cli("build", "art/a1.txt", "--to", "ru", "--locales", "loc", "--glossary", "gl", "--fuzzy", "fail",
                   "-o", "-", code=7)
     assert "pseudo-translation" in refused.stderr and "[ru:" not in refused.stdout
+    refused = cli("build", "art/a2.txt", "--to", "ru", "--locales", "loc", "--glossary", "gl", "--fuzzy", "fail",
+                  "-o", "-", code=7)
+    assert "earlier sentence" in refused.stderr and "b2.s1" in refused.stderr and refused.stdout == ""
+    # A run rewriting that entry anyway (the paragraph before it moves) keeps the evidence.
+    Path("art/a2.txt").write_text("Russia sent 2,000 peacekeepers.\n\nMoscow is far.\n\n"
+                                  "The ministry thanked Yerevan again.\n", encoding="utf-8")
+    translate()
+    _, found = findings("art/a2.txt", code=7)
+    assert ("b3.s1", "unreviewed-edit") in [(f["segment"], f["code"]) for f in found]
+    Path("art/a2.txt").write_text(CHANGED["a2"], encoding="utf-8")
     git("checkout", "--", "loc")
 
     # 7. The translators finish: check passes, build --fuzzy fail publishes exactly what they approved.
