@@ -169,25 +169,31 @@ def msgfmt_statistics(path: Path) -> tuple[int, int, int]:
     return n["translated"], n["fuzzy"], n["untranslated"]
 
 
-def pocount(paths: list[Path]) -> tuple[int, int, int]:
-    """translate-toolkit's counts (translated, fuzzy, untranslated) over the catalogs, from its CSV."""
+def pocount(paths: list[Path]) -> dict[str, tuple[int, int, int, int]]:
+    """translate-toolkit's counts per catalog (translated, fuzzy, untranslated messages, source words)."""
     exe = shutil.which("pocount")
     if exe is None:
         pytest.skip("translate-toolkit's pocount is not installed (dev dependency)")
     out = subprocess.run([exe, "--csv", *map(str, paths)], capture_output=True, text=True, check=True).stdout
+    # Filename, Translated Messages, Translated Source Words, Translated Target Words, Fuzzy Messages,
+    # Fuzzy Source Words, Untranslated Messages, Untranslated Source Words, Total Message, Total Source Words
     rows = [r.split(",") for r in out.strip().splitlines()[1:]]
-    # Filename, Translated Messages, Translated Source Words, Translated Target Words, Fuzzy Messages, ...
-    return (sum(int(r[1]) for r in rows), sum(int(r[4]) for r in rows), sum(int(r[6]) for r in rows))
+    return {Path(r[0]).stem: (int(r[1]), int(r[4]), int(r[6]), int(r[9])) for r in rows}
 
 
 def assert_counts_agree() -> dict:
+    """`stats` (all, and --by-article) = pocount = msgfmt --statistics, catalog by catalog."""
     stats = json.loads(cli("stats", "--locales", "loc", "--glossary", "gl", "--format", "json").stdout)
     (ru,) = stats
     catalogs = sorted(Path("loc/ru/LC_MESSAGES").glob("*.po"))
-    gnu = [msgfmt_statistics(p) for p in catalogs]
-    ours = (ru["approved"], ru["fuzzy"], ru["untranslated"])
-    assert ours == tuple(map(sum, zip(*gnu))), (ours, gnu)
-    assert ours == pocount(catalogs), ours
+    gnu = {p.stem: msgfmt_statistics(p) for p in catalogs}
+    theirs = pocount(catalogs)
+    by_article = json.loads(cli("stats", "--by-article", "--locales", "loc", "--glossary", "gl", "--format",
+                                "json").stdout)
+    ours = {r["article"]: (r["approved"], r["fuzzy"], r["untranslated"], r["words"]) for r in by_article}
+    assert ours == theirs, (ours, theirs)
+    assert {name: n[:3] for name, n in ours.items()} == gnu, (ours, gnu)
+    assert (ru["approved"], ru["fuzzy"], ru["untranslated"], ru["words"]) == tuple(map(sum, zip(*ours.values())))
     return ru
 
 
@@ -225,6 +231,11 @@ def test_a_day_of_translating_and_reviewing(day: Path):
     # Findings over several articles name their article; check and build agree: nothing is approved yet.
     status, found = findings("art")
     assert status == 0 and {f["article"] for f in found} == {"a1", "a2", "a3"}
+    table = runner.invoke(app, ["check", "art", "--to", "ru", "--glossary", "gl", "--locales", "loc"],
+                          env={"COLUMNS": "80"}).stdout
+    rows = [line.split() for line in table.splitlines() if line.startswith("ru ")]
+    assert [row[1] for row in rows] == [f["article"] for f in found], table
+    assert max(map(len, table.splitlines())) <= 80
     assert all(f["segment"] and f["msgid"] for f in found)
     refused = cli("build", "art/a1.txt", "--to", "ru", "--locales", "loc", "--glossary", "gl", "--fuzzy", "fail",
                   "-o", "-", code=None)
