@@ -31,7 +31,7 @@ from toolkit.cli import app
 from toolkit.review import edit
 from toolkit.review.decision import Decision
 
-from .conftest import ROOT
+from .test_pofilter import POFILTER_TESTS, pofilter
 
 pytestmark = pytest.mark.skipif(any(shutil.which(t) is None for t in ("git", "msgmerge", "msgcat", "msgfmt")),
                                 reason="git and GNU gettext are needed")
@@ -356,6 +356,9 @@ def test_a_day_of_translating_and_reviewing(day: Path):
     assert_clean("a run after the last approvals")
     status, found = findings("art")
     assert found == []
+    # pofilter agrees on the finished catalogs (its tests we take: tests/test_pofilter.py, docs/pofilter.md)
+    for name in ARTICLES:
+        assert not any(pofilter(po(name), "ru", tuple(t for t in POFILTER_TESTS if t != "doublequoting")).values())
     published = {name: cli("build", f"art/{name}.txt", "--to", "ru", "--locales", "loc", "--glossary", "gl",
                            "--fuzzy", "fail", "-o", "-").stdout for name in ARTICLES}
     assert published["a1"] == ("Баку и Ереван встретились в Москве.\n\nБыло холодно.\n\n4 декабря пришли более "
