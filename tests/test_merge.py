@@ -105,8 +105,8 @@ def test_a_translators_fuzzy_draft_is_kept_as_the_suggestion():
 
 
 def test_approving_drops_previous_source_and_first_review_notes_when_the_entry_is_rewritten():
-    """A translator approves by deleting `fuzzy` and the `#|` lines in a text editor (as Poedit and
-    Weblate do on approval). A run with nothing else to do for that entry leaves it as saved (no churn:
+    """A translator approves by deleting `fuzzy` and the `#|` lines in a text editor (as Weblate
+    does on approval). A run with nothing else to do for that entry leaves it as saved (no churn:
     issue 21); once the run rewrites it anyway (here it moved), it drops the notes that only served the
     first review."""
     po, _, _ = rerun(None, BASE)

@@ -362,7 +362,7 @@ def gate_findings(entry: polib.POEntry, lang: str, *, msgctxt: str = "") -> list
                             f"({'; '.join(versions)}): a merge to resolve, keep one translation and delete the "
                             "#-#-#-#-# lines", lang, entry=msgctxt, fuzzy=entry.fuzzy)]
     if not entry.fuzzy and entry.previous_msgid is not None and entry.previous_msgid != entry.msgid:
-        # Poedit, Weblate and the toolkit drop `#|` when an entry is approved; `msgattrib --clear-fuzzy` keeps
+        # Weblate and the toolkit drop `#|` when an entry is approved; `msgattrib --clear-fuzzy` keeps
         # it: the translation is the earlier sentence's, approved by nobody for this one.
         earlier = " ".join(entry.previous_msgid.split())
         earlier = earlier if len(earlier) <= 60 else earlier[:59] + "…"
