@@ -105,12 +105,15 @@ def test_a_translators_fuzzy_draft_is_kept_as_the_suggestion():
 
 
 def test_approving_drops_previous_source_and_first_review_notes_when_the_entry_is_rewritten():
-    """A translator approves by deleting `fuzzy` in a text editor. A run with nothing else to do for that
-    entry leaves it as saved (no churn: issue 21); once the run rewrites it anyway (here it moved), it
-    drops what msgmerge drops (`#|`) and the notes that only served the first review."""
+    """A translator approves by deleting `fuzzy` and the `#|` lines in a text editor (as Weblate
+    does on approval). A run with nothing else to do for that entry leaves it as saved (no churn:
+    issue 21); once the run rewrites it anyway (here it moved), it drops the notes that only served the
+    first review."""
     po, _, _ = rerun(None, BASE)
     po2, _, _ = rerun(po, BASE.replace("ran there", "ran over there"))
     approve(po2, "b1.s2", "Собаки бежали туда.")
+    e = by_ctxt(po2)["b1.s2"]
+    e.previous_msgid = e.previous_msgctxt = None
     saved = pofile.entry_key(by_ctxt(po2)["b1.s2"])
     po3, changes, _ = rerun(po2, BASE.replace("ran there", "ran over there"))
     assert pofile.entry_key(by_ctxt(po3)["b1.s2"]) == saved and changes.count == 0
@@ -118,6 +121,25 @@ def test_approving_drops_previous_source_and_first_review_notes_when_the_entry_i
     e = by_ctxt(po4)["b1.s3"]
     assert (e.msgstr, e.previous_msgid, e.previous_msgctxt) == ("Собаки бежали туда.", None, None)
     assert e.comment == "segment b1.s3"
+
+
+def test_an_approval_that_keeps_the_earlier_sentences_previous_is_blocking_and_keeps_it():
+    """Deleting only `fuzzy` (what msgattrib --clear-fuzzy does to every entry) leaves `#|` naming the
+    sentence the translation was for: `unreviewed-edit` blocks it, and a run rewriting the entry anyway
+    keeps that evidence (it would otherwise publish the earlier sentence's translation unnoticed)."""
+    from toolkit import qa
+
+    po, _, _ = rerun(None, BASE)
+    approve(po, "b1.s2", "Собаки бежали туда.")
+    po2, _, _ = rerun(po, BASE.replace("ran there", "ran over there"))
+    approve(po2, "b1.s2")                      # the old translation, `#|` left as it was
+    po3, _, _ = rerun(po2, "A new start today. " + BASE.replace("ran there", "ran over there"))
+    e = by_ctxt(po3)["b1.s3"]
+    assert (e.msgstr, e.fuzzy, e.previous_msgid) == ("Собаки бежали туда.", False, "Two dogs ran there.")
+    (found,) = qa.gate_findings(e, "ru", msgctxt="b1.s3")
+    assert (found.code, found.severity) == ("unreviewed-edit", "error") and "Two dogs ran there." in found.message
+    e.previous_msgid = None                    # the translator checked it and deleted the #| line
+    assert qa.gate_findings(e, "ru", msgctxt="b1.s3") == []
 
 
 def test_reverting_the_edit_offers_the_human_text_again():

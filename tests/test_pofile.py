@@ -325,3 +325,24 @@ def test_mutated_real_catalogs_are_read_or_refused_never_a_traceback(tmp_path_fa
         assert "\n" not in str(exc)
         return
     assert data.count(b"msgid ") >= len(po)
+
+
+TAILS = [
+    # the file's end, line ending, why
+    ("\n", "\n", "GNU msgcat/msgmerge: no blank line after the last entry"),
+    ("\n\n", "\n", "pybabel update/extract end every catalog with a blank line"),
+    ("\r\n\r\n", "\r\n", "a Windows editor's save of Babel's file"),
+    ("\n\n\n", "\n", "a hand edit left two"),
+]
+
+
+@pytest.mark.parametrize("end, nl, why", TAILS, ids=[t[2] for t in TAILS])
+def test_a_rewrite_keeps_the_blank_lines_after_the_last_entry(end, nl, why, tmp_path):
+    text = ('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+            'msgid "a"\nmsgstr ""\n\nmsgid "b"\nmsgstr "B"').replace("\n", nl) + end
+    path = tmp_path / "t.po"
+    path.write_bytes(text.encode())
+    snap = pofile.snapshot(path)
+    snap.po[0].msgstr = "A"            # the first entry changes; the end of the file is no entry's
+    pofile.write(snap.po, path, previous=snap)
+    assert path.read_bytes() == text.replace('msgstr ""' + nl + nl, 'msgstr "A"' + nl + nl, 1).encode()

@@ -1,7 +1,8 @@
 """From an article and its catalog back to a translated article: original blocks, spacing and line endings.
 
 Never published, under any policy: an entry `msgcat`/`msguniq` left holding two versions between
-`#-#-#-#-#` lines, and an approved pseudo-translation (qa.gate_findings decides, `check` reports the same).
+`#-#-#-#-#` lines, an approved pseudo-translation, and an approved translation whose `#|` names an earlier
+sentence (qa.gate_findings decides, `check` reports the same).
 A catalog the article outgrew is refused (qa.stale_segments, `check ARTICLE` reports it as stale-catalog).
 
 Fuzzy policy: `use` (default) takes approved and fuzzy translations and counts the fuzzy ones,

@@ -585,7 +585,10 @@ def _tidy(entry: polib.POEntry) -> None:
     an empty one is not fuzzy (GNU does not even write the flag). Applied only to entries a run rewrites
     anyway: an entry the translator approved and the run leaves alone keeps its notes and its bytes."""
     if is_approved(entry):
-        entry.previous_msgctxt = entry.previous_msgid = entry.previous_msgid_plural = None
+        # ... unless `#|` names another sentence: approved wholesale (msgattrib --clear-fuzzy), it is the
+        # gate's evidence that nobody reviewed the translation for this one (qa, `unreviewed-edit`).
+        if entry.previous_msgid is None or entry.previous_msgid == entry.msgid:
+            entry.previous_msgctxt = entry.previous_msgid = entry.previous_msgid_plural = None
         # A pseudo-translation approved wholesale (msgattrib --clear-fuzzy) keeps the note that says so:
         # it is the gate's evidence (qa), and it leaves once someone replaces the text.
         pseudo = signed_by_pseudo(entry)

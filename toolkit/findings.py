@@ -45,6 +45,7 @@ CODES: dict[str, tuple[str, str]] = {
     "untranslated": ("error", "no translation: the source text would be published"),
     "merge-conflict": ("error", "msgcat/msguniq left two translations between #-#-#-#-# lines: a merge to resolve"),
     "pseudo": ("error", "an approved pseudo-translation ([xx: …] accented text): never published"),
+    "unreviewed-edit": ("error", "approved with the #| of an earlier sentence: nobody reviewed it for this one"),
     "stale-catalog": ("error", "the article changed since it was translated: run translate again"),
     "fuzzy": ("warning", "not reviewed"),
     "repetition": ("error", "a word or phrase repeated, a small model's failure"),

@@ -68,6 +68,7 @@ class Layout:
     newline: str                                   # "\r\n" when most lines end so, else "\n"
     header: tuple[tuple, str] | None               # (header_key as read, its text with its line endings)
     entries: Mapping[tuple, str]                   # entry_key as read -> its text with its line endings
+    tail: int = 0                                  # blank lines after the last entry (Babel writes one)
 
 
 def read(path: Path, *, lang: str | None = None) -> polib.POFile:
@@ -93,7 +94,7 @@ def snapshot(path: Path, *, lang: str | None = None) -> Snapshot:
                                hint="move it to the right folder or fix the header")
     content = content_key(po)
     layout = Layout(texts.newline, None if texts.header is None else (header_key(po), texts.header),
-                    dict(zip(content[2], texts.entries)))
+                    dict(zip(content[2], texts.entries)), texts.tail)
     return Snapshot(po, hashlib.sha256(data).hexdigest(), data.startswith(codecs.BOM_UTF8), content, layout)
 
 
@@ -153,6 +154,7 @@ class _Texts:
     newline: str
     header: str | None          # the header's text as the file has it
     entries: list[str]          # each entry's, in the order of the POFile
+    tail: int = 0               # blank lines after the file's last non-blank line
 
 
 def _parse(data: bytes, charset: str) -> tuple[polib.POFile, _Texts]:
@@ -226,7 +228,10 @@ def _parse(data: bytes, charset: str) -> tuple[polib.POFile, _Texts]:
         current = fields.setdefault(name, [])
         current.append(m.group(3))
     flush()
-    return po, _Texts(newline, header_raw, entries_raw)
+    # `pybabel update` ends a catalog with a blank line: a rewrite keeps it, or every run would delete a
+    # line no entry owns. The split's last element is what follows the final line ending.
+    blank = len(raw_lines) - 1 - max((i for i, ln in enumerate(raw_lines) if ln.strip()), default=len(raw_lines) - 1)
+    return po, _Texts(newline, header_raw, entries_raw, max(blank - 1, 0))
 
 
 def _add_entry(po: polib.POFile, fields: dict[str, list[str]], note: dict[str, list[str]], obsolete: bool,
@@ -667,7 +672,8 @@ def render(po: polib.POFile, layout: Layout | None = None) -> bytes:
             _render_entry(e, out, "#~ " if e.obsolete else "")
             raw = nl.join(out[1:]) + nl
         blocks.append(_encoded(raw, charset, po, _entry_name(e)))
-    return nl.encode(charset).join(blocks)
+    tail = nl * layout.tail if layout is not None else ""
+    return nl.encode(charset).join(blocks) + tail.encode(charset)
 
 
 def _kept_header(po: polib.POFile, layout: Layout | None) -> str | None:

@@ -21,7 +21,8 @@ publishing). What is checked, per active entry:
 * typography as pofilter checks it, in each target's own marks (docs/pofilter.md): brackets and quotes left
   open, double and stray spaces, a dropped sentence end (warnings), a line break the source does not have;
 * the gate (`gate_findings`, which `build` refuses on too): an entry msgcat/msguniq left holding several
-  versions (`merge-conflict`) and an approved pseudo-translation (`pseudo`), blocking in any state; and,
+  versions (`merge-conflict`), an approved pseudo-translation (`pseudo`) and an approved entry whose `#|`
+  names another sentence (`unreviewed-edit`: approved wholesale), blocking in any state; and,
   for a named article, a catalog that does not hold all its sentences (`stale_segments`, `stale-catalog`).
 
 Numbers are matched in the target's conventions from CLDR: decimal comma, group symbol or any space,
@@ -393,6 +394,15 @@ def gate_findings(entry: polib.POEntry, lang: str, *, msgctxt: str = "") -> list
             return [Finding("merge-conflict", f"{len(versions)} versions merged by msgcat/msguniq "
                             f"({'; '.join(versions)}): a merge to resolve, keep one translation and delete the "
                             "#-#-#-#-# lines", lang, entry=msgctxt, fuzzy=entry.fuzzy)]
+    if not entry.fuzzy and entry.previous_msgid is not None and entry.previous_msgid != entry.msgid:
+        # Weblate and the toolkit drop `#|` when an entry is approved; `msgattrib --clear-fuzzy` keeps
+        # it: the translation is the earlier sentence's, approved by nobody for this one.
+        earlier = " ".join(entry.previous_msgid.split())
+        earlier = earlier if len(earlier) <= 60 else earlier[:59] + "…"
+        return [Finding("unreviewed-edit", f"approved, but it translates the earlier sentence "
+                        f"({earlier!r}, the #| line; a blanket msgattrib --clear-fuzzy?): "
+                        "make it say the new sentence, then delete the #| lines (an editor does when you mark it "
+                        "fuzzy and approve it again)", lang, entry=msgctxt)]
     if not entry.fuzzy and (any(pseudo.is_pseudo(t) for t in _targets(entry) if t) or signed_by_pseudo(entry)):
         # (a fuzzy one is the pseudo-localisation preview: its `fuzzy` warning says enough)
         return [Finding("pseudo", "an approved pseudo-translation (a blanket msgattrib --clear-fuzzy?): "
