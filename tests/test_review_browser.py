@@ -580,3 +580,88 @@ def test_prefer_in_all_targets_only_where_it_changes_something_and_a_no_op_is_re
         urllib.request.urlopen(urllib.request.Request(served.url("/decide"), data=body), timeout=10)
     assert err.value.code == 400 and "is already preferred in the ru cell; nothing to change" in err.value.read().decode()
     assert {p: p.read_bytes() for p in before} == before
+
+
+# --- the page reads a catalog as one article, as `check` and `stats` do ----------------------------------------
+
+# The 2010 Manila hostage crisis as the news reported it (the sentences of tests/test_source.py): the gunman's
+# name is written Мендоза, the Argentine city (CLDR America/Argentina/Mendoza) Мендоса. b2.s1 is approved and
+# breaks the glossary on Yerevan (50-desk.tsv loads last: Эривань), so it is listed with its terms marked.
+HOSTAGE = PO.split("\n\n", 1)[0].replace("karabakh-mining.txt", "hostage.txt") + r'''
+
+#. machine translation: argos translate-en_ru 1.9
+#: hostage.txt:1
+#, fuzzy
+msgctxt "b1.s1"
+msgid "Rolando Mendoza fired his M16 rifle at the tourists."
+msgstr "Роландо Мендоза открыл огонь по туристам из M16."
+
+#. machine translation: argos translate-en_ru 1.9
+#: hostage.txt:3
+msgctxt "b2.s1"
+msgid "Mendoza said Baku and Yerevan had nothing to do with it."
+msgstr "Мендоза сказал, что Баку и Ереван тут ни при чём."
+'''
+MENDOZA = "mendoza\tcity\tMendoza\tМендоса\tMendosa\tՄենդոսա\tCLDR America/Argentina/Mendoza\n"
+
+
+def test_a_surname_met_in_full_is_the_person_on_the_page_too(browser, project):
+    (project / "glossaries" / "60-cities.tsv").write_text("id\tkind\ten\tru\taz\thy\tnote\n" + MENDOZA,
+                                                          encoding="utf-8")
+    po_path = project / "locales" / "ru" / "LC_MESSAGES" / "hostage.po"
+    po_path.write_text(HOSTAGE, encoding="utf-8")
+    msgfmt_check(po_path)
+    served = Served(project)
+    try:
+        open_page(browser, served)
+        cards = browser.find_elements("css selector", "section.card")
+        # no card for the city: b2.s1's Мендоза is the gunman's name, no variant of Мендоса to decide on
+        assert cards and not [c.text for c in cards if "mendoza" in c.text or "Мендоса" in c.text]
+        # b2.s1 is an example of Yerevan's cards, with Yerevan marked, never Mendoza
+        marks = [m.text for c in cards if "hostage.txt:3" in c.text for m in c.find_elements("tag name", "mark")]
+        assert "Yerevan" in marks and not {"Mendoza", "Мендоза"} & set(marks)
+        [entry] = [e for e in browser.find_elements("css selector", "form.fuzzy label.entry") if "hostage" in e.text]
+        # Baku and Yerevan are the glossary's (Ереван is not the desk's form: unmarked); Mendoza, the gunman of
+        # b1.s1, is no term here
+        assert [m.text for m in entry.find_elements("tag name", "mark")] == ["Baku", "Yerevan", "Баку"]
+    finally:
+        served.stop()
+
+
+def summary_rows(driver, served: Served) -> tuple[list[str], list[str]]:
+    driver.get(served.url("/summary"))
+    assert driver.find_element("tag name", "h1").text == "Review summary"
+    table = driver.find_elements("css selector", "main table")[1]
+    return ([th.text for th in table.find_elements("tag name", "th")],
+            [td.text for td in table.find_elements("css selector", "tr td")])
+
+
+def stats_row(project: Path) -> dict:
+    result = runner.invoke(cli_app, ["stats", "--locales", str(project / "locales"), "--glossary",
+                                     str(project / "glossaries"), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    [row] = json.loads(result.stdout)
+    return row
+
+
+def test_the_summary_shows_what_the_gate_blocks_as_stats_does(browser, served, project):
+    from toolkit.engines.pseudo import PseudoEngine
+
+    viewport(browser, 1280, 800)
+    headers, cells = summary_rows(browser, served)
+    assert "blocked" not in headers and stats_row(project)["blocked"] == 0      # nothing to say: no column
+    assert "blocked" not in runner.invoke(cli_app, ["stats", "--locales", str(project / "locales")]).output
+    # an approved pseudo-translation, as a blanket `msgattrib --clear-fuzzy` leaves the pseudo engine's preview
+    po_path = project / "locales" / "ru" / "LC_MESSAGES" / "karabakh-mining.po"
+    source = "Azerbaijan rejected the claims."
+    with po_path.open("a", encoding="utf-8") as out:
+        out.write(f'\n#: karabakh-mining.txt:28\nmsgctxt "b14.s3"\nmsgid "{source}"\n'
+                  f'msgstr "{PseudoEngine().pseudo(source, "ru")}"\n')
+    msgfmt_check(po_path)
+    headers, cells = summary_rows(browser, served)
+    assert headers[:5] == ["lang", "segments", "approved", "fuzzy", "blocked"]
+    row = stats_row(project)
+    assert (row["segments"], row["approved"], row["fuzzy"], row["blocked"]) == (4, 2, 1, 1)
+    assert cells[:5] == ["ru", "4", "2", "1", "1"]           # the numbers `toolkit stats` gives
+    assert "blocked" in runner.invoke(cli_app, ["stats", "--locales", str(project / "locales")]).output
+    browser.save_screenshot(str(SHOTS / "review-summary-blocked-1280.png"))

@@ -379,3 +379,88 @@ def test_review_follow_links_writes_through_a_linked_language_folder(tmp_path):
         proc.wait(10)
     assert real.read_bytes() == before.replace(b"#: day.txt:5\n", b"#: day.txt:5\n#, fuzzy\n")
     assert (project / "locales" / "ru").is_symlink()      # written through, not replaced by a folder
+
+
+# --- the review page reads a catalog as one article, as `check` and `stats` do ------------------------------
+
+# The 2010 Manila hostage crisis as the news reported it (tests/test_source.py has the same sentences), in
+# catalogs shaped like tests/golden/session.ru.po. The gunman's name is written Мендоза; the Argentine city
+# is Мендоса (CLDR America/Argentina/Mendoza), so a bare `Mendoza` read as the city looks like its variant.
+MENDOZA_HEADER = r'''msgid ""
+msgstr ""
+"Project-Id-Version: toolkit 0.1.0\n"
+"Language: ru\n"
+"MIME-Version: 1.0\n"
+"Content-Type: text/plain; charset=UTF-8\n"
+"Content-Transfer-Encoding: 8bit\n"
+"Plural-Forms: nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n%10>=2 && "
+"n%10<=4 && (n%100<10 || n%100>=20) ? 1 : 2);\n"
+"X-Generator: toolkit 0.1.0\n"
+'''
+FULL_NAME = ("Rolando Mendoza fired his M16 rifle at the tourists.", "Роландо Мендоза открыл огонь по туристам из M16.")
+BARE_NAME = ("Mendoza said he wanted his job back.", "Мендоза сказал, что хочет вернуться на работу.")
+
+
+def mendoza_catalog(project: Path, article: str, sentences, *, approved: bool) -> Path:
+    """A ru catalog of `article` whose last sentence is approved (or a machine draft), the others drafts."""
+    entries = []
+    for i, (en, ru) in enumerate(sentences, 1):
+        fuzzy = "" if approved and i == len(sentences) else "#, fuzzy\n"
+        entries.append(f'#. machine translation: argos translate-en_ru 1.9\n#: {article}.txt:{2 * i - 1}\n{fuzzy}'
+                       f'msgctxt "b{i}.s1"\nmsgid "{en}"\nmsgstr "{ru}"\n')
+    path = project / "locales" / "ru" / "LC_MESSAGES" / f"{article}.po"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join([MENDOZA_HEADER, *entries]), encoding="utf-8")
+    return path
+
+
+def cards_of(page: str, code: str) -> list[str]:
+    return [part for part in page.split('<section class="card')[1:] if f'data-code="{code}"' in part.split(">", 1)[0]]
+
+
+# (ru cell of the city, the catalog's sentences, the last one approved?, card code, the card's examples (their
+#  articles), the "Мендоза" row of its counts (machine, approved) or None for no such card, why)
+ARTICLE_CASES = [
+    ("Мендоса; Мендоза", [FULL_NAME, BARE_NAME], True, "contested", [], (0, 0),
+     "the gunman named in full earlier: his bare surname is no example of the city and counts for none of its forms"),
+    ("Мендоса; Мендоза", [BARE_NAME], True, "contested", ["hostage.txt:1"], (0, 1),
+     "no full name in this article: the bare Mendoza is the city, an approved Мендоза"),
+    ("Мендоса", [FULL_NAME, BARE_NAME], False, "variant-seen", [], None,
+     "the gunman's Мендоза in a machine draft is no variant of the city: no card"),
+    ("Мендоса", [BARE_NAME], False, "variant-seen", ["hostage.txt:1"], (1, 0),
+     "alone, the bare Mendoza is the city and its Мендоза a variant to decide on"),
+]
+
+
+@pytest.mark.parametrize("cell, sentences, approved, code, examples, counts, why", ARTICLE_CASES,
+                         ids=[c[-1][:40] for c in ARTICLE_CASES])
+def test_the_review_page_reads_a_catalog_as_one_article(tmp_path, monkeypatch, cell, sentences, approved, code,
+                                                         examples, counts, why):
+    from .conftest import msgfmt_check
+    from .review_server import Served
+
+    project = desk_project(tmp_path)
+    (project / "glossaries" / "60-cities.tsv").write_text(
+        f"id\tkind\ten\tru\taz\thy\tnote\nmendoza\tcity\tMendoza\t{cell}\tMendosa\tՄենդոսա\tCLDR America/Argentina/Mendoza\n",
+        encoding="utf-8")
+    msgfmt_check(mendoza_catalog(project, "hostage", sentences, approved=approved))
+    monkeypatch.chdir(project)
+    served = Served(project)
+    try:
+        page = urllib.request.urlopen(served.url("/"), timeout=30).read().decode()
+    finally:
+        served.stop()
+    found = [c for c in cards_of(page, code) if "Mendoza" in c or "Мендоза" in c]
+    if counts is None:
+        assert found == [], why
+        return
+    [mine] = found
+    shown = mine.split('<div class="label">Examples</div>')[1:]
+    assert re.findall(r'<span class="article">([^<]*)</span>', "".join(shown)) == examples, why
+    row = re.search(r'<td lang="ru">Мендоза</td><td>[^<]*</td>\s*<td class="n">(\d+)</td><td class="n">(\d+)</td>', mine)
+    assert row is not None and (int(row[1]), int(row[2])) == counts, why
+    # and `check` agrees: a bare Mendoza is the city only where no full name came first
+    result = runner.invoke(app, ["check", "--locales", str(project / "locales"), "--glossary",
+                                 str(project / "glossaries"), "--format", "json"])
+    mendoza = [f for f in json.loads(result.stdout)["findings"] if f.get("concept") == "mendoza"]
+    assert bool(mendoza) == (len(sentences) == 1 and cell == "Мендоса"), (why, mendoza)

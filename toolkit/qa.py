@@ -490,7 +490,7 @@ def check_catalog(po: polib.POFile, lang: str, glossary: Glossary | None = None,
 
     article = article or (Path(catalog).stem if catalog else "")
     out: list[Finding] = []
-    surnames = _surnames(po, glossary)
+    surnames = catalog_surnames(po, glossary)
     for entry in po:
         if entry.obsolete or not entry.msgid:
             continue
@@ -501,9 +501,10 @@ def check_catalog(po: polib.POFile, lang: str, glossary: Glossary | None = None,
     return out
 
 
-def _surnames(po: polib.POFile, glossary: Glossary | None) -> frozenset[str]:
+def catalog_surnames(po: polib.POFile, glossary: Glossary | None) -> frozenset[str]:
     """A catalog is one article: the people it names in full (`Rolando Mendoza`) are those people when it
-    says just `Mendoza` (`terms.source.article_surnames`)."""
+    says just `Mendoza` (`terms.source.article_surnames`). `check`, `stats`, `glossary conflicts` and the
+    review page all read a catalog through this one function."""
     from .terms import source
 
     if glossary is None:
@@ -526,7 +527,7 @@ def sort_by_confidence(findings: Sequence[Finding]) -> list[Finding]:
 def fix_catalog(po: polib.POFile, lang: str, glossary: Glossary, *, catalog: str = "") -> list[Fix]:
     """Repair glossary terms in fuzzy entries only; approved entries are the translator's and stay as they are."""
     fixes = []
-    surnames = _surnames(po, glossary)
+    surnames = catalog_surnames(po, glossary)
     for entry in po:
         if entry.obsolete or not entry.fuzzy or not entry.msgstr:
             continue
@@ -628,7 +629,7 @@ def glossary_conflicts(glossary: Glossary, locales: str | Path, langs: Sequence[
     seen: dict[tuple[str, str, str], list[tuple[tuple[str, int], bool]]] = {}    # -> (place, approved)
     for lang, path in locales_mod.catalogs(locales, targets=langs, missing_ok=True):
         po = pofile.read(path, lang=lang)
-        surnames = _surnames(po, glossary)      # one article, read as `check` and `translate` read it
+        surnames = catalog_surnames(po, glossary)      # one article, read as `check` and `translate` read it
         for entry in po:
             if entry.obsolete or not entry.msgstr:
                 continue

@@ -66,9 +66,7 @@ def collect(locales: Path, *, glossary: Glossary | None = None, targets: Sequenc
         for path in by_lang[(lang, article)]:
             n["catalogs"] += 1
             po = pofile.read(path, lang=lang)
-            # a catalog is one article: its people named in full are those people when it says just the surname
-            surnames = terms.source.article_surnames(glossary, (e.msgid for e in po if not e.obsolete and e.msgid)) \
-                if glossary is not None else frozenset()
+            surnames = qa.catalog_surnames(po, glossary)     # one article, read as `check` reads it
             for e in po:
                 if e.obsolete or not e.msgid:
                     continue

@@ -206,8 +206,9 @@ def _board(settings: Settings, *, evidence: bool = True) -> cards.Board:
 def _broken_now(settings: Settings) -> set[tuple[str, int]]:
     from .. import glossary
 
-    segments, _ = cards.read_catalogs(settings.locales)
-    broken = cards.broken_entries(glossary.load(list(settings.glossary)), settings.locales, segments)
+    loaded = glossary.load(list(settings.glossary))
+    segments, _ = cards.read_catalogs(settings.locales, loaded)
+    broken = cards.broken_entries(loaded, settings.locales, segments)
     return {(s.path, s.line) for s in broken}
 
 

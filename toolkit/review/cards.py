@@ -39,6 +39,9 @@ class Segment:
     approved: bool
     article: str = ""         # where the sentence is: its `#:` reference (talks.txt:2), else the catalog's name
     tcomment: str = ""        # the translator's comment (waivers live there)
+    #: the people its catalog names in full (`Rolando Mendoza`): a bare `Mendoza` here is that person, not the
+    #: city, as `check` and `stats` read it (`qa.catalog_surnames`)
+    surnames: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,24 +128,30 @@ def readable(message: str, places: Sequence[tuple[str, int]]) -> str:
     return message
 
 
-def read_catalogs(locales: Path) -> tuple[list[Segment], list[tuple[str, str, str]]]:
-    """Active entries of every catalog (and of the templates, for source examples) under `locales`."""
-    from .. import locales as locales_mod, pofile
+def read_catalogs(locales: Path, loaded: glossary.Glossary | None = None
+                  ) -> tuple[list[Segment], list[tuple[str, str, str]]]:
+    """Active entries of every catalog (and of the templates, for source examples) under `locales`, each
+    with its catalog's surnames under the `loaded` glossary."""
+    from .. import locales as locales_mod, pofile, qa
 
     segments: list[Segment] = []
     seen: list[tuple[str, str, str]] = []
     for lang, path in locales_mod.catalogs(locales, missing_ok=True):
         snap = pofile.snapshot(path, lang=lang)
         seen.append((lang, str(path), snap.sha256))
+        surnames = qa.catalog_surnames(snap.po, loaded)
         for e in snap.po:
             if e.obsolete or not e.msgid:
                 continue
             segments.append(Segment(lang, str(path), e.linenum, label(e), e.msgid, e.msgstr,
-                                    bool(e.msgstr) and not e.fuzzy, _article(e, path), e.tcomment))
+                                    bool(e.msgstr) and not e.fuzzy, _article(e, path), e.tcomment, surnames))
     for path in sorted(Path(locales).glob("*.pot")):
-        for e in pofile.read(path):
+        po = pofile.read(path)
+        surnames = qa.catalog_surnames(po, loaded)
+        for e in po:
             if not e.obsolete and e.msgid:
-                segments.append(Segment("", str(path), e.linenum, label(e), e.msgid, "", False, _article(e, path)))
+                segments.append(Segment("", str(path), e.linenum, label(e), e.msgid, "", False, _article(e, path),
+                                        surnames=surnames))
     return segments, seen
 
 
@@ -168,7 +177,7 @@ def build(glossary_paths: Sequence[str | Path], locales: Path, *, evidence: bool
                                       locales_arg=shown(locales))
     findings = glossary.lint(list(glossary_paths)) + glossary.contested(loaded.concepts) \
         + [f for f in conflicts if f.code in ENTRY_CODES]
-    segments, seen = read_catalogs(Path(locales))
+    segments, seen = read_catalogs(Path(locales), loaded)
     by_place = {(c.path, c.line): c for c in loaded.all_concepts}
     shas = {path: sha for _, path, sha in seen}
     total = len(findings)
@@ -236,14 +245,14 @@ def _entry_card(f, concepts: tuple[Concept, ...], segments: Sequence[Segment], s
         s = keyed.get(place)
         if s is None:
             continue
-        hits = [h for c in concepts for h in _matches(c, s.source)]
+        hits = [h for c in concepts for h in _matches(c, s)]
         forms = [form for form, _, _ in _forms(concepts, s.lang)] + ([f.term] if f.code == "variant-seen" else [])
         spans = [(o.start, o.end) for form in forms for o in morph.find(s.target, form, s.lang)]
         examples.append(Example(s.msgctxt, s.lang, s.article, "approved" if s.approved else "machine",
                                 _pieces(s.source, [(h.start, h.end) for h in hits]), _pieces(s.target, spans)))
     counts = _counts(concepts, [f.lang], segments) if concepts else []
     if f.code == "variant-seen" and concepts:
-        mine = [s for s in segments if s.lang == f.lang and s.target and any(_matches(c, s.source) for c in concepts)]
+        mine = [s for s in segments if s.lang == f.lang and s.target and any(_matches(c, s) for c in concepts)]
         hits = [s for s in mine if morph.find(s.target, f.term, f.lang)]
         counts.append(FormCount(f.lang, f.term, "not listed", concepts[0].id, sum(not s.approved for s in hits),
                                 sum(s.approved for s in hits)))
@@ -293,11 +302,12 @@ def _forms(concepts: Sequence[Concept], lang: str) -> list[tuple[str, str, str]]
     return list(out.values())
 
 
-def _matches(concept: Concept, source: str) -> list[glossary.TermHit]:
-    folded = _folded(source)
+def _matches(concept: Concept, segment: Segment) -> list[glossary.TermHit]:
+    """Where the segment's source names the concept, read as `check` reads it (its catalog's surnames)."""
+    folded = _folded(segment.source)
     if not any(glossary.match_key(t.text) in folded for t in concept.terms_for("en") if t.status != "forbidden"):
         return []              # the cheap test first: most segments name none of the card's concepts
-    return source_names.concept_hits(_matcher(concept), source)
+    return source_names.concept_hits(_matcher(concept), segment.source, segment.surnames)
 
 
 @lru_cache(maxsize=4096)
@@ -316,7 +326,7 @@ def _counts(concepts: Sequence[Concept], langs: Sequence[str], segments: Sequenc
     out = []
     for lang in langs:
         mine = [s for s in segments if s.lang == lang and s.target
-                and any(_matches(c, s.source) for c in concepts)]
+                and any(_matches(c, s) for c in concepts)]
         for form, status, cid in _forms(concepts, lang):
             hits = [s for s in mine if morph.find(s.target, form, lang)]
             out.append(FormCount(lang, form, status, cid, sum(not s.approved for s in hits),
@@ -351,7 +361,7 @@ def _examples(concepts: Sequence[Concept], langs: Sequence[str], segments: Seque
             break
         if s.lang and s.lang not in wanted:
             continue
-        hits = [h for c in concepts for h in _matches(c, s.source)]
+        hits = [h for c in concepts for h in _matches(c, s)]
         if not hits:
             continue
         if not s.lang and s.source in sources_shown:
@@ -372,7 +382,7 @@ def highlighted(segment: Segment, concepts: Sequence[Concept]) -> Example:
     from ..terms import morph
 
     layered = glossary.Glossary(concepts)
-    hits = source_names.concept_hits(layered, segment.source)
+    hits = source_names.concept_hits(layered, segment.source, segment.surnames)
     spans = [(o.start, o.end) for h in hits for t in h.concept.terms_for(segment.lang)
              for o in morph.find(segment.target, t.text, segment.lang)]
     state = "approved" if segment.approved else "machine"

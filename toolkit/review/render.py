@@ -58,7 +58,7 @@ def _problems(board: cards.Board, segment: cards.Segment) -> str:
     from ..terms import source as source_names
 
     layered = glossary.Glossary(board.concepts)
-    return " ".join(f"({h.concept.id}" for h in source_names.concept_hits(layered, segment.source))
+    return " ".join(f"({h.concept.id}" for h in source_names.concept_hits(layered, segment.source, segment.surnames))
 
 
 def summary_page(board: cards.Board, token: str, stats: Sequence) -> str:
