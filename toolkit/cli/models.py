@@ -197,7 +197,7 @@ def evaluate(
     """
     from rich.console import Console
 
-    from .. import evaluate as ev
+    from .. import evaluate as ev, fsutil
     from ..engines import get_engine
     from ..errors import UsageError
     from ..langs import check_language
@@ -224,12 +224,15 @@ def evaluate(
         else:
             contenders += [get_engine(name, models_dir=d, **settings) for d in (model_dirs or [None])]
     loaded_glossary, choice = load_glossary(glossary, no_glossary)
+    paths = _output_paths(output, len(contenders))
+    for path in paths:        # before the hours of translating: the output must not be one of the inputs
+        fsutil.refuse_overwriting(path, test.inputs)
     console = Console(stderr=True)
     scores = []
     for k, contender in enumerate(contenders, 1):
         label = f"{contender.identity(lang)} ({k}/{len(contenders)})"
         scores.append(_scored(ev, test, lang, contender, loaded_glossary, console, label))
-    outputs = _save(ev, scores, output)
+    outputs = _save(ev, scores, paths) if paths else [None] * len(scores)
     rows = [{"model": s.model, "chrf": s.chrf, "bleu": s.bleu, "term_success": s.term_success,
              "terms": s.terms_total, "sentences": s.sentences, "output": str(out) if out else None,
              "chrf_signature": s.chrf_signature, "bleu_signature": s.bleu_signature}
@@ -253,11 +256,14 @@ def _scored(ev, test, lang, contender, glossary, console, label):
                            progress=lambda done, total: bar.update(task, completed=done))
 
 
-def _save(ev, scores, output: Path | None) -> list[Path | None]:
+def _output_paths(output: Path | None, count: int) -> list[Path]:
     if output is None:
-        return [None] * len(scores)
-    paths = [output] if len(scores) == 1 else [output.with_name(f"{output.stem}.{k}{output.suffix or '.txt'}")
-                                               for k in range(1, len(scores) + 1)]
+        return []
+    return [output] if count == 1 else [output.with_name(f"{output.stem}.{k}{output.suffix or '.txt'}")
+                                        for k in range(1, count + 1)]
+
+
+def _save(ev, scores, paths: list[Path]) -> list[Path]:
     for s, path in zip(scores, paths, strict=True):
         ev.save(s.hypotheses, path)
     return paths
