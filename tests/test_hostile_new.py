@@ -203,6 +203,48 @@ CASES += [
 ]
 
 
+def _drop_language(lang: str):
+    def setup(root: Path) -> None:
+        import shutil
+
+        shutil.rmtree(root / "locales" / lang)
+    return setup
+
+
+def _check(*extra: str, article: str = f"{NAME}.txt"):
+    return lambda r: ["check", str(r / article), "--locales", str(r / "locales"), "--glossary",
+                      str(r / "glossaries"), *extra]
+
+
+def _article_becomes(make):
+    def setup(root: Path) -> None:
+        (root / f"{NAME}.txt").unlink()
+        make(root / f"{NAME}.txt")
+    return setup
+
+
+CASES += [
+    ("stats_a_language_never_translated", _drop_language("hy"),
+     lambda r: ["stats", "--locales", str(r / "locales"), "--to", "hy"], 3,
+     ["no hy catalogs (only az, ru) under", "toolkit translate FILE --to hy"]),
+    ("check_a_language_never_translated", _drop_language("az"), _check("--to", "az"), 3,
+     [f"no az catalogs for '{NAME}' (only hy, ru)"]),
+    ("conflicts_a_language_the_glossary_lacks", _nothing,
+     lambda r: ["glossary", "conflicts", "--glossary", str(r / "glossaries"), "--locales", str(r / "locales"),
+                "--to", "de"], 2, ["has no de terms; its languages: az, hy, ru"]),
+    ("check_stale_catalog_with_fix_writes_nothing", _changed_article, _check("--to", "ru", "--fix"), 7,
+     ["1 blocking finding(s)", "the article changed since it was translated", f"/{NAME}.txt --to ru`"]),
+    ("check_stale_catalog_json", _changed_article, _check("--to", "ru", "--format", "json"), 7,
+     ["1 blocking finding(s)", "the article changed"]),
+    ("check_article_swapped_for_a_fifo", _article_becomes(os.mkfifo), _check("--to", "ru"), 3,
+     [f"{NAME}.txt: is not a regular file"]),
+    ("check_article_a_link_to_dev_zero", _article_becomes(lambda p: p.symlink_to("/dev/zero")), _check("--to", "ru"),
+     3, [f"{NAME}.txt: is not a regular file"]),
+    ("check_article_deleted", _article_becomes(lambda p: None), _check("--to", "ru"), 3,
+     [f"{NAME}.txt: no such file"]),
+]
+
+
 @pytest.mark.parametrize("name,setup,argv,code,words", CASES, ids=[c[0] for c in CASES])
 def test_hostile_input_is_one_line_the_right_code_and_changes_nothing(name, setup, argv, code, words, project,
                                                                        monkeypatch):
@@ -217,3 +259,72 @@ def test_hostile_input_is_one_line_the_right_code_and_changes_nothing(name, setu
     assert tree(project) == before
     assert _lstat_tree(project) == shape
     assert temps(project) == []
+
+
+# -- cases that must succeed ---------------------------------------------------------------------------------
+
+def _scores(root: Path, src: bytes, ref: bytes) -> dict:
+    _pair(src, ref)(root)
+    result = runner.invoke(app, [*_evaluate("--format", "json")(root)])
+    assert result.exit_code == 0, result.output
+    [row] = json.loads(result.stdout)
+    return {k: row[k] for k in ("chrf", "bleu", "sentences")}
+
+
+@pytest.mark.parametrize("src,ref,why", [
+    (b"\xef\xbb\xbf" + SRC.replace(b"\n", b"\r\n"), b"\xef\xbb\xbf" + REF.replace(b"\n", b"\r\n"),
+     "Notepad: a BOM and CRLF in both files"),
+    (SRC.rstrip(b"\n"), REF, "no newline after the last source line"),
+    (SRC.replace(b"Prices", b"Prices\x0c"), REF, "a form feed inside a line: str.splitlines would break there"),
+    (SRC.replace(b"Prices", "Prices\u2028".encode()), REF.replace("Цены".encode(), "Цены\u0085".encode()),
+     "U+2028 and NEL inside lines: not line ends for wc -l or sacrebleu"),
+], ids=lambda v: v if isinstance(v, str) else None)
+def test_evaluate_counts_lines_as_wc_l_does(project, src, ref, why):
+    plain = _scores(project, SRC, REF)
+    assert _scores(project, src, ref)["sentences"] == plain["sentences"] == 3
+    if b"\r" in src:
+        assert _scores(project, src, ref) == plain
+
+
+def test_a_ten_kilobyte_name_keeps_the_glossary_readable(project, monkeypatch):
+    """The id is derived from the name: it used to be 10,000 characters, which every reader then refused."""
+    from toolkit import glossary as glossary_mod
+    from toolkit.glossary.model import MAX_ID
+
+    monkeypatch.chdir(project)
+    name = " ".join(["Very Long Name"] * 730)
+    result = runner.invoke(app, _add_name(name)(project))
+    assert result.exit_code == 0, result.output
+    added = [c for c in glossary_mod.load(project / "glossaries").concepts if c.preferred("en") == name]
+    assert len(added) == 1 and len(added[0].id) <= MAX_ID
+    again = runner.invoke(app, _add_name(name.replace("Name", "Name!"))(project))   # same id stem: made unique
+    assert again.exit_code == 0, again.output
+    glossary_mod.load(project / "glossaries")
+
+
+def test_check_json_with_many_articles_is_one_document(project, monkeypatch):
+    monkeypatch.chdir(project)
+    (project / "many").mkdir()
+    for k in range(30):
+        (project / "many" / f"a{k:02}.txt").write_text(f"Baku hosted talks number {k}.\n", encoding="utf-8")
+    args = ["--locales", str(project / "locales"), "--glossary", str(project / "glossaries")]
+    made = runner.invoke(app, ["translate", str(project / "many"), "--to", "ru,az", "--engine", "pseudo", *args])
+    assert made.exit_code == 0, made.output
+    result = runner.invoke(app, ["check", str(project / "many"), "--format", "json", *args])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert {f["article"] for f in report["findings"]} == {f"a{k:02}" for k in range(30)}
+    assert {f["lang"] for f in report["findings"]} == {"ru", "az"}
+
+
+@pytest.mark.parametrize("command", [
+    lambda r, to: ["stats", "--locales", str(r / "locales"), "--format", "json", *to],
+    lambda r, to: ["glossary", "conflicts", "--glossary", str(r / "glossaries"), "--locales", str(r / "locales"),
+                   "--format", "json", *to],
+], ids=["stats", "conflicts"])
+def test_a_language_named_twice_counts_once(project, monkeypatch, command):
+    monkeypatch.chdir(project)
+    once = runner.invoke(app, command(project, ["--to", "ru"]))
+    twice = runner.invoke(app, command(project, ["--to", "ru", "--to", "RU", "--to", "ru,ru"]))
+    assert once.exit_code == twice.exit_code == 0, twice.output
+    assert json.loads(twice.stdout) == json.loads(once.stdout)
