@@ -91,6 +91,13 @@ CASES = [
     ("evaluate_output_onto_a_catalog_it_reads", lambda r: _approve(r), _evaluate_on(
         "locales", extra=("--output", f"locales/ru/LC_MESSAGES/{NAME}.po")), 2,
      [f"{NAME}.po: the output is a catalog being evaluated", "refusing to overwrite"]),
+    ("evaluate_output_onto_the_glossary", _pair(),
+     lambda r: [*_evaluate()(r)[:-1], "--glossary", str(r / "glossaries"), "--output", "glossaries/names.tsv"], 2,
+     ["names.tsv: the output is a glossary file", "refusing to overwrite"]),
+    ("evaluate_output_onto_a_catalog_it_does_not_read", _pair(),
+     _evaluate("--output", f"locales/az/LC_MESSAGES/{NAME}.po"), 2,
+     [f"az/LC_MESSAGES/{NAME}.po: is a catalog; refusing to overwrite it", "give a .txt path"]),
+    ("evaluate_output_dash", _pair(), _evaluate("--output", "-"), 2, ["--output -", "give a file path"]),
     ("evaluate_output_onto_a_link_elsewhere", _then(_pair(), _link("hyp.txt", "elsewhere.txt"),
                                                     lambda r: (r / "elsewhere.txt").write_text("mine\n")),
      _evaluate("--output", "hyp.txt"), 5, ["hyp.txt: is a symbolic link; refusing to write through it"]),
@@ -278,7 +285,7 @@ def _scores(root: Path, src: bytes, ref: bytes) -> dict:
     (SRC.replace(b"Prices", b"Prices\x0c"), REF, "a form feed inside a line: str.splitlines would break there"),
     (SRC.replace(b"Prices", "Prices\u2028".encode()), REF.replace("Цены".encode(), "Цены\u0085".encode()),
      "U+2028 and NEL inside lines: not line ends for wc -l or sacrebleu"),
-], ids=lambda v: v if isinstance(v, str) else None)
+], ids=["bom-crlf", "no-final-newline", "form-feed", "u2028-nel"])
 def test_evaluate_counts_lines_as_wc_l_does(project, src, ref, why):
     plain = _scores(project, SRC, REF)
     assert _scores(project, src, ref)["sentences"] == plain["sentences"] == 3
