@@ -90,6 +90,9 @@ def read_aligned(source: str | Path, reference: str | Path) -> TestSet:
     """Two files of aligned lines (FLORES-200's devtest files are this shape)."""
     source, reference = Path(source), Path(reference)
     src, ref = _read_lines(source), _read_lines(reference)
+    if fsutil.same_file(source, [reference]):     # every score would be the English against itself
+        raise InputError(f"is the reference too ({reference}); the reference is the translation", path=source,
+                         hint="give the target-language file with --reference")
     if len(src) != len(ref):
         raise InputError(f"{len(src)} lines, but {reference} has {len(ref)}; the files must be aligned line by "
                          "line", path=source)

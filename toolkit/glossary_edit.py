@@ -61,7 +61,8 @@ def add_name(paths: str | Path, name: str, *, kind: str = "dnt", targets: Mappin
     TSV/CSV file (the one that wins). Returns the file and the new concept's id."""
     from .review.decision import stamp
 
-    targets = dict(targets or {})
+    # spaces collapsed as in the name: `--ru ' '` is no term, not an empty cell written as one
+    targets = {lang: unicodedata.normalize("NFC", " ".join(term.split())) for lang, term in (targets or {}).items()}
     name = unicodedata.normalize("NFC", " ".join(name.split()))
     _check_cell("not a name", name)
     for lang, term in targets.items():
