@@ -192,6 +192,27 @@ def evaluate(test: TestSet, lang: str, engine, glossary: Glossary | None, *,
     return score(translate(test, lang, engine, progress=progress), test, lang, glossary, engine.identity(lang))
 
 
+def output_paths(output: str | Path | None, count: int, test: TestSet, glossary: Glossary | None) -> list[Path]:
+    """Where `count` models' hypotheses go (`hyp.txt`, or `hyp.1.txt`, `hyp.2.txt` …), refused before the
+    hours of translating when one is an input (the source, the reference, a catalog read, a glossary file),
+    an existing catalog, or `-`."""
+    if output is None:
+        return []
+    output = Path(output)
+    if str(output) == "-":     # the scores are standard output already: a file named "-" is never meant
+        raise UsageError("--output - : the hypotheses are saved to a file, the scores go to standard output",
+                         hint="give a file path, e.g. --output hyp.txt")
+    paths = [output] if count == 1 else [output.with_name(f"{output.stem}.{k}{output.suffix or '.txt'}")
+                                         for k in range(1, count + 1)]
+    inputs = [*test.inputs, ("a glossary file", glossary.files if glossary is not None else ())]
+    for path in paths:
+        fsutil.refuse_overwriting(path, inputs)
+        if path.suffix in (".po", ".pot") and path.exists():
+            raise UsageError("is a catalog; refusing to overwrite it with hypotheses", path=path,
+                             hint="give a .txt path for --output")
+    return paths
+
+
 def save(hypotheses: Sequence[str], path: str | Path) -> None:
     """The hypotheses one a line, written atomically (what sacrebleu reads)."""
     fsutil.atomic_write(path, "".join(_one_line(h) + "\n" for h in hypotheses).encode("utf-8"))

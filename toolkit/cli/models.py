@@ -197,7 +197,7 @@ def evaluate(
     """
     from rich.console import Console
 
-    from .. import evaluate as ev, fsutil
+    from .. import evaluate as ev
     from ..engines import get_engine
     from ..errors import UsageError
     from ..langs import check_language
@@ -224,13 +224,7 @@ def evaluate(
         else:
             contenders += [get_engine(name, models_dir=d, **settings) for d in (model_dirs or [None])]
     loaded_glossary, choice = load_glossary(glossary, no_glossary)
-    paths = _output_paths(output, len(contenders))
-    inputs = [*test.inputs, ("a glossary file", loaded_glossary.files if loaded_glossary else ())]
-    for path in paths:        # before the hours of translating: the output must not be one of the inputs
-        fsutil.refuse_overwriting(path, inputs)
-        if path.suffix in (".po", ".pot") and path.exists():
-            raise UsageError("is a catalog; refusing to overwrite it with hypotheses", path=path,
-                             hint="give a .txt path for --output")
+    paths = ev.output_paths(output, len(contenders), test, loaded_glossary)   # refused before translating
     console = Console(stderr=True)
     scores = []
     for k, contender in enumerate(contenders, 1):
@@ -258,18 +252,6 @@ def _scored(ev, test, lang, contender, glossary, console, label):
         task = bar.add_task(label, total=len(test.sources))
         return ev.evaluate(test, lang, contender, glossary,
                            progress=lambda done, total: bar.update(task, completed=done))
-
-
-def _output_paths(output: Path | None, count: int) -> list[Path]:
-    from ..errors import UsageError
-
-    if output is None:
-        return []
-    if str(output) == "-":     # the scores are standard output already: a file named "-" is never meant
-        raise UsageError("--output - : the hypotheses are saved to a file, the scores go to standard output",
-                         hint="give a file path, e.g. --output hyp.txt")
-    return [output] if count == 1 else [output.with_name(f"{output.stem}.{k}{output.suffix or '.txt'}")
-                                        for k in range(1, count + 1)]
 
 
 def _save(ev, scores, paths: list[Path]) -> list[Path]:
