@@ -33,6 +33,7 @@ class TestSet:
     sources: tuple[str, ...]
     references: tuple[str, ...]
     origin: str                 # what it was read from, for the report
+    inputs: tuple[tuple[str, tuple[str, ...]], ...] = ()   # (what, files) an --output must never overwrite
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,25 +65,42 @@ def _read_lines(path: Path) -> list[str]:
         data = fsutil.read_regular(path, limit=MAX_TEST_FILE, what="a test set file")
     except FileNotFoundError:
         raise InputError("no such file", path=path) from None
+    except IsADirectoryError:
+        raise InputError("is a folder; a test set is one file of sentences, one a line", path=path,
+                         hint="give the file, e.g. eng_Latn.devtest") from None
     except OSError as exc:
         raise InputError(f"cannot read: {exc.strerror or exc}", path=path) from None
+    data = data.removeprefix(b"\xef\xbb\xbf")
     try:
-        text = data.decode("utf-8-sig")
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise InputError(f"not UTF-8 (byte {exc.start})", path=path, hint="convert it with iconv") from None
-    return text.splitlines()
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise InputError(f"not valid utf-8 (byte 0x{data[exc.start]:02x})", path=path, line=line, column=column,
+                         hint=f"convert it: iconv -f CODEPAGE -t utf-8 {path}") from None
+    # Lines are what `wc -l` and sacrebleu count: "\n" (a CRLF's "\r" goes too), never the form feed, U+2028 or
+    # NEL that str.splitlines also breaks at, which would shift every later sentence against its reference.
+    lines = text.split("\n")
+    if lines[-1] == "":
+        lines.pop()
+    return [line.removesuffix("\r") for line in lines]
 
 
 def read_aligned(source: str | Path, reference: str | Path) -> TestSet:
     """Two files of aligned lines (FLORES-200's devtest files are this shape)."""
     source, reference = Path(source), Path(reference)
     src, ref = _read_lines(source), _read_lines(reference)
+    if fsutil.same_file(source, [reference]):     # every score would be the English against itself
+        raise InputError(f"is the reference too ({reference}); the reference is the translation", path=source,
+                         hint="give the target-language file with --reference")
     if len(src) != len(ref):
         raise InputError(f"{len(src)} lines, but {reference} has {len(ref)}; the files must be aligned line by "
                          "line", path=source)
-    if not src:
-        raise InputError("empty test set", path=source)
-    return TestSet(tuple(src), tuple(ref), f"{source} + {reference}")
+    if not any(line.strip() for line in src):
+        raise InputError("empty test set" if not src else f"empty test set: its {len(src)} lines are blank",
+                         path=source, hint="give the English sentences, one a line")
+    return TestSet(tuple(src), tuple(ref), f"{source} + {reference}",
+                   (("the English test sentences", (str(source),)), ("the reference translations", (str(reference),))))
 
 
 def _catalog_files(paths: Sequence[str | Path]) -> list[Path]:
@@ -116,12 +134,12 @@ def read_catalogs(paths: Sequence[str | Path], lang: str) -> TestSet:
     """The approved entries of every `lang` catalog among `paths` (files, or folders searched for *.po)."""
     sources: list[str] = []
     references: list[str] = []
-    used = 0
+    used: list[str] = []
     for path in _catalog_files(paths):
         po = pofile.read(path)
         if _catalog_lang(path, po) != lang:
             continue
-        used += 1
+        used.append(str(path))
         for entry in po:
             if approved(entry):
                 sources.append(entry.msgid)
@@ -131,7 +149,8 @@ def read_catalogs(paths: Sequence[str | Path], lang: str) -> TestSet:
         raise CatalogError(f"no approved {lang} entries in {where}" if used else f"no {lang} catalogs in {where}",
                            path=str(paths[0]) if paths else None,
                            hint="approve entries first (remove the fuzzy flag), or pass --source/--reference")
-    return TestSet(tuple(sources), tuple(references), f"{len(sources)} approved entries in {used} catalog(s)")
+    return TestSet(tuple(sources), tuple(references), f"{len(sources)} approved entries in {len(used)} catalog(s)",
+                   (("a catalog being evaluated", tuple(used)),))
 
 
 def score(hypotheses: Sequence[str], test: TestSet, lang: str, glossary: Glossary | None, model: str) -> Score:
@@ -171,6 +190,27 @@ def evaluate(test: TestSet, lang: str, engine, glossary: Glossary | None, *,
              progress: Progress | None = None) -> Score:
     """Translate `test` with `engine` and score the output."""
     return score(translate(test, lang, engine, progress=progress), test, lang, glossary, engine.identity(lang))
+
+
+def output_paths(output: str | Path | None, count: int, test: TestSet, glossary: Glossary | None) -> list[Path]:
+    """Where `count` models' hypotheses go (`hyp.txt`, or `hyp.1.txt`, `hyp.2.txt` …), refused before the
+    hours of translating when one is an input (the source, the reference, a catalog read, a glossary file),
+    an existing catalog, or `-`."""
+    if output is None:
+        return []
+    output = Path(output)
+    if str(output) == "-":     # the scores are standard output already: a file named "-" is never meant
+        raise UsageError("--output - : the hypotheses are saved to a file, the scores go to standard output",
+                         hint="give a file path, e.g. --output hyp.txt")
+    paths = [output] if count == 1 else [output.with_name(f"{output.stem}.{k}{output.suffix or '.txt'}")
+                                         for k in range(1, count + 1)]
+    inputs = [*test.inputs, ("a glossary file", glossary.files if glossary is not None else ())]
+    for path in paths:
+        fsutil.refuse_overwriting(path, inputs)
+        if path.suffix in (".po", ".pot") and path.exists():
+            raise UsageError("is a catalog; refusing to overwrite it with hypotheses", path=path,
+                             hint="give a .txt path for --output")
+    return paths
 
 
 def save(hypotheses: Sequence[str], path: str | Path) -> None:

@@ -228,6 +228,9 @@ def locked(directory: str | Path, *, name: str | None = None, timeout: float = 0
     d = Path(directory)
     try:
         d.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:     # mkdir's "File exists" says nothing of the fix
+        raise WriteError("is not a directory; cannot keep catalogs in it, nothing was changed", path=d,
+                         hint="pass another --locales DIR or move the file away") from None
     except OSError as exc:
         raise _write_error(exc, d) from None
     if name is None:

@@ -16,8 +16,9 @@ import unicodedata
 from collections.abc import Mapping
 from pathlib import Path
 
-from . import glossary as glossary_mod
+from . import fsutil, glossary as glossary_mod
 from .errors import GlossaryError, UsageError
+from .glossary.model import CONTROL_CHARS, MAX_CELL, MAX_ID
 
 STATUSES = ("forbidden", "admitted")
 
@@ -58,15 +59,16 @@ def add_name(paths: str | Path, name: str, *, kind: str = "dnt", targets: Mappin
     """Append a concept for the longer name `name` (`New York Times`): kind `dnt` keeps it as written in every
     language, another kind takes its `targets` ({lang: term}). Written to `into`, else the glossary's last
     TSV/CSV file (the one that wins). Returns the file and the new concept's id."""
-    from . import fsutil
     from .review.decision import stamp
 
-    targets = dict(targets or {})
+    # spaces collapsed as in the name: `--ru ' '` is no term, not an empty cell written as one
+    targets = {lang: unicodedata.normalize("NFC", " ".join(term.split())) for lang, term in (targets or {}).items()}
     name = unicodedata.normalize("NFC", " ".join(name.split()))
-    cells = [name, *targets.values(), kind]
-    if not name or any(_bad_cell(c) for c in cells):
-        raise UsageError(f"not a name: {name!r}" if not name or _bad_cell(name) else
-                         f"a term or kind holds ';', a tab, a line break or a leading '!': {cells!r}")
+    _check_cell("not a name", name)
+    for lang, term in targets.items():
+        _check_cell(f"not a {lang} term", term)
+    if not _KIND.fullmatch(kind):     # a kind is one word the glossary's readers and lint compare with
+        raise UsageError(f"--kind {kind!r}: a kind is one lower-case word", hint="e.g. dnt, person, place, institution")
     if kind == "dnt" and targets:
         raise UsageError("kind dnt keeps the English form in every language: give no translations, or --kind")
     if kind != "dnt" and not targets:
@@ -77,6 +79,10 @@ def add_name(paths: str | Path, name: str, *, kind: str = "dnt", targets: Mappin
         if any(glossary_mod.match_key(t.text) == key for t in c.terms_for("en")):
             raise UsageError(f"{name!r} is already in the glossary", hint=f"see {c.origin}")
     path = Path(into) if into is not None else _last_table(loaded.files, paths)
+    if into is not None and path.exists() and not path.is_symlink() and fsutil.same_file(path, loaded.files) is None:
+        # a row written elsewhere is a concept no command reads: the name would stay passed over, silently
+        raise UsageError(f"not a file of the glossary {paths}", path=path,
+                         hint="name one of its TSV/CSV files with --into, or pass --glossary")
     if path.suffix.lower() not in (".tsv", ".csv"):
         raise UsageError(f"{path}: a new name is added to a TSV or CSV glossary", hint="name one with --into")
     header, rows = glossary_mod.read_rows(path)
@@ -99,8 +105,22 @@ def add_name(paths: str | Path, name: str, *, kind: str = "dnt", targets: Mappin
     return path, cid
 
 
-def _bad_cell(text: str) -> bool:
-    return not text or any(ch in text for ch in ";\t\r\n") or text.startswith("!")
+_KIND = re.compile(r"[a-z][a-z0-9_-]{0,63}")
+
+
+def _check_cell(what: str, text: str) -> None:
+    """What a glossary cell can hold: the readers refuse control characters and over-long cells, the term
+    syntax gives `;` and a leading `!` a meaning, and a spreadsheet runs a cell starting with `=` as a formula."""
+    bad = CONTROL_CHARS.search(text) if text else None
+    if not text or any(ch in text for ch in ";\t\r\n") or text.startswith("!"):
+        raise UsageError(f"{what}: {text!r} (a term holds no ';', tab or line break and does not start with '!')")
+    if bad:
+        raise UsageError(f"{what}: {text!r} holds the control character {bad.group()!r}")
+    if glossary_mod.starts_like_a_formula(text):
+        raise UsageError(f"{what}: {text!r} starts with {text[0]!r}, which a spreadsheet runs as a formula")
+    if len(text) > MAX_CELL:
+        raise UsageError(f"{what}: {len(text):,} characters, more than the {MAX_CELL:,} a glossary "
+                         "cell holds")
 
 
 def _last_table(files: tuple[str, ...], paths: str | Path) -> Path:
@@ -112,7 +132,8 @@ def _last_table(files: tuple[str, ...], paths: str | Path) -> Path:
 
 def _new_id(name: str, taken: set[str]) -> str:
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    base = re.sub(r"[^a-z0-9]+", "-", ascii_name.casefold()).strip("-") or "name"
+    # an id the readers accept (glossary.MAX_ID), with room for the "-2" that keeps it unique
+    base = re.sub(r"[^a-z0-9]+", "-", ascii_name.casefold()).strip("-")[:MAX_ID - 8].strip("-") or "name"
     cid, n = base, 2
     while cid in taken:
         cid, n = f"{base}-{n}", n + 1

@@ -23,8 +23,14 @@ def catalogs(locales: str | Path, *, name: str | Collection[str] | None = None, 
         if (names is None or path.stem in names) and (not targets or lang in targets):
             found.append((lang, path))
     if not found and not missing_ok:
-        what = f"no catalogs for {', '.join(map(repr, sorted(names)))}" if names else "no catalogs"
-        raise CatalogError(f"{what} under {locales}", path=locales, hint="run `toolkit translate FILE --to LANG` first")
+        langs = f"{', '.join(targets)} " if targets else ""
+        what = f"no {langs}catalogs" + (f" for {', '.join(map(repr, sorted(names)))}" if names else "")
+        have = sorted({p.parent.parent.name for p in Path(locales).glob("*/LC_MESSAGES/*.po")
+                       if names is None or p.stem in names}) if targets else []
+        if have:     # `--to hy` where only ru and az were translated: say so, not "no catalogs" at all
+            what += f" (only {', '.join(have)})"
+        raise CatalogError(f"{what} under {locales}", path=locales,
+                           hint=f"run `toolkit translate FILE --to {targets[0] if targets else 'LANG'}` first")
     return found
 
 

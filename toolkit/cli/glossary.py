@@ -119,13 +119,18 @@ def conflicts(
     Example:  toolkit glossary conflicts --locales locales --to ru --format json
     """
     from .. import glossary as glossary_mod, langs, qa
-    from ..errors import ConflictFound
+    from ..errors import ConflictFound, UsageError
 
     check_format(fmt)
     path = _required(glossary)
     targets = langs.expand_targets(to) if to else ()
     findings = glossary_mod.lint(path)
     loaded = glossary_mod.load(path)
+    known = {lang for c in loaded.concepts for lang in c.languages}
+    unknown = [lang for lang in targets if lang not in known]
+    if unknown:        # `--to de` on a ru/az/hy glossary would list "nothing to decide" for a language never checked
+        raise UsageError(f"the glossary {path} has no {', '.join(unknown)} terms; its languages: "
+                         f"{', '.join(sorted(known - {'en'}))}", hint="give one of them with --to")
     findings += glossary_mod.contested(loaded.concepts)
     if targets:
         findings = [f for f in findings if f.lang in ("", "en", *targets)]

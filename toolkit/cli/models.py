@@ -224,12 +224,13 @@ def evaluate(
         else:
             contenders += [get_engine(name, models_dir=d, **settings) for d in (model_dirs or [None])]
     loaded_glossary, choice = load_glossary(glossary, no_glossary)
+    paths = ev.output_paths(output, len(contenders), test, loaded_glossary)   # refused before translating
     console = Console(stderr=True)
     scores = []
     for k, contender in enumerate(contenders, 1):
         label = f"{contender.identity(lang)} ({k}/{len(contenders)})"
         scores.append(_scored(ev, test, lang, contender, loaded_glossary, console, label))
-    outputs = _save(ev, scores, output)
+    outputs = _save(ev, scores, paths) if paths else [None] * len(scores)
     rows = [{"model": s.model, "chrf": s.chrf, "bleu": s.bleu, "term_success": s.term_success,
              "terms": s.terms_total, "sentences": s.sentences, "output": str(out) if out else None,
              "chrf_signature": s.chrf_signature, "bleu_signature": s.bleu_signature}
@@ -253,11 +254,7 @@ def _scored(ev, test, lang, contender, glossary, console, label):
                            progress=lambda done, total: bar.update(task, completed=done))
 
 
-def _save(ev, scores, output: Path | None) -> list[Path | None]:
-    if output is None:
-        return [None] * len(scores)
-    paths = [output] if len(scores) == 1 else [output.with_name(f"{output.stem}.{k}{output.suffix or '.txt'}")
-                                               for k in range(1, len(scores) + 1)]
+def _save(ev, scores, paths: list[Path]) -> list[Path]:
     for s, path in zip(scores, paths, strict=True):
         ev.save(s.hypotheses, path)
     return paths

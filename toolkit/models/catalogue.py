@@ -144,6 +144,10 @@ def choice(lang: str, name: str | None = None) -> Choice | None:
     for c in CHOICES:
         if c.lang == lang and c.name == name:
             return c
+    other = next((c for c in CHOICES if c.name == name), None)
+    if other is not None:
+        raise UsageError(f"{name} is a {other.lang} model, not a {lang} one",
+                         hint=f"`toolkit models install {other.lang} --model {name}`")
     names = ", ".join(c.name for c in choices(lang)) or "none"
     raise UsageError(f"no model {name!r} for {lang} in the catalogue; choose one of: {names}",
                      hint=f"`toolkit models list --available --lang {lang}` shows them")

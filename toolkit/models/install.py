@@ -35,6 +35,10 @@ def install_url(url: str, directory: str | Path | None = None, *, lang: str | No
 def install_choice(choice: Choice, directory: str | Path | None = None, *, progress: Progress | None = None,
                    target_token: str | None = None) -> InstalledModel:
     """Install a catalogue choice by its route (see `catalogue`)."""
+    if target_token and choice.route == "opus-mt" and choice.target_token is None:
+        # known from the catalogue: refused before hundreds of MB are downloaded to learn it
+        raise UsageError(f"{choice.name} translates into {choice.lang} only; --target-token does not apply",
+                         hint="drop --target-token")
     if choice.route == "opus-mt":
         # The default's URL is looked up in OPUS_MT_URLS, so a mirror (or a test's local server) can stand in.
         url = OPUS_MT_URLS.get(choice.lang, choice.url) if choice.default else choice.url
@@ -67,6 +71,8 @@ def install(target: str | Path, directory: str | Path | None = None, *, lang: st
     the label of a multilingual model when the toolkit's own choice is not wanted."""
     text = str(target)
     lang = check_language(lang) if lang else None
+    if target_token is not None:
+        _check_token_shape(target_token)
     if "://" in text:
         if model:
             raise UsageError("--model picks a catalogue entry by language; it cannot go with a URL")
@@ -107,6 +113,20 @@ def install(target: str | Path, directory: str | Path | None = None, *, lang: st
         return install_package(path, directory, origin=origin, licence=licence)   # says "not a zip archive"
     return install_ctranslate2(path, _need_lang(lang, path), directory, sentencepiece_model=sentencepiece_model,
                                licence=licence, origin=origin, sha256=sha256, target_token=target_token)
+
+
+#: The longest language label a model uses is NLLB's `hye_Armn` or MADLAD's `<2hy>`: a few characters.
+MAX_TOKEN = 64
+
+
+def _check_token_shape(token: str) -> None:
+    """Before anything is downloaded: a label is one short vocabulary token, never text with spaces in it."""
+    if not token or len(token) > MAX_TOKEN:
+        raise UsageError(f"--target-token is {len(token):,} characters; a language label has 1 to {MAX_TOKEN}",
+                         hint="e.g. '>>hye<<' (OPUS-MT), 'hye_Armn' (NLLB), '__hy__' (M2M100)")
+    if any(ch.isspace() or not ch.isprintable() for ch in token):
+        raise UsageError(f"--target-token {token!r} holds a space or a control character; give one label",
+                         hint="e.g. '>>hye<<' (OPUS-MT), 'hye_Armn' (NLLB), '__hy__' (M2M100)")
 
 
 def _install_dir(path: Path, directory: str | Path | None, *, lang: str | None, licence: str | None,
