@@ -8,7 +8,7 @@ glossary, never another entity's name. Prints per set and language: sentences, s
 term warnings and errors per 1,000 sentences; every change and every term finding goes to bench/out/realtext/.
 
     uv run python bench/realtext.py                        # FLORES-200 devtest copy in bench/realtext/
-    uv run python bench/realtext.py --newstest ../shared/realtext/newstest-en-ru
+    uv run python bench/realtext.py --newstest DIR         # newstest2016-2018 .eng/.rus files (not shipped)
     uv run python bench/realtext.py --flores DIR --out DIR --tag after
 """
 from __future__ import annotations

@@ -341,15 +341,15 @@ def test_a_waiver_decision_with_a_garbled_or_missing_entry_is_refused_and_writes
 
 def test_review_follow_links_writes_through_a_linked_language_folder(tmp_path):
     """`toolkit review --follow-links` reaches the catalog writes: /fuzzy marks the entry in the catalog that
-    `locales/ru -> ../shared/ru` points at (without the option the same form is a 400: test_review_hostile)."""
+    `locales/ru -> ../team-catalogs/ru` points at (without the option the same form is a 400: test_review_hostile)."""
     import urllib.parse
 
     project = day_project(tmp_path)
-    shared = project / "shared"
-    shared.mkdir()
-    (project / "locales" / "ru").rename(shared / "ru")
-    (project / "locales" / "ru").symlink_to("../shared/ru")
-    real = shared / "ru" / "LC_MESSAGES" / "day.po"
+    team = project / "team-catalogs"
+    team.mkdir()
+    (project / "locales" / "ru").rename(team / "ru")
+    (project / "locales" / "ru").symlink_to("../team-catalogs/ru")
+    real = team / "ru" / "LC_MESSAGES" / "day.po"
     before = real.read_bytes()
     proc = subprocess.Popen([sys.executable, "-m", "toolkit", "review", "--no-browser", "--follow-links"],
                             cwd=project, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True,
